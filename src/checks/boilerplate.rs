@@ -1,0 +1,99 @@
+//! `boilerplate`: whole lines of scraped web page chrome.
+
+use regex::{RegexSet, RegexSetBuilder};
+
+use super::{build_regex, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
+use crate::config::rulefile::RuleDef;
+use crate::diagnostic::{Applicability, Edit};
+use crate::document::Document;
+use crate::span::Span;
+
+pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    if def.lines.is_empty() {
+        return Err((
+            "lines",
+            "a boilerplate rule needs `lines` (regular expressions matching whole lines)".into(),
+        ));
+    }
+    for l in &def.lines {
+        build_regex(&anchored(l), true).map_err(|e| ("lines", e))?;
+    }
+    Ok(())
+}
+
+fn anchored(p: &str) -> String {
+    format!(r"^(?:{p})$")
+}
+
+pub struct BoilerplateCheck {
+    set: RegexSet,
+    /// Set pattern → rule.
+    owners: Vec<RuleIdx>,
+}
+
+impl BoilerplateCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+        let mut patterns = Vec::new();
+        let mut owners = Vec::new();
+        for &(rule, def) in rules {
+            for l in &def.lines {
+                patterns.push(anchored(l));
+                owners.push(rule);
+            }
+        }
+        let set = RegexSetBuilder::new(&patterns)
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT * 4)
+            .nest_limit(REGEX_NEST_LIMIT)
+            .build()
+            .map_err(|e| format!("boilerplate rules: {e}"))?;
+        Ok(BoilerplateCheck { set, owners })
+    }
+}
+
+impl Check for BoilerplateCheck {
+    fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        let text = &doc.text;
+        for line in doc.lines() {
+            let content = line.text(text).trim();
+            if content.is_empty() || content.len() > 300 {
+                continue;
+            }
+            let Some(i) = self.set.matches(content).iter().next() else {
+                continue;
+            };
+            let rule = self.owners[i];
+            // Remove the line with its terminator; a last line without one takes the line
+            // break before it.
+            let after = &text[line.end..];
+            let terminator = if after.starts_with("\r\n") {
+                2
+            } else {
+                usize::from(after.starts_with('\n'))
+            };
+            let removal = if terminator > 0 {
+                Span::new(line.start, line.end + terminator)
+            } else {
+                let mut start = line.start;
+                if start > doc.body && text.as_bytes()[start - 1] == b'\n' {
+                    start -= 1;
+                    if start > doc.body && text.as_bytes()[start - 1] == b'\r' {
+                        start -= 1;
+                    }
+                }
+                Span::new(start, line.end)
+            };
+            let trimmed = Span::new(
+                line.start + (line.len() - line.text(text).trim_start().len()),
+                line.start + line.text(text).trim_end().len(),
+            );
+            sink.fix(
+                rule,
+                trimmed,
+                &[],
+                vec![Edit::delete(removal)],
+                Applicability::Safe,
+            );
+        }
+    }
+}

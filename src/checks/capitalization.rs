@@ -1,0 +1,123 @@
+//! `capitalization`: one term capitalised two ways in one document.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::{is_whole_word, Check, RuleIdx, Sink};
+use crate::config::rulefile::RuleDef;
+use crate::diagnostic::{Applicability, Edit};
+use crate::document::Document;
+use crate::span::Span;
+
+pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    if def.terms.is_empty() {
+        return Err((
+            "terms",
+            "a capitalization rule needs `terms` (each as it should be capitalised)".into(),
+        ));
+    }
+    if let Some(t) = def.terms.iter().find(|t| !t.is_ascii()) {
+        return Err((
+            "terms",
+            format!("term {t:?}: capitalization terms must be ASCII"),
+        ));
+    }
+    Ok(())
+}
+
+pub struct CapitalizationCheck {
+    automaton: AhoCorasick,
+    /// Pattern → (rule, canonical form).
+    terms: Vec<(RuleIdx, String)>,
+}
+
+impl CapitalizationCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+        let terms: Vec<(RuleIdx, String)> = rules
+            .iter()
+            .flat_map(|(i, d)| d.terms.iter().map(move |t| (*i, t.clone())))
+            .collect();
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(terms.iter().map(|t| &t.1))
+            .map_err(|e| format!("capitalization terms: {e}"))?;
+        Ok(CapitalizationCheck { automaton, terms })
+    }
+}
+
+/// Short words that stay lowercase inside a capitalised name ("Chamber of Commerce").
+fn is_minor(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "and" | "the" | "for" | "in" | "on" | "at" | "to" | "a" | "an" | "de" | "du" | "la"
+    )
+}
+
+/// True when an occurrence mixes the canonical capitalisation with another: some major words
+/// as in the canonical form and some not ("chamber of Commerce").
+fn is_mixed(found: &str, canonical: &str) -> bool {
+    let (mut same, mut differ) = (false, false);
+    for (f, c) in found.split_whitespace().zip(canonical.split_whitespace()) {
+        if is_minor(&c.to_ascii_lowercase()) {
+            continue;
+        }
+        let (fu, cu) = (
+            f.starts_with(|ch: char| ch.is_uppercase()),
+            c.starts_with(|ch: char| ch.is_uppercase()),
+        );
+        if fu == cu {
+            same = true;
+        } else {
+            differ = true;
+        }
+    }
+    same && differ
+}
+
+impl Check for CapitalizationCheck {
+    fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        let text = &doc.text;
+        let mut hits: Vec<(usize, Span)> = Vec::new();
+        for m in self.automaton.find_iter(text.as_str()) {
+            let span = Span::new(m.start(), m.end());
+            let (rule, _) = &self.terms[m.pattern().as_usize()];
+            if sink.is_active(*rule) && is_whole_word(text, span) {
+                hits.push((m.pattern().as_usize(), span));
+            }
+        }
+        for &(term, span) in &hits {
+            let (rule, canonical) = &self.terms[term];
+            let found = span.text(text);
+            if found == canonical {
+                continue;
+            }
+            let letters: Vec<char> = found.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+                continue;
+            }
+            let sentence_start = doc.starts_sentence(span.start);
+            if sentence_start && found.get(1..) == canonical.get(1..) {
+                continue;
+            }
+            // The canonical form written mid-sentence elsewhere shows the document's intent.
+            let used = hits.iter().any(|&(t, s)| {
+                t == term && s.text(text) == canonical && !doc.starts_sentence(s.start)
+            });
+            if !used && !is_mixed(found, canonical) {
+                continue;
+            }
+            let replacement = if sentence_start {
+                super::capitalize(canonical)
+            } else {
+                canonical.clone()
+            };
+            sink.fix(
+                *rule,
+                span,
+                &[],
+                vec![Edit::replace(span, replacement)],
+                Applicability::Safe,
+            );
+        }
+    }
+}

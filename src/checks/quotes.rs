@@ -1,0 +1,435 @@
+//! `quotes`: unbalanced, doubled, detached and mixed-style quotation marks.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::{Check, RuleIdx, Sink};
+use crate::config::rulefile::RuleDef;
+use crate::diagnostic::{Applicability, Edit, Label};
+use crate::document::Document;
+use crate::span::Span;
+
+const CHECKS: &[&str] = &["unbalanced", "doubled", "detached", "mixed-styles"];
+const SENTENCE_PUNCT: &[char] = &['.', ',', ';', ':', '!', '?'];
+
+pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    match def.check.as_deref() {
+        Some(c) if CHECKS.contains(&c) => {}
+        Some(c) => {
+            return Err((
+                "check",
+                format!("unknown quotes check `{c}` (one of: {})", CHECKS.join(", ")),
+            ))
+        }
+        None => {
+            return Err((
+                "check",
+                format!(
+                    "a quotes rule needs `check` (one of: {})",
+                    CHECKS.join(", ")
+                ),
+            ))
+        }
+    }
+    for (open, close) in &def.pairs {
+        if open.chars().count() != 1 || close.chars().count() != 1 {
+            return Err((
+                "pairs",
+                format!("each pair is two single characters, got [{open:?}, {close:?}]"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sub {
+    Unbalanced,
+    Doubled,
+    Detached,
+    MixedStyles,
+}
+
+struct QuoteRule {
+    rule: RuleIdx,
+    sub: Sub,
+    pairs: Vec<(char, char)>,
+}
+
+pub struct QuotesCheck {
+    rules: Vec<QuoteRule>,
+}
+
+impl QuotesCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+        let rules = rules
+            .iter()
+            .map(|&(rule, def)| {
+                let sub = match def.check.as_deref() {
+                    Some("unbalanced") => Sub::Unbalanced,
+                    Some("doubled") => Sub::Doubled,
+                    Some("detached") => Sub::Detached,
+                    _ => Sub::MixedStyles,
+                };
+                let pairs = def
+                    .pairs
+                    .iter()
+                    .filter_map(|(o, c)| Some((o.chars().next()?, c.chars().next()?)))
+                    .collect();
+                QuoteRule { rule, sub, pairs }
+            })
+            .collect();
+        Ok(QuotesCheck { rules })
+    }
+}
+
+impl Check for QuotesCheck {
+    fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        for r in &self.rules {
+            if !sink.is_active(r.rule) {
+                continue;
+            }
+            match r.sub {
+                Sub::Unbalanced => unbalanced(doc, r, sink),
+                Sub::Doubled => doubled(doc, r, sink),
+                Sub::Detached => detached(doc, r, sink),
+                Sub::MixedStyles => mixed_styles(doc, r, sink),
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Open,
+    Close,
+    Either,
+}
+
+fn opens_before(c: Option<char>) -> bool {
+    c.is_none_or(|c| c.is_whitespace() || "([{—–-/'‘“«„".contains(c))
+}
+
+fn closes_after(c: Option<char>) -> bool {
+    c.is_none_or(|c| c.is_whitespace() || SENTENCE_PUNCT.contains(&c) || ")]}—–…'’”»".contains(c))
+}
+
+/// Straight quotes in a paragraph, a run of adjacent ones counted once, with the role their
+/// surroundings give them.
+fn straight_quotes(text: &str, para: Span) -> Vec<(Span, Role)> {
+    let p = para.text(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    let bytes = p.as_bytes();
+    while i < bytes.len() {
+        if bytes[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len() && bytes[j] == b'"' {
+            j += 1;
+        }
+        let before = p[..i].chars().next_back();
+        let after = p[j..].chars().next();
+        let role = match (opens_before(before), closes_after(after)) {
+            (true, false) => Role::Open,
+            (false, true) => Role::Close,
+            _ => Role::Either,
+        };
+        out.push((Span::new(para.start + i, para.start + j), role));
+        i = j;
+    }
+    out
+}
+
+fn unbalanced(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    for &para in doc.paragraphs() {
+        let mut open: Option<Span> = None;
+        for (span, role) in straight_quotes(text, para) {
+            let closes = match role {
+                Role::Open => false,
+                Role::Close => true,
+                Role::Either => open.is_some(),
+            };
+            if closes {
+                if open.take().is_none() {
+                    let problem = "closing quote with no opening quote in this paragraph";
+                    sink.flag(r.rule, span, &[("problem", problem), ("quote", "\"")]);
+                }
+            } else if let Some(prev) = open.replace(span) {
+                let problem = "opening quote is never closed: another opening quote follows";
+                sink.push(
+                    r.rule,
+                    prev,
+                    &[("problem", problem), ("quote", "\"")],
+                    None,
+                    vec![Label {
+                        span,
+                        message: "next opening quote".into(),
+                    }],
+                );
+            }
+        }
+        if let Some(span) = open {
+            sink.flag(
+                r.rule,
+                span,
+                &[
+                    ("problem", "opening quote is never closed in this paragraph"),
+                    ("quote", "\""),
+                ],
+            );
+        }
+        for &(o, c) in &r.pairs {
+            if o == c {
+                continue;
+            }
+            let mut stack: Vec<Span> = Vec::new();
+            let p = para.text(text);
+            for (i, ch) in p.char_indices() {
+                let span = Span::new(para.start + i, para.start + i + ch.len_utf8());
+                if ch == o {
+                    stack.push(span);
+                } else if ch == c && stack.pop().is_none() {
+                    let problem = format!("closing {c} with no opening {o} in this paragraph");
+                    sink.flag(
+                        r.rule,
+                        span,
+                        &[("problem", &problem), ("quote", &c.to_string())],
+                    );
+                }
+            }
+            for span in stack {
+                let problem = format!("opening {o} is never closed by {c} in this paragraph");
+                sink.flag(
+                    r.rule,
+                    span,
+                    &[("problem", &problem), ("quote", &o.to_string())],
+                );
+            }
+        }
+    }
+}
+
+fn is_quote(c: char, r: &QuoteRule) -> bool {
+    c == '"' || r.pairs.iter().any(|&(_, close)| close == c)
+}
+
+/// `power""`, `units.".`, `merchants."".`: a closing quote doubled, or sentence punctuation
+/// on both sides of it.
+fn doubled(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let mut pos = doc.body;
+    let bytes = text.as_bytes();
+    while pos < text.len() {
+        // Find the next closing-quote character.
+        let Some((off, q)) = text[pos..].char_indices().find(|&(_, c)| is_quote(c, r)) else {
+            break;
+        };
+        let q_at = pos + off;
+        // Extend left over sentence punctuation, then require a word before the cluster.
+        let mut start = q_at;
+        while start > 0 && SENTENCE_PUNCT.contains(&(bytes[start - 1] as char)) {
+            start -= 1;
+        }
+        let word_before = text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let mut end = q_at + q.len_utf8();
+        while let Some(c) = text[end..].chars().next() {
+            if SENTENCE_PUNCT.contains(&c) || is_quote(c, r) {
+                end += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        pos = end;
+        if !word_before {
+            continue;
+        }
+        let cluster = &text[start..end];
+        let (fixed, problem) = normalize_cluster(cluster, r);
+        if fixed != cluster {
+            let span = Span::new(start, end);
+            sink.fix(
+                r.rule,
+                span,
+                &[("problem", problem)],
+                vec![Edit::replace(span, fixed)],
+                Applicability::Safe,
+            );
+        }
+    }
+}
+
+/// Collapses doubled quotes and drops sentence punctuation repeated after a closing quote.
+fn normalize_cluster(cluster: &str, r: &QuoteRule) -> (String, &'static str) {
+    let mut out: Vec<char> = Vec::new();
+    let mut problem = "";
+    for c in cluster.chars() {
+        if is_quote(c, r) && out.last() == Some(&c) {
+            problem = "doubled closing quote";
+            continue;
+        }
+        out.push(c);
+    }
+    // P Q P2 → P Q when P2 repeats P or both end a sentence.
+    if let Some(qi) = out.iter().position(|&c| is_quote(c, r)) {
+        if qi > 0 && qi + 1 < out.len() {
+            let before = out[qi - 1];
+            let after = out[qi + 1];
+            let ends = |c: char| matches!(c, '.' | '!' | '?');
+            if !is_quote(after, r) && (before == after || (ends(before) && ends(after))) {
+                out.truncate(qi + 1);
+                problem = if problem.is_empty() {
+                    "punctuation on both sides of the closing quote"
+                } else {
+                    "doubled closing quote and punctuation on both sides of it"
+                };
+            }
+        }
+    }
+    (out.into_iter().collect(), problem)
+}
+
+fn straight_detached_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"\w(") ([^"\n.,;:!?]{1,40}?) (")\w"#).expect("valid regex"))
+}
+
+/// `the" two new "organization` → `the "two new" organization`.
+fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
+    let text = doc.text.as_str();
+    let mut report = |q1: Span, q2: Span, open: &str, close: &str, suggested| {
+        // q1 is the quote glued to the word before, q2 the one glued to the word after.
+        let inner = &text[q1.end + 1..q2.start - 1];
+        let edits = vec![
+            Edit::replace(Span::new(q1.start, q1.end + 1), format!(" {open}")),
+            Edit::replace(Span::new(q2.start - 1, q2.end), format!("{close} ")),
+        ];
+        let problem =
+            format!("quotes detached from the words they enclose: write {open}{inner}{close}");
+        sink.fix(
+            r.rule,
+            Span::new(q1.start, q2.end),
+            &[("problem", &problem)],
+            edits,
+            suggested,
+        );
+    };
+    for caps in straight_detached_re().captures_iter(text) {
+        let (q1, inner, q2) = (
+            caps.get(1).unwrap(),
+            caps.get(2).unwrap(),
+            caps.get(3).unwrap(),
+        );
+        let words = inner.as_str().split_whitespace().count();
+        // Straight quotes do not say which side they belong to; the document does when it
+        // quotes the same phrase properly elsewhere.
+        let quoted = format!("\"{}\"", inner.as_str());
+        if words <= 5 && memchr::memmem::find(text.as_bytes(), quoted.as_bytes()).is_some() {
+            report(
+                Span::new(q1.start(), q1.end()),
+                Span::new(q2.start(), q2.end()),
+                "\"",
+                "\"",
+                Applicability::Safe,
+            );
+        }
+    }
+    for &(o, c) in &r.pairs {
+        if o == c {
+            continue;
+        }
+        // Curly quotes say it themselves: an opening mark glued to the word before and a
+        // closing one glued to the word after.
+        let pattern = format!(
+            r"\w({}) ([^{}{}\n]{{1,40}}?) ({})\w",
+            regex::escape(&o.to_string()),
+            o,
+            c,
+            regex::escape(&c.to_string())
+        );
+        let Ok(re) = Regex::new(&pattern) else {
+            continue;
+        };
+        for caps in re.captures_iter(text) {
+            let (q1, q2) = (caps.get(1).unwrap(), caps.get(3).unwrap());
+            report(
+                Span::new(q1.start(), q1.end()),
+                Span::new(q2.start(), q2.end()),
+                &o.to_string(),
+                &c.to_string(),
+                Applicability::Safe,
+            );
+        }
+    }
+}
+
+/// Straight and curly double quotes in one document: the minority style is flagged.
+fn mixed_styles(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let curly: Vec<char> = r
+        .pairs
+        .iter()
+        .flat_map(|&(o, c)| [o, c])
+        .filter(|&c| c != '"')
+        .collect();
+    if curly.is_empty() {
+        return;
+    }
+    let mut straight = Vec::new();
+    let mut typographic = Vec::new();
+    for (i, c) in text.char_indices() {
+        if c == '"' {
+            straight.push(Span::new(i, i + 1));
+        } else if curly.contains(&c) {
+            typographic.push(Span::new(i, i + c.len_utf8()));
+        }
+    }
+    if straight.is_empty() || typographic.is_empty() {
+        return;
+    }
+    let (minority, problem) = if straight.len() <= typographic.len() {
+        (
+            straight,
+            "straight quote in a document that otherwise uses typographic quotes",
+        )
+    } else {
+        (
+            typographic,
+            "typographic quote in a document that otherwise uses straight quotes",
+        )
+    };
+    for span in minority {
+        sink.flag(r.rule, span, &[("problem", problem)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule() -> QuoteRule {
+        QuoteRule {
+            rule: 0,
+            sub: Sub::Doubled,
+            pairs: vec![('“', '”')],
+        }
+    }
+
+    #[test]
+    fn clusters() {
+        let r = rule();
+        assert_eq!(normalize_cluster("\"\"", &r).0, "\"");
+        assert_eq!(normalize_cluster(".\".", &r).0, ".\"");
+        assert_eq!(normalize_cluster(".\"\".", &r).0, ".\"");
+        assert_eq!(normalize_cluster("\".", &r).0, "\".");
+        assert_eq!(normalize_cluster(",\"", &r).0, ",\"");
+        assert_eq!(normalize_cluster("...\".", &r).0, "...\"");
+    }
+}

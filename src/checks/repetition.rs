@@ -1,0 +1,75 @@
+//! `repetition`: the same word twice in a row ("the the").
+
+use super::{Check, RuleIdx, Sink};
+use crate::config::rulefile::RuleDef;
+use crate::diagnostic::{Applicability, Edit};
+use crate::document::Document;
+use crate::span::Span;
+
+pub struct RepetitionCheck {
+    rules: Vec<(RuleIdx, Vec<String>)>,
+}
+
+impl RepetitionCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
+        RepetitionCheck {
+            rules: rules
+                .iter()
+                .map(|(i, d)| (*i, d.allow.iter().map(|a| a.to_lowercase()).collect()))
+                .collect(),
+        }
+    }
+}
+
+impl Check for RepetitionCheck {
+    fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        if !self.rules.iter().any(|(r, _)| sink.is_active(*r)) {
+            return;
+        }
+        let text = &doc.text;
+        let mut prev: Option<Span> = None;
+        let mut word_start: Option<usize> = None;
+        let check_pair = |prev: Option<Span>, word: Span, sink: &mut Sink<'_>| {
+            let Some(p) = prev else { return };
+            let gap = &text[p.end..word.start];
+            if gap.is_empty() || !gap.chars().all(|c| c == ' ' || c == '\t') {
+                return;
+            }
+            let (a, b) = (p.text(text), word.text(text));
+            if !a.eq_ignore_ascii_case(b) && a.to_lowercase() != b.to_lowercase() {
+                return;
+            }
+            if !a.chars().any(char::is_alphabetic) || a.chars().any(crate::segment::is_cjk) {
+                return;
+            }
+            let lower = a.to_lowercase();
+            for (rule, allow) in &self.rules {
+                if allow.contains(&lower) {
+                    continue;
+                }
+                let span = Span::new(p.start, word.end);
+                sink.fix(
+                    *rule,
+                    span,
+                    &[("word", a)],
+                    vec![Edit::delete(Span::new(p.end, word.end))],
+                    Applicability::Safe,
+                );
+            }
+        };
+        for (i, c) in text.char_indices() {
+            if c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' {
+                if word_start.is_none() {
+                    word_start = Some(i);
+                }
+            } else if let Some(s) = word_start.take() {
+                let word = Span::new(s, i);
+                check_pair(prev, word, sink);
+                prev = Some(word);
+            }
+        }
+        if let Some(s) = word_start {
+            check_pair(prev, Span::new(s, text.len()), sink);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! `script`: characters of a script the target language does not use.
+
+use super::{Check, RuleIdx, Sink};
+use crate::config::rulefile::RuleDef;
+use crate::document::Document;
+use crate::span::Span;
+
+/// Script name → code point ranges.
+const SCRIPTS: &[(&str, &[(u32, u32)])] = &[
+    (
+        "Han",
+        &[
+            (0x3400, 0x4DBF),
+            (0x4E00, 0x9FFF),
+            (0xF900, 0xFAFF),
+            (0x20000, 0x2FFFF),
+        ],
+    ),
+    ("Hiragana", &[(0x3040, 0x309F)]),
+    ("Katakana", &[(0x30A0, 0x30FF), (0x31F0, 0x31FF)]),
+    (
+        "Hangul",
+        &[(0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)],
+    ),
+    ("Cyrillic", &[(0x0400, 0x04FF), (0x0500, 0x052F)]),
+    ("Greek", &[(0x0370, 0x03FF)]),
+    ("Arabic", &[(0x0600, 0x06FF), (0x0750, 0x077F)]),
+    ("Hebrew", &[(0x0590, 0x05FF)]),
+    ("Thai", &[(0x0E00, 0x0E7F)]),
+    ("Devanagari", &[(0x0900, 0x097F)]),
+];
+
+/// CJK punctuation that belongs to a run of Han text around it.
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0x2018..=0x201D)
+}
+
+pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    if def.scripts.is_empty() {
+        return Err((
+            "scripts",
+            "a script rule needs `scripts` (the scripts to flag)".into(),
+        ));
+    }
+    for s in &def.scripts {
+        if !SCRIPTS.iter().any(|(n, _)| n == s) {
+            let names: Vec<&str> = SCRIPTS.iter().map(|(n, _)| *n).collect();
+            return Err((
+                "scripts",
+                format!("unknown script `{s}` (known: {})", names.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub struct ScriptCheck {
+    /// For each rule, the scripts it flags (indices into SCRIPTS).
+    rules: Vec<(RuleIdx, Vec<usize>)>,
+}
+
+impl ScriptCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+        Ok(ScriptCheck {
+            rules: rules
+                .iter()
+                .map(|(i, d)| {
+                    (
+                        *i,
+                        d.scripts
+                            .iter()
+                            .filter_map(|s| SCRIPTS.iter().position(|(n, _)| n == s))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        })
+    }
+}
+
+fn script_of(c: char) -> Option<usize> {
+    let cp = c as u32;
+    if cp < 0x370 {
+        return None;
+    }
+    SCRIPTS
+        .iter()
+        .position(|(_, ranges)| ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&cp)))
+}
+
+impl Check for ScriptCheck {
+    fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        let text = &doc.text;
+        if text.is_ascii() {
+            return;
+        }
+        // Runs of one script; spaces and CJK punctuation inside a run belong to it.
+        let mut runs: Vec<(usize, Span)> = Vec::new();
+        let mut current: Option<(usize, usize, usize)> = None; // (script, start, end)
+        for (i, c) in text.char_indices() {
+            match script_of(c) {
+                Some(s) => match current {
+                    Some((cs, start, _)) if cs == s || (is_kana_han(cs, s)) => {
+                        current = Some((cs, start, i + c.len_utf8()))
+                    }
+                    _ => {
+                        if let Some((cs, start, end)) = current.take() {
+                            runs.push((cs, Span::new(start, end)));
+                        }
+                        current = Some((s, i, i + c.len_utf8()));
+                    }
+                },
+                None => {
+                    let joins = c == ' ' || is_cjk_punct(c);
+                    if let Some((cs, start, end)) = current {
+                        if !(joins && i - end <= 3) {
+                            runs.push((cs, Span::new(start, end)));
+                            current = None;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((cs, start, end)) = current {
+            runs.push((cs, Span::new(start, end)));
+        }
+        for (script, span) in runs {
+            for (rule, scripts) in &self.rules {
+                if scripts.contains(&script) {
+                    sink.flag(*rule, span, &[("script", SCRIPTS[script].0)]);
+                }
+            }
+        }
+    }
+}
+
+/// Japanese mixes Han and kana in one run.
+fn is_kana_han(a: usize, b: usize) -> bool {
+    let (h, k1, k2) = (0, 1, 2);
+    [a, b].iter().all(|s| *s == h || *s == k1 || *s == k2)
+}

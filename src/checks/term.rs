@@ -1,0 +1,204 @@
+//! `term`: a glossary of wrong → right terms, all rules in one Aho-Corasick automaton.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::{is_whole_word, match_case, Check, RuleIdx, Sink};
+use crate::config::rulefile::RuleDef;
+use crate::diagnostic::{Applicability, Edit};
+use crate::document::Document;
+use crate::span::Span;
+
+const ARTICLES: &[&str] = &["the", "a", "an"];
+
+pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    if def.entries.is_empty() {
+        if def.variants.is_empty() {
+            return Err((
+                "variants",
+                "a term rule needs `variants` (the wrong renderings) or `entries`".into(),
+            ));
+        }
+        if def.replace.is_none() {
+            return Err((
+                "replace",
+                "a term rule needs `replace` (the right term)".into(),
+            ));
+        }
+    } else if !def.variants.is_empty() || def.replace.is_some() {
+        return Err((
+            "entries",
+            "use either `entries` or `variants` + `replace`, not both".into(),
+        ));
+    }
+    let all = def
+        .variants
+        .iter()
+        .chain(def.entries.iter().flat_map(|e| e.variants.iter()));
+    if let Some(v) = all.into_iter().find(|v| v.trim().is_empty()) {
+        return Err(("variants", format!("empty variant {v:?}")));
+    }
+    Ok(())
+}
+
+/// What a pattern of the automaton stands for.
+#[derive(Debug, Clone)]
+struct Target {
+    rule: RuleIdx,
+    /// Index into `replacements`.
+    replacement: usize,
+    /// The pattern is the right term itself: a hit consumes the text so no variant inside a
+    /// correct occurrence is flagged.
+    canonical: bool,
+}
+
+pub struct TermCheck {
+    automaton: AhoCorasick,
+    targets: Vec<Target>,
+    replacements: Vec<String>,
+    case_sensitive: Vec<bool>,
+    patterns: Vec<String>,
+    drop_article: Vec<bool>,
+}
+
+impl TermCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+        let mut patterns = Vec::new();
+        let mut targets = Vec::new();
+        let mut replacements = Vec::new();
+        let max_rule = rules.iter().map(|(i, _)| *i).max().map_or(0, |m| m + 1);
+        let mut drop_article = vec![false; max_rule];
+        let mut case_sensitive_rule = vec![false; max_rule];
+        for &(rule, def) in rules {
+            drop_article[rule] = def.drop_article.unwrap_or(false);
+            case_sensitive_rule[rule] = def.case_sensitive.unwrap_or(false);
+            let entries: Vec<(&[String], &str)> = if def.entries.is_empty() {
+                vec![(&def.variants[..], def.replace.as_deref().unwrap_or(""))]
+            } else {
+                def.entries
+                    .iter()
+                    .map(|e| (&e.variants[..], e.replace.as_str()))
+                    .collect()
+            };
+            for (variants, replace) in entries {
+                let r = replacements.len();
+                replacements.push(replace.to_string());
+                for v in variants {
+                    for form in case_forms(v) {
+                        patterns.push(form);
+                        targets.push(Target {
+                            rule,
+                            replacement: r,
+                            canonical: false,
+                        });
+                    }
+                }
+                if !replace.is_empty() {
+                    for form in case_forms(replace) {
+                        patterns.push(form);
+                        targets.push(Target {
+                            rule,
+                            replacement: r,
+                            canonical: true,
+                        });
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|e| format!("term glossary: {e}"))?;
+        Ok(TermCheck {
+            automaton,
+            targets,
+            replacements,
+            case_sensitive: case_sensitive_rule,
+            patterns,
+            drop_article,
+        })
+    }
+}
+
+/// The forms to put in the automaton: the term as written, and, where it has non-ASCII
+/// letters (which the automaton matches case-sensitively), its capitalised and lowercase forms.
+fn case_forms(term: &str) -> Vec<String> {
+    let mut forms = vec![term.to_string()];
+    if !term.is_ascii() {
+        for f in [super::capitalize(term), term.to_lowercase()] {
+            if !forms.contains(&f) {
+                forms.push(f);
+            }
+        }
+    }
+    forms
+}
+
+impl Check for TermCheck {
+    fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        let text = &doc.text;
+        for m in self.automaton.find_iter(text.as_str()) {
+            let t = &self.targets[m.pattern().as_usize()];
+            if t.canonical || !sink.is_active(t.rule) {
+                continue;
+            }
+            let span = Span::new(m.start(), m.end());
+            if !is_whole_word(text, span) {
+                continue;
+            }
+            let matched = span.text(text);
+            if self.case_sensitive[t.rule] && matched != self.patterns[m.pattern().as_usize()] {
+                continue;
+            }
+            let replace = &self.replacements[t.replacement];
+            let mut start = span.start;
+            let mut end = span.end;
+            let mut case_source = matched;
+            if self.drop_article[t.rule] {
+                if let Some(a) = article_before(text, span.start) {
+                    start = a;
+                    case_source = &text[a..span.end];
+                }
+                // "the ancient town of Guzhen" says Guzhen once.
+                if let Some(e) = apposition_after(text, span.end, replace) {
+                    end = e;
+                }
+            }
+            let mut replacement = match_case(case_source, replace);
+            if start == span.start
+                && !doc.starts_sentence(start)
+                && case_source.chars().next().is_some_and(char::is_uppercase)
+            {
+                // Mid-sentence capitals are part of a name, not sentence case: keep the term's own.
+                replacement = replace.clone();
+            }
+            let full = Span::new(start, end);
+            let edit = Edit::replace(full, replacement);
+            sink.fix(t.rule, full, &[], vec![edit], Applicability::Safe);
+        }
+    }
+}
+
+/// Start of a whole-word article ("the ", "The ") right before `pos`.
+fn article_before(text: &str, pos: usize) -> Option<usize> {
+    let head = text[..pos].strip_suffix(' ')?;
+    let word_start = head.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| {
+        i + head[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let word = &head[word_start..];
+    ARTICLES
+        .iter()
+        .any(|a| word.eq_ignore_ascii_case(a))
+        .then_some(word_start)
+}
+
+/// End of " of <replacement>" right after `pos`, when present.
+fn apposition_after(text: &str, pos: usize, replace: &str) -> Option<usize> {
+    let rest = text[pos..].strip_prefix(" of ")?;
+    let tail = rest.get(..replace.len())?;
+    if !tail.eq_ignore_ascii_case(replace) {
+        return None;
+    }
+    let end = pos + 4 + replace.len();
+    (!text[end..].chars().next().is_some_and(super::is_word_char)).then_some(end)
+}

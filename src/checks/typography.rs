@@ -1,0 +1,392 @@
+//! `typography`: spacing and punctuation conventions of the target language.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::{Check, RuleIdx, Sink};
+use crate::config::rulefile::RuleDef;
+use crate::diagnostic::{Applicability, Edit};
+use crate::document::Document;
+use crate::segment::is_cjk;
+use crate::span::Span;
+
+const CHECKS: &[&str] = &[
+    "double-space",
+    "space-before-punctuation",
+    "missing-space-after-punctuation",
+    "list-numbering",
+    "fullwidth-punctuation",
+    "french-spacing",
+    "cjk-latin-spacing",
+    "halfwidth-punctuation",
+];
+
+pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    match def.check.as_deref() {
+        Some(c) if CHECKS.contains(&c) => Ok(()),
+        Some(c) => Err((
+            "check",
+            format!(
+                "unknown typography check `{c}` (one of: {})",
+                CHECKS.join(", ")
+            ),
+        )),
+        None => Err((
+            "check",
+            format!(
+                "a typography rule needs `check` (one of: {})",
+                CHECKS.join(", ")
+            ),
+        )),
+    }
+}
+
+struct TypoRule {
+    rule: RuleIdx,
+    check: String,
+    chars: Option<String>,
+}
+
+pub struct TypographyCheck {
+    rules: Vec<TypoRule>,
+}
+
+impl TypographyCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+        Ok(TypographyCheck {
+            rules: rules
+                .iter()
+                .map(|(i, d)| TypoRule {
+                    rule: *i,
+                    check: d.check.clone().unwrap_or_default(),
+                    chars: d.chars.clone(),
+                })
+                .collect(),
+        })
+    }
+}
+
+impl Check for TypographyCheck {
+    fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        for r in &self.rules {
+            if !sink.is_active(r.rule) {
+                continue;
+            }
+            match r.check.as_str() {
+                "double-space" => double_space(doc, r, sink),
+                "space-before-punctuation" => space_before_punctuation(doc, r, sink),
+                "missing-space-after-punctuation" => missing_space_after(doc, r, sink),
+                "list-numbering" => list_numbering(doc, r, sink),
+                "fullwidth-punctuation" => fullwidth_punctuation(doc, r, sink),
+                "french-spacing" => french_spacing(doc, r, sink),
+                "cjk-latin-spacing" => cjk_latin_spacing(doc, r, sink),
+                "halfwidth-punctuation" => halfwidth_punctuation(doc, r, sink),
+                _ => {}
+            }
+        }
+    }
+}
+
+macro_rules! static_regex {
+    ($re:expr) => {{
+        static RE: OnceLock<Regex> = OnceLock::new();
+        RE.get_or_init(|| Regex::new($re).expect("valid built-in regex"))
+    }};
+}
+
+fn double_space(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
+    let re = static_regex!(r"\S( {2,})\S");
+    for caps in re.captures_iter(&doc.text) {
+        let m = caps.get(1).unwrap();
+        let span = Span::new(m.start(), m.end());
+        sink.fix(
+            r.rule,
+            span,
+            &[("problem", "more than one space between words")],
+            vec![Edit::replace(span, " ")],
+            Applicability::Safe,
+        );
+    }
+}
+
+/// True when the white-space-delimited token around `at` is a URL, an e-mail address or a
+/// file name, where punctuation follows other rules.
+fn in_url(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let end = text[at..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| at + i);
+    let token = &text[start..end];
+    token.contains("://") || token.contains('@') || token.starts_with("www.")
+}
+
+fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
+    let chars = r.chars.as_deref().unwrap_or(",.;:!?");
+    let text = &doc.text;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        if !chars.contains(c) || i == 0 || bytes[i - 1] != b' ' {
+            continue;
+        }
+        let mut start = i;
+        while start > 0 && bytes[start - 1] == b' ' {
+            start -= 1;
+        }
+        // A space at the start of a line is indentation, not a spacing error.
+        let Some(prev) = text[..start].chars().next_back() else {
+            continue;
+        };
+        if prev == '\n' || prev == '\r' || prev.is_whitespace() {
+            continue;
+        }
+        let next = text[i + c.len_utf8()..].chars().next();
+        // "… ." or ". 5": an ellipsis or a decimal is not a stray full stop.
+        if next.is_some_and(|n| !(n.is_whitespace() || "\"'”’)]»".contains(n))) {
+            continue;
+        }
+        if prev == c || in_url(text, start) {
+            continue;
+        }
+        let span = Span::new(start, i + c.len_utf8());
+        let problem = format!("space before \"{c}\"");
+        sink.fix(
+            r.rule,
+            span,
+            &[("problem", &problem)],
+            vec![Edit::delete(Span::new(start, i))],
+            Applicability::Safe,
+        );
+    }
+}
+
+fn missing_space_after(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let comma = static_regex!(r"\p{Ll}{2}([,;])\p{L}");
+    let stop = static_regex!(r"\p{Ll}{2}([.!?])\p{Lu}\p{Ll}");
+    for re in [comma, stop] {
+        for caps in re.captures_iter(text) {
+            let p = caps.get(1).unwrap();
+            if in_url(text, p.start()) {
+                continue;
+            }
+            let problem = format!("no space after \"{}\"", p.as_str());
+            let span = Span::new(p.start(), p.end());
+            sink.fix(
+                r.rule,
+                span,
+                &[("problem", &problem)],
+                vec![Edit::insert(p.end(), " ")],
+                Applicability::Safe,
+            );
+        }
+    }
+}
+
+/// `1, ` at a paragraph start: Chinese list numbering (1、 rendered as "1,").
+fn list_numbering(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let re = static_regex!(r#"^[ \t]*(\d{1,2})(, ?|，|、 ?)["“'‘\p{L}]"#);
+    for line in doc.lines() {
+        let l = line.text(text);
+        let Some(caps) = re.captures(l) else { continue };
+        let num = caps.get(1).unwrap();
+        let sep = caps.get(2).unwrap();
+        let span = Span::new(line.start + num.start(), line.start + sep.end());
+        let fixed = format!("{}. ", num.as_str());
+        let problem = format!(
+            "Chinese-style list number \"{}\"",
+            span.text(text).trim_end()
+        );
+        sink.fix(
+            r.rule,
+            span,
+            &[("problem", &problem)],
+            vec![Edit::replace(span, fixed)],
+            Applicability::Safe,
+        );
+    }
+}
+
+fn ascii_for_fullwidth(c: char) -> Option<&'static str> {
+    Some(match c {
+        '，' => ",",
+        '。' => ".",
+        '：' => ":",
+        '；' => ";",
+        '（' => "(",
+        '）' => ")",
+        '！' => "!",
+        '？' => "?",
+        '、' => ",",
+        _ => return None,
+    })
+}
+
+/// Full-width CJK punctuation left in Latin-script text.
+fn fullwidth_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
+    let chars = r.chars.as_deref().unwrap_or("，。：；（）！？、");
+    let text = &doc.text;
+    for (i, c) in text.char_indices() {
+        if !chars.contains(c) {
+            continue;
+        }
+        let Some(ascii) = ascii_for_fullwidth(c) else {
+            continue;
+        };
+        let end = i + c.len_utf8();
+        let prev = text[..i].chars().next_back();
+        let next = text[end..].chars().next();
+        // Next to Chinese text it is part of an untranslated passage, which `script` flags.
+        if prev.is_some_and(is_cjk) || next.is_some_and(is_cjk) {
+            continue;
+        }
+        let mut replacement = String::new();
+        if c == '（' && prev.is_some_and(|p| !p.is_whitespace()) {
+            replacement.push(' ');
+        }
+        replacement.push_str(ascii);
+        if c != '（' && next.is_some_and(|n| n.is_alphanumeric()) {
+            replacement.push(' ');
+        }
+        let span = Span::new(i, end);
+        let problem = format!("full-width \"{c}\" in Latin-script text");
+        sink.fix(
+            r.rule,
+            span,
+            &[("problem", &problem)],
+            vec![Edit::replace(span, replacement)],
+            Applicability::Safe,
+        );
+    }
+}
+
+fn is_nbsp(c: char) -> bool {
+    c == '\u{a0}' || c == '\u{202f}'
+}
+
+/// French: a no-break space before ; : ! ? » and after «.
+fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
+    let chars = r.chars.as_deref().unwrap_or(";:!?»");
+    let text = &doc.text;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if c == '«' {
+            match text[end..].chars().next() {
+                Some(' ') => {
+                    let span = Span::new(end, end + 1);
+                    sink.fix(
+                        r.rule,
+                        Span::new(i, end + 1),
+                        &[("problem", "« takes a no-break space after it")],
+                        vec![Edit::replace(span, "\u{a0}")],
+                        Applicability::Safe,
+                    );
+                }
+                Some(n) if !n.is_whitespace() => {
+                    sink.fix(
+                        r.rule,
+                        Span::new(i, end),
+                        &[("problem", "« takes a no-break space after it")],
+                        vec![Edit::insert(end, "\u{a0}")],
+                        Applicability::Safe,
+                    );
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if !chars.contains(c) {
+            continue;
+        }
+        let Some(prev) = text[..i].chars().next_back() else {
+            continue;
+        };
+        let next = text[end..].chars().next();
+        if is_nbsp(prev) || prev == '\n' || in_url(text, i) {
+            continue;
+        }
+        // 10:30, "?!", "!!": times and repeated marks take no space.
+        if prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()) || chars.contains(prev)
+        {
+            continue;
+        }
+        let nb = if c == ':' || c == '»' {
+            "\u{a0}"
+        } else {
+            "\u{202f}"
+        };
+        let problem = format!("\"{c}\" takes a no-break space before it in French");
+        if prev == ' ' {
+            let sp = Span::new(i - 1, i);
+            sink.fix(
+                r.rule,
+                Span::new(i - 1, end),
+                &[("problem", &problem)],
+                vec![Edit::replace(sp, nb)],
+                Applicability::Safe,
+            );
+        } else {
+            sink.fix(
+                r.rule,
+                Span::new(i, end),
+                &[("problem", &problem)],
+                vec![Edit::insert(i, nb)],
+                Applicability::Safe,
+            );
+        }
+    }
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+}
+
+/// Chinese: a space between Han characters and Latin words.
+fn cjk_latin_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let mut prev: Option<(usize, char)> = None;
+    for (i, c) in text.char_indices() {
+        if let Some((_, p)) = prev {
+            let han_latin = is_cjk(p) && is_latin_letter(c);
+            let latin_han = is_latin_letter(p) && is_cjk(c);
+            if han_latin || latin_han {
+                let span = Span::new(i - p.len_utf8(), i + c.len_utf8());
+                sink.fix(
+                    r.rule,
+                    span,
+                    &[("problem", "no space between Chinese and Latin text")],
+                    vec![Edit::insert(i, " ")],
+                    Applicability::Safe,
+                );
+            }
+        }
+        prev = Some((i, c));
+    }
+}
+
+/// Chinese: ASCII punctuation after Han characters.
+fn halfwidth_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let re = static_regex!(r"\p{Han}([,;:!?]) ?");
+    for caps in re.captures_iter(text) {
+        let whole = caps.get(0).unwrap();
+        let p = caps.get(1).unwrap();
+        let full = match p.as_str() {
+            "," => "，",
+            ";" => "；",
+            ":" => "：",
+            "!" => "！",
+            _ => "？",
+        };
+        let span = Span::new(p.start(), whole.end());
+        let problem = format!("half-width \"{}\" in Chinese text", p.as_str());
+        sink.fix(
+            r.rule,
+            span,
+            &[("problem", &problem)],
+            vec![Edit::replace(span, full)],
+            Applicability::Safe,
+        );
+    }
+}

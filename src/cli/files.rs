@@ -1,0 +1,264 @@
+//! Finding the files to check and the profile (config) each is checked with, then checking
+//! them in parallel.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::SharedArgs;
+use crate::config::{self, ConfigError, Profile};
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::input;
+use crate::output::FileReport;
+
+/// One thing to check: a path with its profile, or the error met while finding it.
+pub struct Input {
+    pub path: PathBuf,
+    pub display: String,
+    pub profile: Arc<Profile>,
+    /// Text already read (standard input).
+    pub text: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Profiles by config file, found once per directory.
+pub struct Profiles {
+    explicit: Option<Arc<Profile>>,
+    shared: SharedArgs,
+    by_config: HashMap<Option<PathBuf>, Arc<Profile>>,
+    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Profiles {
+    pub fn new(shared: &SharedArgs) -> Result<Self, ConfigError> {
+        let explicit = match &shared.config {
+            Some(p) => Some(Arc::new(Profile::load(Some(p), &shared.overrides())?)),
+            None => None,
+        };
+        Ok(Profiles {
+            explicit,
+            shared: shared.clone(),
+            by_config: HashMap::new(),
+            by_dir: HashMap::new(),
+        })
+    }
+
+    /// The profile for files in `dir`: `--config`, else the nearest config file.
+    pub fn for_dir(&mut self, dir: &Path) -> Result<Arc<Profile>, ConfigError> {
+        if let Some(p) = &self.explicit {
+            return Ok(p.clone());
+        }
+        let abs = if dir.as_os_str().is_empty() {
+            std::env::current_dir().unwrap_or_default()
+        } else {
+            std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
+        };
+        let config = match self.by_dir.get(&abs) {
+            Some(c) => c.clone(),
+            None => {
+                let c = config::discover(&abs);
+                self.by_dir.insert(abs.clone(), c.clone());
+                c
+            }
+        };
+        if let Some(p) = self.by_config.get(&config) {
+            return Ok(p.clone());
+        }
+        let profile = Arc::new(Profile::load(config.as_deref(), &self.shared.overrides())?);
+        self.by_config.insert(config, profile.clone());
+        Ok(profile)
+    }
+}
+
+fn parent_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new("."))
+}
+
+/// Expands the command line's paths (or standard input) into inputs.
+pub fn collect(
+    paths: &[PathBuf],
+    shared: &SharedArgs,
+    profiles: &mut Profiles,
+) -> Result<Vec<Input>, ConfigError> {
+    let mut inputs = Vec::new();
+    if shared.stdin {
+        let mut text = String::new();
+        let mut bytes = Vec::new();
+        let error = match std::io::stdin().read_to_end(&mut bytes) {
+            Ok(_) => match input::decode(bytes) {
+                Ok(t) => {
+                    text = t;
+                    None
+                }
+                Err(e) => Some(e.to_string()),
+            },
+            Err(e) => Some(format!("cannot read standard input: {e}")),
+        };
+        let path = shared
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<stdin>"));
+        let profile = profiles.for_dir(parent_of(&path))?;
+        inputs.push(Input {
+            display: path.display().to_string(),
+            path,
+            profile,
+            text: Some(text),
+            error,
+        });
+        return Ok(inputs);
+    }
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    for root in paths {
+        let meta = std::fs::metadata(root);
+        match meta {
+            Err(e) => {
+                let profile = profiles.for_dir(parent_of(root))?;
+                let error = Some(input::ReadError::Io(e).to_string());
+                inputs.push(Input {
+                    path: root.clone(),
+                    display: root.display().to_string(),
+                    profile,
+                    text: None,
+                    error,
+                });
+            }
+            Ok(m) if m.is_file() => {
+                let profile = profiles.for_dir(parent_of(root))?;
+                inputs.push(Input {
+                    path: root.clone(),
+                    display: root.display().to_string(),
+                    profile,
+                    text: None,
+                    error: None,
+                });
+            }
+            Ok(_) => {
+                let mut found = Vec::new();
+                let walker = ignore::WalkBuilder::new(root)
+                    .require_git(false)
+                    .follow_links(false)
+                    .build();
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                            found.push(e.into_path())
+                        }
+                        Ok(_) => {}
+                        Err(err) => {
+                            let path = match &err {
+                                ignore::Error::WithPath { path, .. } => path.clone(),
+                                _ => root.clone(),
+                            };
+                            let profile = profiles.for_dir(parent_of(&path))?;
+                            let msg = format!(
+                                "cannot walk: {}",
+                                err.to_string().rsplit(": ").next().unwrap_or("")
+                            );
+                            inputs.push(Input {
+                                display: path.display().to_string(),
+                                path,
+                                profile,
+                                text: None,
+                                error: Some(msg),
+                            });
+                        }
+                    }
+                }
+                found.sort();
+                for path in found {
+                    let profile = profiles.for_dir(parent_of(&path))?;
+                    if !profile.wants(&path) {
+                        continue;
+                    }
+                    inputs.push(Input {
+                        display: path.display().to_string(),
+                        path,
+                        profile,
+                        text: None,
+                        error: None,
+                    });
+                }
+            }
+        }
+    }
+    Ok(inputs)
+}
+
+impl Input {
+    /// Reads the input into a document, or says why it cannot be checked.
+    pub fn load(&self) -> Result<Document, String> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        let text = match &self.text {
+            Some(t) => t.clone(),
+            None => input::read_text(&self.path).map_err(|e| e.to_string())?,
+        };
+        Ok(Document::new(
+            self.display.clone(),
+            text,
+            self.profile.lang.as_deref(),
+        ))
+    }
+
+    /// Drops the diagnostics of rules that `per_file_ignores` turns off for this file.
+    pub fn keep(&self, d: &Diagnostic) -> bool {
+        let ignored = self.profile.ignored_for(&self.path);
+        let id = d.rule_id();
+        !ignored
+            .iter()
+            .any(|s| *s == id || id.strip_prefix(s).is_some_and(|r| r.starts_with('/')))
+    }
+
+    pub fn check(&self) -> FileReport {
+        let doc = match self.load() {
+            Ok(d) => d,
+            Err(e) => return FileReport::failed(self.display.clone(), e),
+        };
+        let engine = match self.profile.engine_for(&doc.language) {
+            Ok(e) => e,
+            Err(e) => return FileReport::failed(self.display.clone(), e),
+        };
+        let mut diagnostics = engine.check(&doc);
+        diagnostics.retain(|d| self.keep(d));
+        FileReport {
+            path: self.display.clone(),
+            document: Some(doc),
+            diagnostics,
+            error: None,
+        }
+    }
+}
+
+/// Checks every input in parallel; reports come back in input order.
+pub fn check_all(inputs: &[Input]) -> Vec<FileReport> {
+    inputs.par_iter().map(Input::check).collect()
+}
+
+/// The exit status for a set of reports: 2 if a file could not be checked, 1 if a finding is
+/// at or above its profile's fail level, else 0.
+pub fn exit_status(inputs: &[Input], reports: &[FileReport]) -> u8 {
+    if reports.iter().any(|r| r.error.is_some()) {
+        return super::EXIT_ERROR;
+    }
+    let failing = inputs.iter().zip(reports).any(|(i, r)| {
+        r.diagnostics
+            .iter()
+            .any(|d| d.severity >= i.profile.fail_on)
+    });
+    if failing {
+        super::EXIT_FINDINGS
+    } else {
+        super::EXIT_OK
+    }
+}

@@ -1,0 +1,255 @@
+//! The command line: parse arguments, run a subcommand, return the exit status.
+//!
+//! Exit status: 0 nothing at or above the fail level, 1 findings at or above it, 2 usage,
+//! config or I/O error (one bad file never stops the others from being checked).
+
+mod check;
+mod explain;
+mod files;
+mod fix;
+mod init;
+mod rules;
+mod test_rules;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Overrides;
+use crate::diagnostic::Severity;
+use crate::output::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mtlint",
+    version,
+    about = "A fast, multilingual translation-quality and text-cleanup linter",
+    long_about = "A fast, multilingual translation-quality and text-cleanup linter.\n\nChecks machine-translated articles with rules from rule files (garbled terms and names, broken quotes, run-on sentences, scraped boilerplate, spacing and punctuation, untranslated text, mojibake), reports each defect with a suggested fix, and fixes files in place.\n\n`mtlint PATHS…` is short for `mtlint check PATHS…`.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint files and directories (the default command)
+    Check(CheckArgs),
+    /// Apply fixes in place (safe ones unless --unsafe-fixes); --diff shows them instead
+    Fix(FixArgs),
+    /// List every rule: id, kind, severity, fix, summary
+    Rules(RulesArgs),
+    /// Show a rule's full documentation with its examples
+    Explain(ExplainArgs),
+    /// Run the examples of rule files (the shipped packs when no file is given)
+    TestRules(TestRulesArgs),
+    /// Write a commented starter mtlint.toml
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Error => Severity::Error,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Info => Severity::Info,
+        }
+    }
+}
+
+/// Options every linting command takes.
+#[derive(Debug, Clone, Args)]
+pub struct SharedArgs {
+    /// Use this config file instead of the nearest mtlint.toml / .mtlint.toml
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Add the rules of this rule file to the shipped packs (repeatable)
+    #[arg(long = "rules", value_name = "FILE", global = true)]
+    pub rules: Vec<PathBuf>,
+    /// Target language of the files (default: from config, else detected per file)
+    #[arg(long, value_name = "LANG", global = true)]
+    pub lang: Option<String>,
+    /// Source language the files were translated from (restricts language-pair packs)
+    #[arg(long, value_name = "LANG", global = true)]
+    pub source_lang: Option<String>,
+    /// Only these rules or packs (comma-separated ids like en/run-on, or pack names)
+    #[arg(long, value_delimiter = ',', value_name = "RULES", global = true)]
+    pub select: Vec<String>,
+    /// Skip these rules or packs (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULES", global = true)]
+    pub ignore: Vec<String>,
+    /// Lowest severity that makes the exit status 1 [default: warning]
+    #[arg(long, value_enum, value_name = "LEVEL", global = true)]
+    pub fail_on: Option<SeverityArg>,
+    /// Read the text from standard input
+    #[arg(long, global = true)]
+    pub stdin: bool,
+    /// Path of the standard-input text, for output and config discovery
+    #[arg(long, value_name = "PATH", global = true)]
+    pub stdin_filename: Option<PathBuf>,
+    /// When to use colour
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN",
+        global = true
+    )]
+    pub color: ColorArg,
+    /// Print findings only: no summary line
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+impl SharedArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            lang: self.lang.clone(),
+            source_lang: self.source_lang.clone(),
+            rules: self.rules.clone(),
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            fail_on: self.fail_on.map(Into::into),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Files and directories to check (default: the current directory)
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Print the diff `mtlint fix` would apply instead of the findings
+    #[arg(long)]
+    pub diff: bool,
+    /// With --diff: include unsafe fixes
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FixArgs {
+    /// Files and directories to fix (default: the current directory)
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Also apply unsafe fixes (they need a human eye)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of the changes and write nothing; exit 1 if anything would change
+    #[arg(long)]
+    pub diff: bool,
+    /// Output format of the findings left after fixing
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RulesArgs {
+    /// Only rules of these packs (comma-separated)
+    #[arg(long, value_delimiter = ',')]
+    pub pack: Vec<String>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// Rule id (`pack/name`) or check kind (`term`, `quotes`, …)
+    pub rule: String,
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TestRulesArgs {
+    /// Rule files whose examples to run (default: the shipped packs)
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Where to write the config
+    #[arg(default_value = "mtlint.toml")]
+    pub path: PathBuf,
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Exit statuses.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        None => check::run(cli.check),
+        Some(Command::Check(args)) => check::run(args),
+        Some(Command::Fix(args)) => fix::run(args),
+        Some(Command::Rules(args)) => rules::run(args),
+        Some(Command::Explain(args)) => explain::run(args),
+        Some(Command::TestRules(args)) => test_rules::run(args),
+        Some(Command::Init(args)) => init::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            // A closed pipe (`mtlint check | head`) is not an error.
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::from(EXIT_OK);
+                }
+            }
+            let mut err = anstream::stderr();
+            let style = anstyle::AnsiColor::Red.on_default().bold();
+            let _ = writeln!(err, "{style}error{style:#}: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+pub fn set_color(choice: ColorArg) {
+    let c = match choice {
+        ColorArg::Auto => anstream::ColorChoice::Auto,
+        ColorArg::Always => anstream::ColorChoice::Always,
+        ColorArg::Never => anstream::ColorChoice::Never,
+    };
+    c.write_global();
+}

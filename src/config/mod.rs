@@ -1,0 +1,387 @@
+//! Configuration: the shipped rule packs, `mtlint.toml` discovery and merging, and the
+//! profile (rules + settings) that files are checked with.
+
+pub mod rulefile;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use include_dir::{include_dir, Dir};
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::engine::Engine;
+use rulefile::{parse_rule_file, LoadedRule, RuleDef, SourceError};
+
+static RULES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// Names a config file may have, in order of preference.
+pub const CONFIG_NAMES: [&str; 2] = ["mtlint.toml", ".mtlint.toml"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Source(#[from] SourceError),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The shipped rule files: (path shown in errors, text).
+pub fn builtin_sources() -> Vec<(PathBuf, &'static str)> {
+    let mut out = Vec::new();
+    let mut dirs: Vec<_> = RULES_DIR.dirs().collect();
+    dirs.sort_by_key(|d| d.path());
+    for dir in dirs {
+        let mut files: Vec<_> = dir
+            .files()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort_by_key(|f| f.path());
+        for f in files {
+            if let Some(text) = f.contents_utf8() {
+                out.push((Path::new("<builtin>").join(f.path()), text));
+            }
+        }
+    }
+    out
+}
+
+/// The shipped rules, parsed once per process.
+pub fn builtin_rules() -> Result<&'static [LoadedRule], ConfigError> {
+    static RULES: OnceLock<Result<Vec<LoadedRule>, SourceError>> = OnceLock::new();
+    let loaded = RULES.get_or_init(|| {
+        let mut all = Vec::new();
+        for (path, text) in builtin_sources() {
+            all.extend(parse_rule_file(&path, text)?);
+        }
+        Ok(all)
+    });
+    match loaded {
+        Ok(v) => Ok(v),
+        Err(e) => Err(ConfigError::Source(e.clone())),
+    }
+}
+
+/// Reads and parses a user rule file.
+pub fn load_rule_file(path: &Path) -> Result<Vec<LoadedRule>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(parse_rule_file(path, &text)?)
+}
+
+/// `mtlint.toml` / `.mtlint.toml`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Target language of the checked files; absent means detect per file.
+    pub lang: Option<String>,
+    /// Source language the files were translated from.
+    pub source_lang: Option<String>,
+    /// Shipped packs to use; absent means every pack for the file's language.
+    pub packs: Option<Vec<String>>,
+    /// Extra rule files, relative to the config file.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    #[serde(default)]
+    pub select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    pub fail_on: Option<Severity>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Phrases never flagged.
+    #[serde(default)]
+    pub accept: Vec<String>,
+    /// Per-rule overrides: `[rule."en/run-on"] max_words = 60`.
+    #[serde(default)]
+    pub rule: BTreeMap<String, toml::Table>,
+    /// Glob → rule ids or packs ignored in matching files.
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
+}
+
+/// Finds the nearest `mtlint.toml` or `.mtlint.toml` in `dir` or its ancestors.
+pub fn discover(dir: &Path) -> Option<PathBuf> {
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        for name in CONFIG_NAMES {
+            let p = d.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+        cur = d.parent();
+    }
+    None
+}
+
+pub fn load_config(path: &Path) -> Result<(ConfigFile, String), ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let cfg: ConfigFile =
+        toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
+    Ok((cfg, text))
+}
+
+/// Settings given on the command line; they override the config file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub lang: Option<String>,
+    pub source_lang: Option<String>,
+    pub rules: Vec<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub fail_on: Option<Severity>,
+}
+
+/// Everything files under one config are checked with. Engines are compiled lazily, once per
+/// language, and shared by all threads.
+pub struct Profile {
+    pub config_path: Option<PathBuf>,
+    pub base_dir: PathBuf,
+    pub lang: Option<String>,
+    pub source_lang: Option<String>,
+    pub fail_on: Severity,
+    packs: Option<Vec<String>>,
+    rules: Vec<LoadedRule>,
+    accept: Vec<String>,
+    include: Option<GlobSet>,
+    exclude: GlobSet,
+    per_file_ignores: Vec<(GlobSet, Vec<String>)>,
+    engines: Mutex<HashMap<String, Arc<Engine>>>,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("config_path", &self.config_path)
+            .field("rules", &self.rules.len())
+            .finish()
+    }
+}
+
+fn globset(patterns: &[String], what: &str, config: Option<&Path>) -> Result<GlobSet, ConfigError> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        let glob = Glob::new(p).map_err(|e| {
+            ConfigError::Invalid(format!(
+                "{}: bad glob in `{what}`: {e}",
+                config.map_or("<command line>".into(), |c| c.display().to_string())
+            ))
+        })?;
+        b.add(glob);
+        // "drafts/" or "drafts" should match everything below too.
+        if !p.contains('*') {
+            if let Ok(g) = Glob::new(&format!("{}/**", p.trim_end_matches('/'))) {
+                b.add(g);
+            }
+        }
+    }
+    b.build()
+        .map_err(|e| ConfigError::Invalid(format!("bad glob in `{what}`: {e}")))
+}
+
+fn selector_matches(sel: &str, rule: &LoadedRule) -> bool {
+    sel == rule.pack.name || sel == rule.full_id()
+}
+
+impl Profile {
+    /// Builds the profile from an optional config file and the command line.
+    pub fn load(config_path: Option<&Path>, cli: &Overrides) -> Result<Profile, ConfigError> {
+        let (cfg, cfg_text) = match config_path {
+            Some(p) => load_config(p)?,
+            None => (ConfigFile::default(), String::new()),
+        };
+        let base_dir = config_path
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
+        let mut rules: Vec<LoadedRule> = builtin_rules()?.to_vec();
+        for r in &cfg.rules {
+            rules.extend(load_rule_file(&base_dir.join(r))?);
+        }
+        for r in &cli.rules {
+            rules.extend(load_rule_file(r)?);
+        }
+        // Two files defining the same pack/rule id: the later one wins, like a later layer.
+        let mut seen = HashMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            seen.insert(r.full_id(), i);
+        }
+        let rules: Vec<LoadedRule> = rules
+            .into_iter()
+            .enumerate()
+            .filter(|(i, r)| seen.get(&r.full_id()) == Some(i))
+            .map(|(_, r)| r)
+            .collect();
+        let mut rules = rules;
+        for (id, table) in &cfg.rule {
+            let path = config_path.unwrap_or(Path::new("mtlint.toml"));
+            let at = cfg_text.find(&format!("\"{id}\"")).unwrap_or(0);
+            let Some(rule) = rules.iter_mut().find(|r| &r.full_id() == id) else {
+                return Err(SourceError::at(
+                    path,
+                    &cfg_text,
+                    at,
+                    format!("no rule `{id}` to configure (see `mtlint rules`)"),
+                )
+                .into());
+            };
+            rule.def = apply_override(&rule.def, table).map_err(|m| {
+                SourceError::at(path, &cfg_text, at, format!("[rule.\"{id}\"]: {m}"))
+            })?;
+        }
+        let select: Vec<String> = if cli.select.is_empty() {
+            cfg.select.clone()
+        } else {
+            cli.select.clone()
+        };
+        let ignore: Vec<String> = cfg.ignore.iter().chain(&cli.ignore).cloned().collect();
+        for sel in select.iter().chain(&ignore) {
+            if !rules.iter().any(|r| selector_matches(sel, r)) {
+                return Err(ConfigError::Invalid(format!(
+                    "unknown rule or pack `{sel}` in select/ignore (see `mtlint rules`)"
+                )));
+            }
+        }
+        rules.retain(|r| {
+            (select.is_empty() || select.iter().any(|s| selector_matches(s, r)))
+                && !ignore.iter().any(|s| selector_matches(s, r))
+        });
+        let cfgp = config_path;
+        let include = if cfg.include.is_empty() {
+            None
+        } else {
+            Some(globset(&cfg.include, "include", cfgp)?)
+        };
+        let exclude = globset(&cfg.exclude, "exclude", cfgp)?;
+        let mut per_file_ignores = Vec::new();
+        for (glob, ids) in &cfg.per_file_ignores {
+            per_file_ignores.push((
+                globset(std::slice::from_ref(glob), "per_file_ignores", cfgp)?,
+                ids.clone(),
+            ));
+        }
+        Ok(Profile {
+            config_path: config_path.map(Path::to_path_buf),
+            base_dir,
+            lang: cli.lang.clone().or(cfg.lang),
+            source_lang: cli.source_lang.clone().or(cfg.source_lang),
+            fail_on: cli.fail_on.or(cfg.fail_on).unwrap_or(Severity::Warning),
+            packs: cfg.packs,
+            rules,
+            accept: cfg.accept,
+            include,
+            exclude,
+            per_file_ignores,
+            engines: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// All rules of the profile, whatever the language.
+    pub fn all_rules(&self) -> &[LoadedRule] {
+        &self.rules
+    }
+
+    /// The rules that apply to a document in `lang`.
+    pub fn rules_for(&self, lang: &str) -> Vec<LoadedRule> {
+        self.rules
+            .iter()
+            .filter(|r| {
+                let p = &r.pack;
+                let builtin = r.origin.starts_with("<builtin>");
+                let listed = !builtin || self.packs.as_ref().is_none_or(|l| l.contains(&p.name));
+                let target_ok = p.target.as_deref().is_none_or(|t| t == lang);
+                let source_ok = match (&p.source, &self.source_lang) {
+                    (Some(ps), Some(s)) => ps == s,
+                    _ => true,
+                };
+                listed && target_ok && source_ok
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The engine for documents in `lang`, compiled on first use.
+    pub fn engine_for(&self, lang: &str) -> Result<Arc<Engine>, String> {
+        let mut engines = self.engines.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = engines.get(lang) {
+            return Ok(e.clone());
+        }
+        let engine = Arc::new(Engine::new(&self.rules_for(lang), &self.accept)?);
+        engines.insert(lang.to_string(), engine.clone());
+        Ok(engine)
+    }
+
+    fn relative<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.base_dir)
+            .or_else(|_| path.strip_prefix("./"))
+            .unwrap_or(path)
+    }
+
+    /// Rule ids and packs ignored for `path` by `per_file_ignores`.
+    pub fn ignored_for(&self, path: &Path) -> Vec<&str> {
+        let rel = self.relative(path);
+        self.per_file_ignores
+            .iter()
+            .filter(|(g, _)| g.is_match(rel))
+            .flat_map(|(_, ids)| ids.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// Whether a file found by walking a directory is checked.
+    pub fn wants(&self, path: &Path) -> bool {
+        let rel = self.relative(path);
+        if self.exclude.is_match(rel) {
+            return false;
+        }
+        match &self.include {
+            Some(inc) => inc.is_match(rel),
+            None => path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| DEFAULT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+        }
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.exclude.is_match(self.relative(path))
+    }
+}
+
+/// File extensions checked when walking a directory and no `include` is configured.
+pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+
+/// Applies a `[rule."id"]` table from the config to a rule definition.
+fn apply_override(def: &RuleDef, table: &toml::Table) -> Result<RuleDef, String> {
+    for key in ["id", "kind"] {
+        if table.contains_key(key) {
+            return Err(format!("`{key}` cannot be overridden"));
+        }
+    }
+    let mut base = toml::Table::try_from(def).map_err(|e| e.to_string())?;
+    for (k, v) in table {
+        base.insert(k.clone(), v.clone());
+    }
+    let merged: RuleDef = toml::Value::Table(base)
+        .try_into()
+        .map_err(|e: toml::de::Error| e.message().to_string())?;
+    if let Some((_, msg)) = merged.stray_param() {
+        return Err(msg);
+    }
+    crate::checks::validate(&merged).map_err(|(_, m)| m)?;
+    Ok(merged)
+}

@@ -1,0 +1,403 @@
+//! Rule files: TOML read with serde, unknown keys rejected with file, line and column.
+//!
+//! A rule file holds one `[pack]` table and any number of `[[rule]]` tables. Every rule has the
+//! common fields (`id`, `kind`, `severity`, …) and the parameters of its kind; a parameter that
+//! does not belong to the rule's kind is an error pointing at its line.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::checks::CheckKind;
+use crate::diagnostic::Severity;
+
+/// An error in a rule or config file, with the place it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The offending source line, shown under the message.
+    pub source_line: Option<String>,
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if let Some(line) = &self.source_line {
+            let pad = " ".repeat(self.line.to_string().len());
+            write!(
+                f,
+                "\n{pad} |\n{} | {line}\n{pad} | {}^",
+                self.line,
+                " ".repeat(self.column.saturating_sub(1))
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+impl SourceError {
+    /// An error at byte `offset` of `source`.
+    pub fn at(path: &Path, source: &str, offset: usize, message: impl Into<String>) -> Self {
+        let offset = offset.min(source.len());
+        let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
+        SourceError {
+            path: path.to_path_buf(),
+            line: source[..offset].matches('\n').count() + 1,
+            column: source[line_start..offset].chars().count() + 1,
+            message: message.into(),
+            source_line: Some(
+                source[line_start..line_end]
+                    .trim_end_matches('\r')
+                    .to_string(),
+            ),
+        }
+    }
+
+    /// A TOML parse or schema error from the `toml` crate, placed by its span.
+    pub fn from_toml(path: &Path, source: &str, err: &toml::de::Error) -> Self {
+        let message = err.message().trim().to_string();
+        match err.span() {
+            Some(span) => SourceError::at(path, source, span.start, message),
+            None => SourceError {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message,
+                source_line: None,
+            },
+        }
+    }
+}
+
+/// Whether and how a rule's fixes are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FixPolicy {
+    /// The kind's default.
+    #[default]
+    Default,
+    Safe,
+    Unsafe,
+    /// Flag only; show no fix.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackDef {
+    pub name: String,
+    /// Target language the pack applies to; absent means every language.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Source language, for packs of machine-translation artefacts of a language pair.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// One rule example: `bad` text to flag (and `good`, the text after fixing), or `ok` text to
+/// leave alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bad: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub good: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<String>,
+}
+
+/// A glossary entry inside a `term` rule with `entries`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermEntry {
+    pub variants: Vec<String>,
+    pub replace: String,
+}
+
+/// A `[[rule]]` table. Common fields first, then the parameters of every kind; `validate`
+/// rejects parameters that the rule's kind does not take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub kind: CheckKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub fix: FixPolicy,
+    /// Full documentation, shown by `mtlint explain`; its first line is the summary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when_document_mentions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+
+    // term, consistency
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<TermEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_article: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_sensitive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical: Option<String>,
+    // pattern
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    // quotes, typography, unicode
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chars: Option<String>,
+    // sentence-length
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_words: Option<usize>,
+    // boilerplate
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<String>,
+    // script
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scripts: Vec<String>,
+    // repetition
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
+    // capitalization
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<String>,
+}
+
+/// The parameter names every rule may use, whatever its kind.
+const COMMON_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "severity",
+    "category",
+    "message",
+    "fix",
+    "doc",
+    "when_document_mentions",
+    "examples",
+];
+
+impl RuleDef {
+    /// Names of the kind parameters this rule sets.
+    fn set_params(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        let mut add = |set: bool, name: &'static str| {
+            if set {
+                v.push(name);
+            }
+        };
+        add(!self.variants.is_empty(), "variants");
+        add(self.replace.is_some(), "replace");
+        add(!self.entries.is_empty(), "entries");
+        add(self.drop_article.is_some(), "drop_article");
+        add(self.case_sensitive.is_some(), "case_sensitive");
+        add(self.canonical.is_some(), "canonical");
+        add(self.pattern.is_some(), "pattern");
+        add(self.check.is_some(), "check");
+        add(!self.pairs.is_empty(), "pairs");
+        add(self.chars.is_some(), "chars");
+        add(self.max_words.is_some(), "max_words");
+        add(!self.lines.is_empty(), "lines");
+        add(!self.scripts.is_empty(), "scripts");
+        add(!self.allow.is_empty(), "allow");
+        add(!self.terms.is_empty(), "terms");
+        v
+    }
+
+    /// Checks that every parameter set belongs to the rule's kind.
+    /// Returns the first stray parameter's name and the message.
+    pub fn stray_param(&self) -> Option<(&'static str, String)> {
+        let allowed = self.kind.params();
+        self.set_params()
+            .into_iter()
+            .find(|p| !allowed.contains(p))
+            .map(|p| {
+                (
+                    p,
+                    format!(
+                        "`{p}` is not a parameter of kind `{}` (its parameters: {})",
+                        self.kind.name(),
+                        if allowed.is_empty() {
+                            "none".to_string()
+                        } else {
+                            allowed.join(", ")
+                        }
+                    ),
+                )
+            })
+    }
+
+    pub fn is_common_key(key: &str) -> bool {
+        COMMON_KEYS.contains(&key)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuleFile {
+    pack: PackDef,
+    #[serde(default)]
+    rule: Vec<toml::Spanned<RuleDef>>,
+}
+
+/// A rule as loaded: its definition, its pack and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedRule {
+    pub def: RuleDef,
+    pub pack: std::sync::Arc<PackDef>,
+    /// File the rule was read from (`<builtin>/pack/file.toml` for shipped packs).
+    pub origin: PathBuf,
+    /// Line of the rule's table in its file.
+    pub line: usize,
+}
+
+impl LoadedRule {
+    /// The rule's full id, `pack/name`.
+    pub fn full_id(&self) -> String {
+        format!("{}/{}", self.pack.name, self.def.id)
+    }
+}
+
+/// Parses one rule file's text. `path` is used in errors only.
+pub fn parse_rule_file(path: &Path, source: &str) -> Result<Vec<LoadedRule>, SourceError> {
+    let raw: RawRuleFile =
+        toml::from_str(source).map_err(|e| SourceError::from_toml(path, source, &e))?;
+    let pack = std::sync::Arc::new(raw.pack);
+    if !is_valid_id(&pack.name) {
+        let at = source.find("name").unwrap_or(0);
+        return Err(SourceError::at(
+            path,
+            source,
+            at,
+            format!("pack name `{}` must be kebab-case (a-z, 0-9, -)", pack.name),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(raw.rule.len());
+    for spanned in raw.rule {
+        let span = spanned.span();
+        let def = spanned.into_inner();
+        let rule_src = &source[span.clone()];
+        let key_at = |key: &str| find_key(rule_src, key).map_or(span.start, |i| span.start + i);
+        if !is_valid_id(&def.id) {
+            return Err(SourceError::at(
+                path,
+                source,
+                key_at("id"),
+                format!("rule id `{}` must be kebab-case (a-z, 0-9, -)", def.id),
+            ));
+        }
+        if !seen.insert(def.id.clone()) {
+            return Err(SourceError::at(
+                path,
+                source,
+                key_at("id"),
+                format!(
+                    "rule id `{}` is defined twice in pack `{}`",
+                    def.id, pack.name
+                ),
+            ));
+        }
+        if let Some((key, msg)) = def.stray_param() {
+            return Err(SourceError::at(path, source, key_at(key), msg));
+        }
+        if let Err((key, msg)) = crate::checks::validate(&def) {
+            return Err(SourceError::at(
+                path,
+                source,
+                key_at(key),
+                format!("rule `{}`: {msg}", def.id),
+            ));
+        }
+        let line = source[..span.start].matches('\n').count() + 1;
+        out.push(LoadedRule {
+            def,
+            pack: pack.clone(),
+            origin: path.to_path_buf(),
+            line,
+        });
+    }
+    Ok(out)
+}
+
+/// Byte offset of `key = ` at a line start inside a rule's source.
+fn find_key(src: &str, key: &str) -> Option<usize> {
+    let mut pos = 0;
+    for line in src.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return Some(pos + (line.len() - t.len()));
+            }
+        }
+        pos += line.len();
+    }
+    None
+}
+
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_placed() {
+        let src =
+            "[pack]\nname = \"x\"\n\n[[rule]]\nid = \"a\"\nkind = \"term\"\nvariantz = [\"b\"]\n";
+        let err = parse_rule_file(Path::new("r.toml"), src).unwrap_err();
+        assert_eq!((err.line, err.column), (7, 1), "{err}");
+        assert!(err.message.contains("variantz"), "{err}");
+    }
+
+    #[test]
+    fn stray_parameter_is_placed() {
+        let src = "[pack]\nname = \"x\"\n\n[[rule]]\nid = \"a\"\nkind = \"term\"\nvariants = [\"b\"]\nreplace = \"c\"\nmax_words = 3\n";
+        let err = parse_rule_file(Path::new("r.toml"), src).unwrap_err();
+        assert_eq!((err.line, err.column), (9, 1), "{err}");
+        assert!(
+            err.message
+                .contains("`max_words` is not a parameter of kind `term`"),
+            "{err}"
+        );
+    }
+}

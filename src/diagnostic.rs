@@ -1,0 +1,175 @@
+//! The one diagnostic type every output, the fix engine and the reports consume.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::span::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "info" => Ok(Severity::Info),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            _ => Err(format!(
+                "unknown severity `{s}` (expected error, warning or info)"
+            )),
+        }
+    }
+}
+
+/// How far a fix can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Shown to the user, never applied.
+    #[serde(rename = "display-only")]
+    DisplayOnly,
+    /// Needs a human: applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Meaning-preserving: applied by `mtlint fix`.
+    Safe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::DisplayOnly => "display-only",
+            Applicability::Unsafe => "unsafe",
+            Applicability::Safe => "safe",
+        }
+    }
+}
+
+/// One replacement: an empty `replacement` deletes, an empty span inserts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, replacement: impl Into<String>) -> Self {
+        Edit {
+            span,
+            replacement: replacement.into(),
+        }
+    }
+
+    pub fn delete(span: Span) -> Self {
+        Edit {
+            span,
+            replacement: String::new(),
+        }
+    }
+
+    pub fn insert(at: usize, text: impl Into<String>) -> Self {
+        Edit {
+            span: Span::empty(at),
+            replacement: text.into(),
+        }
+    }
+}
+
+/// A set of edits applied together or not at all (both quotes of a pair, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    pub fn new(applicability: Applicability, mut edits: Vec<Edit>) -> Self {
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        Fix {
+            edits,
+            applicability,
+        }
+    }
+
+    /// The smallest span covering every edit.
+    pub fn span(&self) -> Span {
+        let start = self.edits.iter().map(|e| e.span.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.span.end).max().unwrap_or(0);
+        Span::new(start, end)
+    }
+
+    /// The text of `span` after this fix's edits inside it are applied.
+    pub fn preview(&self, text: &str, span: Span) -> String {
+        let mut out = String::new();
+        let mut pos = span.start;
+        for e in &self.edits {
+            if e.span.start < pos || e.span.end > span.end {
+                continue;
+            }
+            out.push_str(&text[pos..e.span.start]);
+            out.push_str(&e.replacement);
+            pos = e.span.end;
+        }
+        out.push_str(&text[pos..span.end]);
+        out
+    }
+}
+
+/// A secondary place a diagnostic points at, such as the opening quote of an unbalanced pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A rule's identity and metadata, shared by all its diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// `pack/name`.
+    pub id: String,
+    pub severity: Severity,
+    pub category: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: Arc<RuleMeta>,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    pub labels: Vec<Label>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn rule_id(&self) -> &str {
+        &self.rule.id
+    }
+
+    pub fn category(&self) -> &str {
+        &self.rule.category
+    }
+}

@@ -1,0 +1,19 @@
+//! mtlint: a fast, multilingual translation-quality and text-cleanup linter.
+//!
+//! The flow: [`config::Profile`] loads rules (shipped packs and user files) → an
+//! [`engine::Engine`] compiles them once per language → [`document::Document`]s are checked
+//! in parallel → [`diagnostic::Diagnostic`]s go to an [`output`] format, or to [`fix`].
+
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod engine;
+pub mod fix;
+pub mod input;
+pub mod language;
+pub mod output;
+pub mod rule_examples;
+pub mod segment;
+pub mod span;

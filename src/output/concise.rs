@@ -1,0 +1,38 @@
+//! `concise`: `path:line:col: rule: message`, one line a finding, for editors and grep.
+
+use std::io::{self, Write};
+
+use super::{position, FileReport};
+
+pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    for r in reports {
+        if let Some(err) = &r.error {
+            writeln!(out, "{}: error: {err}", r.path)?;
+        }
+        let Some(doc) = &r.document else { continue };
+        for d in &r.diagnostics {
+            let (s, _) = position(doc, d);
+            let fix = match &d.fix {
+                Some(f) => format!(
+                    " [{}]",
+                    if f.applicability == crate::diagnostic::Applicability::Safe {
+                        "fix"
+                    } else {
+                        "unsafe fix"
+                    }
+                ),
+                None => String::new(),
+            };
+            writeln!(
+                out,
+                "{}:{}:{}: {}: {}{fix}",
+                r.path,
+                s.line,
+                s.column,
+                d.rule_id(),
+                d.message
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! `github`: GitHub Actions workflow commands, shown as annotations on the pull request.
+
+use std::io::{self, Write};
+
+use super::{position, FileReport};
+use crate::diagnostic::Severity;
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    for r in reports {
+        if let Some(err) = &r.error {
+            writeln!(
+                out,
+                "::error file={},title=mtlint::{}",
+                escape_property(&r.path),
+                escape_data(err)
+            )?;
+        }
+        let Some(doc) = &r.document else { continue };
+        for d in &r.diagnostics {
+            let (s, e) = position(doc, d);
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            writeln!(
+                out,
+                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                escape_property(&r.path),
+                s.line,
+                s.column,
+                e.line,
+                e.column,
+                escape_property(d.rule_id()),
+                escape_data(&d.message)
+            )?;
+        }
+    }
+    Ok(())
+}
