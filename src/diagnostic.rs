@@ -38,9 +38,7 @@ impl std::str::FromStr for Severity {
             "info" => Ok(Severity::Info),
             "warning" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            _ => Err(format!(
-                "unknown severity `{s}` (expected error, warning or info)"
-            )),
+            _ => Err(format!("unknown severity `{s}` (expected error, warning or info)")),
         }
     }
 }
@@ -108,10 +106,7 @@ pub struct Fix {
 impl Fix {
     pub fn new(applicability: Applicability, mut edits: Vec<Edit>) -> Self {
         edits.sort_by_key(|e| (e.span.start, e.span.end));
-        Fix {
-            edits,
-            applicability,
-        }
+        Fix { edits, applicability }
     }
 
     /// The smallest span covering every edit.

@@ -101,9 +101,7 @@ impl Document {
     /// True when `offset` is the first word of a sentence (ignoring opening quotes and brackets).
     pub fn starts_sentence(&self, offset: usize) -> bool {
         match self.sentence_at(offset) {
-            Some(sp) => self.text[sp.start..offset]
-                .chars()
-                .all(|c| !c.is_alphanumeric()),
+            Some(sp) => self.text[sp.start..offset].chars().all(|c| !c.is_alphanumeric()),
             None => true,
         }
     }

@@ -76,9 +76,7 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine")
-            .field("rules", &self.rules.len())
-            .finish()
+        f.debug_struct("Engine").field("rules", &self.rules.len()).finish()
     }
 }
 
@@ -99,11 +97,7 @@ impl Engine {
         } else {
             Some(AhoCorasick::new(accept).map_err(|e| format!("accept list: {e}"))?)
         };
-        Ok(Engine {
-            rules,
-            checks,
-            accept,
-        })
+        Ok(Engine { rules, checks, accept })
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -123,21 +117,12 @@ impl Engine {
         }
         let mut diags = sink.finish();
         if let Some(accept) = &self.accept {
-            let accepted: Vec<_> = accept
-                .find_iter(&doc.text)
-                .map(|m| m.start()..m.end())
-                .collect();
+            let accepted: Vec<_> = accept.find_iter(&doc.text).map(|m| m.start()..m.end()).collect();
             if !accepted.is_empty() {
-                diags.retain(|d| {
-                    !accepted
-                        .iter()
-                        .any(|a| a.start <= d.span.start && d.span.end <= a.end)
-                });
+                diags.retain(|d| !accepted.iter().any(|a| a.start <= d.span.start && d.span.end <= a.end));
             }
         }
-        diags.sort_by(|a, b| {
-            (a.span.start, a.span.end, &a.rule.id).cmp(&(b.span.start, b.span.end, &b.rule.id))
-        });
+        diags.sort_by(|a, b| (a.span.start, a.span.end, &a.rule.id).cmp(&(b.span.start, b.span.end, &b.rule.id)));
         diags
     }
 }

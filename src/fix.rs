@@ -29,19 +29,15 @@ pub fn select<'a>(
         })
         .collect();
     candidates.sort_by(|a, b| {
-        (a.1.span().start, a.1.span().end, a.0.rule_id()).cmp(&(
-            b.1.span().start,
-            b.1.span().end,
-            b.0.rule_id(),
-        ))
+        (a.1.span().start, a.1.span().end, a.0.rule_id()).cmp(&(b.1.span().start, b.1.span().end, b.0.rule_id()))
     });
     let mut taken: Vec<Span> = Vec::new();
     let mut chosen = Vec::new();
     for (d, f) in candidates {
         let clash = f.edits.iter().any(|e| {
-            taken.iter().any(|t| {
-                t.overlaps(e.span) || (t.is_empty() && e.span.is_empty() && t.start == e.span.start)
-            })
+            taken
+                .iter()
+                .any(|t| t.overlaps(e.span) || (t.is_empty() && e.span.is_empty() && t.start == e.span.start))
         }) || f.edits.windows(2).any(|w| w[0].span.overlaps(w[1].span));
         if clash {
             continue;

@@ -9,15 +9,9 @@ const BINARY_PROBE: usize = 8192;
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
-    Binary {
-        offset: usize,
-    },
+    Binary { offset: usize },
     Utf16,
-    InvalidUtf8 {
-        line: usize,
-        column: usize,
-        offset: usize,
-    },
+    InvalidUtf8 { line: usize, column: usize, offset: usize },
 }
 
 impl fmt::Display for ReadError {
@@ -31,12 +25,11 @@ impl fmt::Display for ReadError {
                 f,
                 "UTF-16 text (byte order mark FF FE or FE FF); convert it to UTF-8 to check it"
             ),
-            ReadError::InvalidUtf8 {
-                line,
-                column,
-                offset,
-            } => {
-                write!(f, "invalid UTF-8 at line {line}, column {column} (byte offset {offset}); not checked")
+            ReadError::InvalidUtf8 { line, column, offset } => {
+                write!(
+                    f,
+                    "invalid UTF-8 at line {line}, column {column} (byte offset {offset}); not checked"
+                )
             }
         }
     }
@@ -67,11 +60,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
         let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
         let line = valid.matches('\n').count() + 1;
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        ReadError::InvalidUtf8 {
-            line,
-            column,
-            offset,
-        }
+        ReadError::InvalidUtf8 { line, column, offset }
     })
 }
 
@@ -91,17 +80,8 @@ mod tests {
             err.to_string(),
             "invalid UTF-8 at line 2, column 3 (byte offset 5); not checked"
         );
-        assert!(matches!(
-            decode(b"a\0b".to_vec()),
-            Err(ReadError::Binary { offset: 1 })
-        ));
-        assert!(matches!(
-            decode(vec![0xFF, 0xFE, b'a', 0]),
-            Err(ReadError::Utf16)
-        ));
-        assert_eq!(
-            decode("\u{feff}é".as_bytes().to_vec()).unwrap(),
-            "\u{feff}é"
-        );
+        assert!(matches!(decode(b"a\0b".to_vec()), Err(ReadError::Binary { offset: 1 })));
+        assert!(matches!(decode(vec![0xFF, 0xFE, b'a', 0]), Err(ReadError::Utf16)));
+        assert_eq!(decode("\u{feff}é".as_bytes().to_vec()).unwrap(), "\u{feff}é");
     }
 }

@@ -10,29 +10,28 @@ const STOPWORDS: &[(&str, &[&str])] = &[
     (
         "en",
         &[
-            "the", "and", "of", "to", "is", "that", "for", "with", "was", "on", "are", "this",
-            "by", "it", "from", "has",
+            "the", "and", "of", "to", "is", "that", "for", "with", "was", "on", "are", "this", "by", "it", "from",
+            "has",
         ],
     ),
     (
         "fr",
         &[
-            "le", "la", "les", "des", "et", "est", "une", "du", "que", "pour", "dans", "au", "sur",
-            "aux", "pas", "qui", "ont", "ses", "leur", "avec",
+            "le", "la", "les", "des", "et", "est", "une", "du", "que", "pour", "dans", "au", "sur", "aux", "pas",
+            "qui", "ont", "ses", "leur", "avec",
         ],
     ),
     (
         "de",
         &[
-            "der", "die", "das", "und", "ist", "den", "nicht", "mit", "von", "zu", "sich", "auf",
-            "ein", "eine", "dem", "des", "im", "für", "wir", "haben",
+            "der", "die", "das", "und", "ist", "den", "nicht", "mit", "von", "zu", "sich", "auf", "ein", "eine", "dem",
+            "des", "im", "für", "wir", "haben",
         ],
     ),
     (
         "es",
         &[
-            "el", "los", "las", "y", "es", "una", "por", "con", "para", "del", "que", "se", "como",
-            "más",
+            "el", "los", "las", "y", "es", "una", "por", "con", "para", "del", "que", "se", "como", "más",
         ],
     ),
 ];
@@ -43,8 +42,7 @@ pub fn detect(text: &str) -> &'static str {
         Some((i, _)) => &text[..i],
         None => text,
     };
-    let (mut han, mut kana, mut hangul, mut cyrillic, mut latin) =
-        (0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut han, mut kana, mut hangul, mut cyrillic, mut latin) = (0usize, 0usize, 0usize, 0usize, 0usize);
     for c in sample.chars() {
         match c as u32 {
             0x3040..=0x30FF => kana += 1,
@@ -98,10 +96,7 @@ mod tests {
 
     #[test]
     fn detects_the_shipped_targets() {
-        assert_eq!(
-            detect("The town of Guzhen is known for its lighting industry."),
-            "en"
-        );
+        assert_eq!(detect("The town of Guzhen is known for its lighting industry."), "en");
         assert_eq!(
             detect("Les entreprises de la région ont enregistré une hausse de leurs commandes."),
             "fr"

@@ -96,10 +96,7 @@ fn run_one(rule: &LoadedRule, engine: &Engine, ex: &Example) -> Result<(), Strin
                 }
                 let again = engine.check(&outcome.document);
                 if let Some(d) = again.iter().find(|d| d.fix.is_some()) {
-                    return Err(format!(
-                        "the fixed text {good:?} still gets a fix: {}",
-                        d.message
-                    ));
+                    return Err(format!("the fixed text {good:?} still gets a fix: {}", d.message));
                 }
             }
             Ok(())
@@ -114,8 +111,6 @@ fn run_one(rule: &LoadedRule, engine: &Engine, ex: &Example) -> Result<(), Strin
                 None => Ok(()),
             }
         }
-        _ => Err(
-            "an example is either `{ bad = …, good = … }`, `{ bad = … }` or `{ ok = … }`".into(),
-        ),
+        _ => Err("an example is either `{ bad = …, good = … }`, `{ bad = … }` or `{ ok = … }`".into()),
     }
 }

@@ -101,14 +101,8 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
-        LineCol {
-            line: line + 1,
-            column,
-        }
+        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        LineCol { line: line + 1, column }
     }
 
     /// Byte range of the 0-based line `line`, without its line terminator.

@@ -87,13 +87,7 @@ impl Check for BoilerplateCheck {
                 line.start + (line.len() - line.text(text).trim_start().len()),
                 line.start + line.text(text).trim_end().len(),
             );
-            sink.fix(
-                rule,
-                trimmed,
-                &[],
-                vec![Edit::delete(removal)],
-                Applicability::Safe,
-            );
+            sink.fix(rule, trimmed, &[], vec![Edit::delete(removal)], Applicability::Safe);
         }
     }
 }

@@ -16,10 +16,7 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
         ));
     }
     if let Some(t) = def.terms.iter().find(|t| !t.is_ascii()) {
-        return Err((
-            "terms",
-            format!("term {t:?}: capitalization terms must be ASCII"),
-        ));
+        return Err(("terms", format!("term {t:?}: capitalization terms must be ASCII")));
     }
     Ok(())
 }
@@ -100,9 +97,9 @@ impl Check for CapitalizationCheck {
                 continue;
             }
             // The canonical form written mid-sentence elsewhere shows the document's intent.
-            let used = hits.iter().any(|&(t, s)| {
-                t == term && s.text(text) == canonical && !doc.starts_sentence(s.start)
-            });
+            let used = hits
+                .iter()
+                .any(|&(t, s)| t == term && s.text(text) == canonical && !doc.starts_sentence(s.start));
             if !used && !is_mixed(found, canonical) {
                 continue;
             }

@@ -78,13 +78,7 @@ impl CheckKind {
     /// The kind parameters a rule of this kind may set.
     pub fn params(self) -> &'static [&'static str] {
         match self {
-            CheckKind::Term => &[
-                "variants",
-                "replace",
-                "entries",
-                "drop_article",
-                "case_sensitive",
-            ],
+            CheckKind::Term => &["variants", "replace", "entries", "drop_article", "case_sensitive"],
             CheckKind::Consistency => &["canonical", "variants", "case_sensitive"],
             CheckKind::Pattern => &["pattern", "replace", "case_sensitive"],
             CheckKind::Quotes => &["check", "pairs"],
@@ -275,12 +269,7 @@ impl<'a> Sink<'a> {
 
 /// Fills `{match}`, `{replacement}` and the kind's named arguments into a message template.
 /// Unknown placeholders are left as written.
-pub fn render_message(
-    template: &str,
-    matched: &str,
-    replacement: Option<&str>,
-    args: &[(&str, &str)],
-) -> String {
+pub fn render_message(template: &str, matched: &str, replacement: Option<&str>, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -295,10 +284,7 @@ pub fn render_message(
         let value = match name {
             "match" => Some(shorten(matched, 80)),
             "replacement" => replacement.map(|r| shorten(r, 80)),
-            _ => args
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string()),
+            _ => args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()),
         };
         match value {
             Some(v) => out.push_str(&v),
@@ -346,10 +332,8 @@ pub fn is_whole_word(text: &str, span: Span) -> bool {
     };
     let before = text[..span.start].chars().next_back();
     let after = text[span.end..].chars().next();
-    let left_ok =
-        !is_word_char(first) || crate::segment::is_cjk(first) || !before.is_some_and(is_word_char);
-    let right_ok =
-        !is_word_char(last) || crate::segment::is_cjk(last) || !after.is_some_and(is_word_char);
+    let left_ok = !is_word_char(first) || crate::segment::is_cjk(first) || !before.is_some_and(is_word_char);
+    let right_ok = !is_word_char(last) || crate::segment::is_cjk(last) || !after.is_some_and(is_word_char);
     left_ok && right_ok
 }
 
@@ -381,7 +365,9 @@ impl CheckKind {
     pub fn default_message(self) -> &'static str {
         match self {
             CheckKind::Term => "\"{match}\" should be \"{replacement}\"",
-            CheckKind::Consistency => "\"{match}\" is written differently elsewhere in this document; use \"{replacement}\"",
+            CheckKind::Consistency => {
+                "\"{match}\" is written differently elsewhere in this document; use \"{replacement}\""
+            }
             CheckKind::Pattern => "\"{match}\" matches a known error",
             CheckKind::Quotes => "{problem}",
             CheckKind::SentenceLength => "sentence of {words} words (limit {max}): split it",
@@ -415,18 +401,9 @@ mod tests {
     #[test]
     fn case_is_kept() {
         assert_eq!(match_case("The ancient town", "Guzhen"), "Guzhen");
-        assert_eq!(
-            match_case("Party construction", "party building"),
-            "Party building"
-        );
-        assert_eq!(
-            match_case("PARTY CONSTRUCTION", "Party building"),
-            "PARTY BUILDING"
-        );
-        assert_eq!(
-            match_case("party construction", "Party building"),
-            "Party building"
-        );
+        assert_eq!(match_case("Party construction", "party building"), "Party building");
+        assert_eq!(match_case("PARTY CONSTRUCTION", "Party building"), "PARTY BUILDING");
+        assert_eq!(match_case("party construction", "Party building"), "Party building");
     }
 
     #[test]

@@ -3,9 +3,7 @@
 
 use regex::{Regex, RegexSet, RegexSetBuilder};
 
-use super::{
-    build_regex, is_word_char, match_case, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT,
-};
+use super::{build_regex, is_word_char, match_case, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -77,11 +75,7 @@ impl PatternCheck {
             let p = def.pattern.as_deref().unwrap_or("");
             let ci = !def.case_sensitive.unwrap_or(true);
             regexes.push(build_regex(p, ci)?);
-            sources.push(if ci {
-                format!("(?im:{p})")
-            } else {
-                format!("(?m:{p})")
-            });
+            sources.push(if ci { format!("(?im:{p})") } else { format!("(?m:{p})") });
         }
         let set = RegexSetBuilder::new(&sources)
             .size_limit(REGEX_SIZE_LIMIT * 4)
@@ -114,10 +108,7 @@ impl Check for PatternCheck {
                 let groups: Vec<(String, String)> = (1..caps.len())
                     .filter_map(|g| caps.get(g).map(|c| (g.to_string(), c.as_str().to_string())))
                     .collect();
-                let args: Vec<(&str, &str)> = groups
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
+                let args: Vec<(&str, &str)> = groups.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 match &self.replaces[i] {
                     Some(template) => {
                         let mut out = String::new();
@@ -128,13 +119,7 @@ impl Check for PatternCheck {
                         if starts_upper && !text[..m.start()].ends_with(is_word_char) {
                             out = match_case(m.as_str(), &out);
                         }
-                        sink.fix(
-                            rule,
-                            span,
-                            &args,
-                            vec![Edit::replace(span, out)],
-                            Applicability::Safe,
-                        );
+                        sink.fix(rule, span, &args, vec![Edit::replace(span, out)], Applicability::Safe);
                     }
                     None => sink.flag(rule, span, &args),
                 }

@@ -25,10 +25,7 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
         None => {
             return Err((
                 "check",
-                format!(
-                    "a quotes rule needs `check` (one of: {})",
-                    CHECKS.join(", ")
-                ),
+                format!("a quotes rule needs `check` (one of: {})", CHECKS.join(", ")),
             ))
         }
     }
@@ -195,20 +192,12 @@ fn unbalanced(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
                     stack.push(span);
                 } else if ch == c && stack.pop().is_none() {
                     let problem = format!("closing {c} with no opening {o} in this paragraph");
-                    sink.flag(
-                        r.rule,
-                        span,
-                        &[("problem", &problem), ("quote", &c.to_string())],
-                    );
+                    sink.flag(r.rule, span, &[("problem", &problem), ("quote", &c.to_string())]);
                 }
             }
             for span in stack {
                 let problem = format!("opening {o} is never closed by {c} in this paragraph");
-                sink.flag(
-                    r.rule,
-                    span,
-                    &[("problem", &problem), ("quote", &o.to_string())],
-                );
+                sink.flag(r.rule, span, &[("problem", &problem), ("quote", &o.to_string())]);
             }
         }
     }
@@ -235,10 +224,7 @@ fn doubled(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
         while start > 0 && SENTENCE_PUNCT.contains(&(bytes[start - 1] as char)) {
             start -= 1;
         }
-        let word_before = text[..start]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric);
+        let word_before = text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
         let mut end = q_at + q.len_utf8();
         while let Some(c) = text[end..].chars().next() {
             if SENTENCE_PUNCT.contains(&c) || is_quote(c, r) {
@@ -311,8 +297,7 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             Edit::replace(Span::new(q1.start, q1.end + 1), format!(" {open}")),
             Edit::replace(Span::new(q2.start - 1, q2.end), format!("{close} ")),
         ];
-        let problem =
-            format!("quotes detached from the words they enclose: write {open}{inner}{close}");
+        let problem = format!("quotes detached from the words they enclose: write {open}{inner}{close}");
         sink.fix(
             r.rule,
             Span::new(q1.start, q2.end),
@@ -322,11 +307,7 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
         );
     };
     for caps in straight_detached_re().captures_iter(text) {
-        let (q1, inner, q2) = (
-            caps.get(1).unwrap(),
-            caps.get(2).unwrap(),
-            caps.get(3).unwrap(),
-        );
+        let (q1, inner, q2) = (caps.get(1).unwrap(), caps.get(2).unwrap(), caps.get(3).unwrap());
         let words = inner.as_str().split_whitespace().count();
         // Straight quotes do not say which side they belong to; the document does when it
         // quotes the same phrase properly elsewhere.

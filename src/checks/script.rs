@@ -9,19 +9,11 @@ use crate::span::Span;
 const SCRIPTS: &[(&str, &[(u32, u32)])] = &[
     (
         "Han",
-        &[
-            (0x3400, 0x4DBF),
-            (0x4E00, 0x9FFF),
-            (0xF900, 0xFAFF),
-            (0x20000, 0x2FFFF),
-        ],
+        &[(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFF)],
     ),
     ("Hiragana", &[(0x3040, 0x309F)]),
     ("Katakana", &[(0x30A0, 0x30FF), (0x31F0, 0x31FF)]),
-    (
-        "Hangul",
-        &[(0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)],
-    ),
+    ("Hangul", &[(0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)]),
     ("Cyrillic", &[(0x0400, 0x04FF), (0x0500, 0x052F)]),
     ("Greek", &[(0x0370, 0x03FF)]),
     ("Arabic", &[(0x0600, 0x06FF), (0x0750, 0x077F)]),
@@ -37,18 +29,12 @@ fn is_cjk_punct(c: char) -> bool {
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
     if def.scripts.is_empty() {
-        return Err((
-            "scripts",
-            "a script rule needs `scripts` (the scripts to flag)".into(),
-        ));
+        return Err(("scripts", "a script rule needs `scripts` (the scripts to flag)".into()));
     }
     for s in &def.scripts {
         if !SCRIPTS.iter().any(|(n, _)| n == s) {
             let names: Vec<&str> = SCRIPTS.iter().map(|(n, _)| *n).collect();
-            return Err((
-                "scripts",
-                format!("unknown script `{s}` (known: {})", names.join(", ")),
-            ));
+            return Err(("scripts", format!("unknown script `{s}` (known: {})", names.join(", "))));
         }
     }
     Ok(())

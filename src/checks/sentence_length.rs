@@ -13,8 +13,8 @@ pub const DEFAULT_MAX_WORDS: usize = 45;
 const MIN_PART: usize = 8;
 /// Words that, after ", and ", start an independent clause.
 const CLAUSE_SUBJECTS: &[&str] = &[
-    "the", "this", "these", "those", "it", "its", "we", "they", "he", "she", "there", "our",
-    "their", "his", "her", "i", "you",
+    "the", "this", "these", "those", "it", "its", "we", "they", "he", "she", "there", "our", "their", "his", "her",
+    "i", "you",
 ];
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
@@ -54,9 +54,7 @@ impl Check for SentenceLengthCheck {
                 let args = [("words", words.to_string()), ("max", max.to_string())];
                 let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 match split_point(text, sentence) {
-                    Some(edit) => {
-                        sink.fix(rule, sentence, &args, vec![edit], Applicability::Unsafe)
-                    }
+                    Some(edit) => sink.fix(rule, sentence, &args, vec![edit], Applicability::Unsafe),
                     None => sink.flag(rule, sentence, &args),
                 }
             }
@@ -94,16 +92,9 @@ fn split_point(text: &str, sentence: Span) -> Option<Edit> {
     }
     for conj in [", and ", ", but "] {
         for (i, _) in s.match_indices(conj) {
-            let next: String = s[i + conj.len()..]
-                .chars()
-                .take_while(|c| c.is_alphabetic())
-                .collect();
+            let next: String = s[i + conj.len()..].chars().take_while(|c| c.is_alphabetic()).collect();
             if CLAUSE_SUBJECTS.contains(&next.to_lowercase().as_str()) {
-                let resume = if conj == ", but " {
-                    i + 2
-                } else {
-                    i + conj.len()
-                };
+                let resume = if conj == ", but " { i + 2 } else { i + conj.len() };
                 consider(i, resume);
             }
         }

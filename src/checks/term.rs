@@ -19,10 +19,7 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
             ));
         }
         if def.replace.is_none() {
-            return Err((
-                "replace",
-                "a term rule needs `replace` (the right term)".into(),
-            ));
+            return Err(("replace", "a term rule needs `replace` (the right term)".into()));
         }
     } else if !def.variants.is_empty() || def.replace.is_some() {
         return Err((
@@ -182,9 +179,9 @@ impl Check for TermCheck {
 /// Start of a whole-word article ("the ", "The ") right before `pos`.
 fn article_before(text: &str, pos: usize) -> Option<usize> {
     let head = text[..pos].strip_suffix(' ')?;
-    let word_start = head.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| {
-        i + head[i..].chars().next().map_or(1, char::len_utf8)
-    });
+    let word_start = head
+        .rfind(|c: char| !c.is_alphabetic())
+        .map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
     let word = &head[word_start..];
     ARTICLES
         .iter()

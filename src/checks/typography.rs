@@ -27,17 +27,11 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
         Some(c) if CHECKS.contains(&c) => Ok(()),
         Some(c) => Err((
             "check",
-            format!(
-                "unknown typography check `{c}` (one of: {})",
-                CHECKS.join(", ")
-            ),
+            format!("unknown typography check `{c}` (one of: {})", CHECKS.join(", ")),
         )),
         None => Err((
             "check",
-            format!(
-                "a typography rule needs `check` (one of: {})",
-                CHECKS.join(", ")
-            ),
+            format!("a typography rule needs `check` (one of: {})", CHECKS.join(", ")),
         )),
     }
 }
@@ -114,9 +108,7 @@ fn double_space(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
 /// file name, where punctuation follows other rules.
 fn in_url(text: &str, at: usize) -> bool {
     let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    let end = text[at..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |i| at + i);
+    let end = text[at..].find(char::is_whitespace).map_or(text.len(), |i| at + i);
     let token = &text[start..end];
     token.contains("://") || token.contains('@') || token.starts_with("www.")
 }
@@ -194,10 +186,7 @@ fn list_numbering(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         let sep = caps.get(2).unwrap();
         let span = Span::new(line.start + num.start(), line.start + sep.end());
         let fixed = format!("{}. ", num.as_str());
-        let problem = format!(
-            "Chinese-style list number \"{}\"",
-            span.text(text).trim_end()
-        );
+        let problem = format!("Chinese-style list number \"{}\"", span.text(text).trim_end());
         sink.fix(
             r.rule,
             span,
@@ -307,15 +296,10 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             continue;
         }
         // 10:30, "?!", "!!": times and repeated marks take no space.
-        if prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()) || chars.contains(prev)
-        {
+        if prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()) || chars.contains(prev) {
             continue;
         }
-        let nb = if c == ':' || c == '»' {
-            "\u{a0}"
-        } else {
-            "\u{202f}"
-        };
+        let nb = if c == ':' || c == '»' { "\u{a0}" } else { "\u{202f}" };
         let problem = format!("\"{c}\" takes a no-break space before it in French");
         if prev == ' ' {
             let sp = Span::new(i - 1, i);

@@ -18,17 +18,11 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
         Some(c) if CHECKS.contains(&c) => Ok(()),
         Some(c) => Err((
             "check",
-            format!(
-                "unknown unicode check `{c}` (one of: {})",
-                CHECKS.join(", ")
-            ),
+            format!("unknown unicode check `{c}` (one of: {})", CHECKS.join(", ")),
         )),
         None => Err((
             "check",
-            format!(
-                "a unicode rule needs `check` (one of: {})",
-                CHECKS.join(", ")
-            ),
+            format!("a unicode rule needs `check` (one of: {})", CHECKS.join(", ")),
         )),
     }
 }
@@ -94,10 +88,7 @@ fn nfc(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
                 sink.fix(
                     r.rule,
                     span,
-                    &[(
-                        "problem",
-                        "text is not in Unicode NFC form (decomposed accents)",
-                    )],
+                    &[("problem", "text is not in Unicode NFC form (decomposed accents)")],
                     vec![Edit::replace(span, fixed)],
                     Applicability::Safe,
                 );
@@ -127,8 +118,7 @@ fn invisible(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
 
 fn control(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     for (i, c) in doc.text.char_indices() {
-        let is_control = (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            && !(0x80..=0x9f).contains(&(c as u32));
+        let is_control = (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) && !(0x80..=0x9f).contains(&(c as u32));
         if !is_control {
             continue;
         }
@@ -151,10 +141,7 @@ fn nbsp(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
             continue;
         }
         let span = Span::new(i, i + c.len_utf8());
-        let problem = format!(
-            "no-break space U+{:04X} where a normal space belongs",
-            c as u32
-        );
+        let problem = format!("no-break space U+{:04X} where a normal space belongs", c as u32);
         sink.fix(
             r.rule,
             span,

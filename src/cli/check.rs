@@ -1,8 +1,10 @@
 //! `mtlint check`.
 
-use super::files::{self, Profiles};
+use std::io::Write;
+
+use super::files::{self, Input, Profiles};
 use super::{set_color, CheckArgs};
-use crate::output::{self, Format, HumanOptions};
+use crate::output::{self, Format, HumanOptions, Summary};
 
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     set_color(args.shared.color);
@@ -17,20 +19,25 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     }
     let mut profiles = Profiles::new(&args.shared)?;
     let inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
-    let reports = files::check_all(&inputs);
     let mut out = anstream::stdout().lock();
     let human = HumanOptions {
         summary: !args.shared.quiet,
         fix_hint: true,
     };
-    output::write(args.format, &reports, &mut out, &human)?;
-    if args.format != Format::Human {
+    let mut emitter = output::emitter(args.format, &human);
+    let mut summary = Summary::default();
+    let mut status = files::Status::default();
+    files::for_each_ordered(&inputs, Input::check, |input, report| {
+        summary.add(&report);
+        status.add(input, &report);
+        emitter.file(&mut out, &report)?;
         // Machine formats carry file errors in their own fields; say them on stderr too.
-        for r in &reports {
-            if let Some(e) = &r.error {
-                eprintln!("error: {}: {e}", r.path);
-            }
+        if let (Some(e), true) = (&report.error, args.format != Format::Human) {
+            eprintln!("error: {}: {e}", report.path);
         }
-    }
-    Ok(files::exit_status(&inputs, &reports))
+        Ok(())
+    })?;
+    emitter.finish(&mut out, &summary)?;
+    out.flush()?;
+    Ok(status.code())
 }

@@ -44,12 +44,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
             def.when_document_mentions.join(", ")
         )?;
     }
-    writeln!(
-        out,
-        "defined in {}:{}",
-        loaded.origin.display(),
-        loaded.line
-    )?;
+    writeln!(out, "defined in {}:{}", loaded.origin.display(), loaded.line)?;
     if let Some(doc) = &def.doc {
         writeln!(out, "\n{}", doc.trim())?;
     }

@@ -79,11 +79,7 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 /// Expands the command line's paths (or standard input) into inputs.
-pub fn collect(
-    paths: &[PathBuf],
-    shared: &SharedArgs,
-    profiles: &mut Profiles,
-) -> Result<Vec<Input>, ConfigError> {
+pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) -> Result<Vec<Input>, ConfigError> {
     let mut inputs = Vec::new();
     if shared.stdin {
         let mut text = String::new();
@@ -113,11 +109,7 @@ pub fn collect(
         return Ok(inputs);
     }
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
+    let paths = if paths.is_empty() { &default[..] } else { paths };
     for root in paths {
         let meta = std::fs::metadata(root);
         match meta {
@@ -150,9 +142,7 @@ pub fn collect(
                     .build();
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            found.push(e.into_path())
-                        }
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => found.push(e.into_path()),
                         Ok(_) => {}
                         Err(err) => {
                             let path = match &err {
@@ -160,10 +150,7 @@ pub fn collect(
                                 _ => root.clone(),
                             };
                             let profile = profiles.for_dir(parent_of(&path))?;
-                            let msg = format!(
-                                "cannot walk: {}",
-                                err.to_string().rsplit(": ").next().unwrap_or("")
-                            );
+                            let msg = format!("cannot walk: {}", err.to_string().rsplit(": ").next().unwrap_or(""));
                             inputs.push(Input {
                                 display: path.display().to_string(),
                                 path,
@@ -204,11 +191,7 @@ impl Input {
             Some(t) => t.clone(),
             None => input::read_text(&self.path).map_err(|e| e.to_string())?,
         };
-        Ok(Document::new(
-            self.display.clone(),
-            text,
-            self.profile.lang.as_deref(),
-        ))
+        Ok(Document::new(self.display.clone(), text, self.profile.lang.as_deref()))
     }
 
     /// Drops the diagnostics of rules that `per_file_ignores` turns off for this file.
@@ -240,25 +223,46 @@ impl Input {
     }
 }
 
-/// Checks every input in parallel; reports come back in input order.
-pub fn check_all(inputs: &[Input]) -> Vec<FileReport> {
-    inputs.par_iter().map(Input::check).collect()
+/// Files checked in parallel at a time; their reports are then written in input order and
+/// dropped, so memory holds this many documents at most, whatever the corpus size.
+pub const BATCH: usize = 64;
+
+/// Runs `work` on every input in parallel, handing the results to `each` in input order.
+pub fn for_each_ordered<T: Send>(
+    inputs: &[Input],
+    work: impl Fn(&Input) -> T + Sync,
+    mut each: impl FnMut(&Input, T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    for chunk in inputs.chunks(BATCH) {
+        let results: Vec<T> = chunk.par_iter().map(&work).collect();
+        for (input, r) in chunk.iter().zip(results) {
+            each(input, r)?;
+        }
+    }
+    Ok(())
 }
 
-/// The exit status for a set of reports: 2 if a file could not be checked, 1 if a finding is
-/// at or above its profile's fail level, else 0.
-pub fn exit_status(inputs: &[Input], reports: &[FileReport]) -> u8 {
-    if reports.iter().any(|r| r.error.is_some()) {
-        return super::EXIT_ERROR;
+/// Tracks the exit status over a run: 2 if a file could not be checked, 1 if a finding is at
+/// or above its profile's fail level, else 0.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Status {
+    pub errors: bool,
+    pub failing: bool,
+}
+
+impl Status {
+    pub fn add(&mut self, input: &Input, r: &FileReport) {
+        self.errors |= r.error.is_some();
+        self.failing |= r.diagnostics.iter().any(|d| d.severity >= input.profile.fail_on);
     }
-    let failing = inputs.iter().zip(reports).any(|(i, r)| {
-        r.diagnostics
-            .iter()
-            .any(|d| d.severity >= i.profile.fail_on)
-    });
-    if failing {
-        super::EXIT_FINDINGS
-    } else {
-        super::EXIT_OK
+
+    pub fn code(self) -> u8 {
+        if self.errors {
+            super::EXIT_ERROR
+        } else if self.failing {
+            super::EXIT_FINDINGS
+        } else {
+            super::EXIT_OK
+        }
     }
 }

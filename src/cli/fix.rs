@@ -13,7 +13,7 @@ use super::files::{self, Input, Profiles};
 use super::{set_color, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostic::Applicability;
 use crate::fix::fix_document;
-use crate::output::{self, FileReport, HumanOptions};
+use crate::output::{self, FileReport, HumanOptions, Summary};
 
 struct FileFix {
     report: FileReport,
@@ -85,11 +85,8 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), S
         .map_err(|e| format!("cannot create a temporary file in {}: {e}", dir.display()))?;
     tmp.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write: {e}"))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| format!("cannot sync: {e}"))?;
-    std::fs::set_permissions(tmp.path(), meta.permissions())
-        .map_err(|e| format!("cannot keep permissions: {e}"))?;
+    tmp.as_file().sync_all().map_err(|e| format!("cannot sync: {e}"))?;
+    std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(|e| format!("cannot keep permissions: {e}"))?;
     tmp.persist(path)
         .map_err(|e| format!("cannot replace the file: {}", e.error))?;
     Ok(())
@@ -112,11 +109,7 @@ fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str) -> std::io:
                 similar::ChangeTag::Equal => (" ", Style::new()),
             };
             let line = change.value();
-            write!(
-                out,
-                "{style}{sign}{}{style:#}",
-                line.trim_end_matches(['\n', '\r'])
-            )?;
+            write!(out, "{style}{sign}{}{style:#}", line.trim_end_matches(['\n', '\r']))?;
             writeln!(out)?;
             if change.missing_newline() {
                 writeln!(out, "\\ No newline at end of file")?;
@@ -135,16 +128,12 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     } else {
         Applicability::Safe
     };
-    let results: Vec<FileFix> = {
-        use rayon::prelude::*;
-        inputs.par_iter().map(|i| fix_one(i, min)).collect()
-    };
     let mut out = anstream::stdout().lock();
     let mut err = anstream::stderr().lock();
 
     if args.shared.stdin {
         // The fixed text goes to standard output; findings left go to standard error.
-        let r = &results[0];
+        let r = fix_one(&inputs[0], min);
         if let Some(e) = &r.report.error {
             writeln!(err, "error: {}: {e}", r.report.path)?;
             return Ok(EXIT_ERROR);
@@ -159,67 +148,67 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         return Ok(if left { EXIT_FINDINGS } else { EXIT_OK });
     }
 
-    let mut changed_files = 0;
-    let mut applied_total = 0;
-    let mut write_errors = false;
-    let mut reports = Vec::with_capacity(results.len());
-    for (input, mut r) in inputs.iter().zip(results) {
-        if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
-            changed_files += 1;
-            applied_total += r.applied.values().sum::<usize>();
-            if args.diff {
-                print_diff(&mut out, &r.report.path, original, fixed)?;
-            } else if let Err(e) = write_atomically(&input.path, original, fixed) {
-                write_errors = true;
-                r.report.error = Some(e);
+    // What is left after fixing is shown as `check` shows it.
+    let human = HumanOptions {
+        summary: false,
+        fix_hint: false,
+    };
+    let mut emitter = output::emitter(args.format, &human);
+    let mut summary = Summary::default();
+    let mut status = files::Status::default();
+    let (mut changed_files, mut applied_total, mut left) = (0usize, 0usize, 0usize);
+    files::for_each_ordered(
+        &inputs,
+        |i| fix_one(i, min),
+        |input, mut r| {
+            if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
+                changed_files += 1;
+                applied_total += r.applied.values().sum::<usize>();
+                if args.diff {
+                    print_diff(&mut out, &r.report.path, original, fixed)?;
+                } else if let Err(e) = write_atomically(&input.path, original, fixed) {
+                    r.report.error = Some(e);
+                }
             }
-        }
-        for rule in &r.not_converged {
-            writeln!(
-                err,
-                "warning: {}: fixes of {rule} did not converge after {} passes; left as they are",
-                r.report.path,
-                crate::fix::MAX_PASSES
-            )?;
-        }
-        reports.push(r.report);
-    }
+            for rule in &r.not_converged {
+                writeln!(
+                    err,
+                    "warning: {}: fixes of {rule} did not converge after {} passes; left as they are",
+                    r.report.path,
+                    crate::fix::MAX_PASSES
+                )?;
+            }
+            status.add(input, &r.report);
+            if args.diff {
+                if let Some(e) = &r.report.error {
+                    writeln!(err, "error: {}: {e}", r.report.path)?;
+                }
+            } else {
+                left += r.report.diagnostics.len();
+                summary.add(&r.report);
+                emitter.file(&mut out, &r.report)?;
+            }
+            Ok(())
+        },
+    )?;
     if args.diff {
         if !args.shared.quiet {
-            writeln!(
-                err,
-                "{applied_total} fixes would change {changed_files} files."
-            )?;
+            writeln!(err, "{applied_total} fixes would change {changed_files} files.")?;
         }
-        let status = if reports.iter().any(|r| r.error.is_some()) {
+        return Ok(if status.errors {
             EXIT_ERROR
         } else if changed_files > 0 {
             EXIT_FINDINGS
         } else {
             EXIT_OK
-        };
-        for r in reports.iter().filter(|r| r.error.is_some()) {
-            writeln!(
-                err,
-                "error: {}: {}",
-                r.path,
-                r.error.as_deref().unwrap_or("")
-            )?;
-        }
-        return Ok(status);
+        });
     }
-    // What is left: findings without an applied fix, shown as `check` shows them.
-    let human = HumanOptions {
-        summary: false,
-        fix_hint: false,
-    };
-    output::write(args.format, &reports, &mut out, &human)?;
+    emitter.finish(&mut out, &summary)?;
     if !args.shared.quiet {
-        let left: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-        writeln!(out, "Fixed {applied_total} problems in {changed_files} files; {left} left that need a human.")?;
+        writeln!(
+            out,
+            "Fixed {applied_total} problems in {changed_files} files; {left} left that need a human."
+        )?;
     }
-    if write_errors || reports.iter().any(|r| r.error.is_some()) {
-        return Ok(EXIT_ERROR);
-    }
-    Ok(files::exit_status(&inputs, &reports))
+    Ok(status.code())
 }

@@ -45,13 +45,9 @@ pub const STARTER: &str = r#"# mtlint configuration. mtlint uses the nearest mtl
 
 pub fn run(args: InitArgs) -> anyhow::Result<u8> {
     if args.path.exists() && !args.force {
-        anyhow::bail!(
-            "{} exists already (use --force to overwrite it)",
-            args.path.display()
-        );
+        anyhow::bail!("{} exists already (use --force to overwrite it)", args.path.display());
     }
-    std::fs::write(&args.path, STARTER)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.path.display()))?;
+    std::fs::write(&args.path, STARTER).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.path.display()))?;
     println!(
         "Wrote {}. Edit it to set the language, packs and your own rule files.",
         args.path.display()

@@ -107,13 +107,7 @@ pub struct SharedArgs {
     #[arg(long, value_name = "PATH", global = true)]
     pub stdin_filename: Option<PathBuf>,
     /// When to use colour
-    #[arg(
-        long,
-        value_enum,
-        default_value = "auto",
-        value_name = "WHEN",
-        global = true
-    )]
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN", global = true)]
     pub color: ColorArg,
     /// Print findings only: no summary line
     #[arg(long, short, global = true)]

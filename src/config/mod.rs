@@ -25,10 +25,7 @@ pub enum ConfigError {
     #[error("{0}")]
     Source(#[from] SourceError),
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Invalid(String),
 }
@@ -131,8 +128,7 @@ pub fn load_config(path: &Path) -> Result<(ConfigFile, String), ConfigError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let cfg: ConfigFile =
-        toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
+    let cfg: ConfigFile = toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
     Ok((cfg, text))
 }
 
@@ -240,9 +236,8 @@ impl Profile {
                 )
                 .into());
             };
-            rule.def = apply_override(&rule.def, table).map_err(|m| {
-                SourceError::at(path, &cfg_text, at, format!("[rule.\"{id}\"]: {m}"))
-            })?;
+            rule.def = apply_override(&rule.def, table)
+                .map_err(|m| SourceError::at(path, &cfg_text, at, format!("[rule.\"{id}\"]: {m}")))?;
         }
         let select: Vec<String> = if cli.select.is_empty() {
             cfg.select.clone()

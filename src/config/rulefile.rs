@@ -53,19 +53,13 @@ impl SourceError {
     pub fn at(path: &Path, source: &str, offset: usize, message: impl Into<String>) -> Self {
         let offset = offset.min(source.len());
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[offset..]
-            .find('\n')
-            .map_or(source.len(), |i| offset + i);
+        let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
         SourceError {
             path: path.to_path_buf(),
             line: source[..offset].matches('\n').count() + 1,
             column: source[line_start..offset].chars().count() + 1,
             message: message.into(),
-            source_line: Some(
-                source[line_start..line_end]
-                    .trim_end_matches('\r')
-                    .to_string(),
-            ),
+            source_line: Some(source[line_start..line_end].trim_end_matches('\r').to_string()),
         }
     }
 
@@ -240,23 +234,20 @@ impl RuleDef {
     /// Returns the first stray parameter's name and the message.
     pub fn stray_param(&self) -> Option<(&'static str, String)> {
         let allowed = self.kind.params();
-        self.set_params()
-            .into_iter()
-            .find(|p| !allowed.contains(p))
-            .map(|p| {
-                (
-                    p,
-                    format!(
-                        "`{p}` is not a parameter of kind `{}` (its parameters: {})",
-                        self.kind.name(),
-                        if allowed.is_empty() {
-                            "none".to_string()
-                        } else {
-                            allowed.join(", ")
-                        }
-                    ),
-                )
-            })
+        self.set_params().into_iter().find(|p| !allowed.contains(p)).map(|p| {
+            (
+                p,
+                format!(
+                    "`{p}` is not a parameter of kind `{}` (its parameters: {})",
+                    self.kind.name(),
+                    if allowed.is_empty() {
+                        "none".to_string()
+                    } else {
+                        allowed.join(", ")
+                    }
+                ),
+            )
+        })
     }
 
     pub fn is_common_key(key: &str) -> bool {
@@ -292,8 +283,7 @@ impl LoadedRule {
 
 /// Parses one rule file's text. `path` is used in errors only.
 pub fn parse_rule_file(path: &Path, source: &str) -> Result<Vec<LoadedRule>, SourceError> {
-    let raw: RawRuleFile =
-        toml::from_str(source).map_err(|e| SourceError::from_toml(path, source, &e))?;
+    let raw: RawRuleFile = toml::from_str(source).map_err(|e| SourceError::from_toml(path, source, &e))?;
     let pack = std::sync::Arc::new(raw.pack);
     if !is_valid_id(&pack.name) {
         let at = source.find("name").unwrap_or(0);
@@ -324,10 +314,7 @@ pub fn parse_rule_file(path: &Path, source: &str) -> Result<Vec<LoadedRule>, Sou
                 path,
                 source,
                 key_at("id"),
-                format!(
-                    "rule id `{}` is defined twice in pack `{}`",
-                    def.id, pack.name
-                ),
+                format!("rule id `{}` is defined twice in pack `{}`", def.id, pack.name),
             ));
         }
         if let Some((key, msg)) = def.stray_param() {
@@ -382,8 +369,7 @@ mod tests {
 
     #[test]
     fn unknown_key_is_placed() {
-        let src =
-            "[pack]\nname = \"x\"\n\n[[rule]]\nid = \"a\"\nkind = \"term\"\nvariantz = [\"b\"]\n";
+        let src = "[pack]\nname = \"x\"\n\n[[rule]]\nid = \"a\"\nkind = \"term\"\nvariantz = [\"b\"]\n";
         let err = parse_rule_file(Path::new("r.toml"), src).unwrap_err();
         assert_eq!((err.line, err.column), (7, 1), "{err}");
         assert!(err.message.contains("variantz"), "{err}");
@@ -395,8 +381,7 @@ mod tests {
         let err = parse_rule_file(Path::new("r.toml"), src).unwrap_err();
         assert_eq!((err.line, err.column), (9, 1), "{err}");
         assert!(
-            err.message
-                .contains("`max_words` is not a parameter of kind `term`"),
+            err.message.contains("`max_words` is not a parameter of kind `term`"),
             "{err}"
         );
     }

@@ -2,14 +2,20 @@
 
 use std::io::{self, Write};
 
-use super::{position, FileReport};
+use super::{position, Emitter, FileReport, Summary};
 
-pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for r in reports {
+pub struct Concise;
+
+impl Emitter for Concise {
+    fn finish(&mut self, _out: &mut dyn Write, _s: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         if let Some(err) = &r.error {
             writeln!(out, "{}: error: {err}", r.path)?;
         }
-        let Some(doc) = &r.document else { continue };
+        let Some(doc) = &r.document else { return Ok(()) };
         for d in &r.diagnostics {
             let (s, _) = position(doc, d);
             let fix = match &d.fix {
@@ -33,6 +39,6 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 d.message
             )?;
         }
+        Ok(())
     }
-    Ok(())
 }

@@ -2,21 +2,25 @@
 
 use std::io::{self, Write};
 
-use super::{position, FileReport};
+use super::{position, Emitter, FileReport, Summary};
 use crate::diagnostic::Severity;
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for r in reports {
+pub struct Github;
+
+impl Emitter for Github {
+    fn finish(&mut self, _out: &mut dyn Write, _s: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         if let Some(err) = &r.error {
             writeln!(
                 out,
@@ -25,7 +29,7 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 escape_data(err)
             )?;
         }
-        let Some(doc) = &r.document else { continue };
+        let Some(doc) = &r.document else { return Ok(()) };
         for d in &r.diagnostics {
             let (s, e) = position(doc, d);
             let level = match d.severity {
@@ -45,6 +49,6 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                 escape_data(&d.message)
             )?;
         }
+        Ok(())
     }
-    Ok(())
 }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthChar;
 
-use super::{position, FileReport, Summary};
+use super::{position, Emitter, FileReport, Summary};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
 
@@ -68,12 +68,7 @@ fn show(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\u{a0}' => out.push_str("<nbsp>"),
             '\u{202f}' => out.push_str("<narrow nbsp>"),
-            c if c.is_control()
-                || matches!(
-                    c,
-                    '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
-                ) =>
-            {
+            c if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{ad}') => {
                 out.push_str(&format!("<U+{:04X}>", c as u32));
             }
             c => out.push(c),
@@ -100,12 +95,7 @@ fn last_chars(s: &str, n: usize) -> &str {
     }
 }
 
-fn write_diagnostic(
-    out: &mut dyn Write,
-    path: &str,
-    doc: &Document,
-    d: &Diagnostic,
-) -> io::Result<()> {
+fn write_diagnostic(out: &mut dyn Write, path: &str, doc: &Document, d: &Diagnostic) -> io::Result<()> {
     let text = &doc.text;
     let (start, _) = position(doc, d);
     let sev = severity_style(d.severity);
@@ -118,11 +108,7 @@ fn write_diagnostic(
     )?;
     let gutter = start.line.to_string().len();
     let pad = " ".repeat(gutter);
-    writeln!(
-        out,
-        "{pad}{BLUE}-->{BLUE:#} {path}:{}:{}",
-        start.line, start.column
-    )?;
+    writeln!(out, "{pad}{BLUE}-->{BLUE:#} {path}:{}:{}", start.line, start.column)?;
 
     let idx = doc.line_index();
     let line = idx.line_span(text, start.line - 1);
@@ -172,16 +158,9 @@ fn write_diagnostic(
     } else {
         "^".repeat(marks)
     };
-    writeln!(
-        out,
-        "{pad} {BLUE}|{BLUE:#} {}{sev}{marker}{sev:#}",
-        " ".repeat(offset)
-    )?;
+    writeln!(out, "{pad} {BLUE}|{BLUE:#} {}{sev}{marker}{sev:#}", " ".repeat(offset))?;
     if d.span.end > line.end && !cut {
-        writeln!(
-            out,
-            "{pad} {BLUE}|{BLUE:#} {DIM}(continues on the next lines){DIM:#}"
-        )?;
+        writeln!(out, "{pad} {BLUE}|{BLUE:#} {DIM}(continues on the next lines){DIM:#}")?;
     }
     for label in &d.labels {
         let lc = idx.line_col(text, label.span.start);
@@ -192,10 +171,7 @@ fn write_diagnostic(
         )?;
     }
     if let Some(fix) = &d.fix {
-        let area = crate::span::Span::new(
-            d.span.start.min(fix.span().start),
-            d.span.end.max(fix.span().end),
-        );
+        let area = crate::span::Span::new(d.span.start.min(fix.span().start), d.span.end.max(fix.span().end));
         let old = area.text(text);
         let new = fix.preview(text, area);
         let kind = match fix.applicability {
@@ -227,32 +203,32 @@ fn shorten(s: &str) -> String {
     if s.chars().count() <= 2 * CONTEXT {
         return s.to_string();
     }
-    format!(
-        "{} … {}",
-        take_chars(s, CONTEXT),
-        last_chars(s, CONTEXT - 4)
-    )
+    format!("{} … {}", take_chars(s, CONTEXT), last_chars(s, CONTEXT - 4))
 }
 
-pub fn write(reports: &[FileReport], out: &mut dyn Write, opts: &HumanOptions) -> io::Result<()> {
-    for r in reports {
+pub struct Human {
+    pub opts: HumanOptions,
+}
+
+impl Emitter for Human {
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         if let Some(err) = &r.error {
             let style = severity_style(Severity::Error);
-            writeln!(
-                out,
-                "{style}error{style:#}{BOLD}: {}: {err}{BOLD:#}\n",
-                r.path
-            )?;
+            writeln!(out, "{style}error{style:#}{BOLD}: {}: {err}{BOLD:#}\n", r.path)?;
         }
-        let Some(doc) = &r.document else { continue };
+        let Some(doc) = &r.document else { return Ok(()) };
         for d in &r.diagnostics {
             write_diagnostic(out, &r.path, doc, d)?;
         }
+        Ok(())
     }
-    if opts.summary {
-        write_summary(out, &Summary::of(reports), opts.fix_hint)?;
+
+    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        if self.opts.summary {
+            write_summary(out, s, self.opts.fix_hint)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 pub fn write_summary(out: &mut dyn Write, s: &Summary, fix_hint: bool) -> io::Result<()> {
@@ -264,24 +240,12 @@ pub fn write_summary(out: &mut dyn Write, s: &Summary, fix_hint: bool) -> io::Re
         }
     };
     if s.diagnostics == 0 {
-        write!(
-            out,
-            "{GREEN}No problems found{GREEN:#} in {}",
-            plural(s.files, "file")
-        )?;
+        write!(out, "{GREEN}No problems found{GREEN:#} in {}", plural(s.files, "file"))?;
     } else {
         let mut parts = Vec::new();
-        for (n, w) in [
-            (s.errors, "error"),
-            (s.warnings, "warning"),
-            (s.infos, "info"),
-        ] {
+        for (n, w) in [(s.errors, "error"), (s.warnings, "warning"), (s.infos, "info")] {
             if n > 0 {
-                parts.push(if w == "info" {
-                    format!("{n} info")
-                } else {
-                    plural(n, w)
-                });
+                parts.push(if w == "info" { format!("{n} info") } else { plural(n, w) });
             }
         }
         write!(
@@ -293,29 +257,17 @@ pub fn write_summary(out: &mut dyn Write, s: &Summary, fix_hint: bool) -> io::Re
         )?;
     }
     if s.files_with_errors > 0 {
-        write!(
-            out,
-            "; {} could not be checked",
-            plural(s.files_with_errors, "file")
-        )?;
+        write!(out, "; {} could not be checked", plural(s.files_with_errors, "file"))?;
     }
     writeln!(out, ".")?;
     if fix_hint && s.fixable_safe > 0 {
         write!(out, "{} fixable with `mtlint fix`", s.fixable_safe)?;
         if s.fixable_unsafe > 0 {
-            write!(
-                out,
-                " ({} more with `mtlint fix --unsafe-fixes`)",
-                s.fixable_unsafe
-            )?;
+            write!(out, " ({} more with `mtlint fix --unsafe-fixes`)", s.fixable_unsafe)?;
         }
         writeln!(out, ".")?;
     } else if fix_hint && s.fixable_unsafe > 0 {
-        writeln!(
-            out,
-            "{} fixable with `mtlint fix --unsafe-fixes`.",
-            s.fixable_unsafe
-        )?;
+        writeln!(out, "{} fixable with `mtlint fix --unsafe-fixes`.", s.fixable_unsafe)?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{position, FileReport, Summary};
+use super::{position, Emitter, FileReport, Summary};
 
 #[derive(Serialize)]
 struct JsonSpan {
@@ -63,13 +63,6 @@ struct JsonSummary {
     fixable: usize,
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: u32,
-    files: Vec<JsonFile<'a>>,
-    summary: JsonSummary,
-}
-
 pub fn file(r: &FileReport) -> JsonFile<'_> {
     let diagnostics = match &r.document {
         Some(doc) => r
@@ -124,25 +117,58 @@ pub fn file(r: &FileReport) -> JsonFile<'_> {
     }
 }
 
-pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let s = Summary::of(reports);
-    let report = JsonReport {
-        version: 1,
-        files: reports.iter().map(file).collect(),
-        summary: JsonSummary {
+/// `json`: one document; the `files` array is written element by element.
+pub struct Json {
+    pub first: bool,
+}
+
+impl Emitter for Json {
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        if self.first {
+            write!(out, "{{\n  \"version\": 1,\n  \"files\": [\n")?;
+        } else {
+            writeln!(out, ",")?;
+        }
+        self.first = false;
+        let mut buf = Vec::new();
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+        file(r).serialize(&mut ser)?;
+        let text = String::from_utf8_lossy(&buf);
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            write!(out, "    {line}")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        if self.first {
+            write!(out, "{{\n  \"version\": 1,\n  \"files\": [")?;
+        } else {
+            write!(out, "\n  ")?;
+        }
+        let summary = JsonSummary {
             files: s.files,
             diagnostics: s.diagnostics,
             fixable: s.fixable_safe + s.fixable_unsafe,
-        },
-    };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+        };
+        writeln!(out, "],\n  \"summary\": {}\n}}", serde_json::to_string(&summary)?)
+    }
 }
 
-pub fn write_lines(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for r in reports {
+/// `jsonl`: one file record a line, written as each file finishes.
+pub struct JsonLines;
+
+impl Emitter for JsonLines {
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         serde_json::to_writer(&mut *out, &file(r))?;
-        writeln!(out)?;
+        writeln!(out)
     }
-    Ok(())
+
+    fn finish(&mut self, _out: &mut dyn Write, _s: &Summary) -> io::Result<()> {
+        Ok(())
+    }
 }

@@ -1,4 +1,6 @@
-//! Output formats. Each consumes the same per-file reports.
+//! Output formats. Each is an [`Emitter`]: it receives file reports one at a time, in input
+//! order, as files finish, and a summary at the end, so a run over a large batch holds only
+//! the files in flight, never the whole corpus.
 
 mod concise;
 mod github;
@@ -66,47 +68,62 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Adds one file's counts.
+    pub fn add(&mut self, r: &FileReport) {
+        self.files += 1;
+        if r.error.is_some() {
+            self.files_with_errors += 1;
+        }
+        for d in &r.diagnostics {
+            self.diagnostics += 1;
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+            match d.fix.as_ref().map(|f| f.applicability) {
+                Some(Applicability::Safe) => self.fixable_safe += 1,
+                Some(Applicability::Unsafe) => self.fixable_unsafe += 1,
+                _ => {}
+            }
+        }
+    }
+
     pub fn of(reports: &[FileReport]) -> Self {
-        let mut s = Summary {
-            files: reports.len(),
-            ..Summary::default()
-        };
+        let mut s = Summary::default();
         for r in reports {
-            if r.error.is_some() {
-                s.files_with_errors += 1;
-            }
-            for d in &r.diagnostics {
-                s.diagnostics += 1;
-                match d.severity {
-                    Severity::Error => s.errors += 1,
-                    Severity::Warning => s.warnings += 1,
-                    Severity::Info => s.infos += 1,
-                }
-                match d.fix.as_ref().map(|f| f.applicability) {
-                    Some(Applicability::Safe) => s.fixable_safe += 1,
-                    Some(Applicability::Unsafe) => s.fixable_unsafe += 1,
-                    _ => {}
-                }
-            }
+            s.add(r);
         }
         s
     }
 }
 
-/// Writes `reports` in `format` to `out`.
-pub fn write(
-    format: Format,
-    reports: &[FileReport],
-    out: &mut dyn Write,
-    human: &HumanOptions,
-) -> io::Result<()> {
+/// A format, written as files finish.
+pub trait Emitter {
+    /// Called once per file, in input order.
+    fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()>;
+    /// Called once at the end with the run's totals.
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+}
+
+/// The emitter for `format`.
+pub fn emitter(format: Format, human: &HumanOptions) -> Box<dyn Emitter> {
     match format {
-        Format::Human => human::write(reports, out, human),
-        Format::Concise => concise::write(reports, out),
-        Format::Json => json::write(reports, out),
-        Format::Jsonl => json::write_lines(reports, out),
-        Format::Github => github::write(reports, out),
+        Format::Human => Box::new(human::Human { opts: human.clone() }),
+        Format::Concise => Box::new(concise::Concise),
+        Format::Json => Box::new(json::Json { first: true }),
+        Format::Jsonl => Box::new(json::JsonLines),
+        Format::Github => Box::new(github::Github),
     }
+}
+
+/// Writes all `reports` in `format` at once (for callers that already hold them).
+pub fn write(format: Format, reports: &[FileReport], out: &mut dyn Write, human: &HumanOptions) -> io::Result<()> {
+    let mut e = emitter(format, human);
+    for r in reports {
+        e.file(out, r)?;
+    }
+    e.finish(out, &Summary::of(reports))
 }
 
 /// Line and column (1-based, columns in characters) of a span's start and end.

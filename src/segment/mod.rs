@@ -5,11 +5,10 @@ use crate::span::Span;
 /// Abbreviations whose final full stop does not end a sentence (compared lowercased, without
 /// the final dot). Titles and initialisms that are usually followed by a capitalised name.
 const ABBREVIATIONS: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "prof", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "u.s", "u.k",
-    "u.n", "inc", "ltd", "co", "corp", "jr", "sr", "gen", "gov", "sen", "rep", "rev", "fig",
-    "figs", "vol", "pp", "p", "ca", "approx", "dept", "est", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "mt", "ft", "hon", "messrs",
-    "mme", "mlle", "nr", "bzw", "z.b", "d.h", "u.a", "s",
+    "dr", "mr", "mrs", "ms", "prof", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "inc", "ltd",
+    "co", "corp", "jr", "sr", "gen", "gov", "sen", "rep", "rev", "fig", "figs", "vol", "pp", "p", "ca", "approx",
+    "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m",
+    "mt", "ft", "hon", "messrs", "mme", "mlle", "nr", "bzw", "z.b", "d.h", "u.a", "s",
 ];
 
 fn is_blank(line: &str) -> bool {
@@ -22,10 +21,7 @@ pub fn is_list_item(line: &str) -> bool {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     if (1..=3).contains(&digits) {
         let rest = &t[digits..];
-        return rest.starts_with(". ")
-            || rest.starts_with(", ")
-            || rest.starts_with(") ")
-            || rest.starts_with('、');
+        return rest.starts_with(". ") || rest.starts_with(", ") || rest.starts_with(") ") || rest.starts_with('、');
     }
     t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ")
 }
@@ -46,9 +42,7 @@ pub fn paragraphs(text: &str, body: usize) -> Vec<Span> {
         }
         let trimmed = trim_span(text, line);
         match current {
-            Some(cur) if wrapped && !is_list_item(s) => {
-                current = Some(Span::new(cur.start, trimmed.end))
-            }
+            Some(cur) if wrapped && !is_list_item(s) => current = Some(Span::new(cur.start, trimmed.end)),
             _ => {
                 out.extend(current.take());
                 current = Some(trimmed);
@@ -93,19 +87,13 @@ fn is_cjk_end(c: char) -> bool {
 }
 
 fn is_closing(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '」' | '』' | '）' | '“'
-    )
+    matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '」' | '』' | '）' | '“')
 }
 
 fn is_sentence_start(c: char) -> bool {
     c.is_uppercase()
         || c.is_ascii_digit()
-        || matches!(
-            c,
-            '"' | '\'' | '“' | '‘' | '«' | '„' | '(' | '[' | '¿' | '¡'
-        )
+        || matches!(c, '"' | '\'' | '“' | '‘' | '«' | '„' | '(' | '[' | '¿' | '¡')
         || is_cjk(c)
 }
 
@@ -166,9 +154,7 @@ pub fn sentences(text: &str, para: Span) -> Vec<Span> {
             let spaced = after.len() < rest.len();
             match after.chars().next() {
                 None => true,
-                Some(n) if spaced && is_sentence_start(n) => {
-                    !(c == '.' && is_abbreviation(word_before(p, start, i)))
-                }
+                Some(n) if spaced && is_sentence_start(n) => !(c == '.' && is_abbreviation(word_before(p, start, i))),
                 _ => false,
             }
         };
@@ -234,7 +220,11 @@ mod tests {
     fn abbreviations_and_decimals_do_not_end_sentences() {
         assert_eq!(
             split("Dr. Chen met officials from the U.S. and the EU. Output rose 3.5 percent. Next year?"),
-            vec!["Dr. Chen met officials from the U.S. and the EU.", "Output rose 3.5 percent.", "Next year?"]
+            vec![
+                "Dr. Chen met officials from the U.S. and the EU.",
+                "Output rose 3.5 percent.",
+                "Next year?"
+            ]
         );
     }
 
@@ -260,17 +250,10 @@ mod tests {
         let text = format!("{long}\n{long}\n\n{long}");
         assert_eq!(paragraphs(&text, 0).len(), 3);
         let wrapped = "One line of a wrapped\nparagraph goes on here.\n\n1. item\n2. item";
-        let paras: Vec<_> = paragraphs(wrapped, 0)
-            .into_iter()
-            .map(|s| s.text(wrapped))
-            .collect();
+        let paras: Vec<_> = paragraphs(wrapped, 0).into_iter().map(|s| s.text(wrapped)).collect();
         assert_eq!(
             paras,
-            vec![
-                "One line of a wrapped\nparagraph goes on here.",
-                "1. item",
-                "2. item"
-            ]
+            vec!["One line of a wrapped\nparagraph goes on here.", "1. item", "2. item"]
         );
     }
 
