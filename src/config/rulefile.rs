@@ -299,7 +299,9 @@ pub fn parse_rule_file(path: &Path, source: &str) -> Result<Vec<LoadedRule>, Sou
     for spanned in raw.rule {
         let span = spanned.span();
         let def = spanned.into_inner();
-        let rule_src = &source[span.clone()];
+        // The rule's table runs from its header to the next table header.
+        let body_end = source[span.end..].find("\n[").map_or(source.len(), |i| span.end + i);
+        let rule_src = &source[span.start..body_end.max(span.end)];
         let key_at = |key: &str| find_key(rule_src, key).map_or(span.start, |i| span.start + i);
         if !is_valid_id(&def.id) {
             return Err(SourceError::at(
