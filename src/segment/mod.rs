@@ -104,9 +104,11 @@ pub fn is_cjk(c: char) -> bool {
 /// The word before a full stop at byte `dot` (back to the previous space).
 fn word_before(text: &str, from: usize, dot: usize) -> &str {
     let head = &text[from..dot];
+    // Step over the delimiter by its own width: a no-break space or “ is more than one byte.
     let start = head
-        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace() || c == '(' || c == '"' || c == '“')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     &head[start..]
 }
 
@@ -214,6 +216,12 @@ mod tests {
             .into_iter()
             .map(|sp| sp.text(s))
             .collect()
+    }
+
+    #[test]
+    fn multibyte_delimiters_before_a_full_stop_do_not_panic() {
+        assert_eq!(split("in the village\u{a0}hall. Next one."), ["in the village\u{a0}hall.", "Next one."]);
+        assert_eq!(split("He said “Dr. Li came. Then left."), ["He said “Dr. Li came.", "Then left."]);
     }
 
     #[test]
