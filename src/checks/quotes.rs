@@ -143,9 +143,19 @@ fn straight_quotes(text: &str, para: Span) -> Vec<(Span, Role)> {
 
 fn unbalanced(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
+    // A detached pair (`the" two new "organization`) is a pair, misplaced: its first quote
+    // opens and its second closes, whatever the spaces say. The `detached` check reports it.
+    let detached = straight_detached_pairs(text);
     for &para in doc.paragraphs() {
         let mut open: Option<Span> = None;
         for (span, role) in straight_quotes(text, para) {
+            let role = if detached.iter().any(|&(q1, _)| q1 == span) {
+                Role::Open
+            } else if detached.iter().any(|&(_, q2)| q2 == span) {
+                Role::Close
+            } else {
+                role
+            };
             let closes = match role {
                 Role::Open => false,
                 Role::Close => true,
@@ -186,8 +196,16 @@ fn unbalanced(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             }
             let mut stack: Vec<Span> = Vec::new();
             let p = para.text(text);
+            let mut prev = None;
             for (i, ch) in p.char_indices() {
                 let span = Span::new(para.start + i, para.start + i + ch.len_utf8());
+                // A doubled closing mark (`»»`) is one mark written twice, as a run of
+                // straight quotes counts once: the `doubled` check reports it.
+                let doubled = ch == c && prev == Some(c);
+                prev = Some(ch);
+                if doubled {
+                    continue;
+                }
                 if ch == o {
                     stack.push(span);
                 } else if ch == c && stack.pop().is_none() {
@@ -224,7 +242,12 @@ fn doubled(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
         while start > 0 && SENTENCE_PUNCT.contains(&(bytes[start - 1] as char)) {
             start -= 1;
         }
-        let word_before = text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+        // French sets a closing guillemet off by a (no-break) space: `rouge »»`.
+        let mut word_end = start;
+        if start == q_at && q != '"' {
+            word_end = text[..start].trim_end_matches([' ', '\u{a0}', '\u{202f}']).len();
+        }
+        let word_before = text[..word_end].chars().next_back().is_some_and(char::is_alphanumeric);
         let mut end = q_at + q.len_utf8();
         while let Some(c) = text[end..].chars().next() {
             if SENTENCE_PUNCT.contains(&c) || is_quote(c, r) {
@@ -287,6 +310,23 @@ fn straight_detached_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r#"\w(") ([^"\n.,;:!?]{1,40}?) (")\w"#).expect("valid regex"))
 }
 
+/// Straight quote pairs detached from the phrase they enclose, `the" two new "organization`:
+/// the quote glued to the word before and the one glued to the word after. Straight quotes do
+/// not say which side they belong to; the document does when it quotes the same phrase
+/// properly elsewhere, so only those phrases count.
+fn straight_detached_pairs(text: &str) -> Vec<(Span, Span)> {
+    let mut out = Vec::new();
+    for caps in straight_detached_re().captures_iter(text) {
+        let (q1, inner, q2) = (caps.get(1).unwrap(), caps.get(2).unwrap(), caps.get(3).unwrap());
+        let words = inner.as_str().split_whitespace().count();
+        let quoted = format!("\"{}\"", inner.as_str());
+        if words <= 5 && memchr::memmem::find(text.as_bytes(), quoted.as_bytes()).is_some() {
+            out.push((Span::new(q1.start(), q1.end()), Span::new(q2.start(), q2.end())));
+        }
+    }
+    out
+}
+
 /// `the" two new "organization` → `the "two new" organization`.
 fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
     let text = doc.text.as_str();
@@ -306,21 +346,8 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             suggested,
         );
     };
-    for caps in straight_detached_re().captures_iter(text) {
-        let (q1, inner, q2) = (caps.get(1).unwrap(), caps.get(2).unwrap(), caps.get(3).unwrap());
-        let words = inner.as_str().split_whitespace().count();
-        // Straight quotes do not say which side they belong to; the document does when it
-        // quotes the same phrase properly elsewhere.
-        let quoted = format!("\"{}\"", inner.as_str());
-        if words <= 5 && memchr::memmem::find(text.as_bytes(), quoted.as_bytes()).is_some() {
-            report(
-                Span::new(q1.start(), q1.end()),
-                Span::new(q2.start(), q2.end()),
-                "\"",
-                "\"",
-                Applicability::Safe,
-            );
-        }
+    for (q1, q2) in straight_detached_pairs(text) {
+        report(q1, q2, "\"", "\"", Applicability::Safe);
     }
     for &(o, c) in &r.pairs {
         if o == c {
