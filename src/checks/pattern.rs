@@ -3,7 +3,7 @@
 
 use regex::{Regex, RegexSet, RegexSetBuilder};
 
-use super::{build_regex, is_word_char, match_case, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
+use super::{build_regex, match_case, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -113,11 +113,14 @@ impl Check for PatternCheck {
                     Some(template) => {
                         let mut out = String::new();
                         caps.expand(template, &mut out);
-                        // A capitalised match at a sentence start keeps its capital.
-                        let starts_upper = m.as_str().starts_with(|c: char| c.is_uppercase())
-                            && out.starts_with(|c: char| c.is_lowercase());
-                        if starts_upper && !text[..m.start()].ends_with(is_word_char) {
-                            out = match_case(m.as_str(), &out);
+                        // A capitalised match at a sentence start keeps its capital, also
+                        // behind an opening quote (`“Mirror” industry` → `Eyewear industry`);
+                        // mid-sentence capitals belong to the match, not to the sentence.
+                        let letters = m.as_str().trim_start_matches(|c: char| !c.is_alphabetic());
+                        let starts_upper =
+                            letters.starts_with(char::is_uppercase) && out.starts_with(|c: char| c.is_lowercase());
+                        if starts_upper && doc.starts_sentence(m.start()) {
+                            out = match_case(letters, &out);
                         }
                         sink.fix(rule, span, &args, vec![Edit::replace(span, out)], Applicability::Safe);
                     }

@@ -1,5 +1,7 @@
 //! `term`: a glossary of wrong → right terms, all rules in one Aho-Corasick automaton.
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::{is_whole_word, match_case, Check, RuleIdx, Sink};
@@ -54,6 +56,8 @@ pub struct TermCheck {
     replacements: Vec<String>,
     case_sensitive: Vec<bool>,
     patterns: Vec<String>,
+    /// Patterns of case-sensitive rules by their exact text.
+    exact: HashMap<String, usize>,
     drop_article: Vec<bool>,
 }
 
@@ -106,8 +110,15 @@ impl TermCheck {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .map_err(|e| format!("term glossary: {e}"))?;
+        let mut exact = HashMap::new();
+        for (i, (p, t)) in patterns.iter().zip(&targets).enumerate() {
+            if case_sensitive_rule[t.rule] {
+                exact.entry(p.clone()).or_insert(i);
+            }
+        }
         Ok(TermCheck {
             automaton,
+            exact,
             targets,
             replacements,
             case_sensitive: case_sensitive_rule,
@@ -134,17 +145,36 @@ fn case_forms(term: &str) -> Vec<String> {
 impl Check for TermCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = &doc.text;
-        for m in self.automaton.find_iter(text.as_str()) {
-            let t = &self.targets[m.pattern().as_usize()];
-            if t.canonical || !sink.is_active(t.rule) {
-                continue;
-            }
+        let mut pos = 0;
+        while let Some(m) = self
+            .automaton
+            .find(aho_corasick::Input::new(text.as_str()).range(pos..))
+        {
+            // A match that is turned down (a longer variant in the wrong case, part of a word,
+            // an inactive rule) must not hide a shorter one inside it: "national Love Eyes
+            // Day" is not "National Love Eyes Day" but holds "Love Eyes Day". So search again
+            // from the next character; a taken match (or a correct term) consumes its text.
+            pos = m.end();
+            let retry = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
             let span = Span::new(m.start(), m.end());
-            if !is_whole_word(text, span) {
+            let matched = span.text(text);
+            let mut t = &self.targets[m.pattern().as_usize()];
+            // The automaton ignores ASCII case, so of variants differing only in case it
+            // reports one: a case-sensitive rule looks the exact text up among all of them.
+            if self.case_sensitive[t.rule] && matched != self.patterns[m.pattern().as_usize()] {
+                match self.exact.get(matched) {
+                    Some(&j) => t = &self.targets[j],
+                    None => {
+                        pos = retry;
+                        continue;
+                    }
+                }
+            }
+            if t.canonical {
                 continue;
             }
-            let matched = span.text(text);
-            if self.case_sensitive[t.rule] && matched != self.patterns[m.pattern().as_usize()] {
+            if !sink.is_active(t.rule) || !is_whole_word(text, span) {
+                pos = retry;
                 continue;
             }
             let replace = &self.replacements[t.replacement];
