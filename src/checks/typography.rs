@@ -322,18 +322,21 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     }
 }
 
-fn is_latin_letter(c: char) -> bool {
-    c.is_ascii_alphabetic()
-}
-
 /// Chinese: a space between Han characters and Latin words.
 fn cjk_latin_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
+    // A Latin word may hold digits (`ISO22000`, `5G`); a bare number (`126户`) takes no space.
+    let word_has_letter = |run: &str| {
+        run.chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .any(|c| c.is_ascii_alphabetic())
+    };
     let mut prev: Option<(usize, char)> = None;
+    let mut run_start = 0;
     for (i, c) in text.char_indices() {
         if let Some((_, p)) = prev {
-            let han_latin = is_cjk(p) && is_latin_letter(c);
-            let latin_han = is_latin_letter(p) && is_cjk(c);
+            let han_latin = is_cjk(p) && c.is_ascii_alphanumeric() && word_has_letter(&text[i..]);
+            let latin_han = p.is_ascii_alphanumeric() && is_cjk(c) && word_has_letter(&text[run_start..]);
             if han_latin || latin_han {
                 let span = Span::new(i - p.len_utf8(), i + c.len_utf8());
                 sink.fix(
@@ -346,6 +349,9 @@ fn cjk_latin_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             }
         }
         prev = Some((i, c));
+        if !c.is_ascii_alphanumeric() {
+            run_start = i + c.len_utf8();
+        }
     }
 }
 
