@@ -220,8 +220,14 @@ mod tests {
 
     #[test]
     fn multibyte_delimiters_before_a_full_stop_do_not_panic() {
-        assert_eq!(split("in the village\u{a0}hall. Next one."), ["in the village\u{a0}hall.", "Next one."]);
-        assert_eq!(split("He said “Dr. Li came. Then left."), ["He said “Dr. Li came.", "Then left."]);
+        assert_eq!(
+            split("in the village\u{a0}hall. Next one."),
+            ["in the village\u{a0}hall.", "Next one."]
+        );
+        assert_eq!(
+            split("He said “Dr. Li came. Then left."),
+            ["He said “Dr. Li came.", "Then left."]
+        );
     }
 
     #[test]
