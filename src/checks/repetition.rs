@@ -42,6 +42,11 @@ impl Check for RepetitionCheck {
             if !a.chars().any(char::is_alphabetic) || a.chars().any(crate::segment::is_cjk) {
                 return;
             }
+            // Capitalised twice mid-sentence is a name ("the pianist Lang Lang"), not a slip.
+            let capital = |w: &str| w.starts_with(char::is_uppercase);
+            if capital(a) && capital(b) && !doc.starts_sentence(p.start) {
+                return;
+            }
             let lower = a.to_lowercase();
             for (rule, allow) in &self.rules {
                 if allow.contains(&lower) {
