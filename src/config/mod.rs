@@ -22,10 +22,11 @@ pub const CONFIG_NAMES: [&str; 2] = ["mtlint.toml", ".mtlint.toml"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{0}")]
+    // Each message already says everything: no `source`, so `{:#}` does not repeat it.
+    #[error(transparent)]
     Source(#[from] SourceError),
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}: {err}", path.display())]
+    Io { path: PathBuf, err: std::io::Error },
     #[error("{0}")]
     Invalid(String),
 }
@@ -68,9 +69,9 @@ pub fn builtin_rules() -> Result<&'static [LoadedRule], ConfigError> {
 
 /// Reads and parses a user rule file.
 pub fn load_rule_file(path: &Path) -> Result<Vec<LoadedRule>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Io {
         path: path.to_path_buf(),
-        source,
+        err,
     })?;
     Ok(parse_rule_file(path, &text)?)
 }
@@ -124,9 +125,9 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
 }
 
 pub fn load_config(path: &Path) -> Result<(ConfigFile, String), ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Io {
         path: path.to_path_buf(),
-        source,
+        err,
     })?;
     let cfg: ConfigFile = toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
     Ok((cfg, text))
