@@ -112,6 +112,41 @@ fn word_before(text: &str, from: usize, dot: usize) -> &str {
     &head[start..]
 }
 
+/// Words before a German ordinal number: "am 8. Oktober", "die 12. Internationale Messe".
+const ORDINAL_CUES: &[&str] = &[
+    "am", "im", "vom", "zum", "zur", "beim", "bis", "ab", "seit", "der", "die", "das", "den", "dem", "des",
+];
+const GERMAN_MONTHS: &[&str] = &[
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
+
+/// True when `head` (the sentence so far, up to a full stop) ends with a German ordinal: a
+/// number of one to three digits after an article or preposition, or before a month name.
+fn is_ordinal(head: &str, next: &str) -> bool {
+    let digits = head.chars().rev().take_while(char::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) {
+        return false;
+    }
+    let before = &head[..head.len() - digits];
+    if !before.ends_with(' ') {
+        return false;
+    }
+    let prev = before.split_whitespace().next_back().unwrap_or("");
+    let next_word = next.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+    ORDINAL_CUES.contains(&prev.to_lowercase().as_str()) || GERMAN_MONTHS.contains(&next_word)
+}
+
 fn is_abbreviation(word: &str) -> bool {
     let w = word.trim_start_matches(|c: char| !c.is_alphanumeric());
     if w.is_empty() {
@@ -156,7 +191,9 @@ pub fn sentences(text: &str, para: Span) -> Vec<Span> {
             let spaced = after.len() < rest.len();
             match after.chars().next() {
                 None => true,
-                Some(n) if spaced && is_sentence_start(n) => !(c == '.' && is_abbreviation(word_before(p, start, i))),
+                Some(n) if spaced && is_sentence_start(n) => {
+                    !(c == '.' && (is_abbreviation(word_before(p, start, i)) || is_ordinal(&p[start..i], after)))
+                }
                 _ => false,
             }
         };
@@ -216,6 +253,22 @@ mod tests {
             .into_iter()
             .map(|sp| sp.text(s))
             .collect()
+    }
+
+    #[test]
+    fn german_ordinals_do_not_end_sentences() {
+        assert_eq!(
+            split("Am 8. Oktober wurde die 12. Internationale Messe eröffnet. Sie dauert bis 14. Oktober."),
+            [
+                "Am 8. Oktober wurde die 12. Internationale Messe eröffnet.",
+                "Sie dauert bis 14. Oktober."
+            ]
+        );
+        assert_eq!(
+            split("It rose in 2023. The fair grew."),
+            ["It rose in 2023.", "The fair grew."]
+        );
+        assert_eq!(split("They won 3. The fair grew."), ["They won 3.", "The fair grew."]);
     }
 
     #[test]
