@@ -178,6 +178,11 @@ impl Check for TermCheck {
                 continue;
             }
             let replace = &self.replacements[t.replacement];
+            // A name rendered as words ("the old town" for Guzhen) is not meant when the words
+            // name another place: "the old town of Lijiang".
+            if self.drop_article[t.rule] && names_another(text, span.end, replace) {
+                continue;
+            }
             let mut start = span.start;
             let mut end = span.end;
             let mut case_source = matched;
@@ -217,6 +222,17 @@ fn article_before(text: &str, pos: usize) -> Option<usize> {
         .iter()
         .any(|a| word.eq_ignore_ascii_case(a))
         .then_some(word_start)
+}
+
+/// True when " of <Name>" follows `pos` and the name is not `replace`.
+fn names_another(text: &str, pos: usize, replace: &str) -> bool {
+    let Some(rest) = text[pos..].strip_prefix(" of ") else {
+        return false;
+    };
+    rest.starts_with(char::is_uppercase)
+        && !rest
+            .get(..replace.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(replace))
 }
 
 /// End of " of <replacement>" right after `pos`, when present.
