@@ -71,14 +71,31 @@ impl Check for BoilerplateCheck {
             } else {
                 usize::from(after.starts_with('\n'))
             };
+            let blank_before = line.start == doc.body
+                || text[..line.start].ends_with("\n\n")
+                || text[..line.start].ends_with("\n\r\n");
             let removal = if terminator > 0 {
-                Span::new(line.start, line.end + terminator)
+                // Between blank lines (or at the top), the blank line after goes too, so the
+                // removal leaves one paragraph break rather than two.
+                let next = line.end + terminator;
+                let rest = &text[next..];
+                let blank_after = if rest.starts_with("\r\n") {
+                    2
+                } else {
+                    usize::from(rest.starts_with('\n'))
+                };
+                let extra = if blank_before { blank_after } else { 0 };
+                Span::new(line.start, next + extra)
             } else {
                 let mut start = line.start;
-                if start > doc.body && text.as_bytes()[start - 1] == b'\n' {
+                // The last line takes the line breaks before it, back to the text.
+                while start > doc.body && text.as_bytes()[start - 1] == b'\n' {
                     start -= 1;
                     if start > doc.body && text.as_bytes()[start - 1] == b'\r' {
                         start -= 1;
+                    }
+                    if !blank_before {
+                        break;
                     }
                 }
                 Span::new(start, line.end)

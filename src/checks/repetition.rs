@@ -39,6 +39,11 @@ impl Check for RepetitionCheck {
             if !a.eq_ignore_ascii_case(b) && a.to_lowercase() != b.to_lowercase() {
                 return;
             }
+            // "The the" at a sentence start is a repetition; "Lighting lighting" mid-sentence is
+            // a name followed by a word, which only a human can untangle.
+            if a != b && !doc.starts_sentence(p.start) {
+                return;
+            }
             if !a.chars().any(char::is_alphabetic) || a.chars().any(crate::segment::is_cjk) {
                 return;
             }
