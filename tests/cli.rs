@@ -40,7 +40,7 @@ fn json(out: &[u8]) -> Value {
     serde_json::from_slice(out).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", String::from_utf8_lossy(out)))
 }
 
-const CLEAN: &str = "The kiln town of Dehua fires white porcelain.\n";
+const CLEAN: &str = "The kiln town fires white porcelain for export.\n";
 const FAULTY: &str = "The the kiln fired twice, and the buyers came .\n";
 
 // ---------------------------------------------------------------------------------------
