@@ -100,7 +100,11 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
-        let start = self.starts[line];
+        let mut start = self.starts[line];
+        // A byte order mark is invisible to every editor: columns start after it.
+        if line == 0 && text.starts_with('\u{feff}') && offset >= 3 {
+            start = 3;
+        }
         let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         LineCol { line: line + 1, column }
     }
@@ -132,6 +136,8 @@ mod tests {
         assert_eq!(idx.line_col(text, pos), LineCol { line: 2, column: 4 });
         assert_eq!(idx.line_span(text, 1).text(text), "古镇 town");
         assert_eq!(idx.line_span(text, 2).text(text), "x");
+        let bom = "\u{feff}ab";
+        assert_eq!(LineIndex::new(bom).line_col(bom, 4), LineCol { line: 1, column: 2 });
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
+use unicode_normalization::UnicodeNormalization;
 use unicode_width::UnicodeWidthChar;
 
 use super::{position, Emitter, FileReport, Summary};
@@ -49,7 +50,12 @@ fn visible(s: &str) -> String {
         .map(|c| {
             if c == '\t' {
                 "    ".to_string()
-            } else if c.is_control() {
+            } else if c == '\u{feff}' {
+                String::new()
+            } else if c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{ad}' | '\u{202a}'..='\u{202e}')
+            {
+                // Invisible or control: a visible stand-in, so the underline has something to mark.
                 "\u{fffd}".to_string()
             } else {
                 c.to_string()
@@ -75,6 +81,18 @@ fn show(s: &str) -> String {
         }
     }
     out
+}
+
+fn code_points(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() {
+                c.to_string()
+            } else {
+                format!("<U+{:04X}>", c as u32)
+            }
+        })
+        .collect()
 }
 
 fn take_chars(s: &str, n: usize) -> &str {
@@ -179,8 +197,12 @@ fn write_diagnostic(out: &mut dyn Write, path: &str, doc: &Document, d: &Diagnos
             Applicability::Unsafe => "unsafe fix",
             Applicability::DisplayOnly => "suggestion",
         };
-        let shown_old = show(old);
-        let shown_new = show(&new);
+        let (mut shown_old, mut shown_new) = (show(old), show(&new));
+        if shown_old.nfc().eq(shown_new.nfc()) {
+            // Looks the same (NFC, a lookalike letter): spell out the code points.
+            shown_old = code_points(old);
+            shown_new = code_points(&new);
+        }
         if new.trim().is_empty() && !old.trim().is_empty() {
             writeln!(
                 out,
