@@ -64,6 +64,15 @@ impl Junit {
 
     fn write_case(&self, w: &mut Writer<Vec<u8>>, case: &Case) -> io::Result<()> {
         let path = xml_safe(&case.path);
+        let element = w
+            .create_element("testcase")
+            .with_attribute(("name", path.as_ref()))
+            .with_attribute(("classname", "mtlint"))
+            .with_attribute(("file", path.as_ref()));
+        if case.error.is_none() && case.failing.is_empty() && case.other.is_empty() {
+            element.write_empty()?;
+            return Ok(());
+        }
         w.create_element("testcase")
             .with_attribute(("name", path.as_ref()))
             .with_attribute(("classname", "mtlint"))

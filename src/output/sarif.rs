@@ -163,8 +163,15 @@ impl Sarif {
             let span = fix.span();
             let before = &doc.text[span.start..span.end];
             let after = fix.preview(&doc.text, span);
+            let description = if after.is_empty() {
+                format!("Delete \u{201c}{before}\u{201d}")
+            } else if before.is_empty() {
+                format!("Insert \u{201c}{after}\u{201d}")
+            } else {
+                format!("Replace \u{201c}{before}\u{201d} with \u{201c}{after}\u{201d}")
+            };
             result["fixes"] = json!([{
-                "description": { "text": format!("Replace \u{201c}{before}\u{201d} with \u{201c}{after}\u{201d}") },
+                "description": { "text": description },
                 "artifactChanges": [{ "artifactLocation": location, "replacements": replacements }],
                 "properties": { "applicability": fix.applicability.as_str() },
             }]);
