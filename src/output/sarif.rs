@@ -273,9 +273,17 @@ impl Emitter for Sarif {
             original_uri_base_ids: json!({ BASE_ID: { "uri": base } }),
             column_kind: "unicodeCodePoints",
         };
-        let tail = serde_json::to_string(&tail)?;
+        let tail = serde_json::to_string_pretty(&tail)?;
         // Splice the tail's members into the run object after `results`.
-        let members = tail.trim_start_matches('{').trim_end_matches('}');
-        writeln!(out, "],\n      {members}\n    }}\n  ]\n}}")
+        let members = tail
+            .trim()
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .trim_matches('\n');
+        write!(out, "],")?;
+        for line in members.lines() {
+            write!(out, "\n    {line}")?;
+        }
+        writeln!(out, "\n    }}\n  ]\n}}")
     }
 }

@@ -11,14 +11,14 @@ use std::hash::BuildHasher;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::{diff_pieces, plural, visible, Batch, Entry, Piece, Score};
+use super::{diff_pieces, plural, thousands, visible, Batch, Entry, Piece, Score};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::span::Span;
 
 const CSS: &str = include_str!("report.css");
 const JS: &str = include_str!("report.js");
 
-/// A finding longer than this (in bytes) is underlined instead of shaded, so the shorter
+/// A finding longer than this (in bytes, about two lines of prose) is underlined instead of shaded, so the shorter
 /// findings inside it (a term inside a run-on sentence) stay visible.
 const WIDE: usize = 160;
 
@@ -137,7 +137,9 @@ fn bar(label: Markup, count: usize, max: usize, class: &str) -> Markup {
     html! {
         div.bar-row {
             div.bar-label { (label) }
-            div.bar-track { div class={ "bar " (class) } style={ "width:" (format!("{pct:.1}")) "%" } {} }
+            div.bar-track {
+                @if count > 0 { div class={ "bar " (class) } style={ "width:" (format!("{pct:.1}")) "%" } {} }
+            }
             div.bar-count { (count) }
         }
     }
@@ -151,11 +153,11 @@ fn summary(batch: &Batch) -> Markup {
             h2 { "Summary" }
             div.cards {
                 (score_card(&batch.score))
-                div.card { span.value { (batch.files()) } span.label { "files" } }
-                div.card { span.value { (batch.score.words) } span.label { "words" } }
-                div.card { span.value { (batch.counts.total()) } span.label { "findings" } }
+                div.card { span.value { (thousands(batch.files())) } span.label { "files" } }
+                div.card { span.value { (thousands(batch.score.words)) } span.label { "words" } }
+                div.card { span.value { (thousands(batch.counts.total())) } span.label { "findings" } }
                 div.card { span.value { (format!("{:.1}", batch.score.per_thousand())) } span.label { "penalty points per 1,000 words" } }
-                div.card { span.value { (batch.fixable) } span.label { "with a suggested fix" } }
+                div.card { span.value { (thousands(batch.fixable)) } span.label { "with a suggested fix" } }
             }
             div.charts {
                 div.chart {
@@ -172,6 +174,28 @@ fn summary(batch: &Batch) -> Markup {
                     }
                 }
             }
+            h3 { "Documents, worst first" }
+            table.docs {
+                thead { tr {
+                    th { "document" } th { "language" } th.num { "words" }
+                    th.num { "errors" } th.num { "warnings" } th.num { "infos" }
+                    th.num { "per 1,000 words" } th.num { "score" }
+                } }
+                tbody {
+                    @for (i, e) in batch.entries.iter().enumerate() {
+                        tr {
+                            td { a href={ "#doc-" (i) } { (e.report.path) } }
+                            td { (e.doc.language) }
+                            td.num { (thousands(e.score.words)) }
+                            td.num { (e.counts.errors) }
+                            td.num { (e.counts.warnings) }
+                            td.num { (e.counts.infos) }
+                            td.num { (format!("{:.1}", e.score.per_thousand())) }
+                            td.num { span class={ "pill " (e.score.band().class()) } { (score_text(&e.score)) } }
+                        }
+                    }
+                }
+            }
             @if !batch.by_rule.is_empty() {
                 h3 { "By rule" }
                 table.rules {
@@ -185,28 +209,6 @@ fn summary(batch: &Batch) -> Markup {
                                 td.num { (r.count) }
                                 td { (r.summary) }
                             }
-                        }
-                    }
-                }
-            }
-            h3 { "Documents, worst first" }
-            table.docs {
-                thead { tr {
-                    th { "document" } th { "language" } th.num { "words" }
-                    th.num { "errors" } th.num { "warnings" } th.num { "infos" }
-                    th.num { "per 1,000 words" } th.num { "score" }
-                } }
-                tbody {
-                    @for (i, e) in batch.entries.iter().enumerate() {
-                        tr {
-                            td { a href={ "#doc-" (i) } { (e.report.path) } }
-                            td { (e.doc.language) }
-                            td.num { (e.score.words) }
-                            td.num { (e.counts.errors) }
-                            td.num { (e.counts.warnings) }
-                            td.num { (e.counts.infos) }
-                            td.num { (format!("{:.1}", e.score.per_thousand())) }
-                            td.num { span class={ "pill " (e.score.band().class()) } { (score_text(&e.score)) } }
                         }
                     }
                 }
@@ -432,5 +434,75 @@ fn note(doc: &crate::document::Document, p: &Placed, batch: &Batch) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diagnostic::{Edit, Fix, RuleMeta};
+    use crate::document::Document;
+    use crate::output::{FileReport, RuleCatalog};
+
+    fn diag(id: &str, severity: Severity, span: Span, fix: Option<Fix>) -> Diagnostic {
+        Diagnostic {
+            rule: Arc::new(RuleMeta {
+                id: id.into(),
+                severity,
+                category: "style/awkward".into(),
+            }),
+            severity,
+            message: format!("{id} <message>"),
+            span,
+            labels: Vec::new(),
+            fix,
+        }
+    }
+
+    #[test]
+    fn overlapping_and_empty_findings_are_all_shown() {
+        let text = "Hello big world .\nSecond line.\n";
+        let diagnostics = vec![
+            diag("t/outer", Severity::Info, Span::new(0, 15), None),
+            diag("t/inner", Severity::Error, Span::new(6, 9), None),
+            diag(
+                "t/insert",
+                Severity::Warning,
+                Span::empty(5),
+                Some(Fix::new(Applicability::Safe, vec![Edit::insert(5, ",")])),
+            ),
+        ];
+        let reports = vec![FileReport {
+            path: "a.txt".into(),
+            document: Some(Document::new("a.txt", text.to_string(), Some("en"))),
+            diagnostics,
+            error: None,
+        }];
+        let catalog = RuleCatalog::default();
+        let batch = Batch::new(&reports, &catalog);
+        let page = render(
+            &batch,
+            &HtmlOptions {
+                title: "t".into(),
+                nonce: Some("n0nce".into()),
+            },
+        );
+        // Numbered in text order: the outer span, the insertion point, the inner span.
+        assert_eq!(page.matches("<a class=\"ref").count(), 3);
+        assert!(page.contains("<a class=\"ref sev-warning at\" href=\"#f-2\""));
+        // "big" is covered by both the outer and the inner finding, shaded as the error.
+        assert!(
+            page.contains(r#"<span class="seg hl sev-error" data-f="1 3""#),
+            "{page}"
+        );
+        assert!(page.contains(">big</span>"));
+        assert!(page.contains("<ins>,</ins>"));
+        assert!(page.contains("t/outer &lt;message&gt;"));
+        assert!(page.contains("<script nonce=\"n0nce\">"));
+        assert!(page.contains("script-src 'nonce-n0nce'"));
+        // Both lines are shown with their numbers; the notes sit under line 1.
+        assert!(page.contains("<span class=\"ln\">2</span>"));
     }
 }

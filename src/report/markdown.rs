@@ -185,7 +185,8 @@ pub fn render(batch: &Batch, limit: usize) -> String {
             "\n_{} not listed here{} to keep this comment short: the HTML report (`mtlint report --html`) shows them all._",
             plural(left_out, "more finding", "more findings"),
             if docs_left_out > 0 {
-                format!(" (in {} more)", plural(docs_left_out, "document", "documents"))
+                let noun = if docs_left_out == 1 { "document" } else { "documents" };
+                format!(" (in {docs_left_out} more {noun})")
             } else {
                 String::new()
             }
@@ -201,7 +202,61 @@ pub fn render(batch: &Batch, limit: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, RuleMeta};
+    use crate::document::Document;
+    use crate::output::{FileReport, RuleCatalog};
+    use crate::report::Batch;
+    use crate::span::Span;
+
+    fn report(path: &str, text: &str, n: usize) -> FileReport {
+        let rule = Arc::new(RuleMeta {
+            id: "en/space-before-punctuation".into(),
+            severity: Severity::Warning,
+            category: "fluency/punctuation".into(),
+        });
+        let doc = Document::new(path, text.to_string(), Some("en"));
+        let at = text.find(" .").unwrap();
+        let diagnostics = (0..n)
+            .map(|_| Diagnostic {
+                rule: rule.clone(),
+                severity: Severity::Warning,
+                message: "space before \".\"".into(),
+                span: Span::new(at, at + 2),
+                labels: Vec::new(),
+                fix: Some(Fix::new(Applicability::Safe, vec![Edit::delete(Span::new(at, at + 1))])),
+            })
+            .collect();
+        FileReport {
+            path: path.into(),
+            document: Some(doc),
+            diagnostics,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn long_reports_stop_listing_and_say_so() {
+        let reports = vec![
+            report("a<b>.txt", "One bold claim .\n", 300),
+            report("b.txt", "Two .\n", 5),
+        ];
+        let catalog = RuleCatalog::default();
+        let batch = Batch::new(&reports, &catalog);
+        let md = render(&batch, 4000);
+        assert!(md.len() < 5000, "{}", md.len());
+        assert!(
+            md.contains("more findings not listed here (in 1 more document)"),
+            "{md}"
+        );
+        let full = render(&batch, DEFAULT_LIMIT);
+        assert!(!full.contains("not listed here"));
+        assert_eq!(full.matches("| warning | `en/space-before-punctuation` |").count(), 305);
+        assert!(full.contains("<b>a&lt;b&gt;.txt</b>"), "paths are escaped");
+        assert!(!full.contains("a<b>.txt"));
+    }
 
     #[test]
     fn cells_escape_html_and_markdown() {

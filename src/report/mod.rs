@@ -157,7 +157,20 @@ impl<'a> Batch<'a> {
 
 /// `n` and the noun, plural when `n` is not 1.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `n` with thousands separated by commas: `12,345`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Shows what an edit deletes or inserts when it is invisible: control and zero-width
@@ -251,7 +264,12 @@ pub fn diff_pieces(doc: &Document, fix: &crate::diagnostic::Fix) -> Vec<Piece> {
         }
         pos = e.span.end;
     }
-    let after = head_chars(&text[pos.max(span.end)..line_end.max(span.end)], CONTEXT);
+    // A fix that takes a whole line with its line break has no "after" on its own line.
+    let after = if text[..span.end].ends_with('\n') {
+        String::new()
+    } else {
+        head_chars(&text[pos.max(span.end)..line_end.max(span.end)], CONTEXT)
+    };
     if !after.is_empty() {
         pieces.push(Piece::Same(after));
     }
