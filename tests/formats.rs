@@ -274,3 +274,22 @@ fn schema_file_is_the_official_one() {
     let broken = serde_json::json!({ "version": "2.1.0", "runs": [{ "results": [] }] });
     assert!(!sarif_validator().is_valid(&broken));
 }
+
+/// The progress bar is for people at a terminal: a long run in CI or a pipe draws none.
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        std::fs::write(dir.path().join(format!("f{i:02}.txt")), "Prices rose in the market .\n").unwrap();
+    }
+    let out = Command::cargo_bin("mtlint")
+        .unwrap()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 60);
+}

@@ -35,6 +35,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let mut summary = Summary::default();
     let mut status = files::Status::default();
     let bar = progress::bar(inputs.len(), args.shared.quiet);
+    let stdout_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let check = |input: &Input| {
         let report = input.check();
         if let Some(b) = &bar {
@@ -45,14 +46,20 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     files::for_each_ordered(&inputs, check, |input, report| {
         summary.add(&report);
         status.add(input, &report);
-        progress::suspend(&bar, || -> std::io::Result<()> {
+        let mut write = || -> std::io::Result<()> {
             emitter.file(&mut out, &report)?;
             // Machine formats carry file errors in their own fields; say them on stderr too.
             if let (Some(e), true) = (&report.error, args.format != Format::Human) {
                 eprintln!("error: {}: {e}", report.path);
             }
             Ok(())
-        })
+        };
+        // The bar is taken off the terminal only when something is written to it.
+        if stdout_is_terminal || report.error.is_some() {
+            progress::suspend(&bar, write)
+        } else {
+            write()
+        }
     })?;
     if let Some(b) = &bar {
         b.finish_and_clear();
