@@ -293,3 +293,47 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 60);
 }
+
+/// Every format on the project's samples (the report fixtures until samples/ exists) agrees
+/// with `jsonl` on the files and findings, and is well-formed for its consumers.
+#[test]
+fn every_format_agrees_on_the_samples() {
+    let dir = if Path::new("samples").is_dir() {
+        "samples"
+    } else {
+        FIXTURES
+    };
+    let (jsonl, code) = check("jsonl", &[dir]);
+    assert!(code <= 1, "mtlint check {dir} failed");
+    let files: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let findings: usize = files.iter().map(|f| f["diagnostics"].as_array().unwrap().len()).sum();
+    assert!(findings > 0, "the samples hold defects on purpose");
+
+    let (sarif, _) = check("sarif", &[dir]);
+    let log = assert_valid_sarif(&sarif);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), findings);
+
+    let (gitlab, _) = check("gitlab", &[dir]);
+    let issues: Vec<Value> = serde_json::from_str(&gitlab).unwrap();
+    let unreadable = files.iter().filter(|f| !f["error"].is_null()).count();
+    assert_eq!(issues.len(), findings + unreadable);
+
+    let (github, _) = check("github", &[dir]);
+    assert_eq!(github.lines().count(), findings + unreadable);
+
+    let (junit, _) = check("junit", &[dir]);
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    let mut cases = 0;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Eof => break,
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)
+                if e.name().as_ref() == "testcase" =>
+            {
+                cases += 1
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(cases, files.len());
+}
