@@ -302,10 +302,14 @@ fn document(index: usize, e: &Entry, batch: &Batch, first_id: usize) -> Markup {
                     @let span = Span::new(span.start.max(doc.body).min(span.end), span.end);
                     @let here: Vec<&Placed> = placed.iter().filter(|p| touches(p.d.span, span)).collect();
                     @let notes: Vec<&Placed> = placed.iter().filter(|p| note_line(p) == line).collect();
-                    @if !(line + 1 == lines && span.is_empty()) {
+                    @let markers: Vec<(usize, &Placed)> = notes
+                        .iter()
+                        .map(|p| (if p.d.span.is_empty() { p.d.span.start } else { p.d.span.end }.clamp(span.start, span.end), *p))
+                        .collect();
+                    @if !(line + 1 == lines && span.is_empty() && notes.is_empty()) {
                         div class=(if span.is_empty() { "line empty" } else { "line" }) {
                             span.ln { (line + 1) }
-                            span.tx { (line_text(text, span, &here)) }
+                            span.tx { (line_text(text, span, &here, &markers)) }
                         }
                         @if !notes.is_empty() {
                             div.notes {
@@ -329,25 +333,21 @@ fn touches(s: Span, line: Span) -> bool {
 }
 
 /// The line's text cut at every finding boundary; each piece is shaded by the findings over
-/// it, and a numbered marker follows each finding's end.
-fn line_text(text: &str, line: Span, here: &[&Placed]) -> Markup {
+/// it. `markers` are the numbered markers of the findings whose notes follow this line, each
+/// at the finding's end (or where it would insert).
+fn line_text(text: &str, line: Span, here: &[&Placed], markers: &[(usize, &Placed)]) -> Markup {
     let mut cuts: Vec<usize> = vec![line.start, line.end];
     for p in here {
         cuts.push(p.d.span.start.clamp(line.start, line.end));
         cuts.push(p.d.span.end.clamp(line.start, line.end));
     }
+    cuts.extend(markers.iter().map(|m| m.0));
     cuts.sort_unstable();
     cuts.dedup();
-    let markers_at = |pos: usize| -> Vec<&&Placed> {
-        here.iter()
-            .filter(|p| p.d.span.end == pos && line.start <= pos && pos <= line.end)
-            .filter(|p| !p.d.span.is_empty() || p.d.span.start == pos)
-            .collect()
-    };
     html! {
         @for (i, &pos) in cuts.iter().enumerate() {
-            @for p in markers_at(pos) {
-                @if i > 0 || p.d.span.is_empty() { (marker(p)) }
+            @for (_, p) in markers.iter().filter(|m| m.0 == pos) {
+                (marker(p))
             }
             @if let Some(&next) = cuts.get(i + 1) {
                 @let piece = &text[pos..next];
