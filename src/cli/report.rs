@@ -24,6 +24,10 @@ fn write_out(path: &Path, text: &str) -> anyhow::Result<()> {
 
 pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     set_color(args.shared.color);
+    let stdout = Some(Path::new("-"));
+    if args.html.as_deref() == stdout && args.markdown.as_deref() == stdout {
+        anyhow::bail!("--html and --markdown cannot both write to standard output");
+    }
     let mut profiles = Profiles::new(&args.shared)?;
     let inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
     let catalog = files::rule_catalog(&inputs);
