@@ -288,7 +288,7 @@ fn document(index: usize, e: &Entry, batch: &Batch, first_id: usize) -> Markup {
                         @for s in SEVERITIES {
                             @if e.counts.of(s) > 0 { " · " (plural(e.counts.of(s), s.as_str(), &format!("{}s", s.as_str()))) }
                         }
-                        " · " span.shown {}
+                        @if !placed.is_empty() { " · " span.shown {} }
                     }
                 }
                 (score_card(&e.score))

@@ -53,9 +53,40 @@
     counter.textContent = total === all ? all + " findings" : total + " of " + all + " findings shown";
   }
 
-  sevBoxes.forEach(function (b) { b.addEventListener("change", apply); });
-  cat.addEventListener("change", apply);
-  rule.addEventListener("change", apply);
+  // The filters live in the address too (#sev=error,warning&cat=terminology&rule=en/run-on),
+  // so a filtered view can be bookmarked or sent to someone.
+  function readHash() {
+    var params = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i > 0) params[decodeURIComponent(kv.slice(0, i))] = decodeURIComponent(kv.slice(i + 1));
+    });
+    if (!("sev" in params || "cat" in params || "rule" in params)) return false;
+    var sevs = (params.sev || "error,warning,info").split(",");
+    sevBoxes.forEach(function (b) { b.checked = sevs.indexOf(b.value) >= 0; });
+    cat.value = params.cat || "";
+    rule.value = params.rule || "";
+    return true;
+  }
+
+  function writeHash() {
+    var sevs = sevBoxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    var parts = [];
+    if (sevs.length !== sevBoxes.length) parts.push("sev=" + sevs.join(","));
+    if (cat.value) parts.push("cat=" + encodeURIComponent(cat.value));
+    if (rule.value) parts.push("rule=" + encodeURIComponent(rule.value));
+    try {
+      history.replaceState(null, "", parts.length ? "#" + parts.join("&") : location.pathname);
+    } catch (e) { /* some browsers refuse it for local files: the filters still work */ }
+  }
+
+  function changed() { apply(); writeHash(); }
+
+  sevBoxes.forEach(function (b) { b.addEventListener("change", changed); });
+  cat.addEventListener("change", changed);
+  rule.addEventListener("change", changed);
+  window.addEventListener("hashchange", function () { if (readHash()) apply(); });
+  readHash();
   apply();
   document.documentElement.dataset.filtersReady = "1";
 })();
