@@ -337,3 +337,17 @@ fn every_format_agrees_on_the_samples() {
     }
     assert_eq!(cases, files.len());
 }
+
+#[test]
+fn junit_reports_unreadable_files_as_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9 au lait\n").unwrap();
+    std::fs::write(dir.path().join("ok.txt"), "A short and clean note.\n").unwrap();
+    let (out, code) = check("junit", &[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(out.contains(r#"tests="2" failures="0" errors="1""#), "{out}");
+    assert!(
+        out.contains(r#"<error message=""#) && out.contains(r#"type="unreadable""#),
+        "{out}"
+    );
+}

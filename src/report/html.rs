@@ -277,6 +277,25 @@ fn document(index: usize, e: &Entry, batch: &Batch, first_id: usize) -> Markup {
         })
     };
     let lines = idx.line_count();
+    // The findings shown on each line and the notes under it, found in one pass, so a long
+    // document with many findings costs their total length, not lines × findings.
+    let mut on_line: Vec<Vec<&Placed>> = vec![Vec::new(); lines];
+    let mut notes_of: Vec<Vec<&Placed>> = vec![Vec::new(); lines];
+    for p in &placed {
+        let last = note_line(p);
+        for (line, shown) in on_line
+            .iter_mut()
+            .enumerate()
+            .take(last + 1)
+            .skip(idx.line_of(p.d.span.start))
+        {
+            let span = idx.line_span(text, line);
+            if touches(p.d.span, Span::new(span.start.max(doc.body).min(span.end), span.end)) {
+                shown.push(p);
+            }
+        }
+        notes_of[last].push(p);
+    }
     html! {
         section.document #{ "doc-" (index) } data-findings=(placed.len()) {
             header.doc-head {
@@ -300,8 +319,8 @@ fn document(index: usize, e: &Entry, batch: &Batch, first_id: usize) -> Markup {
                 @for line in 0..lines {
                     @let span = idx.line_span(text, line);
                     @let span = Span::new(span.start.max(doc.body).min(span.end), span.end);
-                    @let here: Vec<&Placed> = placed.iter().filter(|p| touches(p.d.span, span)).collect();
-                    @let notes: Vec<&Placed> = placed.iter().filter(|p| note_line(p) == line).collect();
+                    @let here = &on_line[line];
+                    @let notes = &notes_of[line];
                     @let markers: Vec<(usize, &Placed)> = notes
                         .iter()
                         .map(|p| (if p.d.span.is_empty() { p.d.span.start } else { p.d.span.end }.clamp(span.start, span.end), *p))
@@ -309,7 +328,7 @@ fn document(index: usize, e: &Entry, batch: &Batch, first_id: usize) -> Markup {
                     @if !(line + 1 == lines && span.is_empty() && notes.is_empty()) {
                         div class=(if span.is_empty() { "line empty" } else { "line" }) {
                             span.ln { (line + 1) }
-                            span.tx { (line_text(text, span, &here, &markers)) }
+                            span.tx { (line_text(text, span, here, &markers)) }
                         }
                         @if !notes.is_empty() {
                             div.notes {
