@@ -351,3 +351,41 @@ fn junit_reports_unreadable_files_as_errors() {
         "{out}"
     );
 }
+
+/// On a terminal, a long run shows a progress bar on standard error, and standard output
+/// (here a file) holds the findings only. `script` (util-linux) gives the run a terminal.
+#[test]
+fn progress_bar_on_a_terminal() {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` command to give mtlint a terminal");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    std::fs::create_dir(&files).unwrap();
+    for i in 0..60 {
+        std::fs::write(files.join(format!("f{i:02}.txt")), "Prices rose in the market .\n").unwrap();
+    }
+    let out_file = dir.path().join("out.jsonl");
+    let bin = assert_cmd::cargo::cargo_bin("mtlint");
+    let command = format!(
+        "'{}' check '{}' --format jsonl > '{}'",
+        bin.display(),
+        files.display(),
+        out_file.display()
+    );
+    let typescript = dir.path().join("typescript");
+    let run = std::process::Command::new("script")
+        .args(["-qec", &command])
+        .arg(&typescript)
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        terminal.contains("checking") && terminal.contains("/60 files"),
+        "{terminal}"
+    );
+    let stdout = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(stdout.lines().count(), 60);
+    assert!(!stdout.contains("checking"));
+}
