@@ -14,6 +14,7 @@ pub mod fix;
 pub mod input;
 pub mod language;
 pub mod output;
+pub mod report;
 pub mod rule_examples;
 pub mod segment;
 pub mod span;

@@ -2,9 +2,11 @@
 
 use std::io::Write;
 
+use std::sync::Arc;
+
 use super::files::{self, Input, Profiles};
-use super::{set_color, CheckArgs};
-use crate::output::{self, Format, HumanOptions, Summary};
+use super::{progress, set_color, CheckArgs};
+use crate::output::{self, EmitOptions, Format, HumanOptions, Summary};
 
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     set_color(args.shared.color);
@@ -24,19 +26,44 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         summary: !args.shared.quiet,
         fix_hint: true,
     };
-    let mut emitter = output::emitter(args.format, &human);
+    let opts = EmitOptions {
+        human,
+        rules: Arc::new(files::rule_catalog(&inputs)),
+        fail_on: files::fail_level(&inputs),
+    };
+    let mut emitter = output::emitter_with(args.format, &opts);
     let mut summary = Summary::default();
     let mut status = files::Status::default();
-    files::for_each_ordered(&inputs, Input::check, |input, report| {
+    let bar = progress::bar(inputs.len(), args.shared.quiet);
+    let stdout_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let check = |input: &Input| {
+        let report = input.check();
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        report
+    };
+    files::for_each_ordered(&inputs, check, |input, report| {
         summary.add(&report);
         status.add(input, &report);
-        emitter.file(&mut out, &report)?;
-        // Machine formats carry file errors in their own fields; say them on stderr too.
-        if let (Some(e), true) = (&report.error, args.format != Format::Human) {
-            eprintln!("error: {}: {e}", report.path);
+        let mut write = || -> std::io::Result<()> {
+            emitter.file(&mut out, &report)?;
+            // Machine formats carry file errors in their own fields; say them on stderr too.
+            if let (Some(e), true) = (&report.error, args.format != Format::Human) {
+                eprintln!("error: {}: {e}", report.path);
+            }
+            Ok(())
+        };
+        // The bar is taken off the terminal only when something is written to it.
+        if stdout_is_terminal || report.error.is_some() {
+            progress::suspend(&bar, write)
+        } else {
+            write()
         }
-        Ok(())
     })?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     emitter.finish(&mut out, &summary)?;
     out.flush()?;
     Ok(status.code())

@@ -266,3 +266,26 @@ impl Status {
         }
     }
 }
+
+/// The documentation of every rule the inputs' profiles hold, for formats that describe rules.
+pub fn rule_catalog(inputs: &[Input]) -> crate::output::RuleCatalog {
+    let mut catalog = crate::output::RuleCatalog::default();
+    let mut seen: Vec<*const Profile> = Vec::new();
+    for input in inputs {
+        let p = Arc::as_ptr(&input.profile);
+        if !seen.contains(&p) {
+            seen.push(p);
+            catalog.extend(input.profile.all_rules());
+        }
+    }
+    catalog
+}
+
+/// The lowest fail level among the inputs' profiles (warning when there are no inputs).
+pub fn fail_level(inputs: &[Input]) -> crate::diagnostic::Severity {
+    inputs
+        .iter()
+        .map(|i| i.profile.fail_on)
+        .min()
+        .unwrap_or(crate::diagnostic::Severity::Warning)
+}

@@ -8,6 +8,8 @@ mod explain;
 mod files;
 mod fix;
 mod init;
+mod progress;
+mod report;
 mod rules;
 mod test_rules;
 
@@ -42,6 +44,8 @@ enum Command {
     Check(CheckArgs),
     /// Apply fixes in place (safe ones unless --unsafe-fixes); --diff shows them instead
     Fix(FixArgs),
+    /// Write a review report of a whole batch: HTML for editors, Markdown for pull requests
+    Report(ReportArgs),
     /// List every rule: id, kind, severity, fix, summary
     Rules(RulesArgs),
     /// Show a rule's full documentation with its examples
@@ -164,6 +168,25 @@ pub struct FixArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("outputs").required(true).multiple(true).args(["html", "markdown"])))]
+pub struct ReportArgs {
+    /// Files and directories to report on (default: the current directory)
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Write a self-contained HTML report to FILE (`-`: standard output)
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write a Markdown report (for a pull-request comment) to FILE (`-`: standard output)
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Title of the report
+    #[arg(long, default_value = "mtlint review report")]
+    pub title: String,
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct RulesArgs {
     /// Only rules of these packs (comma-separated)
     #[arg(long, value_delimiter = ',')]
@@ -217,6 +240,7 @@ pub fn main() -> ExitCode {
         None => check::run(cli.check),
         Some(Command::Check(args)) => check::run(args),
         Some(Command::Fix(args)) => fix::run(args),
+        Some(Command::Report(args)) => report::run(args),
         Some(Command::Rules(args)) => rules::run(args),
         Some(Command::Explain(args)) => explain::run(args),
         Some(Command::TestRules(args)) => test_rules::run(args),

@@ -2,16 +2,23 @@
 //! order, as files finish, and a summary at the end, so a run over a large batch holds only
 //! the files in flight, never the whole corpus.
 
+mod catalog;
 mod concise;
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
 
+pub use catalog::{code_span, RuleCatalog, RuleDoc};
+pub use gitlab::Fingerprints;
 pub use human::HumanOptions;
 
 /// The result of checking one file.
@@ -52,6 +59,12 @@ pub enum Format {
     Jsonl,
     /// GitHub Actions workflow annotations.
     Github,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// JUnit XML: one test case a file.
+    Junit,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
 /// Totals over a run.
@@ -106,14 +119,44 @@ pub trait Emitter {
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
 }
 
-/// The emitter for `format`.
+/// What some formats need beyond the findings.
+#[derive(Debug, Clone)]
+pub struct EmitOptions {
+    pub human: HumanOptions,
+    /// Rule documentation (SARIF's rule descriptors carry it).
+    pub rules: Arc<RuleCatalog>,
+    /// Findings at or above this severity fail a file (JUnit's failed test cases).
+    pub fail_on: Severity,
+}
+
+/// The emitter for `format`, with the shipped packs' rule documentation.
 pub fn emitter(format: Format, human: &HumanOptions) -> Box<dyn Emitter> {
+    let rules = if format == Format::Sarif {
+        RuleCatalog::builtin()
+    } else {
+        RuleCatalog::default()
+    };
+    let opts = EmitOptions {
+        human: human.clone(),
+        rules: Arc::new(rules),
+        fail_on: Severity::Warning,
+    };
+    emitter_with(format, &opts)
+}
+
+/// The emitter for `format`.
+pub fn emitter_with(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
     match format {
-        Format::Human => Box::new(human::Human { opts: human.clone() }),
+        Format::Human => Box::new(human::Human {
+            opts: opts.human.clone(),
+        }),
         Format::Concise => Box::new(concise::Concise),
         Format::Json => Box::new(json::Json { first: true }),
         Format::Jsonl => Box::new(json::JsonLines),
         Format::Github => Box::new(github::Github),
+        Format::Sarif => Box::new(sarif::Sarif::new(opts.rules.clone())),
+        Format::Junit => Box::new(junit::Junit::new(opts.fail_on)),
+        Format::Gitlab => Box::new(gitlab::Gitlab::default()),
     }
 }
 

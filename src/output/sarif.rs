@@ -1,0 +1,289 @@
+//! `sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+//!
+//! Results are written as files finish; the rule descriptors (only the rules that reported
+//! something) and the invocation, which depend on the whole run, follow them in the same `run`
+//! object. Columns count Unicode scalar values, as the run's `columnKind` says; relative
+//! paths are relative to the `SRCROOT` base, the directory mtlint ran in.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::{Emitter, FileReport, Fingerprints, RuleCatalog, Summary};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::span::Span;
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const BASE_ID: &str = "SRCROOT";
+
+/// Characters a URI path segment cannot hold as they are (RFC 3986), `/` kept as separator.
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// An artifact location: relative paths against `SRCROOT`, absolute ones as `file:` URIs.
+fn artifact_location(path: &str) -> Value {
+    let mut p = path;
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    let slashed = p.replace(std::path::MAIN_SEPARATOR, "/");
+    if Path::new(p).is_absolute() {
+        let uri = format!("file://{}", utf8_percent_encode(&slashed, PATH));
+        json!({ "uri": uri })
+    } else {
+        json!({ "uri": utf8_percent_encode(&slashed, PATH).to_string(), "uriBaseId": BASE_ID })
+    }
+}
+
+fn region(doc: &Document, span: Span) -> Value {
+    let idx = doc.line_index();
+    let s = idx.line_col(&doc.text, span.start);
+    let e = idx.line_col(&doc.text, span.end);
+    json!({
+        "startLine": s.line,
+        "startColumn": s.column,
+        "endLine": e.line,
+        "endColumn": e.column,
+    })
+}
+
+pub struct Sarif {
+    catalog: Arc<RuleCatalog>,
+    /// Rule ids in the order they were first reported: `ruleIndex` points into this.
+    rules: Vec<(String, Severity, String)>,
+    rule_index: HashMap<String, usize>,
+    notifications: Vec<Value>,
+    started: bool,
+    results: usize,
+}
+
+impl Sarif {
+    pub fn new(catalog: Arc<RuleCatalog>) -> Self {
+        Sarif {
+            catalog,
+            rules: Vec::new(),
+            rule_index: HashMap::new(),
+            notifications: Vec::new(),
+            started: false,
+            results: 0,
+        }
+    }
+
+    fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            write!(
+                out,
+                "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"results\": ["
+            )?;
+        }
+        Ok(())
+    }
+
+    fn rule_index(&mut self, d: &Diagnostic) -> usize {
+        if let Some(&i) = self.rule_index.get(d.rule_id()) {
+            return i;
+        }
+        let i = self.rules.len();
+        self.rules
+            .push((d.rule_id().to_string(), d.rule.severity, d.category().to_string()));
+        self.rule_index.insert(d.rule_id().to_string(), i);
+        i
+    }
+
+    fn result(&mut self, path: &str, doc: &Document, d: &Diagnostic, fingerprint: String) -> Value {
+        let location = artifact_location(path);
+        let mut primary = region(doc, d.span);
+        primary["snippet"] = json!({ "text": &doc.text[d.span.start..d.span.end] });
+        let mut result = json!({
+            "ruleId": d.rule_id(),
+            "ruleIndex": self.rule_index(d),
+            "level": level(d.severity),
+            "message": { "text": &d.message },
+            "locations": [{
+                "physicalLocation": { "artifactLocation": location.clone(), "region": primary }
+            }],
+            "partialFingerprints": { "mtlintFinding/v1": fingerprint },
+            "properties": { "category": d.category() },
+        });
+        if !d.labels.is_empty() {
+            result["relatedLocations"] = d
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    json!({
+                        "id": i + 1,
+                        "message": { "text": &l.message },
+                        "physicalLocation": { "artifactLocation": location.clone(), "region": region(doc, l.span) },
+                    })
+                })
+                .collect();
+        }
+        if let Some(fix) = &d.fix {
+            let replacements: Vec<Value> = fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let mut r = json!({ "deletedRegion": region(doc, e.span) });
+                    if !e.replacement.is_empty() {
+                        r["insertedContent"] = json!({ "text": &e.replacement });
+                    }
+                    r
+                })
+                .collect();
+            let span = fix.span();
+            let before = &doc.text[span.start..span.end];
+            let after = fix.preview(&doc.text, span);
+            let description = if after.is_empty() {
+                format!("Delete \u{201c}{before}\u{201d}")
+            } else if before.is_empty() {
+                format!("Insert \u{201c}{after}\u{201d}")
+            } else {
+                format!("Replace \u{201c}{before}\u{201d} with \u{201c}{after}\u{201d}")
+            };
+            result["fixes"] = json!([{
+                "description": { "text": description },
+                "artifactChanges": [{ "artifactLocation": location, "replacements": replacements }],
+                "properties": { "applicability": fix.applicability.as_str() },
+            }]);
+        }
+        result
+    }
+
+    fn descriptor(&self, id: &str, severity: Severity, category: &str) -> Value {
+        let doc = self.catalog.get(id).cloned().unwrap_or_default();
+        let summary = if doc.summary.is_empty() {
+            id.to_string()
+        } else {
+            doc.summary.clone()
+        };
+        let mut d = json!({
+            "id": id,
+            "shortDescription": { "text": summary },
+            "help": { "text": doc.help_text(id), "markdown": doc.help_markdown(id) },
+            "defaultConfiguration": { "level": level(severity) },
+            "properties": { "category": category, "tags": ["translation-quality", category] },
+        });
+        if let Some(full) = &doc.doc {
+            d["fullDescription"] = json!({ "text": full.trim() });
+        }
+        if !doc.kind.is_empty() {
+            d["properties"]["kind"] = json!(doc.kind);
+        }
+        d
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Tail {
+    tool: Value,
+    invocations: Value,
+    original_uri_base_ids: Value,
+    column_kind: &'static str,
+}
+
+impl Emitter for Sarif {
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        self.start(out)?;
+        if let Some(err) = &r.error {
+            self.notifications.push(json!({
+                "level": "error",
+                "message": { "text": err },
+                "locations": [{ "physicalLocation": { "artifactLocation": artifact_location(&r.path) } }],
+            }));
+        }
+        let Some(doc) = &r.document else { return Ok(()) };
+        let mut fingerprints = Fingerprints::new(&r.path);
+        for d in &r.diagnostics {
+            let result = self.result(&r.path, doc, d, fingerprints.next(doc, d));
+            out.write_all(if self.results == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            })?;
+            self.results += 1;
+            serde_json::to_writer(&mut *out, &result)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _s: &Summary) -> io::Result<()> {
+        self.start(out)?;
+        if self.results > 0 {
+            write!(out, "\n      ")?;
+        }
+        let rules: Vec<Value> = self
+            .rules
+            .iter()
+            .map(|(id, severity, category)| self.descriptor(id, *severity, category))
+            .collect();
+        let base = std::env::current_dir()
+            .map(|d| {
+                let mut s = d.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+                if !s.ends_with('/') {
+                    s.push('/');
+                }
+                if !s.starts_with('/') {
+                    s.insert(0, '/');
+                }
+                format!("file://{}", utf8_percent_encode(&s, PATH))
+            })
+            .unwrap_or_else(|_| "file:///".to_string());
+        let tail = Tail {
+            tool: json!({ "driver": {
+                "name": "mtlint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }}),
+            invocations: json!([{
+                "executionSuccessful": self.notifications.is_empty(),
+                "toolExecutionNotifications": self.notifications,
+            }]),
+            original_uri_base_ids: json!({ BASE_ID: { "uri": base } }),
+            column_kind: "unicodeCodePoints",
+        };
+        let tail = serde_json::to_string_pretty(&tail)?;
+        // Splice the tail's members into the run object after `results`.
+        let members = tail
+            .trim()
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .trim_matches('\n');
+        write!(out, "],")?;
+        for line in members.lines() {
+            write!(out, "\n    {line}")?;
+        }
+        writeln!(out, "\n    }}\n  ]\n}}")
+    }
+}
