@@ -249,7 +249,9 @@ fn run_passes(engine: &Engine, doc: Document, min: Applicability, filter: &dyn F
     let mut doc = doc;
     let mut applied: BTreeMap<String, usize> = BTreeMap::new();
     let mut unsound_fixes: BTreeMap<String, String> = BTreeMap::new();
+    // Every text so far, and the rules whose fixes led from each to the next.
     let mut seen: Vec<String> = vec![doc.text.clone()];
+    let mut steps: Vec<BTreeSet<String>> = Vec::new();
     let mut diags = engine.check(&doc);
     for pass in 1..=MAX_PASSES + 1 {
         let sound = |d: &Diagnostic| filter(d) && d.fix.as_ref().is_none_or(|f| unsound(&doc, f).is_none());
@@ -277,9 +279,12 @@ fn run_passes(engine: &Engine, doc: Document, min: Applicability, filter: &dyn F
             *applied.entry(d.rule_id().to_string()).or_default() += 1;
         }
         let text = apply_to(&doc, &chosen);
-        if seen.contains(&text) {
-            // Back to a text already seen: these rules undo one another's work.
-            return Run::Diverged(rules);
+        steps.push(rules);
+        if let Some(k) = seen.iter().position(|t| *t == text) {
+            // Back to a text already seen: the rules of the cycle undo one another's work.
+            // All of them are left out, whichever text the cycle was entered from, so a
+            // second run reaches the same result.
+            return Run::Diverged(steps[k..].iter().flatten().cloned().collect());
         }
         seen.push(text.clone());
         doc = Document::new(doc.path.clone(), text, Some(&doc.language));
