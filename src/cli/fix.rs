@@ -202,17 +202,20 @@ const BOLD: Style = Style::new().bold();
 /// read (line endings included); in colour, the changed words inside `-`/`+` lines are
 /// highlighted, for a reviewer to take in at a glance.
 fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str, color: bool) -> std::io::Result<()> {
+    // Relative paths get git's a/ and b/ prefixes (`patch -p1`, `git apply`); absolute
+    // paths are printed as they are.
     let name = path.strip_prefix("./").unwrap_or(path);
+    let (a, b) = if Path::new(name).is_absolute() {
+        (name.to_string(), name.to_string())
+    } else {
+        (format!("a/{name}"), format!("b/{name}"))
+    };
     let diff = similar::TextDiff::from_lines(old, new);
     if !color {
-        return diff
-            .unified_diff()
-            .context_radius(1)
-            .header(&format!("a/{name}"), &format!("b/{name}"))
-            .to_writer(out);
+        return diff.unified_diff().context_radius(1).header(&a, &b).to_writer(out);
     }
-    writeln!(out, "{BOLD}--- a/{name}{BOLD:#}")?;
-    writeln!(out, "{BOLD}+++ b/{name}{BOLD:#}")?;
+    writeln!(out, "{BOLD}--- {a}{BOLD:#}")?;
+    writeln!(out, "{BOLD}+++ {b}{BOLD:#}")?;
     for hunk in diff.unified_diff().context_radius(1).iter_hunks() {
         writeln!(out, "{CYAN}{}{CYAN:#}", hunk.header())?;
         for op in hunk.ops() {
@@ -374,7 +377,10 @@ impl Totals {
             s.push_str(if self.failed > 0 { "." } else { "; nothing left." });
             return s;
         }
-        let mut parts = vec![format!("{} without a fix", self.left_no_fix)];
+        let mut parts = Vec::new();
+        if self.left_no_fix > 0 {
+            parts.push(format!("{} without a fix", self.left_no_fix));
+        }
         if self.left_unsafe > 0 && min == Applicability::Safe {
             parts.push(format!("{} with an unsafe fix (--unsafe-fixes)", self.left_unsafe));
         }
@@ -558,56 +564,62 @@ fn show_fix(out: &mut dyn Write, doc: &Document, d: &Diagnostic, f: &Fix, color:
             _ => windows.push(w),
         }
     }
+    let idx = doc.line_index();
     for w in windows {
         let old = w.text(text);
         let new = f.preview(text, w);
-        let lead = if w.start
-            > doc
-                .line_index()
-                .line_span(text, doc.line_index().line_of(w.start))
-                .start
-        {
+        let lead = if w.start > idx.line_span(text, idx.line_of(w.start)).start {
+            "…"
+        } else {
+            ""
+        };
+        let tail = if w.end < idx.line_span(text, idx.line_of(w.end)).end {
             "…"
         } else {
             ""
         };
         let diff = similar::TextDiff::from_words(old, new.as_str());
-        let visible = |s: &str| s.replace("\r\n", "⏎").replace('\n', "⏎");
+        let changes: Vec<_> = diff.iter_all_changes().collect();
+        // Runs of one kind, so "R & D" → "R&D" reads as one change.
+        let runs: Vec<(similar::ChangeTag, String)> = changes
+            .chunk_by(|a, b| a.tag() == b.tag())
+            .map(|g| {
+                (
+                    g[0].tag(),
+                    g.iter()
+                        .map(|c| c.value())
+                        .collect::<String>()
+                        .replace("\r\n", "⏎")
+                        .replace('\n', "⏎"),
+                )
+            })
+            .collect();
         if color {
-            let strong_red = RED.invert();
-            let strong_green = GREEN.invert();
-            write!(out, "{RED}-{RED:#} {lead}")?;
-            for c in diff.iter_all_changes() {
-                match c.tag() {
-                    similar::ChangeTag::Equal => write!(out, "{}", visible(c.value()))?,
-                    similar::ChangeTag::Delete => write!(out, "{strong_red}{}{strong_red:#}", visible(c.value()))?,
-                    similar::ChangeTag::Insert => {}
+            for (sign, style, skip) in [
+                ("-", RED, similar::ChangeTag::Insert),
+                ("+", GREEN, similar::ChangeTag::Delete),
+            ] {
+                let strong = style.invert();
+                write!(out, "{style}{sign}{style:#} {lead}")?;
+                for (tag, run) in &runs {
+                    match tag {
+                        similar::ChangeTag::Equal => write!(out, "{run}")?,
+                        t if *t == skip => {}
+                        _ => write!(out, "{strong}{run}{strong:#}")?,
+                    }
                 }
+                writeln!(out, "{tail}")?;
             }
-            write!(out, "…\n{GREEN}+{GREEN:#} {lead}")?;
-            for c in diff.iter_all_changes() {
-                match c.tag() {
-                    similar::ChangeTag::Equal => write!(out, "{}", visible(c.value()))?,
-                    similar::ChangeTag::Insert => write!(out, "{strong_green}{}{strong_green:#}", visible(c.value()))?,
-                    similar::ChangeTag::Delete => {}
-                }
-            }
-            writeln!(out, "…")?;
         } else {
             write!(out, "  {lead}")?;
-            for group in diff
-                .iter_all_changes()
-                .collect::<Vec<_>>()
-                .chunk_by(|a, b| a.tag() == b.tag())
-            {
-                let joined: String = group.iter().map(|c| c.value()).collect();
-                match group[0].tag() {
-                    similar::ChangeTag::Equal => write!(out, "{}", visible(&joined))?,
-                    similar::ChangeTag::Delete => write!(out, "[-{}-]", visible(&joined))?,
-                    similar::ChangeTag::Insert => write!(out, "{{+{}+}}", visible(&joined))?,
+            for (tag, run) in &runs {
+                match tag {
+                    similar::ChangeTag::Equal => write!(out, "{run}")?,
+                    similar::ChangeTag::Delete => write!(out, "[-{run}-]")?,
+                    similar::ChangeTag::Insert => write!(out, "{{+{run}+}}")?,
                 }
             }
-            writeln!(out, "…")?;
+            writeln!(out, "{tail}")?;
         }
     }
     Ok(())
