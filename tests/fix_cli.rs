@@ -444,3 +444,78 @@ fn interactive_asks_about_each_fix() {
     // "all", so the fourth fix was applied without asking.
     assert_eq!(stdout.matches("Apply this fix?").count(), 3, "{stdout}");
 }
+
+#[test]
+fn an_unreadable_file_does_not_stop_the_others() {
+    let d = dir();
+    std::fs::write(d.path().join("broken.txt"), b"The R & D\xff centre.\n").unwrap();
+    let good = write(d.path(), "good.txt", FIXABLE);
+    let r = run(mtlint().arg("fix").arg(d.path()));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("invalid UTF-8 at line 1, column 10"), "{}", r.stdout);
+    assert_eq!(
+        std::fs::read(d.path().join("broken.txt")).unwrap(),
+        b"The R & D\xff centre.\n"
+    );
+    assert_eq!(read(&good), FIXABLE_FIXED);
+}
+
+#[test]
+fn fixes_that_undo_one_another_are_reported_and_left_out() {
+    let d = dir();
+    let rules = write(
+        d.path(),
+        "cycle.toml",
+        "[pack]\nname = \"house\"\ntarget = \"en\"\n\n\
+         [[rule]]\nid = \"lamp\"\nkind = \"pattern\"\npattern = '\\blamp\\b'\nreplace = \"light\"\n\n\
+         [[rule]]\nid = \"light\"\nkind = \"pattern\"\npattern = '\\blight\\b'\nreplace = \"lamp\"\n",
+    );
+    let a = write(d.path(), "a.txt", "The R & D lamp.\n");
+    let r = run(mtlint().args(["fix", "--lang", "en", "--rules"]).arg(&rules).arg(&a));
+    assert!(
+        r.stderr.contains("the fixes of house/lamp do not converge"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("the fixes of house/light do not converge"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(read(&a), "The R&D lamp.\n");
+    assert_eq!(r.code, 1, "the lamp finding is left: {}", r.stdout);
+    // The second run reaches the same text.
+    let r = run(mtlint().args(["fix", "--lang", "en", "--rules"]).arg(&rules).arg(&a));
+    assert!(r.stdout.contains("Fixed 0 problems in 0 files"), "{}", r.stdout);
+    assert_eq!(read(&a), "The R&D lamp.\n");
+}
+
+/// `q` stops: what was accepted before is written, nothing after.
+#[cfg(unix)]
+#[test]
+fn interactive_quit_keeps_what_was_accepted() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("script(1) is not installed; skipping");
+        return;
+    }
+    let d = dir();
+    let a = write(d.path(), "a.txt", "The R & D centre. The meeting . The M & A desk.\n");
+    let b = write(d.path(), "b.txt", FIXABLE);
+    let bin = assert_cmd::cargo::cargo_bin("mtlint");
+    let cmd = format!("{} fix -i --color never {} {}", bin.display(), a.display(), b.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"maybe\ny\nq\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Please answer y, n, a or q."), "{stdout}");
+    assert_eq!(read(&a), "The R&D centre. The meeting . The M & A desk.\n", "{stdout}");
+    assert_eq!(read(&b), FIXABLE, "a file after quitting was changed");
+}
