@@ -406,3 +406,32 @@ replace = "colour"
     assert_eq!(again.not_converged, ["cycle/ping", "cycle/pong"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// The binary's output, byte for byte: valid UTF-8, the same as the library's fixed
+    /// text (so the same line endings, BOM and final newline).
+    #[test]
+    fn the_binary_writes_valid_utf8(article in article()) {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        use assert_cmd::cargo::CommandCargoExt;
+
+        let text = article.text();
+        let mut child = Command::cargo_bin("mtlint")
+            .unwrap()
+            .args(["fix", "--stdin", "--lang", "en", "--quiet"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        prop_assert!(matches!(out.status.code(), Some(0 | 1)), "exit {:?}", out.status);
+        let fixed = std::str::from_utf8(&out.stdout);
+        prop_assert!(fixed.is_ok(), "not UTF-8: {:?}", fixed.err());
+        prop_assert_eq!(fixed.unwrap(), fix_text(&text, Applicability::Safe).document.text);
+    }
+}
