@@ -519,3 +519,62 @@ fn interactive_quit_keeps_what_was_accepted() {
     assert_eq!(read(&a), "The R&D centre. The meeting . The M & A desk.\n", "{stdout}");
     assert_eq!(read(&b), FIXABLE, "a file after quitting was changed");
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+            let mut perms = std::fs::metadata(&dest).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            std::fs::set_permissions(&dest, perms).unwrap();
+        }
+    }
+}
+
+fn tree_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>, SystemTime)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(tree_bytes(&p));
+        } else {
+            let m = std::fs::metadata(&p).unwrap().modified().unwrap();
+            out.push((p.clone(), std::fs::read(&p).unwrap(), m));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The project's samples (when present): fix on a copy converges in one run; a second run
+/// and `--diff` find nothing more.
+#[test]
+fn fixing_copies_of_the_samples_converges() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    if !samples.is_dir() {
+        eprintln!("no samples/ directory; skipping");
+        return;
+    }
+    let d = dir();
+    let copy = d.path().join("samples");
+    copy_tree(&samples, &copy);
+    let before = tree_bytes(&copy);
+    let r = run(mtlint().arg("fix").arg(&copy));
+    assert!(r.code == 0 || r.code == 1, "{}{}", r.stdout, r.stderr);
+    let fixed = tree_bytes(&copy);
+    assert_ne!(
+        before, fixed,
+        "the samples hold fixable defects, so fix must change something"
+    );
+    let r = run(mtlint().arg("fix").arg(&copy));
+    assert!(r.stdout.contains("Fixed 0 problems in 0 files"), "{}", r.stdout);
+    assert_eq!(tree_bytes(&copy), fixed, "a second run changed files");
+    let r = run(mtlint().args(["fix", "--diff"]).arg(&copy));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
