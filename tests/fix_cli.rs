@@ -578,3 +578,21 @@ fn fixing_copies_of_the_samples_converges() {
     let r = run(mtlint().args(["fix", "--diff"]).arg(&copy));
     assert_eq!(r.code, 0, "{}", r.stdout);
 }
+
+#[test]
+fn a_file_named_twice_is_fixed_once() {
+    let d = dir();
+    let a = write(d.path(), "a.txt", FIXABLE);
+    let r = run(mtlint()
+        .arg("fix")
+        .arg(&a)
+        .arg(d.path())
+        .arg(d.path().join(".").join("a.txt")));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(read(&a), FIXABLE_FIXED);
+    assert!(
+        r.stdout.contains("Fixed 4 problems in 1 file; nothing left."),
+        "{}",
+        r.stdout
+    );
+}

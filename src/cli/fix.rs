@@ -257,7 +257,14 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         anyhow::bail!("--interactive asks about each fix, so standard input must be a terminal");
     }
     let mut profiles = Profiles::new(&args.shared)?;
-    let inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    let mut inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    if !args.shared.stdin {
+        // One file named twice (`a.txt ./a.txt`, a directory and a file in it, a link and its
+        // target) is fixed once: a second fix of the same original would find the file
+        // changed on disk by the first.
+        let mut seen = BTreeSet::new();
+        inputs.retain(|i| seen.insert(std::fs::canonicalize(&i.path).unwrap_or_else(|_| i.path.clone())));
+    }
     let min = if args.unsafe_fixes {
         Applicability::Unsafe
     } else {
