@@ -249,8 +249,9 @@ fn run_passes(engine: &Engine, doc: Document, min: Applicability, filter: &dyn F
     let mut doc = doc;
     let mut applied: BTreeMap<String, usize> = BTreeMap::new();
     let mut unsound_fixes: BTreeMap<String, String> = BTreeMap::new();
-    // Every text so far, and the rules whose fixes led from each to the next.
-    let mut seen: Vec<String> = vec![doc.text.clone()];
+    // A hash of every text so far (not the texts: a large file must not be held ten times
+    // over), and the rules whose fixes led from each to the next.
+    let mut seen: Vec<u64> = vec![hash(&doc.text)];
     let mut steps: Vec<BTreeSet<String>> = Vec::new();
     let mut diags = engine.check(&doc);
     for pass in 1..=MAX_PASSES + 1 {
@@ -280,17 +281,25 @@ fn run_passes(engine: &Engine, doc: Document, min: Applicability, filter: &dyn F
         }
         let text = apply_to(&doc, &chosen);
         steps.push(rules);
-        if let Some(k) = seen.iter().position(|t| *t == text) {
+        let h = hash(&text);
+        if let Some(k) = seen.iter().position(|&t| t == h) {
             // Back to a text already seen: the rules of the cycle undo one another's work.
             // All of them are left out, whichever text the cycle was entered from, so a
             // second run reaches the same result.
             return Run::Diverged(steps[k..].iter().flatten().cloned().collect());
         }
-        seen.push(text.clone());
+        seen.push(h);
         doc = Document::new(doc.path.clone(), text, Some(&doc.language));
         diags = engine.check(&doc);
     }
     unreachable!("the pass loop returns by its last iteration")
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 #[cfg(test)]
