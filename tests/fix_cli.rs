@@ -596,3 +596,33 @@ fn a_file_named_twice_is_fixed_once() {
         r.stdout
     );
 }
+
+/// The plain diff is a real patch: `patch -p1` turns the files into what `fix` writes,
+/// CRLF line endings and a missing final newline included.
+#[test]
+fn the_plain_diff_applies_with_patch() {
+    if Command::new("patch").arg("--version").output().is_err() {
+        eprintln!("patch(1) is not installed; skipping");
+        return;
+    }
+    let d = dir();
+    write(d.path(), "a.txt", FIXABLE);
+    write(d.path(), "b.txt", "The R & D centre.\r\nThe meeting . It ended");
+    let r = run(mtlint()
+        .args(["fix", "--diff", "--lang", "en", "a.txt", "b.txt"])
+        .current_dir(d.path()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut patch = Command::new("patch")
+        .args(["-p1", "--quiet"])
+        .current_dir(d.path())
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    patch.stdin.take().unwrap().write_all(r.stdout.as_bytes()).unwrap();
+    assert!(patch.wait().unwrap().success(), "patch refused the diff:\n{}", r.stdout);
+    assert_eq!(read(&d.path().join("a.txt")), FIXABLE_FIXED);
+    assert_eq!(
+        read(&d.path().join("b.txt")),
+        "The R&D centre.\r\nThe meeting. It ended"
+    );
+}
