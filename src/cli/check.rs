@@ -15,6 +15,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             paths: args.paths,
             unsafe_fixes: args.unsafe_fixes,
             diff: true,
+            interactive: false,
             format: args.format,
             shared: args.shared,
         });

@@ -1,52 +1,73 @@
-//! `mtlint fix`: fixes in place, or as a diff with `--diff`.
+//! `mtlint fix`: fixes in place, as a diff with `--diff`, to standard output with `--stdin`,
+//! or one by one with `--interactive`.
 //!
-//! Writes go to a temporary file in the same directory, are synced, then renamed over the
-//! original with its permissions; a file changed on disk since it was read is skipped.
+//! An in-place write never leaves a file half written: the new text goes to a temporary file
+//! in the same directory, is synced, gets the original's permissions, and is renamed over the
+//! original. Just before that, the file is read again; if it no longer holds the bytes that
+//! were fixed (someone saved it meanwhile), it is skipped with an error. A file with nothing
+//! to fix is never written. A read-only file or directory is an error for that file only.
+//!
+//! Test hook: when the environment variable `MTLINT_TEST_HOLD_BEFORE_WRITE` is set, `fix`
+//! prints `mtlint: holding before writing PATH` on standard error before each in-place write
+//! and waits for a line on standard input. The tests use it to change a file between read
+//! and write; nothing else reads it.
 
-use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
+use anstream::ColorChoice;
 use anstyle::{AnsiColor, Style};
 
 use super::files::{self, Input, Profiles};
 use super::{set_color, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::diagnostic::Applicability;
-use crate::fix::fix_document;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::document::Document;
+use crate::fix::{apply_to, fix_document, select, unsound, MAX_PASSES};
 use crate::output::{self, FileReport, HumanOptions, Summary};
+use crate::span::Span;
 
+const HOLD_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_WRITE";
+
+/// One file after fixing, before anything is written.
 struct FileFix {
     report: FileReport,
+    /// The text as read (absent when the file could not be read).
     original: Option<String>,
+    /// The fixed text, when it differs from the original.
     fixed: Option<String>,
     applied: BTreeMap<String, usize>,
     not_converged: Vec<String>,
+    unsound: Vec<(String, String)>,
+}
+
+impl FileFix {
+    fn failed(input: &Input, error: String) -> Self {
+        FileFix {
+            report: FileReport::failed(input.display.clone(), error),
+            original: None,
+            fixed: None,
+            applied: BTreeMap::new(),
+            not_converged: Vec::new(),
+            unsound: Vec::new(),
+        }
+    }
+
+    fn total_applied(&self) -> usize {
+        self.applied.values().sum()
+    }
+}
+
+fn load(input: &Input) -> Result<(Document, std::sync::Arc<crate::engine::Engine>), String> {
+    let doc = input.load()?;
+    let engine = input.profile.engine_for(&doc.language)?;
+    Ok((doc, engine))
 }
 
 fn fix_one(input: &Input, min: Applicability) -> FileFix {
-    let doc = match input.load() {
-        Ok(d) => d,
-        Err(e) => {
-            return FileFix {
-                report: FileReport::failed(input.display.clone(), e),
-                original: None,
-                fixed: None,
-                applied: BTreeMap::new(),
-                not_converged: Vec::new(),
-            }
-        }
-    };
-    let engine = match input.profile.engine_for(&doc.language) {
-        Ok(e) => e,
-        Err(e) => {
-            return FileFix {
-                report: FileReport::failed(input.display.clone(), e),
-                original: None,
-                fixed: None,
-                applied: BTreeMap::new(),
-                not_converged: Vec::new(),
-            }
-        }
+    let (doc, engine) = match load(input) {
+        Ok(x) => x,
+        Err(e) => return FileFix::failed(input, e),
     };
     let original = doc.text.clone();
     let outcome = fix_document(&engine, doc, min, &|d| input.keep(d));
@@ -64,91 +85,200 @@ fn fix_one(input: &Input, min: Applicability) -> FileFix {
         fixed,
         applied: outcome.applied,
         not_converged: outcome.not_converged,
+        unsound: outcome.unsound,
     }
 }
 
-/// Replaces `path`'s content with `text` atomically, if the file still holds `expected`.
+/// Replaces the content of `path` with `text` atomically, if the file still holds `expected`
+/// (the bytes that were read and fixed). A symbolic link is followed: the file it points to is
+/// rewritten and the link stays a link.
 pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), String> {
-    let current = std::fs::read(path).map_err(|e| format!("cannot re-read before writing: {e}"))?;
-    if current != expected.as_bytes() {
-        return Err("changed on disk while being fixed; not written".into());
+    let target = resolve_link(path)?;
+    let meta = std::fs::metadata(&target).map_err(|e| format!("cannot read the file's permissions: {}", reason(&e)))?;
+    if meta.permissions().readonly() {
+        return Err("the file is read-only; not written (make it writable to fix it)".into());
     }
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read permissions: {e}"))?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    // Opening for writing (without truncating) checks the permission without changing a byte.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&target)
+        .map_err(|e| format!("cannot write to the file: {}; not written", reason(&e)))?;
+    let current = std::fs::read(&target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
+    if current != expected.as_bytes() {
+        return Err("the file changed on disk while it was being fixed; not written (run fix again)".into());
+    }
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let dir_meta = std::fs::metadata(&dir).map_err(|e| format!("cannot read {}: {}", dir.display(), reason(&e)))?;
+    if dir_meta.permissions().readonly() {
+        return Err(format!(
+            "the directory {} is read-only, so the fixed file cannot be written beside the original; not written",
+            dir.display()
+        ));
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".mtlint-")
         .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot create a temporary file in {}: {e}", dir.display()))?;
+        .tempfile_in(&dir)
+        .map_err(|e| {
+            format!(
+                "cannot create a temporary file in {}: {}; not written",
+                dir.display(),
+                reason(&e)
+            )
+        })?;
     tmp.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write: {e}"))?;
-    tmp.as_file().sync_all().map_err(|e| format!("cannot sync: {e}"))?;
-    std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(|e| format!("cannot keep permissions: {e}"))?;
-    tmp.persist(path)
-        .map_err(|e| format!("cannot replace the file: {}", e.error))?;
+        .map_err(|e| format!("cannot write the temporary file: {}; not written", reason(&e)))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| format!("cannot sync the temporary file: {}; not written", reason(&e)))?;
+    std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(|e| {
+        format!(
+            "cannot give the new file the original's permissions: {}; not written",
+            reason(&e)
+        )
+    })?;
+    keep_owner(tmp.path(), &meta);
+    tmp.persist(&target)
+        .map_err(|e| format!("cannot replace the file: {}; not written", reason(&e.error)))?;
+    // Make the rename itself durable; a failure here leaves a correct file, so it is ignored.
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
 }
 
-fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str) -> std::io::Result<()> {
+fn resolve_link(path: &Path) -> Result<PathBuf, String> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        std::fs::canonicalize(path).map_err(|e| format!("cannot follow the symbolic link: {}", reason(&e)))
+    } else {
+        Ok(path.to_path_buf())
+    }
+}
+
+/// Keeps owner and group when the process may (as root); otherwise the new file is the
+/// process's, as with any editor that saves by renaming.
+#[cfg(unix)]
+fn keep_owner(path: &Path, meta: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let _ = std::os::unix::fs::chown(path, Some(meta.uid()), Some(meta.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_path: &Path, _meta: &std::fs::Metadata) {}
+
+fn reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// The test hook described in the module documentation.
+fn hold_before_write(path: &str) {
+    if std::env::var_os(HOLD_HOOK).is_some_and(|v| !v.is_empty()) {
+        eprintln!("mtlint: holding before writing {path}");
+        let mut line = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut line);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diffs
+
+const RED: Style = AnsiColor::Red.on_default();
+const GREEN: Style = AnsiColor::Green.on_default();
+const CYAN: Style = AnsiColor::Cyan.on_default();
+const BOLD: Style = Style::new().bold();
+
+/// Prints a unified diff of `old` → `new`. Plain, it is exactly what `diff -u` and `patch`
+/// read (line endings included); in colour, the changed words inside `-`/`+` lines are
+/// highlighted, for a reviewer to take in at a glance.
+fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str, color: bool) -> std::io::Result<()> {
+    // Relative paths get git's a/ and b/ prefixes (`patch -p1`, `git apply`); absolute
+    // paths are printed as they are.
+    let name = path.strip_prefix("./").unwrap_or(path);
+    let (a, b) = if Path::new(name).is_absolute() {
+        (name.to_string(), name.to_string())
+    } else {
+        (format!("a/{name}"), format!("b/{name}"))
+    };
     let diff = similar::TextDiff::from_lines(old, new);
-    let red = AnsiColor::Red.on_default();
-    let green = AnsiColor::Green.on_default();
-    let cyan = AnsiColor::Cyan.on_default();
-    let bold = Style::new().bold();
-    writeln!(out, "{bold}--- a/{path}{bold:#}")?;
-    writeln!(out, "{bold}+++ b/{path}{bold:#}")?;
+    if !color {
+        return diff.unified_diff().context_radius(1).header(&a, &b).to_writer(out);
+    }
+    writeln!(out, "{BOLD}--- {a}{BOLD:#}")?;
+    writeln!(out, "{BOLD}+++ {b}{BOLD:#}")?;
     for hunk in diff.unified_diff().context_radius(1).iter_hunks() {
-        writeln!(out, "{cyan}{}{cyan:#}", hunk.header())?;
-        for change in hunk.iter_changes() {
-            let (sign, style) = match change.tag() {
-                similar::ChangeTag::Delete => ("-", red),
-                similar::ChangeTag::Insert => ("+", green),
-                similar::ChangeTag::Equal => (" ", Style::new()),
-            };
-            let line = change.value();
-            write!(out, "{style}{sign}{}{style:#}", line.trim_end_matches(['\n', '\r']))?;
-            writeln!(out)?;
-            if change.missing_newline() {
-                writeln!(out, "\\ No newline at end of file")?;
+        writeln!(out, "{CYAN}{}{CYAN:#}", hunk.header())?;
+        for op in hunk.ops() {
+            for change in diff.iter_inline_changes(op) {
+                let (sign, style) = match change.tag() {
+                    similar::ChangeTag::Delete => ("-", RED),
+                    similar::ChangeTag::Insert => ("+", GREEN),
+                    similar::ChangeTag::Equal => (" ", Style::new()),
+                };
+                write!(out, "{style}{sign}")?;
+                for (emphasized, value) in change.iter_strings_lossy() {
+                    let value = value.trim_end_matches(['\n', '\r']);
+                    if emphasized {
+                        let strong = style.invert();
+                        write!(out, "{style:#}{strong}{value}{strong:#}{style}")?;
+                    } else {
+                        write!(out, "{value}")?;
+                    }
+                }
+                writeln!(out, "{style:#}")?;
+                if change.missing_newline() {
+                    writeln!(out, "\\ No newline at end of file")?;
+                }
             }
         }
     }
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// The command
+
 pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     set_color(args.shared.color);
+    if args.interactive && (args.diff || args.shared.stdin) {
+        anyhow::bail!("--interactive cannot be combined with --diff or --stdin");
+    }
+    if args.interactive && !std::io::stdin().is_terminal() {
+        anyhow::bail!("--interactive asks about each fix, so standard input must be a terminal");
+    }
     let mut profiles = Profiles::new(&args.shared)?;
-    let inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    let mut inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    if !args.shared.stdin {
+        // One file named twice (`a.txt ./a.txt`, a directory and a file in it, a link and its
+        // target) is fixed once: a second fix of the same original would find the file
+        // changed on disk by the first.
+        let mut seen = BTreeSet::new();
+        inputs.retain(|i| seen.insert(std::fs::canonicalize(&i.path).unwrap_or_else(|_| i.path.clone())));
+    }
     let min = if args.unsafe_fixes {
         Applicability::Unsafe
     } else {
         Applicability::Safe
     };
+    if args.shared.stdin {
+        return run_stdin(&args, &inputs[0], min);
+    }
+    if args.diff {
+        return run_diff(&args, &inputs, min);
+    }
     let mut out = anstream::stdout().lock();
     let mut err = anstream::stderr().lock();
-
-    if args.shared.stdin {
-        // The fixed text goes to standard output; findings left go to standard error.
-        let r = fix_one(&inputs[0], min);
-        if let Some(e) = &r.report.error {
-            writeln!(err, "error: {}: {e}", r.report.path)?;
-            return Ok(EXIT_ERROR);
-        }
-        let text = r.fixed.as_deref().or(r.original.as_deref()).unwrap_or("");
-        out.write_all(text.as_bytes())?;
-        let left = r
-            .report
-            .diagnostics
-            .iter()
-            .any(|d| d.severity >= inputs[0].profile.fail_on);
-        return Ok(if left { EXIT_FINDINGS } else { EXIT_OK });
-    }
-
-    // What is left after fixing is shown as `check` shows it.
+    let color = out.current_choice() != ColorChoice::Never;
     let human = HumanOptions {
         summary: false,
         fix_hint: false,
@@ -156,59 +286,465 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     let mut emitter = output::emitter(args.format, &human);
     let mut summary = Summary::default();
     let mut status = files::Status::default();
-    let (mut changed_files, mut applied_total, mut left) = (0usize, 0usize, 0usize);
+    let mut totals = Totals::default();
+    let mut session = Session::default();
+    let mut each = |input: &Input, mut r: FileFix, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<()> {
+        if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
+            hold_before_write(&r.report.path);
+            match write_atomically(&input.path, original, fixed) {
+                Ok(()) => {
+                    totals.files_changed += 1;
+                    totals.applied += r.total_applied();
+                    if !args.shared.quiet {
+                        writeln!(err, "Fixed {}: {}", r.report.path, describe(&r.applied))?;
+                    }
+                }
+                Err(e) => r.report = FileReport::failed(r.report.path.clone(), e),
+            }
+        }
+        warn_engine_trouble(err, &r)?;
+        status.add(input, &r.report);
+        summary.add(&r.report);
+        totals.count_left(&r.report, min);
+        emitter.file(out, &r.report)?;
+        if let (Some(e), true) = (&r.report.error, args.format != output::Format::Human) {
+            writeln!(err, "error: {}: {e}", r.report.path)?;
+        }
+        Ok(())
+    };
+    if args.interactive {
+        let mut stdin = std::io::stdin().lock();
+        for input in &inputs {
+            if session.quit {
+                break;
+            }
+            let r = review_file(input, min, &mut session, &mut out, &mut stdin, color)?;
+            each(input, r, &mut out, &mut err)?;
+        }
+    } else {
+        files::for_each_ordered(
+            &inputs,
+            |i| fix_one(i, min),
+            |input, r| each(input, r, &mut out, &mut err),
+        )?;
+    }
+    emitter.finish(&mut out, &summary)?;
+    if !args.shared.quiet {
+        // The closing line goes with the findings in human output, and out of the way of
+        // machine formats.
+        let line = totals.line(min);
+        if args.format == output::Format::Human {
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(err, "{line}")?;
+        }
+    }
+    out.flush()?;
+    Ok(status.code())
+}
+
+/// Counts over an in-place run, for the closing line.
+#[derive(Debug, Default)]
+struct Totals {
+    applied: usize,
+    files_changed: usize,
+    left_no_fix: usize,
+    left_unsafe: usize,
+    left_other: usize,
+    failed: usize,
+}
+
+impl Totals {
+    fn count_left(&mut self, r: &FileReport, min: Applicability) {
+        self.failed += usize::from(r.error.is_some());
+        for d in &r.diagnostics {
+            match d.fix.as_ref().map(|f| f.applicability) {
+                None | Some(Applicability::DisplayOnly) => self.left_no_fix += 1,
+                Some(a) if a < min => self.left_unsafe += 1,
+                Some(_) => self.left_other += 1,
+            }
+        }
+    }
+
+    fn line(&self, min: Applicability) -> String {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut s = format!(
+            "Fixed {} in {}",
+            plural(self.applied, "problem", "problems"),
+            plural(self.files_changed, "file", "files")
+        );
+        if self.failed > 0 {
+            s.push_str(&format!(
+                "; {} not fixed (errors above)",
+                plural(self.failed, "file", "files")
+            ));
+        }
+        let left = self.left_no_fix + self.left_unsafe + self.left_other;
+        if left == 0 {
+            s.push_str(if self.failed > 0 { "." } else { "; nothing left." });
+            return s;
+        }
+        let mut parts = Vec::new();
+        if self.left_no_fix > 0 {
+            parts.push(format!("{} without a fix", self.left_no_fix));
+        }
+        if self.left_unsafe > 0 && min == Applicability::Safe {
+            parts.push(format!("{} with an unsafe fix (--unsafe-fixes)", self.left_unsafe));
+        }
+        if self.left_other > 0 {
+            parts.push(format!("{} whose fix was not applied", self.left_other));
+        }
+        s.push_str(&format!("; {} left: {}.", left, parts.join(", ")));
+        s
+    }
+}
+
+/// "3 fixes: zh-en/guzhen ×2, en/r-and-d ×1".
+fn describe(applied: &BTreeMap<String, usize>) -> String {
+    let total: usize = applied.values().sum();
+    let rules: Vec<String> = applied.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
+    format!(
+        "{total} {} ({})",
+        if total == 1 { "fix" } else { "fixes" },
+        rules.join(", ")
+    )
+}
+
+fn warn_engine_trouble(err: &mut dyn Write, r: &FileFix) -> std::io::Result<()> {
+    for rule in &r.not_converged {
+        writeln!(
+            err,
+            "warning: {}: the fixes of {rule} do not converge (they undo themselves or keep changing the text after {MAX_PASSES} passes); they were not applied",
+            r.report.path
+        )?;
+    }
+    for (rule, why) in &r.unsound {
+        writeln!(
+            err,
+            "warning: {}: a fix of {rule} was not applied: {why} (a bug in the rule's check kind)",
+            r.report.path
+        )?;
+    }
+    Ok(())
+}
+
+fn run_stdin(args: &FixArgs, input: &Input, min: Applicability) -> anyhow::Result<u8> {
+    let mut out = anstream::stdout().lock();
+    let mut err = anstream::stderr().lock();
+    let r = fix_one(input, min);
+    if let Some(e) = &r.report.error {
+        writeln!(err, "error: {}: {e}", r.report.path)?;
+        return Ok(EXIT_ERROR);
+    }
+    warn_engine_trouble(&mut err, &r)?;
+    let original = r.original.as_deref().unwrap_or("");
+    if args.diff {
+        let color = out.current_choice() != ColorChoice::Never;
+        if let Some(fixed) = &r.fixed {
+            print_diff(&mut out, &r.report.path, original, fixed, color)?;
+        }
+        out.flush()?;
+        return Ok(if r.fixed.is_some() { EXIT_FINDINGS } else { EXIT_OK });
+    }
+    // The fixed text goes to standard output, byte for byte; what is left, to standard error.
+    out.write_all(r.fixed.as_deref().unwrap_or(original).as_bytes())?;
+    out.flush()?;
+    if !args.shared.quiet {
+        let human = HumanOptions {
+            summary: false,
+            fix_hint: false,
+        };
+        output::emitter(output::Format::Human, &human).file(&mut err, &r.report)?;
+    }
+    let left = r.report.diagnostics.iter().any(|d| d.severity >= input.profile.fail_on);
+    Ok(if left { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability) -> anyhow::Result<u8> {
+    let mut out = anstream::stdout().lock();
+    let mut err = anstream::stderr().lock();
+    let color = out.current_choice() != ColorChoice::Never;
+    let (mut files_changed, mut applied) = (0usize, 0usize);
+    let mut errors = false;
     files::for_each_ordered(
-        &inputs,
+        inputs,
         |i| fix_one(i, min),
-        |input, mut r| {
+        |_, r| {
             if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
-                changed_files += 1;
-                applied_total += r.applied.values().sum::<usize>();
-                if args.diff {
-                    print_diff(&mut out, &r.report.path, original, fixed)?;
-                } else if let Err(e) = write_atomically(&input.path, original, fixed) {
-                    r.report.error = Some(e);
-                }
+                files_changed += 1;
+                applied += r.total_applied();
+                print_diff(&mut out, &r.report.path, original, fixed, color)?;
             }
-            for rule in &r.not_converged {
-                writeln!(
-                    err,
-                    "warning: {}: fixes of {rule} did not converge after {} passes; left as they are",
-                    r.report.path,
-                    crate::fix::MAX_PASSES
-                )?;
-            }
-            status.add(input, &r.report);
-            if args.diff {
-                if let Some(e) = &r.report.error {
-                    writeln!(err, "error: {}: {e}", r.report.path)?;
-                }
-            } else {
-                left += r.report.diagnostics.len();
-                summary.add(&r.report);
-                emitter.file(&mut out, &r.report)?;
+            warn_engine_trouble(&mut err, &r)?;
+            if let Some(e) = &r.report.error {
+                errors = true;
+                writeln!(err, "error: {}: {e}", r.report.path)?;
             }
             Ok(())
         },
     )?;
-    if args.diff {
-        if !args.shared.quiet {
-            writeln!(err, "{applied_total} fixes would change {changed_files} files.")?;
-        }
-        return Ok(if status.errors {
-            EXIT_ERROR
-        } else if changed_files > 0 {
-            EXIT_FINDINGS
-        } else {
-            EXIT_OK
-        });
-    }
-    emitter.finish(&mut out, &summary)?;
+    out.flush()?;
     if !args.shared.quiet {
-        writeln!(
-            out,
-            "Fixed {applied_total} problems in {changed_files} files; {left} left that need a human."
-        )?;
+        if files_changed == 0 {
+            writeln!(err, "Nothing to fix.")?;
+        } else {
+            writeln!(
+                err,
+                "{applied} {} would change {files_changed} {}; nothing was written.",
+                if applied == 1 { "fix" } else { "fixes" },
+                if files_changed == 1 { "file" } else { "files" }
+            )?;
+        }
     }
-    Ok(status.code())
+    Ok(if errors {
+        EXIT_ERROR
+    } else if files_changed > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interactive review
+
+/// Answers that last across files.
+#[derive(Debug, Default)]
+struct Session {
+    /// Rules whose fixes are accepted without asking.
+    accept_all: BTreeSet<String>,
+    quit: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Yes,
+    No,
+    All,
+    Quit,
+}
+
+fn ask(out: &mut dyn Write, input: &mut dyn BufRead, rule: &str) -> std::io::Result<Answer> {
+    loop {
+        write!(
+            out,
+            "{BOLD}Apply this fix?{BOLD:#} [y]es, [n]o (skip), [a]ll fixes of {rule}, [q]uit: "
+        )?;
+        out.flush()?;
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            writeln!(out)?;
+            return Ok(Answer::Quit);
+        }
+        match line.trim().to_lowercase().as_str() {
+            "y" | "yes" => return Ok(Answer::Yes),
+            "n" | "no" | "s" | "skip" => return Ok(Answer::No),
+            "a" | "all" => return Ok(Answer::All),
+            "q" | "quit" => return Ok(Answer::Quit),
+            _ => writeln!(out, "Please answer y, n, a or q.")?,
+        }
+    }
+}
+
+/// Characters of context shown on each side of an edit.
+const CONTEXT: usize = 30;
+
+/// Shows one fix as a small diff: each edit with a little of the text around it, the changed
+/// words highlighted (or marked `[-old-]{+new+}` without colour).
+fn show_fix(out: &mut dyn Write, doc: &Document, d: &Diagnostic, f: &Fix, color: bool) -> std::io::Result<()> {
+    let text = &doc.text;
+    let at = doc.line_index().line_col(text, f.span().start);
+    writeln!(
+        out,
+        "\n{BOLD}{}:{}:{}{BOLD:#}: {}: {}",
+        doc.path,
+        at.line,
+        at.column,
+        d.rule_id(),
+        d.message
+    )?;
+    let mut windows: Vec<Span> = Vec::new();
+    for e in &f.edits {
+        let w = window(doc, e.span);
+        match windows.last_mut() {
+            Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
+            _ => windows.push(w),
+        }
+    }
+    let idx = doc.line_index();
+    for w in windows {
+        let old = w.text(text);
+        let new = f.preview(text, w);
+        let lead = if w.start > idx.line_span(text, idx.line_of(w.start)).start {
+            "…"
+        } else {
+            ""
+        };
+        let tail = if w.end < idx.line_span(text, idx.line_of(w.end)).end {
+            "…"
+        } else {
+            ""
+        };
+        let diff = similar::TextDiff::from_words(old, new.as_str());
+        let changes: Vec<_> = diff.iter_all_changes().collect();
+        // Runs of one kind, so "R & D" → "R&D" reads as one change.
+        let runs: Vec<(similar::ChangeTag, String)> = changes
+            .chunk_by(|a, b| a.tag() == b.tag())
+            .map(|g| {
+                (
+                    g[0].tag(),
+                    g.iter()
+                        .map(|c| c.value())
+                        .collect::<String>()
+                        .replace("\r\n", "⏎")
+                        .replace('\n', "⏎"),
+                )
+            })
+            .collect();
+        if color {
+            for (sign, style, skip) in [
+                ("-", RED, similar::ChangeTag::Insert),
+                ("+", GREEN, similar::ChangeTag::Delete),
+            ] {
+                let strong = style.invert();
+                write!(out, "{style}{sign}{style:#} {lead}")?;
+                for (tag, run) in &runs {
+                    match tag {
+                        similar::ChangeTag::Equal => write!(out, "{run}")?,
+                        t if *t == skip => {}
+                        _ => write!(out, "{strong}{run}{strong:#}")?,
+                    }
+                }
+                writeln!(out, "{tail}")?;
+            }
+        } else {
+            write!(out, "  {lead}")?;
+            for (tag, run) in &runs {
+                match tag {
+                    similar::ChangeTag::Equal => write!(out, "{run}")?,
+                    similar::ChangeTag::Delete => write!(out, "[-{run}-]")?,
+                    similar::ChangeTag::Insert => write!(out, "{{+{run}+}}")?,
+                }
+            }
+            writeln!(out, "{tail}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `span` widened by [`CONTEXT`] characters each side, within its lines.
+fn window(doc: &Document, span: Span) -> Span {
+    let text = &doc.text;
+    let idx = doc.line_index();
+    let first = idx.line_span(text, idx.line_of(span.start));
+    let last = idx.line_span(text, idx.line_of(span.end));
+    let start = text[first.start.min(span.start)..span.start]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT - 1)
+        .map_or(first.start.min(span.start), |(i, _)| first.start + i);
+    let end_limit = last.end.max(span.end);
+    let end = text[span.end..end_limit]
+        .char_indices()
+        .nth(CONTEXT)
+        .map_or(end_limit, |(i, _)| span.end + i);
+    Span::new(start, end)
+}
+
+/// Asks about each fix of one file in turn; applies the accepted ones one at a time,
+/// re-checking after each, so later questions see the text as it now is.
+fn review_file(
+    input: &Input,
+    min: Applicability,
+    session: &mut Session,
+    out: &mut dyn Write,
+    stdin: &mut dyn BufRead,
+    color: bool,
+) -> std::io::Result<FileFix> {
+    let (mut doc, engine) = match load(input) {
+        Ok(x) => x,
+        Err(e) => return Ok(FileFix::failed(input, e)),
+    };
+    let original = doc.text.clone();
+    let mut applied: BTreeMap<String, usize> = BTreeMap::new();
+    let mut not_converged: BTreeSet<String> = BTreeSet::new();
+    // Declined fixes, by rule and the offset of their first edit in the current text.
+    let mut skipped: Vec<(String, usize)> = Vec::new();
+    let mut seen: BTreeSet<u64> = BTreeSet::from([hash(&doc.text)]);
+    let mut diags = engine.check(&doc);
+    loop {
+        let eligible = |d: &Diagnostic| {
+            input.keep(d)
+                && !not_converged.contains(d.rule_id())
+                && d.fix.as_ref().is_some_and(|f| {
+                    unsound(&doc, f).is_none() && !skipped.contains(&(d.rule_id().to_string(), f.span().start))
+                })
+        };
+        let chosen = select(&diags, min, &eligible);
+        let Some(&(d, f)) = chosen.first() else { break };
+        let rule = d.rule_id().to_string();
+        let answer = if session.accept_all.contains(&rule) {
+            Answer::Yes
+        } else {
+            show_fix(out, &doc, d, f, color)?;
+            ask(out, stdin, &rule)?
+        };
+        match answer {
+            Answer::Quit => {
+                session.quit = true;
+                break;
+            }
+            Answer::No => skipped.push((rule, f.span().start)),
+            Answer::Yes | Answer::All => {
+                if answer == Answer::All {
+                    session.accept_all.insert(rule.clone());
+                }
+                let text = apply_to(&doc, &[(d, f)]);
+                if !seen.insert(hash(&text)) {
+                    // Accepting it would bring back a text already seen: a cycle.
+                    not_converged.insert(rule);
+                    continue;
+                }
+                for s in &mut skipped {
+                    s.1 = shifted(s.1, f);
+                }
+                *applied.entry(rule).or_default() += 1;
+                doc = Document::new(doc.path.clone(), text, Some(&doc.language));
+                diags = engine.check(&doc);
+            }
+        }
+    }
+    diags.retain(|d| input.keep(d));
+    let fixed = (doc.text != original).then(|| doc.text.clone());
+    Ok(FileFix {
+        report: FileReport {
+            path: input.display.clone(),
+            document: Some(doc),
+            diagnostics: diags,
+            error: None,
+        },
+        original: Some(original),
+        fixed,
+        applied,
+        not_converged: not_converged.into_iter().collect(),
+        unsound: Vec::new(),
+    })
+}
+
+/// Where `offset` lands after `fix` is applied (an offset inside an edit stays put).
+fn shifted(offset: usize, fix: &Fix) -> usize {
+    let mut delta: isize = 0;
+    for e in &fix.edits {
+        if e.span.end <= offset && !(e.span.is_empty() && e.span.start == offset) {
+            delta += e.replacement.len() as isize - e.span.len() as isize;
+        }
+    }
+    offset.saturating_add_signed(delta)
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }

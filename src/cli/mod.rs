@@ -160,6 +160,9 @@ pub struct FixArgs {
     /// Print a unified diff of the changes and write nothing; exit 1 if anything would change
     #[arg(long)]
     pub diff: bool,
+    /// Show each fix and ask: apply it, skip it, apply all of its rule, or quit
+    #[arg(long, short = 'i')]
+    pub interactive: bool,
     /// Output format of the findings left after fixing
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
