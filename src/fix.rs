@@ -106,7 +106,7 @@ pub fn fix_document(
             *applied.entry(d.rule_id().to_string()).or_default() += 1;
         }
         let text = apply(&doc.text, &chosen);
-        doc = Document::new(doc.path.clone(), text, Some(&doc.language));
+        doc = doc.with_text(text);
         diags = engine.check(&doc);
     }
     let mut not_converged: Vec<String> = select(&diags, min, filter)

@@ -237,13 +237,30 @@ impl<'a> Sink<'a> {
         fix: Option<(Vec<Edit>, Applicability)>,
         labels: Vec<Label>,
     ) {
-        if !self.active[rule] || self.doc.is_masked(span) {
+        if !self.active[rule] || self.doc.blocks_finding(span) {
             return;
         }
+        self.push_unmasked(rule, span, args, fix, labels);
+    }
+
+    /// Reports like [`Sink::push`], at a span that may lie outside the checked text (the
+    /// source of a bilingual segment whose target is missing). Fixes still never touch masked
+    /// text or markup.
+    pub fn push_unmasked(
+        &mut self,
+        rule: RuleIdx,
+        span: Span,
+        args: &[(&str, &str)],
+        fix: Option<(Vec<Edit>, Applicability)>,
+        labels: Vec<Label>,
+    ) {
         let r = &self.rules[rule];
+        if !self.active[rule] || self.doc.is_suppressed(&r.meta.id, span) {
+            return;
+        }
         let fix = fix.and_then(|(edits, suggested)| {
             let applicability = r.applicability(suggested)?;
-            if edits.is_empty() || edits.iter().any(|e| self.doc.is_masked(e.span)) {
+            if edits.is_empty() || edits.iter().any(|e| self.doc.blocks_edit(e.span)) {
                 return None;
             }
             Some(Fix::new(applicability, edits))
@@ -252,6 +269,19 @@ impl<'a> Sink<'a> {
         let matched = span.text(text);
         let replacement = fix.as_ref().map(|f| f.preview(text, span));
         let message = render_message(&r.message, matched, replacement.as_deref(), args);
+        // Replacements are written the way the format stores text (`&amp;` in XLIFF).
+        let fix = match fix {
+            Some(mut f) => {
+                let encoded: Option<Vec<String>> = f.edits.iter().map(|e| self.doc.encode(&e.replacement)).collect();
+                encoded.map(|enc| {
+                    for (e, r) in f.edits.iter_mut().zip(enc) {
+                        e.replacement = r;
+                    }
+                    f
+                })
+            }
+            None => None,
+        };
         self.diagnostics.push(Diagnostic {
             rule: r.meta.clone(),
             severity: r.meta.severity,
