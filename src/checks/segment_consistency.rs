@@ -51,11 +51,11 @@ fn short(s: &str) -> String {
 
 /// Groups segments by `by`; within each group, flags the segments whose `other` differs from
 /// the group's most frequent one.
-fn inconsistent<'a>(
-    segments: &'a [Segment],
+fn inconsistent(
+    segments: &[Segment],
     by: impl Fn(&Segment) -> String,
     other: impl Fn(&Segment) -> String,
-) -> Vec<(&'a Segment, &'a Segment)> {
+) -> Vec<(&Segment, &Segment)> {
     let mut groups: HashMap<String, Vec<&Segment>> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     for s in segments {

@@ -66,7 +66,7 @@ impl SourceTermCheck {
                     rule,
                     source: e.source.clone(),
                     targets: e.target.clone(),
-                    drop_article: def.drop_article.unwrap_or(false),
+                    drop_article: e.drop_article.or(def.drop_article).unwrap_or(false),
                     case_sensitive: def.case_sensitive.unwrap_or(false),
                 });
                 sources.push(e.source.clone());
@@ -104,8 +104,9 @@ impl SourceTermCheck {
             return;
         }
         let target_lower = seg.target_text.to_lowercase();
-        if target_lower.trim().is_empty() {
-            return; // `untranslated` reports it.
+        let copied = seg.target_text.split_whitespace().eq(seg.source.split_whitespace());
+        if target_lower.trim().is_empty() || copied {
+            return; // Not translated at all: `untranslated` reports it.
         }
         let raw_span = seg.target.unwrap_or(seg.source_span);
         let raw = raw_span.text(&doc.text);

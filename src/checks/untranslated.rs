@@ -77,7 +77,7 @@ fn main_script(text: &str) -> Option<Script> {
             None => counts.push((s, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     counts.first().map(|c| c.0)
 }
 

@@ -139,6 +139,9 @@ pub struct GlossaryEntry {
     pub target: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wrong: Vec<String>,
+    /// Overrides the rule's `drop_article` for this entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_article: Option<bool>,
 }
 
 /// A `[[rule]]` table. Common fields first, then the parameters of every kind; `validate`
