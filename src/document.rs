@@ -215,9 +215,21 @@ impl Document {
         within || strictly_inside(span.start) || strictly_inside(span.end)
     }
 
+    /// True when `span` overlaps inline markup (an entity, an inline tag, an escape).
+    pub fn overlaps_inline_markup(&self, span: Span) -> bool {
+        let i = self.inline_masked.partition_point(|m| m.end <= span.start);
+        self.inline_masked
+            .get(i)
+            .is_some_and(|m| m.start < span.end.max(span.start + 1))
+    }
+
     /// True when an edit of `span` would change masked text or inline markup.
     pub fn blocks_edit(&self, span: Span) -> bool {
         if self.is_masked(span) {
+            return true;
+        }
+        // In Markdown, an edit right after a backslash could turn it into an escape.
+        if self.format == InputFormat::Markdown && self.text[..span.start].ends_with('\\') {
             return true;
         }
         if self.inline_masked.is_empty() {

@@ -263,3 +263,99 @@ fn shipped_source_aware_rules_pass_their_examples() {
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(stats.examples >= 25);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text made of the pieces that matter to the parsers: markup, entities, escapes, tabs,
+    /// quotes, CJK and the words rules look for.
+    fn pieces() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "<",
+            ">",
+            "&",
+            "&amp;",
+            ";",
+            "\"",
+            "\\",
+            "\\\"",
+            "\t",
+            "\n",
+            "\r\n",
+            " ",
+            "msgid ",
+            "msgstr ",
+            "#",
+            "<target>",
+            "</target>",
+            "<source>",
+            "</source>",
+            "<g id=\"1\">",
+            "</g>",
+            "<x id=\"2\"/>",
+            "<![CDATA[",
+            "]]>",
+            "<!--",
+            "-->",
+            "ancient town",
+            "party construction",
+            "古镇",
+            "党建",
+            "181",
+            "18",
+            "{0}",
+            "%s",
+            " .",
+            "```",
+            "`",
+            "*",
+            "[a](http://b)",
+            "---",
+        ]);
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    fn wrap(format: InputFormat, body: &str) -> String {
+        match format {
+            InputFormat::Xliff => format!(
+                "<xliff version=\"1.2\"><file source-language=\"zh\" target-language=\"en\"><body><trans-unit id=\"1\"><source>古镇 181 {{0}}</source><target>{body}</target></trans-unit></body></file></xliff>"
+            ),
+            InputFormat::Po => format!("msgid \"古镇 181\"\nmsgstr \"{body}\"\n"),
+            InputFormat::Tsv => format!("古镇 181\t{body}\n"),
+            _ => body.to_string(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Any input either parses or gets a placed error; checking and fixing never panic,
+        /// and fixing never changes a byte outside target text.
+        #[test]
+        fn parse_check_fix_never_break_markup(body in pieces(), which in 0usize..6) {
+            let format = [
+                InputFormat::Xliff, InputFormat::Po, InputFormat::Tsv, InputFormat::Tmx,
+                InputFormat::Markdown, InputFormat::Text,
+            ][which];
+            let text = wrap(format, &body);
+            let profile = profile();
+            let engine = profile.engine_for("en").unwrap();
+            match Document::parse("p", text.clone(), Some("en"), format) {
+                Err(e) => {
+                    prop_assert!(e.line >= 1 && e.column >= 1);
+                    prop_assert!(e.offset <= text.len());
+                }
+                Ok(doc) => {
+                    let before = markup(&doc);
+                    let outcome = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+                    let reread = Document::parse("p", outcome.document.text.clone(), Some("en"), format);
+                    prop_assert!(reread.is_ok(), "fixed text no longer parses: {:?}", outcome.document.text);
+                    if format != InputFormat::Text {
+                        prop_assert_eq!(markup(&reread.unwrap()), before);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -68,7 +68,7 @@ fn codes(doc: &Document, span: Span, markup: &[Code], pattern: &Regex) -> Vec<Co
     for m in pattern.find_iter(raw) {
         let s = Span::new(m.start(), m.end()).shifted(span.start);
         let xml = matches!(doc.format, InputFormat::Xliff | InputFormat::Tmx);
-        if xml && doc.inline_masked.iter().any(|i| i.overlaps(s)) {
+        if xml && doc.overlaps_inline_markup(s) {
             continue;
         }
         if markup.iter().any(|c| c.span.overlaps(s)) {
