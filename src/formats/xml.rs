@@ -113,6 +113,7 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
     let mut tuv_lang: Option<String> = None;
     let mut tmx_srclang: Option<String> = None;
     let mut root_seen = false;
+    let mut unit_skipped = false;
     let mut tu_captures: Vec<(Option<String>, Captured)> = Vec::new();
     let mut inline: Vec<Span> = Vec::new();
     let mut declared: HashMap<&'static str, String> = HashMap::new();
@@ -191,13 +192,17 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
                             declared.entry("target").or_insert(l);
                         }
                     }
-                    (InputFormat::Xliff, "unit") => unit_parent_id = attr(e, "id"),
+                    (InputFormat::Xliff, "unit") => {
+                        unit_parent_id = attr(e, "id");
+                        unit_skipped = attr(e, "translate").as_deref() == Some("no");
+                    }
                     (InputFormat::Xliff, "trans-unit") => {
                         unit_id = attr(e, "id");
+                        unit_skipped = attr(e, "translate").as_deref() == Some("no");
                         source = None;
                         targets.clear();
                     }
-                    (InputFormat::Xliff, "segment") => {
+                    (InputFormat::Xliff, "segment") if !empty => {
                         unit_id = match (unit_parent_id.as_deref(), attr(e, "id")) {
                             (Some(u), Some(s)) => Some(format!("{u}/{s}")),
                             (u, s) => s.or(u.map(str::to_string)),
@@ -303,8 +308,10 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
                     continue;
                 }
                 match (format, name.as_str()) {
+                    (InputFormat::Xliff, "unit") => unit_skipped = false,
                     (InputFormat::Xliff, "trans-unit" | "segment") => {
-                        if let Some(src) = source.take() {
+                        // `translate="no"` units are meant to stay as they are: not checked.
+                        if let Some(src) = source.take().filter(|_| !unit_skipped) {
                             let target = targets.drain(..).next().map(|(_, t)| t);
                             parsed.segments.push(segment(unit_id.take(), src, target));
                         }
@@ -450,6 +457,15 @@ mod tests {
         let masked: Vec<_> = p.inline.iter().map(|m| m.text(x)).collect();
         assert!(masked.contains(&"&amp;"), "{masked:?}");
         assert!(masked.contains(&"<g id=\"1\">"), "{masked:?}");
+    }
+
+    #[test]
+    fn units_not_to_translate_are_skipped() {
+        let x = "<xliff version=\"2.0\" srcLang=\"zh\" trgLang=\"en\"><file id=\"f\"><unit id=\"u1\" translate=\"no\"><segment><source>古镇</source><target>古镇</target></segment></unit><unit id=\"u2\"><segment id=\"s\"><source>党建</source><target>Party building</target></segment></unit></file></xliff>";
+        let p = parse(InputFormat::Xliff, x, 0).unwrap();
+        assert_eq!(p.segments.len(), 1);
+        assert_eq!(p.segments[0].id.as_deref(), Some("u2/s"));
+        assert_eq!(p.target_lang.as_deref(), Some("en"));
     }
 
     #[test]
