@@ -359,3 +359,18 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn inserted_text_is_escaped_for_each_format() {
+    let doc = |format, text: &str| Document::parse("x", text.to_string(), Some("en"), format).unwrap();
+    let xlf = doc(
+        InputFormat::Xliff,
+        "<xliff version=\"1.2\"><file><body><trans-unit id=\"1\"><source>a</source><target>b</target></trans-unit></body></file></xliff>",
+    );
+    assert_eq!(xlf.encode("R&D <b>").as_deref(), Some("R&amp;D &lt;b&gt;"));
+    let po = doc(InputFormat::Po, "msgid \"a\"\nmsgstr \"b\"\n");
+    assert_eq!(po.encode("say \"hi\"\\n").as_deref(), Some("say \\\"hi\\\"\\\\n"));
+    let tsv = doc(InputFormat::Tsv, "a\tb\n");
+    assert_eq!(tsv.encode("two\tcells"), None, "a tab would make a third column");
+    assert_eq!(tsv.encode("R&D").as_deref(), Some("R&D"));
+}

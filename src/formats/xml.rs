@@ -123,7 +123,11 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
         let event = match reader.read_event() {
             Ok(ev) => ev,
             Err(e) => {
-                let at = reader.error_position() as usize;
+                let mut at = (reader.error_position() as usize).min(src.len());
+                // quick-xml may point just past the `<` of the offending tag: point at the tag.
+                if at > 0 && src.as_bytes()[at - 1] == b'<' {
+                    at -= 1;
+                }
                 return Err(err(at, e.to_string()));
             }
         };
@@ -134,6 +138,9 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
                 let name = local(e.name().as_ref());
+                if let Some(Err(bad)) = e.attributes().find(Result::is_err) {
+                    return Err(err(start, format!("bad attribute in <{name}>: {bad}")));
+                }
                 if !root_seen {
                     root_seen = true;
                     let expected = if format == InputFormat::Tmx { "tmx" } else { "xliff" };
@@ -474,5 +481,16 @@ mod tests {
         let e = parse(InputFormat::Xliff, x, 0).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         assert!(e.to_string().starts_with("malformed XLIFF at line 3, column"), "{e}");
+        let cases = [
+            ("<xliff version=\"1.2\">\n<file a=b>\n</file></xliff>", (2, 1), "bad attribute in <file>"),
+            ("<xliff version=\"1.2\"><file><body><trans-unit><source>a &bogus;</source></trans-unit></body></file></xliff>", (1, 56), "unknown entity &bogus;"),
+            ("<xliff version=\"1.2\">\n<file>\n", (3, 1), "<file> is not closed"),
+            ("<html/>", (1, 1), "the root element is <html>, expected <xliff>"),
+        ];
+        for (text, (line, column), what) in cases {
+            let e = parse(InputFormat::Xliff, text, 0).unwrap_err();
+            assert_eq!((e.line, e.column), (line, column), "{e}");
+            assert!(e.message.contains(what), "{e}");
+        }
     }
 }
