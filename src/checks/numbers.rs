@@ -42,6 +42,15 @@ static WORDS: LazyLock<Regex> = LazyLock::new(|| {
 
 fn word_value(w: &str) -> Option<f64> {
     let lower = w.to_lowercase();
+    // Month names count only capitalised: "may" and "march" are also everyday words.
+    const NUMBER_WORDS: [&str; 17] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty",
+        "thirty", "forty", "fifty", "hundred",
+    ];
+    let is_month = w.is_ascii() && !NUMBER_WORDS.contains(&lower.as_str());
+    if is_month && !w.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
     let v = match lower.as_str() {
         "one" | "january" | "jan" => 1,
         "two" | "february" | "feb" => 2,
@@ -321,6 +330,8 @@ mod tests {
         );
         assert_eq!(values("{0} %1$s"), Vec::<(String, bool)>::new());
         assert_eq!(values("三家"), [("3".into(), false)]);
+        assert_eq!(values("On 8 March"), [("8".into(), true), ("3".into(), false)]);
+        assert_eq!(values("it may march"), Vec::<(String, bool)>::new());
         assert_eq!(chinese_value("一百二十"), Some(120.0));
         assert_eq!(chinese_value("两千万"), Some(2e7));
     }
