@@ -14,7 +14,11 @@ use mtlint::formats::InputFormat;
 const FIXTURES: &str = "tests/fixtures/formats";
 
 fn load(name: &str) -> Document {
-    let path = Path::new(FIXTURES).join(name);
+    let path = if name.starts_with("samples/") {
+        Path::new(name).to_path_buf()
+    } else {
+        Path::new(FIXTURES).join(name)
+    };
     let text = std::fs::read_to_string(&path).unwrap();
     let format = InputFormat::detect(&path, &text);
     Document::parse(name, text, None, format).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -75,6 +79,38 @@ fn tmx_findings_and_fix() {
 #[test]
 fn tsv_findings_and_fix() {
     insta::assert_snapshot!(report("pairs.tsv"));
+}
+
+#[test]
+fn sample_tsv_findings_and_fix() {
+    insta::assert_snapshot!(report("samples/bilingual/lighting-fair.tsv"));
+}
+
+#[test]
+fn sample_xliff_findings_and_fix() {
+    insta::assert_snapshot!(report("samples/bilingual/lighting-fair.xlf"));
+}
+
+#[test]
+fn every_finding_points_into_a_segment() {
+    // Spans are file coordinates: each finding lies in a target, or (a missing target, a
+    // missing code) on the segment's source or target as a whole.
+    for name in ["xliff12.xlf", "xliff20.xlf", "messages.po", "memory.tmx", "pairs.tsv"] {
+        let doc = load(name);
+        let engine = profile().engine_for(&doc.language).unwrap();
+        for d in engine.check(&doc) {
+            let inside = doc.segments.iter().any(|s| {
+                s.target.is_some_and(|t| t.contains(d.span)) || s.source_span == d.span || s.anchor() == d.span
+            });
+            assert!(
+                inside,
+                "{name}: {} at {:?} is outside every segment",
+                d.rule_id(),
+                d.span
+            );
+            assert!(doc.text.is_char_boundary(d.span.start) && doc.text.is_char_boundary(d.span.end));
+        }
+    }
 }
 
 /// The text of every byte that is not target prose: everything outside the targets, and the
