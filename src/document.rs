@@ -229,7 +229,13 @@ impl Document {
             return true;
         }
         // In Markdown, an edit right after a backslash could turn it into an escape.
-        if self.format == InputFormat::Markdown && self.text[..span.start].ends_with('\\') {
+        if self.format == InputFormat::Markdown
+            && self
+                .text
+                .as_bytes()
+                .get(..span.start)
+                .is_some_and(|b| b.ends_with(b"\\"))
+        {
             return true;
         }
         if self.inline_masked.is_empty() {
