@@ -2,6 +2,7 @@
 
 use std::sync::OnceLock;
 
+use crate::formats::{self, FormatError, InputFormat, Segment, Suppression};
 use crate::segment;
 use crate::span::{LineIndex, Span};
 
@@ -25,9 +26,23 @@ pub struct Document {
     pub line_ending: LineEnding,
     /// Regions no check may flag (code, URLs, markup): sorted, non-overlapping.
     pub masked: Vec<Span>,
+    /// How the file was read.
+    pub format: InputFormat,
+    /// Markup inside prose (inline code, entities, inline tags, escapes): a finding may run
+    /// across it but not begin or end in it; no edit may touch it. Sorted, non-overlapping.
+    pub inline_masked: Vec<Span>,
+    /// Prose units (Markdown blocks, bilingual targets); `None` means the whole body.
+    pub regions: Option<Vec<Span>>,
+    /// Source/target pairs of a bilingual file.
+    pub segments: Vec<Segment>,
+    /// Inline suppression comments.
+    pub suppressions: Vec<Suppression>,
+    /// Source language the file declares (bilingual formats).
+    pub source_language: Option<String>,
     line_index: OnceLock<LineIndex>,
     paragraphs: OnceLock<Vec<Span>>,
     sentences: OnceLock<Vec<Span>>,
+    lines: OnceLock<Vec<Span>>,
 }
 
 impl Document {
@@ -49,9 +64,72 @@ impl Document {
             language,
             line_ending,
             masked: Vec::new(),
+            format: InputFormat::Text,
+            inline_masked: Vec::new(),
+            regions: None,
+            segments: Vec::new(),
+            suppressions: Vec::new(),
+            source_language: None,
             line_index: OnceLock::new(),
             paragraphs: OnceLock::new(),
             sentences: OnceLock::new(),
+            lines: OnceLock::new(),
+        }
+    }
+
+    /// Builds a document read as `format`: masks, prose regions and segments come from the
+    /// format. `language` of `None` means the file's declared target language, else detection
+    /// (on the target text only, for bilingual files).
+    pub fn parse(
+        path: impl Into<String>,
+        text: String,
+        language: Option<&str>,
+        format: InputFormat,
+    ) -> Result<Self, FormatError> {
+        if format == InputFormat::Text {
+            return Ok(Document::new(path, text, language));
+        }
+        let body = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let parsed = formats::parse(format, &text, body)?;
+        let language = match language {
+            Some(l) => Some(l.to_string()),
+            None => parsed.target_lang.as_deref().and_then(formats::primary_language),
+        };
+        let language = language.unwrap_or_else(|| {
+            let sample: String = match &parsed.regions {
+                Some(regions) if format.is_bilingual() => regions
+                    .iter()
+                    .take(2000)
+                    .map(|r| r.text(&text))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                _ => text[body..].to_string(),
+            };
+            crate::language::detect(&sample).to_string()
+        });
+        let mut doc = Document::new(path, text, Some(&language));
+        doc.format = format;
+        doc.masked = parsed.masked;
+        doc.inline_masked = parsed.inline;
+        doc.regions = parsed.regions;
+        doc.segments = parsed.segments;
+        doc.suppressions = parsed.suppressions;
+        doc.source_language = parsed.source_lang.as_deref().and_then(formats::primary_language);
+        Ok(doc)
+    }
+
+    /// The same document with new text (after fixes), read again in its format. Fixes never
+    /// touch markup, so this does not fail; if it did, the result masks everything, so nothing
+    /// more is flagged or fixed.
+    pub fn with_text(&self, text: String) -> Document {
+        match Document::parse(self.path.clone(), text.clone(), Some(&self.language), self.format) {
+            Ok(d) => d,
+            Err(_) => {
+                let mut d = Document::new(self.path.clone(), text, Some(&self.language));
+                d.format = self.format;
+                d.masked = vec![Span::new(0, d.text.len())];
+                d
+            }
         }
     }
 
@@ -59,10 +137,28 @@ impl Document {
         self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 
-    /// Paragraph spans, trimmed of surrounding white space.
+    /// Paragraph spans, trimmed of surrounding white space. With prose regions (Markdown
+    /// blocks, bilingual targets), each region is a paragraph, split at blank lines.
     pub fn paragraphs(&self) -> &[Span] {
-        self.paragraphs
-            .get_or_init(|| segment::paragraphs(&self.text, self.body))
+        self.paragraphs.get_or_init(|| match &self.regions {
+            None => segment::paragraphs(&self.text, self.body),
+            Some(regions) => regions
+                .iter()
+                .flat_map(|&r| {
+                    let mut out = Vec::new();
+                    let mut start = r.start;
+                    for line in segment::line_spans(&self.text[..r.end], r.start) {
+                        if line.text(&self.text).trim().is_empty() {
+                            out.push(trim(&self.text, Span::new(start, line.start)));
+                            start = line.end;
+                        }
+                    }
+                    out.push(trim(&self.text, Span::new(start, r.end)));
+                    out.retain(|p| !p.is_empty());
+                    out
+                })
+                .collect(),
+        })
     }
 
     /// Sentence spans, in order, never crossing a paragraph.
@@ -75,9 +171,19 @@ impl Document {
         })
     }
 
-    /// Lines of the content (after the BOM), without terminators.
+    /// Lines of the content (after the BOM), without terminators; with prose regions, the
+    /// lines inside them only.
     pub fn lines(&self) -> impl Iterator<Item = Span> + '_ {
-        segment::line_spans(&self.text, self.body)
+        self.lines
+            .get_or_init(|| match &self.regions {
+                None => segment::line_spans(&self.text, self.body).collect(),
+                Some(regions) => regions
+                    .iter()
+                    .flat_map(|&r| segment::line_spans(&self.text[..r.end], r.start))
+                    .collect(),
+            })
+            .iter()
+            .copied()
     }
 
     /// True when `span` touches a masked region.
@@ -89,6 +195,84 @@ impl Document {
         self.masked
             .get(i)
             .is_some_and(|m| m.start < span.end.max(span.start + 1))
+    }
+
+    /// True when no finding may be reported at `span`: it touches a masked region, begins or
+    /// ends inside inline markup, or lies wholly within it.
+    pub fn blocks_finding(&self, span: Span) -> bool {
+        if self.is_masked(span) {
+            return true;
+        }
+        if self.inline_masked.is_empty() {
+            return false;
+        }
+        let first_after = |offset: usize| {
+            let i = self.inline_masked.partition_point(|m| m.end <= offset);
+            self.inline_masked.get(i).copied()
+        };
+        let strictly_inside = |offset: usize| first_after(offset).is_some_and(|m| m.start < offset);
+        let within = first_after(span.start).is_some_and(|m| m.start <= span.start && span.end <= m.end);
+        within || strictly_inside(span.start) || strictly_inside(span.end)
+    }
+
+    /// True when `span` overlaps inline markup (an entity, an inline tag, an escape).
+    pub fn overlaps_inline_markup(&self, span: Span) -> bool {
+        let i = self.inline_masked.partition_point(|m| m.end <= span.start);
+        self.inline_masked
+            .get(i)
+            .is_some_and(|m| m.start < span.end.max(span.start + 1))
+    }
+
+    /// True when an edit of `span` would change masked text or inline markup.
+    pub fn blocks_edit(&self, span: Span) -> bool {
+        if self.is_masked(span) {
+            return true;
+        }
+        // In Markdown, an edit right after a backslash could turn it into an escape.
+        if self.format == InputFormat::Markdown
+            && self
+                .text
+                .as_bytes()
+                .get(..span.start)
+                .is_some_and(|b| b.ends_with(b"\\"))
+        {
+            return true;
+        }
+        if self.inline_masked.is_empty() {
+            return false;
+        }
+        let i = self.inline_masked.partition_point(|m| m.end <= span.start);
+        self.inline_masked.get(i).is_some_and(|m| {
+            if span.is_empty() {
+                m.start < span.start
+            } else {
+                m.start < span.end
+            }
+        })
+    }
+
+    /// True when an inline suppression comment turns `rule_id` off at `span`.
+    pub fn is_suppressed(&self, rule_id: &str, span: Span) -> bool {
+        self.suppressions.iter().any(|s| s.covers(rule_id, span.start))
+    }
+
+    /// `replacement` written the way the file's format stores text: XML escapes in XLIFF and
+    /// TMX, C escapes in PO. `None` when the format cannot hold it (a tab or line break in a TSV
+    /// cell).
+    pub fn encode(&self, replacement: &str) -> Option<String> {
+        Some(match self.format {
+            InputFormat::Xliff | InputFormat::Tmx => replacement
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
+            InputFormat::Po => replacement
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n")
+                .replace('\t', "\\t"),
+            InputFormat::Tsv if replacement.contains(['\t', '\n', '\r']) => return None,
+            _ => replacement.to_string(),
+        })
     }
 
     /// The span of the sentence holding `offset`, if any.
@@ -105,4 +289,13 @@ impl Document {
             None => true,
         }
     }
+}
+
+fn trim(text: &str, span: Span) -> Span {
+    let s = span.text(text);
+    let lead = s.len() - s.trim_start().len();
+    if lead == s.len() {
+        return Span::empty(span.start);
+    }
+    Span::new(span.start + lead, span.end - (s.len() - s.trim_end().len()))
 }

@@ -227,7 +227,7 @@ pub fn fix_document(
     let mut excluded: BTreeSet<String> = BTreeSet::new();
     let mut doc = doc;
     loop {
-        let again = Document::new(doc.path.clone(), doc.text.clone(), Some(&doc.language));
+        let again = doc.with_text(doc.text.clone());
         let keep = |d: &Diagnostic| filter(d) && !excluded.contains(d.rule_id());
         match run_passes(engine, doc, min, &keep) {
             Run::Converged(mut outcome) => {
@@ -289,7 +289,7 @@ fn run_passes(engine: &Engine, doc: Document, min: Applicability, filter: &dyn F
             return Run::Diverged(steps[k..].iter().flatten().cloned().collect());
         }
         seen.push(h);
-        doc = Document::new(doc.path.clone(), text, Some(&doc.language));
+        doc = doc.with_text(text);
         diags = engine.check(&doc);
     }
     unreachable!("the pass loop returns by its last iteration")

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod engine;
 pub mod fix;
+pub mod formats;
 pub mod input;
 pub mod language;
 pub mod output;

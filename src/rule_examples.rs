@@ -74,22 +74,58 @@ fn failure(rule: &LoadedRule, index: usize, message: String) -> ExampleFailure {
     }
 }
 
+/// The document an example's text is checked as: plain text, or with a `source`, a bilingual
+/// file of source/target pairs (line N of the text translates line N of the source).
+fn example_doc(ex: &Example, text: &str, lang: &str) -> Result<Document, String> {
+    let Some(source) = &ex.source else {
+        return Ok(Document::new("example", text.to_string(), Some(lang)));
+    };
+    let sources: Vec<&str> = source.split('\n').collect();
+    let targets: Vec<&str> = text.split('\n').collect();
+    if sources.len() != targets.len() {
+        return Err(format!(
+            "the example's source has {} lines and its text {}: they pair line by line",
+            sources.len(),
+            targets.len()
+        ));
+    }
+    if sources.iter().chain(&targets).any(|l| l.contains('\t')) {
+        return Err("an example with a source cannot hold tabs".into());
+    }
+    let tsv: String = sources
+        .iter()
+        .zip(&targets)
+        .map(|(s, t)| format!("{s}\t{t}\n"))
+        .collect();
+    Document::parse("example.tsv", tsv, Some(lang), crate::formats::InputFormat::Tsv).map_err(|e| e.to_string())
+}
+
+/// The example text a document holds: the targets, for a bilingual example.
+fn example_text(ex: &Example, doc: &Document) -> String {
+    if ex.source.is_none() {
+        return doc.text.clone();
+    }
+    doc.segments
+        .iter()
+        .filter_map(|s| s.target.map(|t| t.text(&doc.text)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn run_one(rule: &LoadedRule, engine: &Engine, ex: &Example) -> Result<(), String> {
     let lang = rule.pack.target.as_deref().unwrap_or("en");
     match (&ex.bad, &ex.good, &ex.ok) {
         (Some(bad), good, None) => {
-            let doc = Document::new("example", bad.clone(), Some(lang));
+            let doc = example_doc(ex, bad, lang)?;
             let diags = engine.check(&doc);
             if diags.is_empty() {
                 return Err(format!("expected a finding in {bad:?}, got none"));
             }
             if let Some(good) = good {
                 let outcome = fix::fix_document(engine, doc, Applicability::Unsafe, &|_| true);
-                if &outcome.document.text != good {
-                    return Err(format!(
-                        "fixing {bad:?} gave {:?}, expected {good:?}",
-                        outcome.document.text
-                    ));
+                let fixed = example_text(ex, &outcome.document);
+                if &fixed != good {
+                    return Err(format!("fixing {bad:?} gave {fixed:?}, expected {good:?}"));
                 }
                 if !outcome.not_converged.is_empty() {
                     return Err(format!("fixing {bad:?} does not converge"));
@@ -102,7 +138,7 @@ fn run_one(rule: &LoadedRule, engine: &Engine, ex: &Example) -> Result<(), Strin
             Ok(())
         }
         (None, None, Some(ok)) => {
-            let doc = Document::new("example", ok.clone(), Some(lang));
+            let doc = example_doc(ex, ok, lang)?;
             match engine.check(&doc).first() {
                 Some(d) => Err(format!(
                     "expected no finding in {ok:?}, got: {} at byte {}",
@@ -111,6 +147,9 @@ fn run_one(rule: &LoadedRule, engine: &Engine, ex: &Example) -> Result<(), Strin
                 None => Ok(()),
             }
         }
-        _ => Err("an example is either `{ bad = …, good = … }`, `{ bad = … }` or `{ ok = … }`".into()),
+        _ => Err(
+            "an example is either `{ bad = …, good = … }`, `{ bad = … }` or `{ ok = … }`, each with an optional `source`"
+                .into(),
+        ),
     }
 }

@@ -167,8 +167,8 @@ fn junit_snapshot() {
         match reader.read_event().expect("JUnit output is well-formed XML") {
             quick_xml::events::Event::Eof => break,
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => match e.name().as_ref() {
-                "testcase" => cases += 1,
-                "failure" => failures += 1,
+                b"testcase" => cases += 1,
+                b"failure" => failures += 1,
                 _ => {}
             },
             _ => {}
@@ -328,7 +328,7 @@ fn every_format_agrees_on_the_samples() {
         match reader.read_event().expect("well-formed XML") {
             quick_xml::events::Event::Eof => break,
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)
-                if e.name().as_ref() == "testcase" =>
+                if e.name().as_ref() == b"testcase" =>
             {
                 cases += 1
             }

@@ -1,4 +1,5 @@
-//! One fixture directory per check kind: `tests/fixtures/<kind>/<case>.txt`, checked with the
+//! One fixture directory per check kind: `tests/fixtures/<kind>/<case>.txt` (`.tsv`, a bilingual
+//! source/target file, for the source-aware kinds), checked with the
 //! kind's own small rule pack beside it (`<case>-rules.toml` when present, else `rules.toml`),
 //! never with the shipped packs. Each case is snapshotted with the human output and the diff
 //! that `mtlint fix` would apply (safe fixes, then unsafe ones when they add anything), and
@@ -36,17 +37,18 @@ fn mtlint(args: &[String], dir: &Path) -> (String, i32) {
     (text, out.status.code().expect("exit code"))
 }
 
-fn cases(kind: &str) -> Vec<(String, PathBuf)> {
+fn cases(kind: &str) -> Vec<(String, PathBuf, String)> {
     let dir = Path::new(ROOT).join("tests/fixtures").join(kind);
-    let mut out: Vec<(String, PathBuf)> = fs::read_dir(&dir)
+    let mut out: Vec<(String, PathBuf, String)> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "tsv"))
         .map(|p| {
             let case = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let ext = p.extension().unwrap().to_string_lossy().into_owned();
             let own = dir.join(format!("{case}-rules.toml"));
             let rules = if own.exists() { own } else { dir.join("rules.toml") };
-            (case, rules)
+            (case, rules, ext)
         })
         .collect();
     out.sort();
@@ -56,8 +58,8 @@ fn cases(kind: &str) -> Vec<(String, PathBuf)> {
 
 fn run_kind(kind: &str) {
     let root = Path::new(ROOT);
-    for (case, rules) in cases(kind) {
-        let file = format!("tests/fixtures/{kind}/{case}.txt");
+    for (case, rules, ext) in cases(kind) {
+        let file = format!("tests/fixtures/{kind}/{case}.{ext}");
         let rules_rel = rules.strip_prefix(ROOT).unwrap().to_string_lossy().into_owned();
         let pack = pack_name(&rules);
         let args = |head: &[&str]| -> Vec<String> {
@@ -97,7 +99,8 @@ fn run_kind(kind: &str) {
 /// changes nothing (fix is idempotent).
 fn assert_fixing_converges(file: &str, rules: &Path) {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let copy = tmp.path().join("case.txt");
+    let name = format!("case.{}", Path::new(file).extension().unwrap().to_string_lossy());
+    let copy = tmp.path().join(&name);
     fs::copy(Path::new(ROOT).join(file), &copy).expect("copy fixture");
     let rules_copy = tmp.path().join("rules.toml");
     fs::copy(rules, &rules_copy).expect("copy rules");
@@ -112,15 +115,15 @@ fn assert_fixing_converges(file: &str, rules: &Path) {
             .output()
             .expect("mtlint runs")
     };
-    fix(&["fix", "--unsafe-fixes", "case.txt"]);
+    fix(&["fix", "--unsafe-fixes", &name]);
     let once = fs::read(&copy).unwrap();
-    let again = fix(&["check", "--diff", "--unsafe-fixes", "case.txt"]);
+    let again = fix(&["check", "--diff", "--unsafe-fixes", &name]);
     assert_eq!(
         String::from_utf8_lossy(&again.stdout),
         "",
         "{file}: fixed text still gets fixes"
     );
-    fix(&["fix", "--unsafe-fixes", "case.txt"]);
+    fix(&["fix", "--unsafe-fixes", &name]);
     assert_eq!(once, fs::read(&copy).unwrap(), "{file}: fix is not idempotent");
 }
 
@@ -154,4 +157,10 @@ kind_tests! {
     unicode => "unicode",
     repetition => "repetition",
     capitalization => "capitalization",
+    numbers => "numbers",
+    untranslated => "untranslated",
+    source_term => "source-term",
+    placeholders => "placeholders",
+    segment_consistency => "segment-consistency",
+    length_ratio => "length-ratio",
 }

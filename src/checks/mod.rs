@@ -23,6 +23,13 @@ mod sentence_length;
 mod term;
 mod typography;
 mod unicode;
+// Source-aware kinds: they compare each target of a bilingual file with its source.
+mod length_ratio;
+mod numbers;
+mod placeholders;
+mod segment_consistency;
+mod source_term;
+mod untranslated;
 
 /// Index of a rule in the engine's rule table.
 pub type RuleIdx = usize;
@@ -42,10 +49,16 @@ pub enum CheckKind {
     Unicode,
     Repetition,
     Capitalization,
+    Numbers,
+    Untranslated,
+    SourceTerm,
+    Placeholders,
+    SegmentConsistency,
+    LengthRatio,
 }
 
 impl CheckKind {
-    pub const ALL: [CheckKind; 11] = [
+    pub const ALL: [CheckKind; 17] = [
         CheckKind::Term,
         CheckKind::Consistency,
         CheckKind::Pattern,
@@ -57,6 +70,12 @@ impl CheckKind {
         CheckKind::Unicode,
         CheckKind::Repetition,
         CheckKind::Capitalization,
+        CheckKind::Numbers,
+        CheckKind::Untranslated,
+        CheckKind::SourceTerm,
+        CheckKind::Placeholders,
+        CheckKind::SegmentConsistency,
+        CheckKind::LengthRatio,
     ];
 
     pub fn name(self) -> &'static str {
@@ -72,6 +91,12 @@ impl CheckKind {
             CheckKind::Unicode => "unicode",
             CheckKind::Repetition => "repetition",
             CheckKind::Capitalization => "capitalization",
+            CheckKind::Numbers => "numbers",
+            CheckKind::Untranslated => "untranslated",
+            CheckKind::SourceTerm => "source-term",
+            CheckKind::Placeholders => "placeholders",
+            CheckKind::SegmentConsistency => "segment-consistency",
+            CheckKind::LengthRatio => "length-ratio",
         }
     }
 
@@ -89,6 +114,12 @@ impl CheckKind {
             CheckKind::Unicode => &["check", "chars"],
             CheckKind::Repetition => &["allow"],
             CheckKind::Capitalization => &["terms"],
+            CheckKind::Numbers => &["allow"],
+            CheckKind::Untranslated => &["check", "min_length"],
+            CheckKind::SourceTerm => &["glossary", "drop_article", "case_sensitive"],
+            CheckKind::Placeholders => &["check", "pattern"],
+            CheckKind::SegmentConsistency => &["check"],
+            CheckKind::LengthRatio => &["max_ratio", "min_length"],
         }
     }
 
@@ -106,6 +137,12 @@ impl CheckKind {
             CheckKind::Unicode => "fluency/character-encoding",
             CheckKind::Repetition => "fluency/grammar",
             CheckKind::Capitalization => "fluency/spelling",
+            CheckKind::Numbers => "accuracy/mistranslation",
+            CheckKind::Untranslated => "accuracy/untranslated",
+            CheckKind::SourceTerm => "terminology",
+            CheckKind::Placeholders => "design/markup",
+            CheckKind::SegmentConsistency => "terminology/inconsistent",
+            CheckKind::LengthRatio => "accuracy",
         }
     }
 
@@ -123,6 +160,12 @@ impl CheckKind {
             CheckKind::Unicode => include_str!("unicode.md"),
             CheckKind::Repetition => include_str!("repetition.md"),
             CheckKind::Capitalization => include_str!("capitalization.md"),
+            CheckKind::Numbers => include_str!("numbers.md"),
+            CheckKind::Untranslated => include_str!("untranslated.md"),
+            CheckKind::SourceTerm => include_str!("source_term.md"),
+            CheckKind::Placeholders => include_str!("placeholders.md"),
+            CheckKind::SegmentConsistency => include_str!("segment_consistency.md"),
+            CheckKind::LengthRatio => include_str!("length_ratio.md"),
         }
     }
 
@@ -140,6 +183,12 @@ impl CheckKind {
             CheckKind::Unicode => Box::new(unicode::UnicodeCheck::new(rules)?),
             CheckKind::Repetition => Box::new(repetition::RepetitionCheck::new(rules)),
             CheckKind::Capitalization => Box::new(capitalization::CapitalizationCheck::new(rules)?),
+            CheckKind::Numbers => Box::new(numbers::NumbersCheck::new(rules)),
+            CheckKind::Untranslated => Box::new(untranslated::UntranslatedCheck::new(rules)),
+            CheckKind::SourceTerm => Box::new(source_term::SourceTermCheck::new(rules)?),
+            CheckKind::Placeholders => Box::new(placeholders::PlaceholdersCheck::new(rules)?),
+            CheckKind::SegmentConsistency => Box::new(segment_consistency::SegmentConsistencyCheck::new(rules)),
+            CheckKind::LengthRatio => Box::new(length_ratio::LengthRatioCheck::new(rules)),
         })
     }
 }
@@ -158,6 +207,12 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
         CheckKind::Unicode => unicode::validate(def),
         CheckKind::Repetition => Ok(()),
         CheckKind::Capitalization => capitalization::validate(def),
+        CheckKind::Numbers => Ok(()),
+        CheckKind::Untranslated => untranslated::validate(def),
+        CheckKind::SourceTerm => source_term::validate(def),
+        CheckKind::Placeholders => placeholders::validate(def),
+        CheckKind::SegmentConsistency => segment_consistency::validate(def),
+        CheckKind::LengthRatio => length_ratio::validate(def),
     }
 }
 
@@ -237,13 +292,30 @@ impl<'a> Sink<'a> {
         fix: Option<(Vec<Edit>, Applicability)>,
         labels: Vec<Label>,
     ) {
-        if !self.active[rule] || self.doc.is_masked(span) {
+        if !self.active[rule] || self.doc.blocks_finding(span) {
             return;
         }
+        self.push_unmasked(rule, span, args, fix, labels);
+    }
+
+    /// Reports like [`Sink::push`], at a span that may lie outside the checked text (the
+    /// source of a bilingual segment whose target is missing). Fixes still never touch masked
+    /// text or markup.
+    pub fn push_unmasked(
+        &mut self,
+        rule: RuleIdx,
+        span: Span,
+        args: &[(&str, &str)],
+        fix: Option<(Vec<Edit>, Applicability)>,
+        labels: Vec<Label>,
+    ) {
         let r = &self.rules[rule];
+        if !self.active[rule] || self.doc.is_suppressed(&r.meta.id, span) {
+            return;
+        }
         let fix = fix.and_then(|(edits, suggested)| {
             let applicability = r.applicability(suggested)?;
-            if edits.is_empty() || edits.iter().any(|e| self.doc.is_masked(e.span)) {
+            if edits.is_empty() || edits.iter().any(|e| self.doc.blocks_edit(e.span)) {
                 return None;
             }
             Some(Fix::new(applicability, edits))
@@ -252,6 +324,19 @@ impl<'a> Sink<'a> {
         let matched = span.text(text);
         let replacement = fix.as_ref().map(|f| f.preview(text, span));
         let message = render_message(&r.message, matched, replacement.as_deref(), args);
+        // Replacements are written the way the format stores text (`&amp;` in XLIFF).
+        let fix = match fix {
+            Some(mut f) => {
+                let encoded: Option<Vec<String>> = f.edits.iter().map(|e| self.doc.encode(&e.replacement)).collect();
+                encoded.map(|enc| {
+                    for (e, r) in f.edits.iter_mut().zip(enc) {
+                        e.replacement = r;
+                    }
+                    f
+                })
+            }
+            None => None,
+        };
         self.diagnostics.push(Diagnostic {
             rule: r.meta.clone(),
             severity: r.meta.severity,
@@ -377,6 +462,12 @@ impl CheckKind {
             CheckKind::Unicode => "{problem}",
             CheckKind::Repetition => "repeated word \"{word}\"",
             CheckKind::Capitalization => "\"{match}\" is capitalised as \"{replacement}\" elsewhere",
+            CheckKind::Numbers => "{problem}",
+            CheckKind::Untranslated => "{problem}",
+            CheckKind::SourceTerm => "{problem}",
+            CheckKind::Placeholders => "{problem}",
+            CheckKind::SegmentConsistency => "{problem}",
+            CheckKind::LengthRatio => "target is {ratio}× the length of its source; this file's norm is {norm}×",
         }
     }
 }

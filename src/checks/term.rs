@@ -212,7 +212,7 @@ impl Check for TermCheck {
 }
 
 /// Start of a whole-word article ("the ", "The ") right before `pos`.
-fn article_before(text: &str, pos: usize) -> Option<usize> {
+pub(super) fn article_before(text: &str, pos: usize) -> Option<usize> {
     let head = text[..pos].strip_suffix(' ')?;
     let word_start = head
         .rfind(|c: char| !c.is_alphabetic())
@@ -236,7 +236,7 @@ fn names_another(text: &str, pos: usize, replace: &str) -> bool {
 }
 
 /// End of " of <replacement>" right after `pos`, when present.
-fn apposition_after(text: &str, pos: usize, replace: &str) -> Option<usize> {
+pub(super) fn apposition_after(text: &str, pos: usize, replace: &str) -> Option<usize> {
     let rest = text[pos..].strip_prefix(" of ")?;
     let tail = rest.get(..replace.len())?;
     if !tail.eq_ignore_ascii_case(replace) {

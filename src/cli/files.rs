@@ -12,6 +12,7 @@ use super::SharedArgs;
 use crate::config::{self, ConfigError, Profile};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::formats::InputFormat;
 use crate::input;
 use crate::output::FileReport;
 
@@ -23,6 +24,8 @@ pub struct Input {
     /// Text already read (standard input).
     pub text: Option<String>,
     pub error: Option<String>,
+    /// `--input-format`: read as this format instead of detecting it.
+    pub format: Option<InputFormat>,
 }
 
 /// Profiles by config file, found once per directory.
@@ -105,6 +108,7 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
             profile,
             text: Some(text),
             error,
+            format: shared.input_format,
         });
         return Ok(inputs);
     }
@@ -122,6 +126,7 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                     profile,
                     text: None,
                     error,
+                    format: shared.input_format,
                 });
             }
             Ok(m) if m.is_file() => {
@@ -132,6 +137,7 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                     profile,
                     text: None,
                     error: None,
+                    format: shared.input_format,
                 });
             }
             Ok(_) => {
@@ -157,6 +163,7 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                                 profile,
                                 text: None,
                                 error: Some(msg),
+                                format: shared.input_format,
                             });
                         }
                     }
@@ -173,6 +180,7 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                         profile,
                         text: None,
                         error: None,
+                        format: shared.input_format,
                     });
                 }
             }
@@ -191,7 +199,8 @@ impl Input {
             Some(t) => t.clone(),
             None => input::read_text(&self.path).map_err(|e| e.to_string())?,
         };
-        Ok(Document::new(self.display.clone(), text, self.profile.lang.as_deref()))
+        let format = self.format.unwrap_or_else(|| InputFormat::detect(&self.path, &text));
+        Document::parse(self.display.clone(), text, self.profile.lang.as_deref(), format).map_err(|e| e.to_string())
     }
 
     /// Drops the diagnostics of rules that `per_file_ignores` turns off for this file.

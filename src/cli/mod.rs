@@ -116,6 +116,19 @@ pub struct SharedArgs {
     /// Print findings only: no summary line
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Read every file as this format instead of detecting it by extension and content:
+    /// text, markdown, xliff, po, tmx, tsv
+    #[arg(long, value_name = "FORMAT", value_parser = parse_input_format, global = true)]
+    pub input_format: Option<crate::formats::InputFormat>,
+}
+
+fn parse_input_format(s: &str) -> Result<crate::formats::InputFormat, String> {
+    crate::formats::InputFormat::from_name(s).ok_or_else(|| {
+        format!(
+            "unknown input format `{s}` (expected one of: {})",
+            crate::formats::InputFormat::NAMES.join(", ")
+        )
+    })
 }
 
 impl SharedArgs {

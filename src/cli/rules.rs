@@ -34,6 +34,12 @@ pub fn fixability(rule: &LoadedRule) -> &'static str {
         },
         K::Pattern => d.replace.as_ref().map(|_| "safe"),
         K::SentenceLength => Some("unsafe"),
+        K::Numbers => Some("unsafe"),
+        K::SourceTerm => match d.glossary.iter().all(|e| e.target.len() == 1) {
+            true => Some("safe"),
+            false => Some("unsafe"),
+        },
+        K::Untranslated | K::Placeholders | K::SegmentConsistency | K::LengthRatio => None,
         _ => Some("safe"),
     };
     match (offers, d.fix) {

@@ -359,7 +359,7 @@ impl Profile {
 }
 
 /// File extensions checked when walking a directory and no `include` is configured.
-pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "xlf", "xliff", "po", "tmx", "tsv"];
 
 /// Applies a `[rule."id"]` table from the config to a rule definition.
 fn apply_override(def: &RuleDef, table: &toml::Table) -> Result<RuleDef, String> {

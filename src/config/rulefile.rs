@@ -107,10 +107,13 @@ pub struct PackDef {
 }
 
 /// One rule example: `bad` text to flag (and `good`, the text after fixing), or `ok` text to
-/// leave alone.
+/// leave alone. With `source`, the text is the translation of that source (a bilingual
+/// segment; several lines make several segments, line by line), for source-aware kinds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bad: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +128,20 @@ pub struct Example {
 pub struct TermEntry {
     pub variants: Vec<String>,
     pub replace: String,
+}
+
+/// A `source-term` glossary entry: a source term, the target term(s) it must be rendered as,
+/// and known wrong renderings that a fix replaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub source: String,
+    pub target: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wrong: Vec<String>,
+    /// Overrides the rule's `drop_article` for this entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_article: Option<bool>,
 }
 
 /// A `[[rule]]` table. Common fields first, then the parameters of every kind; `validate`
@@ -188,6 +205,15 @@ pub struct RuleDef {
     // capitalization
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
+    // source-term
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub glossary: Vec<GlossaryEntry>,
+    // length-ratio
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_ratio: Option<f64>,
+    // length-ratio, untranslated
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
 }
 
 /// The parameter names every rule may use, whatever its kind.
@@ -227,6 +253,9 @@ impl RuleDef {
         add(!self.scripts.is_empty(), "scripts");
         add(!self.allow.is_empty(), "allow");
         add(!self.terms.is_empty(), "terms");
+        add(!self.glossary.is_empty(), "glossary");
+        add(self.max_ratio.is_some(), "max_ratio");
+        add(self.min_length.is_some(), "min_length");
         v
     }
 

@@ -1,0 +1,149 @@
+//! Markdown: only prose is linted; code, URLs, HTML and front matter are never flagged;
+//! suppression comments work; `fix` leaves every byte of markup as it was.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use mtlint::config::{Overrides, Profile};
+use mtlint::diagnostic::Applicability;
+use mtlint::document::Document;
+use mtlint::fix::fix_document;
+use mtlint::formats::InputFormat;
+
+const ARTICLE: &str = "tests/fixtures/formats/article.md";
+
+fn load(text: String) -> Document {
+    Document::parse("article.md", text, Some("en"), InputFormat::Markdown).unwrap()
+}
+
+fn profile() -> Profile {
+    Profile::load(None, &Overrides::default()).unwrap()
+}
+
+#[test]
+fn findings_and_fix_snapshot() {
+    let text = std::fs::read_to_string(ARTICLE).unwrap();
+    let doc = load(text.clone());
+    let engine = profile().engine_for("en").unwrap();
+    let mut out = String::new();
+    for d in engine.check(&doc) {
+        let lc = doc.line_index().line_col(&doc.text, d.span.start);
+        out.push_str(&format!(
+            "{}:{} {}: {} {:?}\n",
+            lc.line,
+            lc.column,
+            d.rule_id(),
+            d.message,
+            d.span.text(&doc.text)
+        ));
+    }
+    let outcome = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    out.push_str("--- fix ---\n");
+    let diff = similar::TextDiff::from_lines(&text, &outcome.document.text);
+    out.push_str(&diff.unified_diff().context_radius(0).to_string());
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn code_urls_html_and_front_matter_are_never_flagged() {
+    let text = std::fs::read_to_string(ARTICLE).unwrap();
+    let doc = load(text.clone());
+    let engine = profile().engine_for("en").unwrap();
+    let diags = engine.check(&doc);
+    let line_of = |needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+    let flagged_lines: Vec<usize> = diags
+        .iter()
+        .map(|d| doc.line_index().line_col(&doc.text, d.span.start).line)
+        .collect();
+    for untouchable in [
+        "title: The ancient town",
+        "tags: [party construction]",
+        "The ancient town  .  party construction",
+        "indented code: the ancient town .",
+        "Party construction is discussed here",
+        "The ancient town , left alone.",
+    ] {
+        let l = line_of(untouchable);
+        assert!(
+            !flagged_lines.contains(&l),
+            "line {l} ({untouchable:?}) was flagged: {diags:#?}"
+        );
+    }
+    for d in &diags {
+        let s = d.span.text(&doc.text);
+        assert!(!s.contains("https://"), "a URL was flagged: {s:?}");
+        assert!(!s.contains('`'), "inline code was flagged: {s:?}");
+        assert!(!s.contains("<span"), "HTML was flagged: {s:?}");
+    }
+    // Prose around all that is still checked: the heading, the paragraph, the link text, the list.
+    for prose in [
+        "# Lighting in the ancient town",
+        "The ancient town of Guzhen hosts",
+        "[the ancient town guide]",
+        "- Party construction in the **ancient town** .",
+    ] {
+        let l = line_of(prose);
+        assert!(flagged_lines.contains(&l), "line {l} ({prose:?}) was not flagged");
+    }
+}
+
+#[test]
+fn fix_leaves_markup_untouched() {
+    let text = std::fs::read_to_string(ARTICLE).unwrap();
+    let doc = load(text.clone());
+    let markup = |d: &Document| -> Vec<String> {
+        let mut spans: Vec<_> = d.masked.iter().chain(&d.inline_masked).copied().collect();
+        spans.sort();
+        spans.into_iter().map(|s| s.text(&d.text).to_string()).collect()
+    };
+    let before = markup(&doc);
+    let engine = profile().engine_for("en").unwrap();
+    let outcome = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    let fixed = &outcome.document.text;
+    assert_ne!(fixed, &text);
+    assert_eq!(markup(&outcome.document), before);
+    assert!(fixed.contains("(https://example.com/the-ancient-town \"the ancient town\")"));
+    assert!(fixed.contains("```text\nThe ancient town  .  party construction\n```"));
+    // The article sits outside the emphasis markers, which no fix may cross, so it stays.
+    assert!(fixed.contains("- Party building in the **Guzhen**."), "{fixed}");
+}
+
+#[test]
+fn sentences_do_not_run_across_blocks() {
+    // A code block between two short paragraphs is not part of any sentence.
+    let code = "word ".repeat(200);
+    let text = format!("A short line.\n\n```\n{code}\n```\n\nAnother short line.\n");
+    let doc = load(text);
+    let sentences: Vec<&str> = doc.sentences().iter().map(|s| s.text(&doc.text)).collect();
+    assert_eq!(sentences, ["A short line.", "Another short line."]);
+    let engine = profile().engine_for("en").unwrap();
+    assert!(engine
+        .check(&doc)
+        .iter()
+        .all(|d| !d.rule_id().contains("run-on") && !d.rule_id().contains("sentence")));
+}
+
+#[test]
+fn cli_reads_markdown_by_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("a.md");
+    let original = "Use `the ancient town` in Guzhen, see https://x.example/ancient-town .\n";
+    std::fs::write(&md, original).unwrap();
+    let out = Command::cargo_bin("mtlint")
+        .unwrap()
+        .args(["check", "--format", "concise", "--lang", "en"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(!s.contains("guzhen"), "{s}");
+    // As plain text, the same file is flagged inside the backticks.
+    let out = Command::cargo_bin("mtlint")
+        .unwrap()
+        .args(["check", "--format", "concise", "--lang", "en", "--input-format", "text"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("zh-en/guzhen"));
+    assert!(Path::new(&md).exists());
+}
