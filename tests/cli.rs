@@ -667,3 +667,29 @@ fn test_rules_runs_the_examples_of_rule_files() {
     // The shipped packs pass their own examples.
     mtlint(dir.path()).args(["test-rules"]).assert().code(0);
 }
+
+/// A bilingual file names its source language; language-pair packs for another pair stay out.
+#[test]
+fn a_bilingual_file_gets_the_packs_of_its_own_language_pair() {
+    let unit = |src: &str| {
+        format!(
+            "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file source-language=\"{src}\" target-language=\"en\" datatype=\"plaintext\" original=\"a\"><body>\n<trans-unit id=\"1\"><source>x</source><target>Party members in Guzhen met in the ancient town hall.</target></trans-unit>\n</body></file></xliff>\n"
+        )
+    };
+    let dir = tree(&[("from-zh.xlf", &unit("zh-CN")), ("from-fr.xlf", &unit("fr"))]);
+    let ids = |file: &str| {
+        let out = mtlint(dir.path())
+            .args(["check", "--format", "concise", file])
+            .output()
+            .unwrap();
+        rule_ids(&out.stdout)
+    };
+    assert!(ids("from-zh.xlf").contains(&"zh-en/guzhen".to_string()));
+    assert!(!ids("from-fr.xlf").iter().any(|id| id.starts_with("zh-en/")));
+    // The command line still decides when it names a source language.
+    let out = mtlint(dir.path())
+        .args(["check", "--format", "concise", "--source-lang", "zh", "from-fr.xlf"])
+        .output()
+        .unwrap();
+    assert!(rule_ids(&out.stdout).contains(&"zh-en/guzhen".to_string()));
+}

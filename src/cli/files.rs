@@ -217,7 +217,7 @@ impl Input {
             Ok(d) => d,
             Err(e) => return FileReport::failed(self.display.clone(), e),
         };
-        let engine = match self.profile.engine_for(&doc.language) {
+        let engine = match self.profile.engine_for_document(&doc) {
             Ok(e) => e,
             Err(e) => return FileReport::failed(self.display.clone(), e),
         };

@@ -60,7 +60,7 @@ impl FileFix {
 
 fn load(input: &Input) -> Result<(Document, std::sync::Arc<crate::engine::Engine>), String> {
     let doc = input.load()?;
-    let engine = input.profile.engine_for(&doc.language)?;
+    let engine = input.profile.engine_for_document(&doc)?;
     Ok((doc, engine))
 }
 

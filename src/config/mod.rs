@@ -292,8 +292,15 @@ impl Profile {
         &self.rules
     }
 
-    /// The rules that apply to a document in `lang`.
+    /// The rules that apply to a document in `lang`, translated from the profile's source
+    /// language (any source when none is set).
     pub fn rules_for(&self, lang: &str) -> Vec<LoadedRule> {
+        self.rules_for_pair(lang, self.source_lang.as_deref())
+    }
+
+    /// The rules that apply to a document in `lang` translated from `source`: packs for
+    /// another language pair are left out; with no source, every pair targeting `lang` applies.
+    pub fn rules_for_pair(&self, lang: &str, source: Option<&str>) -> Vec<LoadedRule> {
         self.rules
             .iter()
             .filter(|r| {
@@ -301,7 +308,7 @@ impl Profile {
                 let builtin = r.origin.starts_with("<builtin>");
                 let listed = !builtin || self.packs.as_ref().is_none_or(|l| l.contains(&p.name));
                 let target_ok = p.target.as_deref().is_none_or(|t| t == lang);
-                let source_ok = match (&p.source, &self.source_lang) {
+                let source_ok = match (&p.source, source) {
                     (Some(ps), Some(s)) => ps == s,
                     _ => true,
                 };
@@ -313,12 +320,24 @@ impl Profile {
 
     /// The engine for documents in `lang`, compiled on first use.
     pub fn engine_for(&self, lang: &str) -> Result<Arc<Engine>, String> {
+        self.engine_for_pair(lang, self.source_lang.as_deref())
+    }
+
+    /// The engine for `doc`: its language, and the source language the config or command line
+    /// names, else the one the file itself declares (XLIFF `srcLang`, a PO header).
+    pub fn engine_for_document(&self, doc: &crate::document::Document) -> Result<Arc<Engine>, String> {
+        let source = self.source_lang.as_deref().or(doc.source_language.as_deref());
+        self.engine_for_pair(&doc.language, source)
+    }
+
+    fn engine_for_pair(&self, lang: &str, source: Option<&str>) -> Result<Arc<Engine>, String> {
+        let key = format!("{lang}\u{0}{}", source.unwrap_or(""));
         let mut engines = self.engines.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(e) = engines.get(lang) {
+        if let Some(e) = engines.get(&key) {
             return Ok(e.clone());
         }
-        let engine = Arc::new(Engine::new(&self.rules_for(lang), &self.accept)?);
-        engines.insert(lang.to_string(), engine.clone());
+        let engine = Arc::new(Engine::new(&self.rules_for_pair(lang, source), &self.accept)?);
+        engines.insert(key, engine.clone());
         Ok(engine)
     }
 
