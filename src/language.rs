@@ -43,7 +43,17 @@ pub fn detect(text: &str) -> &'static str {
         None => text,
     };
     let (mut han, mut kana, mut hangul, mut cyrillic, mut latin) = (0usize, 0usize, 0usize, 0usize, 0usize);
-    for c in sample.chars() {
+    // ASCII letters are counted a run at a time; only other characters are decoded.
+    let mut rest = sample;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        latin += rest.as_bytes()[..ascii]
+            .iter()
+            .filter(|b| b.is_ascii_alphabetic())
+            .count();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
         match c as u32 {
             0x3040..=0x30FF => kana += 1,
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => han += 1,
@@ -68,11 +78,18 @@ pub fn detect(text: &str) -> &'static str {
         return "ru";
     }
     let mut scores = [0usize; STOPWORDS.len()];
+    let mut lower = String::new();
     for word in sample
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty() && w.len() <= 6)
     {
-        let lower = word.to_lowercase();
+        // Lowercase into one reused buffer: this runs for every short word of the sample.
+        lower.clear();
+        if word.is_ascii() {
+            lower.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            lower.push_str(&word.to_lowercase());
+        }
         for (i, (_, words)) in STOPWORDS.iter().enumerate() {
             if words.contains(&lower.as_str()) {
                 scores[i] += 1;

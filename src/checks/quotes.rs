@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::charset::CharSet;
 use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit, Label};
@@ -52,6 +53,13 @@ struct QuoteRule {
     rule: RuleIdx,
     sub: Sub,
     pairs: Vec<(char, char)>,
+    /// For `detached`: per curly pair, the regex finding it detached, compiled once.
+    detached: Vec<(char, char, Regex)>,
+    /// For `unbalanced`: per curly pair, the pair's two marks.
+    pair_marks: Vec<(char, char, CharSet)>,
+    /// The straight quote and the pairs' closing marks (`doubled`), or all their marks
+    /// (`mixed-styles`).
+    marks: CharSet,
 }
 
 pub struct QuotesCheck {
@@ -73,10 +81,35 @@ impl QuotesCheck {
                     .pairs
                     .iter()
                     .filter_map(|(o, c)| Some((o.chars().next()?, c.chars().next()?)))
+                    .collect::<Vec<_>>();
+                let detached = if sub == Sub::Detached {
+                    pairs
+                        .iter()
+                        .filter(|(o, c)| o != c)
+                        .map(|&(o, c)| Ok((o, c, detached_curly_re(o, c)?)))
+                        .collect::<Result<_, String>>()?
+                } else {
+                    Vec::new()
+                };
+                let pair_marks = pairs
+                    .iter()
+                    .filter(|(o, c)| o != c)
+                    .map(|&(o, c)| (o, c, CharSet::new([o, c])))
                     .collect();
-                QuoteRule { rule, sub, pairs }
+                let marks = match sub {
+                    Sub::Doubled => CharSet::new(std::iter::once('"').chain(pairs.iter().map(|p| p.1))),
+                    _ => CharSet::new(std::iter::once('"').chain(pairs.iter().flat_map(|&(o, c)| [o, c]))),
+                };
+                Ok(QuoteRule {
+                    rule,
+                    sub,
+                    pairs,
+                    detached,
+                    pair_marks,
+                    marks,
+                })
             })
-            .collect();
+            .collect::<Result<_, String>>()?;
         Ok(QuotesCheck { rules })
     }
 }
@@ -180,13 +213,11 @@ fn unbalanced(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
                 ],
             );
         }
-        for &(o, c) in &r.pairs {
-            if o == c {
-                continue;
-            }
+        for (o, c, marks) in &r.pair_marks {
+            let (o, c) = (*o, *c);
             let mut stack: Vec<Span> = Vec::new();
             let p = para.text(text);
-            for (i, ch) in p.char_indices() {
+            for (i, ch) in marks.find_iter(p) {
                 let span = Span::new(para.start + i, para.start + i + ch.len_utf8());
                 if ch == o {
                     stack.push(span);
@@ -215,10 +246,9 @@ fn doubled(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
     let bytes = text.as_bytes();
     while pos < text.len() {
         // Find the next closing-quote character.
-        let Some((off, q)) = text[pos..].char_indices().find(|&(_, c)| is_quote(c, r)) else {
+        let Some((q_at, q)) = r.marks.find(text, pos) else {
             break;
         };
-        let q_at = pos + off;
         // Extend left over sentence punctuation, then require a word before the cluster.
         let mut start = q_at;
         while start > 0 && SENTENCE_PUNCT.contains(&(bytes[start - 1] as char)) {
@@ -306,11 +336,12 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             suggested,
         );
     };
-    for caps in straight_detached_re().captures_iter(text) {
+    // Straight quotes do not say which side they belong to; the document does when it quotes
+    // the same phrase properly elsewhere.
+    let straight = memchr::memchr(b'"', text.as_bytes()).map(|_| straight_detached_re().captures_iter(text));
+    for caps in straight.into_iter().flatten() {
         let (q1, inner, q2) = (caps.get(1).unwrap(), caps.get(2).unwrap(), caps.get(3).unwrap());
         let words = inner.as_str().split_whitespace().count();
-        // Straight quotes do not say which side they belong to; the document does when it
-        // quotes the same phrase properly elsewhere.
         let quoted = format!("\"{}\"", inner.as_str());
         if words <= 5 && memchr::memmem::find(text.as_bytes(), quoted.as_bytes()).is_some() {
             report(
@@ -322,22 +353,10 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             );
         }
     }
-    for &(o, c) in &r.pairs {
-        if o == c {
+    for (o, c, re) in &r.detached {
+        if !text.contains(*o) {
             continue;
         }
-        // Curly quotes say it themselves: an opening mark glued to the word before and a
-        // closing one glued to the word after.
-        let pattern = format!(
-            r"\w({}) ([^{}{}\n]{{1,40}}?) ({})\w",
-            regex::escape(&o.to_string()),
-            o,
-            c,
-            regex::escape(&c.to_string())
-        );
-        let Ok(re) = Regex::new(&pattern) else {
-            continue;
-        };
         for caps in re.captures_iter(text) {
             let (q1, q2) = (caps.get(1).unwrap(), caps.get(3).unwrap());
             report(
@@ -349,6 +368,14 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             );
         }
     }
+}
+
+/// Curly quotes say it themselves: an opening mark glued to the word before and a closing
+/// one glued to the word after.
+fn detached_curly_re(o: char, c: char) -> Result<Regex, String> {
+    let (eo, ec) = (regex::escape(&o.to_string()), regex::escape(&c.to_string()));
+    Regex::new(&format!(r"\w({eo}) ([^{eo}{ec}\n]{{1,40}}?) ({ec})\w"))
+        .map_err(|e| format!("quotes pair [{o:?}, {c:?}]: {e}"))
 }
 
 /// Straight and curly double quotes in one document: the minority style is flagged.
@@ -365,7 +392,7 @@ fn mixed_styles(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
     }
     let mut straight = Vec::new();
     let mut typographic = Vec::new();
-    for (i, c) in text.char_indices() {
+    for (i, c) in r.marks.find_iter(text) {
         if c == '"' {
             straight.push(Span::new(i, i + 1));
         } else if curly.contains(&c) {
@@ -400,6 +427,9 @@ mod tests {
             rule: 0,
             sub: Sub::Doubled,
             pairs: vec![('“', '”')],
+            detached: Vec::new(),
+            pair_marks: Vec::new(),
+            marks: CharSet::new(['"', '”']),
         }
     }
 

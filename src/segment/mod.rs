@@ -180,15 +180,31 @@ pub fn count_words(s: &str) -> usize {
     let mut count = 0;
     let mut in_word = false;
     let mut word_has_alnum = false;
-    for c in s.chars() {
-        if is_cjk(c) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII bytes are classified directly; other characters are decoded.
+        let (cjk, space, alnum, len) = if b.is_ascii() {
+            (
+                false,
+                b.is_ascii_whitespace() || b == 0x0b,
+                b.is_ascii_alphanumeric(),
+                1,
+            )
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (is_cjk(c), c.is_whitespace(), c.is_alphanumeric(), c.len_utf8())
+        };
+        i += len;
+        if cjk {
             if in_word && word_has_alnum {
                 count += 1;
             }
             in_word = false;
             word_has_alnum = false;
             count += 1;
-        } else if c.is_whitespace() {
+        } else if space {
             if in_word && word_has_alnum {
                 count += 1;
             }
@@ -196,7 +212,7 @@ pub fn count_words(s: &str) -> usize {
             word_has_alnum = false;
         } else {
             in_word = true;
-            word_has_alnum |= c.is_alphanumeric();
+            word_has_alnum |= alnum;
         }
     }
     if in_word && word_has_alnum {
