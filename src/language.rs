@@ -36,6 +36,25 @@ const STOPWORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Stop words, sorted, each with the bit set of the languages (indices into `STOPWORDS`)
+/// that list it.
+fn stopword_index() -> &'static [(&'static str, u8)] {
+    static INDEX: std::sync::OnceLock<Vec<(&'static str, u8)>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: Vec<(&'static str, u8)> = Vec::new();
+        for (l, (_, words)) in STOPWORDS.iter().enumerate() {
+            for w in *words {
+                match index.iter_mut().find(|(x, _)| x == w) {
+                    Some(e) => e.1 |= 1 << l,
+                    None => index.push((w, 1 << l)),
+                }
+            }
+        }
+        index.sort();
+        index
+    })
+}
+
 /// Detects the language of `text`, returning a BCP 47 primary tag (`en`, `fr`, `de`, `zh`, …).
 pub fn detect(text: &str) -> &'static str {
     let sample = match text.char_indices().nth(SAMPLE) {
@@ -78,24 +97,41 @@ pub fn detect(text: &str) -> &'static str {
         return "ru";
     }
     let mut scores = [0usize; STOPWORDS.len()];
+    let index = stopword_index();
     let mut lower = String::new();
-    for word in sample
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty() && w.len() <= 6)
-    {
-        // Lowercase into one reused buffer: this runs for every short word of the sample.
+    let mut score = |word: &str| {
+        if word.is_empty() || word.len() > 6 {
+            return;
+        }
         lower.clear();
         if word.is_ascii() {
             lower.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
         } else {
             lower.push_str(&word.to_lowercase());
         }
-        for (i, (_, words)) in STOPWORDS.iter().enumerate() {
-            if words.contains(&lower.as_str()) {
-                scores[i] += 1;
+        if let Ok(i) = index.binary_search_by(|(w, _)| (*w).cmp(lower.as_str())) {
+            for (l, s) in scores.iter_mut().enumerate() {
+                *s += usize::from(index[i].1 & (1 << l) != 0);
             }
         }
+    };
+    // Words are runs of letters; ASCII is classified without decoding.
+    let bytes = sample.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let (letter, len) = if bytes[i].is_ascii() {
+            (bytes[i].is_ascii_alphabetic(), 1)
+        } else {
+            let c = sample[i..].chars().next().unwrap_or(' ');
+            (c.is_alphabetic(), c.len_utf8())
+        };
+        if !letter {
+            score(&sample[start..i]);
+            start = i + len;
+        }
+        i += len;
     }
+    score(&sample[start..]);
     let (best, score) = scores
         .iter()
         .enumerate()

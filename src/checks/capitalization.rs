@@ -36,6 +36,9 @@ impl CapitalizationCheck {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            // The rarest bytes of a few case-insensitive names are still common letters: the
+            // prefilter stops so often that the bare automaton is twice as fast.
+            .prefilter(false)
             .build(terms.iter().map(|t| &t.1))
             .map_err(|e| format!("capitalization terms: {e}"))?;
         Ok(CapitalizationCheck { automaton, terms })

@@ -1,13 +1,16 @@
 //! `pattern`: regular expressions with a message and a replacement template, prefiltered by
 //! one automaton so the text is scanned once for all rules before any rule runs.
 
+use std::sync::OnceLock;
+
 use regex_automata::meta;
-use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::nfa::thompson::pikevm::PikeVM;
+use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::captures::Captures;
-use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 use regex_syntax::hir::{Hir, HirKind, Look};
 
-use super::{build_regex, is_word_char, match_case, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
+use super::{is_word_char, match_case, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -20,16 +23,17 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
             "a pattern rule needs `pattern` (a regular expression)".into(),
         ));
     };
-    let re = build_regex(p, !def.case_sensitive.unwrap_or(true)).map_err(|e| ("pattern", e))?;
-    if re.is_match("") {
+    let re = check_regex(p, !def.case_sensitive.unwrap_or(true)).map_err(|e| ("pattern", e))?;
+    let vm = PikeVM::new_from_nfa(re.clone()).map_err(|e| ("pattern", format!("invalid regex: {e}")))?;
+    if vm.is_match(&mut vm.create_cache(), "") {
         return Err((
             "pattern",
             "the pattern matches the empty string; it would flag every position".into(),
         ));
     }
     if let Some(r) = &def.replace {
-        let mut groups: Vec<&str> = re.capture_names().flatten().collect();
-        let n = re.captures_len();
+        let mut groups: Vec<&str> = re.group_info().pattern_names(PatternID::ZERO).flatten().collect();
+        let n = re.group_info().group_len(PatternID::ZERO);
         let mut i = 0;
         let b = r.as_bytes();
         while i < b.len() {
@@ -64,6 +68,28 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
+/// Checks a regular expression as `build_regex` would, at a fraction of the cost: it is
+/// parsed and compiled to a forward NFA under the same size limit, and the error messages are
+/// the same. Every rule of every pack is validated at start-up; the full matcher (reverse NFA,
+/// literal prefilters, one-pass DFA) is built only when a document needs it.
+pub(super) fn check_regex(pattern: &str, case_insensitive: bool) -> Result<NFA, String> {
+    let invalid = |e: String| format!("invalid regex: {}", e.replace('\n', "\n    "));
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(case_insensitive)
+        .multi_line(true)
+        .nest_limit(REGEX_NEST_LIMIT)
+        .build()
+        .parse(pattern)
+        .map_err(|e| invalid(e.to_string()))?;
+    thompson::Compiler::new()
+        .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+        .build_from_hir(&hir)
+        .map_err(|e| match e.size_limit() {
+            Some(limit) => invalid(format!("Compiled regex exceeds size limit of {limit} bytes.")),
+            None => invalid(e.to_string()),
+        })
+}
+
 pub struct PatternCheck {
     /// All rules' patterns without word-boundary assertions, in one automaton. A pattern
     /// without its `\b`s matches wherever the pattern does (and maybe elsewhere), and the lazy
@@ -75,14 +101,21 @@ pub struct PatternCheck {
 
 struct PatternRule {
     rule: RuleIdx,
-    regex: meta::Regex,
-    /// The pattern without word boundaries, to find where a match may start; `None` when the
-    /// pattern has none (then `regex` itself scans at full speed).
-    candidates: Option<meta::Regex>,
+    hir: Hir,
+    /// Compiled on the first document the prefilter selects the rule for: most rules match
+    /// few documents, and a run over one small file should not pay for all of them.
+    matchers: OnceLock<Option<Matchers>>,
     /// The pattern can match the empty string: then the plain iterator's handling of empty
     /// matches decides, and the candidate search is not used.
     may_be_empty: bool,
     replace: Option<String>,
+}
+
+struct Matchers {
+    regex: meta::Regex,
+    /// The pattern without word boundaries, to find where a match may start; `None` when the
+    /// pattern has none (then `regex` itself scans at full speed).
+    candidates: Option<meta::Regex>,
 }
 
 fn builder(size_limit: usize) -> meta::Builder {
@@ -115,20 +148,14 @@ impl PatternCheck {
                 def.pattern.as_deref().unwrap_or(""),
                 !def.case_sensitive.unwrap_or(true),
             )?;
-            let bare = without_word_boundaries(hir.clone());
-            let build = |h: &Hir| {
-                builder(REGEX_SIZE_LIMIT)
-                    .build_from_hir(h)
-                    .map_err(|e| format!("invalid regex: {e}"))
-            };
+            stripped.push(without_word_boundaries(hir.clone()));
             compiled.push(PatternRule {
                 rule,
-                regex: build(&hir)?,
-                candidates: if bare == hir { None } else { Some(build(&bare)?) },
                 may_be_empty: hir.properties().minimum_len().is_some_and(|n| n == 0),
+                hir,
+                matchers: OnceLock::new(),
                 replace: def.replace.clone(),
             });
-            stripped.push(bare);
         }
         let set = builder(REGEX_SIZE_LIMIT * 4)
             .configure(
@@ -168,6 +195,23 @@ fn without_word_boundaries(hir: Hir) -> Hir {
 }
 
 impl PatternRule {
+    /// The compiled matchers. `None` only if compiling fails, which validation (the same
+    /// syntax, the same size limit) rules out for every rule loaded from a file.
+    fn matchers(&self) -> Option<&Matchers> {
+        self.matchers
+            .get_or_init(|| {
+                let build = |h: &Hir| builder(REGEX_SIZE_LIMIT).build_from_hir(h).ok();
+                let bare = without_word_boundaries(self.hir.clone());
+                Some(Matchers {
+                    regex: build(&self.hir)?,
+                    candidates: if bare == self.hir { None } else { Some(build(&bare)?) },
+                })
+            })
+            .as_ref()
+    }
+}
+
+impl Matchers {
     /// The next match at or after `at`, with its groups in `caps`: the same match an
     /// unanchored search from `at` finds. Every real match is a candidate match, so the
     /// leftmost candidate is never right of the leftmost real match; an anchored search at
@@ -190,7 +234,9 @@ impl PatternRule {
         }
         false
     }
+}
 
+impl PatternRule {
     fn report(&self, text: &str, caps: &Captures, sink: &mut Sink<'_>) {
         let Some(m) = caps.get_match() else { return };
         if m.is_empty() {
@@ -235,18 +281,84 @@ impl Check for PatternCheck {
             if !sink.is_active(r.rule) {
                 continue;
             }
+            let Some(m) = r.matchers() else { continue };
             if r.may_be_empty {
-                for caps in r.regex.captures_iter(text) {
+                for caps in m.regex.captures_iter(text) {
                     r.report(text, &caps, sink);
                 }
                 continue;
             }
-            let mut caps = r.regex.create_captures();
+            let mut caps = m.regex.create_captures();
             let mut at = 0;
-            while r.next_match(text, at, &mut caps) {
+            while m.next_match(text, at, &mut caps) {
                 r.report(text, &caps, sink);
                 at = caps.get_match().map_or(text.len() + 1, |m| m.end());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(pattern: &str) -> PatternRule {
+        let hir = parse(pattern, false).unwrap();
+        PatternRule {
+            rule: 0,
+            may_be_empty: hir.properties().minimum_len() == Some(0),
+            hir,
+            matchers: OnceLock::new(),
+            replace: None,
+        }
+    }
+
+    /// The candidate search finds exactly the matches the regex crate finds, word boundaries
+    /// next to non-ASCII letters included.
+    #[test]
+    fn candidates_find_the_same_matches() {
+        let texts = [
+            "émirror mirror’s “mirror” mirrorx In May, in May and In January 18",
+            "café party partyé éparty party-building «party» Партия party",
+            "aaa a a\u{a0}a 古镇a a古镇 the the",
+        ];
+        let patterns = [
+            r"\bmirror\b",
+            r"\b[Ii]n (?:January|May)\b",
+            r"\b\w+é\b",
+            r"\bparty\b",
+            r"\Ba\b",
+            r"\b(a)\s+(a)\b",
+            r"\b(?:the|a) \w+",
+            r"party(-building)?\b",
+        ];
+        for p in patterns {
+            let re = regex::Regex::new(&format!("(?m){p}")).unwrap();
+            let r = rule(p);
+            let m = r.matchers().unwrap();
+            assert!(m.candidates.is_some(), "{p} has word boundaries");
+            for text in texts {
+                let expected: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+                let mut found = Vec::new();
+                let mut caps = m.regex.create_captures();
+                let mut at = 0;
+                while m.next_match(text, at, &mut caps) {
+                    let hit = caps.get_match().unwrap();
+                    found.push(hit.range());
+                    at = hit.end();
+                }
+                assert_eq!(found, expected, "{p} on {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn validation_says_what_the_regex_crate_says() {
+        for p in ["(", "a{", r"\p{Nope}", "[z-a]", r"\w{1000}{1000}"] {
+            let ours = check_regex(p, false).unwrap_err();
+            let theirs = super::super::build_regex(p, false).unwrap_err();
+            assert_eq!(ours, theirs, "{p}");
+        }
+        assert!(check_regex(r"\bok\b", true).is_ok());
     }
 }

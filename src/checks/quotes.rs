@@ -53,8 +53,9 @@ struct QuoteRule {
     rule: RuleIdx,
     sub: Sub,
     pairs: Vec<(char, char)>,
-    /// For `detached`: per curly pair, the regex finding it detached, compiled once.
-    detached: Vec<(char, char, Regex)>,
+    /// For `detached`: per curly pair, the regex finding it detached, compiled for the first
+    /// document that has the opening mark.
+    detached: Vec<(char, char, OnceLock<Regex>)>,
     /// For `unbalanced`: per curly pair, the pair's two marks.
     pair_marks: Vec<(char, char, CharSet)>,
     /// The straight quote and the pairs' closing marks (`doubled`), or all their marks
@@ -86,8 +87,8 @@ impl QuotesCheck {
                     pairs
                         .iter()
                         .filter(|(o, c)| o != c)
-                        .map(|&(o, c)| Ok((o, c, detached_curly_re(o, c)?)))
-                        .collect::<Result<_, String>>()?
+                        .map(|&(o, c)| (o, c, OnceLock::new()))
+                        .collect()
                 } else {
                     Vec::new()
                 };
@@ -357,7 +358,7 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
         if !text.contains(*o) {
             continue;
         }
-        for caps in re.captures_iter(text) {
+        for caps in re.get_or_init(|| detached_curly_re(*o, *c)).captures_iter(text) {
             let (q1, q2) = (caps.get(1).unwrap(), caps.get(3).unwrap());
             report(
                 Span::new(q1.start(), q1.end()),
@@ -372,10 +373,9 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
 
 /// Curly quotes say it themselves: an opening mark glued to the word before and a closing
 /// one glued to the word after.
-fn detached_curly_re(o: char, c: char) -> Result<Regex, String> {
+fn detached_curly_re(o: char, c: char) -> Regex {
     let (eo, ec) = (regex::escape(&o.to_string()), regex::escape(&c.to_string()));
-    Regex::new(&format!(r"\w({eo}) ([^{eo}{ec}\n]{{1,40}}?) ({ec})\w"))
-        .map_err(|e| format!("quotes pair [{o:?}, {c:?}]: {e}"))
+    Regex::new(&format!(r"\w({eo}) ([^{eo}{ec}\n]{{1,40}}?) ({ec})\w")).expect("escaped marks make a valid regex")
 }
 
 /// Straight and curly double quotes in one document: the minority style is flagged.
