@@ -36,17 +36,30 @@ const STOPWORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Stop words, sorted, each with the bit set of the languages (indices into `STOPWORDS`)
-/// that list it.
-fn stopword_index() -> &'static [(&'static str, u8)] {
-    static INDEX: std::sync::OnceLock<Vec<(&'static str, u8)>> = std::sync::OnceLock::new();
+/// A word of up to eight bytes as one number, for cheap comparison.
+fn pack(bytes: impl Iterator<Item = u8>) -> Option<u64> {
+    let mut key = 0u64;
+    for (i, b) in bytes.enumerate() {
+        if i == 8 {
+            return None;
+        }
+        key |= u64::from(b) << (8 * i);
+    }
+    Some(key)
+}
+
+/// Stop words packed by `pack`, sorted, each with the bit set of the languages (indices into
+/// `STOPWORDS`) that list it.
+fn stopword_index() -> &'static [(u64, u8)] {
+    static INDEX: std::sync::OnceLock<Vec<(u64, u8)>> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: Vec<(&'static str, u8)> = Vec::new();
+        let mut index: Vec<(u64, u8)> = Vec::new();
         for (l, (_, words)) in STOPWORDS.iter().enumerate() {
             for w in *words {
-                match index.iter_mut().find(|(x, _)| x == w) {
+                let Some(key) = pack(w.bytes()) else { continue };
+                match index.iter_mut().find(|(k, _)| *k == key) {
                     Some(e) => e.1 |= 1 << l,
-                    None => index.push((w, 1 << l)),
+                    None => index.push((key, 1 << l)),
                 }
             }
         }
@@ -98,18 +111,16 @@ pub fn detect(text: &str) -> &'static str {
     }
     let mut scores = [0usize; STOPWORDS.len()];
     let index = stopword_index();
-    let mut lower = String::new();
     let mut score = |word: &str| {
         if word.is_empty() || word.len() > 6 {
             return;
         }
-        lower.clear();
-        if word.is_ascii() {
-            lower.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let key = if word.is_ascii() {
+            pack(word.bytes().map(|b| b.to_ascii_lowercase()))
         } else {
-            lower.push_str(&word.to_lowercase());
-        }
-        if let Ok(i) = index.binary_search_by(|(w, _)| (*w).cmp(lower.as_str())) {
+            pack(word.to_lowercase().bytes())
+        };
+        if let Some(Ok(i)) = key.map(|k| index.binary_search_by_key(&k, |e| e.0)) {
             for (l, s) in scores.iter_mut().enumerate() {
                 *s += usize::from(index[i].1 & (1 << l) != 0);
             }
