@@ -85,6 +85,13 @@ impl Check for CapitalizationCheck {
                 hits.push((m.pattern().as_usize(), span));
             }
         }
+        // The canonical form written mid-sentence somewhere shows the document's intent.
+        let mut used = vec![false; self.terms.len()];
+        for &(term, span) in &hits {
+            if span.text(text) == self.terms[term].1 && !doc.starts_sentence(span.start) {
+                used[term] = true;
+            }
+        }
         for &(term, span) in &hits {
             let (rule, canonical) = &self.terms[term];
             let found = span.text(text);
@@ -99,11 +106,7 @@ impl Check for CapitalizationCheck {
             if sentence_start && found.get(1..) == canonical.get(1..) {
                 continue;
             }
-            // The canonical form written mid-sentence elsewhere shows the document's intent.
-            let used = hits
-                .iter()
-                .any(|&(t, s)| t == term && s.text(text) == canonical && !doc.starts_sentence(s.start));
-            if !used && !is_mixed(found, canonical) {
+            if !used[term] && !is_mixed(found, canonical) {
                 continue;
             }
             let replacement = if sentence_start {

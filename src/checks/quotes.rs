@@ -2,6 +2,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::charset::CharSet;
@@ -338,20 +339,35 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
         );
     };
     // Straight quotes do not say which side they belong to; the document does when it quotes
-    // the same phrase properly elsewhere.
-    let straight = memchr::memchr(b'"', text.as_bytes()).map(|_| straight_detached_re().captures_iter(text));
-    for caps in straight.into_iter().flatten() {
-        let (q1, inner, q2) = (caps.get(1).unwrap(), caps.get(2).unwrap(), caps.get(3).unwrap());
-        let words = inner.as_str().split_whitespace().count();
-        let quoted = format!("\"{}\"", inner.as_str());
-        if words <= 5 && memchr::memmem::find(text.as_bytes(), quoted.as_bytes()).is_some() {
-            report(
-                Span::new(q1.start(), q1.end()),
-                Span::new(q2.start(), q2.end()),
-                "\"",
-                "\"",
-                Applicability::Safe,
-            );
+    // the same phrase properly elsewhere. All such phrases are looked for in one pass (one
+    // search of the whole text per phrase made large documents quadratic).
+    let mut candidates: Vec<(Span, Span, String)> = Vec::new();
+    if memchr::memchr(b'"', text.as_bytes()).is_some() {
+        for caps in straight_detached_re().captures_iter(text) {
+            let (q1, inner, q2) = (caps.get(1).unwrap(), caps.get(2).unwrap(), caps.get(3).unwrap());
+            if inner.as_str().split_whitespace().count() <= 5 {
+                let quoted = format!("\"{}\"", inner.as_str());
+                candidates.push((Span::new(q1.start(), q1.end()), Span::new(q2.start(), q2.end()), quoted));
+            }
+        }
+    }
+    if !candidates.is_empty() {
+        let mut phrases: Vec<&str> = candidates.iter().map(|c| c.2.as_str()).collect();
+        phrases.sort_unstable();
+        phrases.dedup();
+        let mut quoted_elsewhere = vec![false; phrases.len()];
+        if let Ok(ac) = AhoCorasick::new(&phrases) {
+            for m in ac.find_overlapping_iter(text) {
+                quoted_elsewhere[m.pattern().as_usize()] = true;
+            }
+        }
+        for (q1, q2, quoted) in &candidates {
+            if phrases
+                .binary_search(&quoted.as_str())
+                .is_ok_and(|i| quoted_elsewhere[i])
+            {
+                report(*q1, *q2, "\"", "\"", Applicability::Safe);
+            }
         }
     }
     for (o, c, re) in &r.detached {
