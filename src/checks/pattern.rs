@@ -73,14 +73,7 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
 /// the same. Every rule of every pack is validated at start-up; the full matcher (reverse NFA,
 /// literal prefilters, one-pass DFA) is built only when a document needs it.
 pub(super) fn check_regex(pattern: &str, case_insensitive: bool) -> Result<NFA, String> {
-    let invalid = |e: String| format!("invalid regex: {}", e.replace('\n', "\n    "));
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(case_insensitive)
-        .multi_line(true)
-        .nest_limit(REGEX_NEST_LIMIT)
-        .build()
-        .parse(pattern)
-        .map_err(|e| invalid(e.to_string()))?;
+    let hir = parse(pattern, case_insensitive)?;
     thompson::Compiler::new()
         .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
         .build_from_hir(&hir)
@@ -129,6 +122,7 @@ fn builder(size_limit: usize) -> meta::Builder {
     b
 }
 
+/// The pattern's syntax tree, with the flags `build_regex` sets.
 fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, String> {
     regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
@@ -136,7 +130,12 @@ fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, String> {
         .nest_limit(REGEX_NEST_LIMIT)
         .build()
         .parse(pattern)
-        .map_err(|e| format!("invalid regex: {e}"))
+        .map_err(|e| invalid(e.to_string()))
+}
+
+/// An error message as `build_regex` words it.
+fn invalid(e: String) -> String {
+    format!("invalid regex: {}", e.replace('\n', "\n    "))
 }
 
 impl PatternCheck {
