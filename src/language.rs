@@ -36,6 +36,38 @@ const STOPWORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// A word of up to eight bytes as one number, for cheap comparison.
+fn pack(bytes: impl Iterator<Item = u8>) -> Option<u64> {
+    let mut key = 0u64;
+    for (i, b) in bytes.enumerate() {
+        if i == 8 {
+            return None;
+        }
+        key |= u64::from(b) << (8 * i);
+    }
+    Some(key)
+}
+
+/// Stop words packed by `pack`, sorted, each with the bit set of the languages (indices into
+/// `STOPWORDS`) that list it.
+fn stopword_index() -> &'static [(u64, u8)] {
+    static INDEX: std::sync::OnceLock<Vec<(u64, u8)>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: Vec<(u64, u8)> = Vec::new();
+        for (l, (_, words)) in STOPWORDS.iter().enumerate() {
+            for w in *words {
+                let Some(key) = pack(w.bytes()) else { continue };
+                match index.iter_mut().find(|(k, _)| *k == key) {
+                    Some(e) => e.1 |= 1 << l,
+                    None => index.push((key, 1 << l)),
+                }
+            }
+        }
+        index.sort();
+        index
+    })
+}
+
 /// Detects the language of `text`, returning a BCP 47 primary tag (`en`, `fr`, `de`, `zh`, …).
 pub fn detect(text: &str) -> &'static str {
     let sample = match text.char_indices().nth(SAMPLE) {
@@ -43,7 +75,17 @@ pub fn detect(text: &str) -> &'static str {
         None => text,
     };
     let (mut han, mut kana, mut hangul, mut cyrillic, mut latin) = (0usize, 0usize, 0usize, 0usize, 0usize);
-    for c in sample.chars() {
+    // ASCII letters are counted a run at a time; only other characters are decoded.
+    let mut rest = sample;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        latin += rest.as_bytes()[..ascii]
+            .iter()
+            .filter(|b| b.is_ascii_alphabetic())
+            .count();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
         match c as u32 {
             0x3040..=0x30FF => kana += 1,
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => han += 1,
@@ -68,17 +110,39 @@ pub fn detect(text: &str) -> &'static str {
         return "ru";
     }
     let mut scores = [0usize; STOPWORDS.len()];
-    for word in sample
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty() && w.len() <= 6)
-    {
-        let lower = word.to_lowercase();
-        for (i, (_, words)) in STOPWORDS.iter().enumerate() {
-            if words.contains(&lower.as_str()) {
-                scores[i] += 1;
+    let index = stopword_index();
+    let mut score = |word: &str| {
+        if word.is_empty() || word.len() > 6 {
+            return;
+        }
+        let key = if word.is_ascii() {
+            pack(word.bytes().map(|b| b.to_ascii_lowercase()))
+        } else {
+            pack(word.to_lowercase().bytes())
+        };
+        if let Some(Ok(i)) = key.map(|k| index.binary_search_by_key(&k, |e| e.0)) {
+            for (l, s) in scores.iter_mut().enumerate() {
+                *s += usize::from(index[i].1 & (1 << l) != 0);
             }
         }
+    };
+    // Words are runs of letters; ASCII is classified without decoding.
+    let bytes = sample.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let (letter, len) = if bytes[i].is_ascii() {
+            (bytes[i].is_ascii_alphabetic(), 1)
+        } else {
+            let c = sample[i..].chars().next().unwrap_or(' ');
+            (c.is_alphabetic(), c.len_utf8())
+        };
+        if !letter {
+            score(&sample[start..i]);
+            start = i + len;
+        }
+        i += len;
     }
+    score(&sample[start..]);
     let (best, score) = scores
         .iter()
         .enumerate()

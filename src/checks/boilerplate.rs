@@ -2,7 +2,7 @@
 
 use regex::{RegexSet, RegexSetBuilder};
 
-use super::{build_regex, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
+use super::{Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -16,7 +16,7 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
         ));
     }
     for l in &def.lines {
-        build_regex(&anchored(l), true).map_err(|e| ("lines", e))?;
+        super::pattern::check_regex(&anchored(l), true).map_err(|e| ("lines", e))?;
     }
     Ok(())
 }

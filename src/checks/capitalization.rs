@@ -36,6 +36,9 @@ impl CapitalizationCheck {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            // The rarest bytes of a few case-insensitive names are still common letters: the
+            // prefilter stops so often that the bare automaton is twice as fast.
+            .prefilter(false)
             .build(terms.iter().map(|t| &t.1))
             .map_err(|e| format!("capitalization terms: {e}"))?;
         Ok(CapitalizationCheck { automaton, terms })
@@ -82,6 +85,13 @@ impl Check for CapitalizationCheck {
                 hits.push((m.pattern().as_usize(), span));
             }
         }
+        // The canonical form written mid-sentence somewhere shows the document's intent.
+        let mut used = vec![false; self.terms.len()];
+        for &(term, span) in &hits {
+            if span.text(text) == self.terms[term].1 && !doc.starts_sentence(span.start) {
+                used[term] = true;
+            }
+        }
         for &(term, span) in &hits {
             let (rule, canonical) = &self.terms[term];
             let found = span.text(text);
@@ -96,11 +106,7 @@ impl Check for CapitalizationCheck {
             if sentence_start && found.get(1..) == canonical.get(1..) {
                 continue;
             }
-            // The canonical form written mid-sentence elsewhere shows the document's intent.
-            let used = hits
-                .iter()
-                .any(|&(t, s)| t == term && s.text(text) == canonical && !doc.starts_sentence(s.start));
-            if !used && !is_mixed(found, canonical) {
+            if !used[term] && !is_mixed(found, canonical) {
                 continue;
             }
             let replacement = if sentence_start {

@@ -48,6 +48,9 @@ impl ConsistencyCheck {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            // The rarest bytes of a few case-insensitive names are still common letters: the
+            // prefilter stops so often that the bare automaton is twice as fast.
+            .prefilter(false)
             .build(&patterns)
             .map_err(|e| format!("consistency sets: {e}"))?;
         Ok(ConsistencyCheck {

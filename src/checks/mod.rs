@@ -14,6 +14,7 @@ use crate::span::Span;
 
 mod boilerplate;
 mod capitalization;
+mod charset;
 mod consistency;
 mod pattern;
 mod quotes;

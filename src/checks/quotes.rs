@@ -2,8 +2,10 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
+use super::charset::CharSet;
 use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit, Label};
@@ -52,6 +54,14 @@ struct QuoteRule {
     rule: RuleIdx,
     sub: Sub,
     pairs: Vec<(char, char)>,
+    /// For `detached`: per curly pair, the regex finding it detached, compiled for the first
+    /// document that has the opening mark.
+    detached: Vec<(char, char, OnceLock<Regex>)>,
+    /// For `unbalanced`: per curly pair, the pair's two marks.
+    pair_marks: Vec<(char, char, CharSet)>,
+    /// The straight quote and the pairs' closing marks (`doubled`), or all their marks
+    /// (`mixed-styles`).
+    marks: CharSet,
 }
 
 pub struct QuotesCheck {
@@ -73,10 +83,35 @@ impl QuotesCheck {
                     .pairs
                     .iter()
                     .filter_map(|(o, c)| Some((o.chars().next()?, c.chars().next()?)))
+                    .collect::<Vec<_>>();
+                let detached = if sub == Sub::Detached {
+                    pairs
+                        .iter()
+                        .filter(|(o, c)| o != c)
+                        .map(|&(o, c)| (o, c, OnceLock::new()))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let pair_marks = pairs
+                    .iter()
+                    .filter(|(o, c)| o != c)
+                    .map(|&(o, c)| (o, c, CharSet::new([o, c])))
                     .collect();
-                QuoteRule { rule, sub, pairs }
+                let marks = match sub {
+                    Sub::Doubled => CharSet::new(std::iter::once('"').chain(pairs.iter().map(|p| p.1))),
+                    _ => CharSet::new(std::iter::once('"').chain(pairs.iter().flat_map(|&(o, c)| [o, c]))),
+                };
+                Ok(QuoteRule {
+                    rule,
+                    sub,
+                    pairs,
+                    detached,
+                    pair_marks,
+                    marks,
+                })
             })
-            .collect();
+            .collect::<Result<_, String>>()?;
         Ok(QuotesCheck { rules })
     }
 }
@@ -190,19 +225,17 @@ fn unbalanced(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
                 ],
             );
         }
-        for &(o, c) in &r.pairs {
-            if o == c {
-                continue;
-            }
+        for (o, c, marks) in &r.pair_marks {
+            let (o, c) = (*o, *c);
             let mut stack: Vec<Span> = Vec::new();
             let p = para.text(text);
-            let mut prev = None;
-            for (i, ch) in p.char_indices() {
+            let mut prev: Option<(char, usize)> = None;
+            for (i, ch) in marks.find_iter(p) {
                 let span = Span::new(para.start + i, para.start + i + ch.len_utf8());
                 // A doubled closing mark (`»»`) is one mark written twice, as a run of
                 // straight quotes counts once: the `doubled` check reports it.
-                let doubled = ch == c && prev == Some(c);
-                prev = Some(ch);
+                let doubled = ch == c && prev == Some((c, i));
+                prev = Some((ch, i + ch.len_utf8()));
                 if doubled {
                     continue;
                 }
@@ -233,10 +266,9 @@ fn doubled(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
     let bytes = text.as_bytes();
     while pos < text.len() {
         // Find the next closing-quote character.
-        let Some((off, q)) = text[pos..].char_indices().find(|&(_, c)| is_quote(c, r)) else {
+        let Some((q_at, q)) = r.marks.find(text, pos) else {
             break;
         };
-        let q_at = pos + off;
         // Extend left over sentence punctuation, then require a word before the cluster.
         let mut start = q_at;
         while start > 0 && SENTENCE_PUNCT.contains(&(bytes[start - 1] as char)) {
@@ -315,16 +347,40 @@ fn straight_detached_re() -> &'static Regex {
 /// not say which side they belong to; the document does when it quotes the same phrase
 /// properly elsewhere, so only those phrases count.
 fn straight_detached_pairs(text: &str) -> Vec<(Span, Span)> {
-    let mut out = Vec::new();
+    let mut candidates: Vec<(Span, Span, String)> = Vec::new();
+    if memchr::memchr(b'"', text.as_bytes()).is_none() {
+        return Vec::new();
+    }
     for caps in straight_detached_re().captures_iter(text) {
         let (q1, inner, q2) = (caps.get(1).unwrap(), caps.get(2).unwrap(), caps.get(3).unwrap());
-        let words = inner.as_str().split_whitespace().count();
-        let quoted = format!("\"{}\"", inner.as_str());
-        if words <= 5 && memchr::memmem::find(text.as_bytes(), quoted.as_bytes()).is_some() {
-            out.push((Span::new(q1.start(), q1.end()), Span::new(q2.start(), q2.end())));
+        if inner.as_str().split_whitespace().count() <= 5 {
+            let quoted = format!("\"{}\"", inner.as_str());
+            candidates.push((Span::new(q1.start(), q1.end()), Span::new(q2.start(), q2.end()), quoted));
         }
     }
-    out
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    // All phrases are looked for in one pass: one search of the whole text per phrase made
+    // large documents quadratic.
+    let mut phrases: Vec<&str> = candidates.iter().map(|c| c.2.as_str()).collect();
+    phrases.sort_unstable();
+    phrases.dedup();
+    let mut quoted_elsewhere = vec![false; phrases.len()];
+    if let Ok(ac) = AhoCorasick::new(&phrases) {
+        for m in ac.find_overlapping_iter(text) {
+            quoted_elsewhere[m.pattern().as_usize()] = true;
+        }
+    }
+    candidates
+        .iter()
+        .filter(|(_, _, quoted)| {
+            phrases
+                .binary_search(&quoted.as_str())
+                .is_ok_and(|i| quoted_elsewhere[i])
+        })
+        .map(|(q1, q2, _)| (*q1, *q2))
+        .collect()
 }
 
 /// `the" two new "organization` → `the "two new" organization`.
@@ -349,23 +405,11 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
     for (q1, q2) in straight_detached_pairs(text) {
         report(q1, q2, "\"", "\"", Applicability::Safe);
     }
-    for &(o, c) in &r.pairs {
-        if o == c {
+    for (o, c, re) in &r.detached {
+        if !text.contains(*o) {
             continue;
         }
-        // Curly quotes say it themselves: an opening mark glued to the word before and a
-        // closing one glued to the word after.
-        let pattern = format!(
-            r"\w({}) ([^{}{}\n]{{1,40}}?) ({})\w",
-            regex::escape(&o.to_string()),
-            o,
-            c,
-            regex::escape(&c.to_string())
-        );
-        let Ok(re) = Regex::new(&pattern) else {
-            continue;
-        };
-        for caps in re.captures_iter(text) {
+        for caps in re.get_or_init(|| detached_curly_re(*o, *c)).captures_iter(text) {
             let (q1, q2) = (caps.get(1).unwrap(), caps.get(3).unwrap());
             report(
                 Span::new(q1.start(), q1.end()),
@@ -376,6 +420,13 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             );
         }
     }
+}
+
+/// Curly quotes say it themselves: an opening mark glued to the word before and a closing
+/// one glued to the word after.
+fn detached_curly_re(o: char, c: char) -> Regex {
+    let (eo, ec) = (regex::escape(&o.to_string()), regex::escape(&c.to_string()));
+    Regex::new(&format!(r"\w({eo}) ([^{eo}{ec}\n]{{1,40}}?) ({ec})\w")).expect("escaped marks make a valid regex")
 }
 
 /// Straight and curly double quotes in one document: the minority style is flagged.
@@ -392,7 +443,7 @@ fn mixed_styles(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
     }
     let mut straight = Vec::new();
     let mut typographic = Vec::new();
-    for (i, c) in text.char_indices() {
+    for (i, c) in r.marks.find_iter(text) {
         if c == '"' {
             straight.push(Span::new(i, i + 1));
         } else if curly.contains(&c) {
@@ -427,6 +478,9 @@ mod tests {
             rule: 0,
             sub: Sub::Doubled,
             pairs: vec![('“', '”')],
+            detached: Vec::new(),
+            pair_marks: Vec::new(),
+            marks: CharSet::new(['"', '”']),
         }
     }
 

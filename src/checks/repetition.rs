@@ -36,7 +36,11 @@ impl Check for RepetitionCheck {
                 return;
             }
             let (a, b) = (p.text(text), word.text(text));
-            if !a.eq_ignore_ascii_case(b) && a.to_lowercase() != b.to_lowercase() {
+            // For ASCII words the ASCII comparison is the whole answer; only others need
+            // Unicode lowercasing.
+            let same =
+                a.eq_ignore_ascii_case(b) || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase());
+            if !same {
                 return;
             }
             // "The the" at a sentence start is a repetition; "Lighting lighting" mid-sentence is
@@ -67,8 +71,17 @@ impl Check for RepetitionCheck {
                 );
             }
         };
-        for (i, c) in text.char_indices() {
-            if c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (in_word, len) = if b.is_ascii() {
+                (b.is_ascii_alphanumeric() || b == b'\'' || b == b'-', 1)
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric() || c == '’', c.len_utf8())
+            };
+            if in_word {
                 if word_start.is_none() {
                     word_start = Some(i);
                 }
@@ -77,6 +90,7 @@ impl Check for RepetitionCheck {
                 check_pair(prev, word, sink);
                 prev = Some(word);
             }
+            i += len;
         }
         if let Some(s) = word_start {
             check_pair(prev, Span::new(s, text.len()), sink);

@@ -83,7 +83,19 @@ impl Check for ScriptCheck {
         // Runs of one script; spaces and CJK punctuation inside a run belong to it.
         let mut runs: Vec<(usize, Span)> = Vec::new();
         let mut current: Option<(usize, usize, usize)> = None; // (script, start, end)
-        for (i, c) in text.char_indices() {
+        let bytes = text.as_bytes();
+        let mut pos = 0;
+        while pos < text.len() {
+            if current.is_none() {
+                // Outside a run, ASCII (which has no script here) changes nothing: skip it.
+                match bytes[pos..].iter().position(|b| !b.is_ascii()) {
+                    Some(k) => pos += k,
+                    None => break,
+                }
+            }
+            let Some(c) = text[pos..].chars().next() else { break };
+            let i = pos;
+            pos += c.len_utf8();
             match script_of(c) {
                 Some(s) => match current {
                     Some((cs, start, _)) if cs == s || (is_kana_han(cs, s)) => {

@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::charset::CharSet;
 use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
@@ -39,7 +40,19 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
 struct TypoRule {
     rule: RuleIdx,
     check: String,
-    chars: Option<String>,
+    /// The `chars` parameter, or the check's default.
+    chars: String,
+    /// The characters the check scans the text for.
+    scan: CharSet,
+}
+
+fn default_chars(check: &str) -> &'static str {
+    match check {
+        "space-before-punctuation" => ",.;:!?",
+        "fullwidth-punctuation" => "，。：；（）！？、",
+        "french-spacing" => ";:!?»",
+        _ => "",
+    }
 }
 
 pub struct TypographyCheck {
@@ -51,10 +64,19 @@ impl TypographyCheck {
         Ok(TypographyCheck {
             rules: rules
                 .iter()
-                .map(|(i, d)| TypoRule {
-                    rule: *i,
-                    check: d.check.clone().unwrap_or_default(),
-                    chars: d.chars.clone(),
+                .map(|(i, d)| {
+                    let check = d.check.clone().unwrap_or_default();
+                    let chars = d.chars.clone().unwrap_or_else(|| default_chars(&check).to_string());
+                    let mut scan: Vec<char> = chars.chars().collect();
+                    if check == "french-spacing" {
+                        scan.push('«');
+                    }
+                    TypoRule {
+                        rule: *i,
+                        scan: CharSet::new(scan),
+                        check,
+                        chars,
+                    }
                 })
                 .collect(),
         })
@@ -114,11 +136,10 @@ fn in_url(text: &str, at: usize) -> bool {
 }
 
 fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
-    let chars = r.chars.as_deref().unwrap_or(",.;:!?");
     let text = &doc.text;
     let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        if !chars.contains(c) || i == 0 || bytes[i - 1] != b' ' {
+    for (i, c) in r.scan.find_iter(text) {
+        if i == 0 || bytes[i - 1] != b' ' {
             continue;
         }
         let mut start = i;
@@ -214,12 +235,8 @@ fn ascii_for_fullwidth(c: char) -> Option<&'static str> {
 
 /// Full-width CJK punctuation left in Latin-script text.
 fn fullwidth_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
-    let chars = r.chars.as_deref().unwrap_or("，。：；（）！？、");
     let text = &doc.text;
-    for (i, c) in text.char_indices() {
-        if !chars.contains(c) {
-            continue;
-        }
+    for (i, c) in r.scan.find_iter(text) {
         let Some(ascii) = ascii_for_fullwidth(c) else {
             continue;
         };
@@ -256,9 +273,9 @@ fn is_nbsp(c: char) -> bool {
 
 /// French: a no-break space before ; : ! ? » and after «.
 fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
-    let chars = r.chars.as_deref().unwrap_or(";:!?»");
+    let chars = r.chars.as_str();
     let text = &doc.text;
-    for (i, c) in text.char_indices() {
+    for (i, c) in r.scan.find_iter(text) {
         let end = i + c.len_utf8();
         if c == '«' {
             match text[end..].chars().next() {
@@ -325,32 +342,35 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
 /// Chinese: a space between Han characters and Latin words.
 fn cjk_latin_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    // A Latin word may hold digits (`ISO22000`, `5G`); a bare number (`126户`) takes no space.
-    let word_has_letter = |run: &str| {
-        run.chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .any(|c| c.is_ascii_alphabetic())
+    let bytes = text.as_bytes();
+    let mut report = |span: Span, at: usize| {
+        sink.fix(
+            r.rule,
+            span,
+            &[("problem", "no space between Chinese and Latin text")],
+            vec![Edit::insert(at, " ")],
+            Applicability::Safe,
+        );
     };
-    let mut prev: Option<(usize, char)> = None;
-    let mut run_start = 0;
-    for (i, c) in text.char_indices() {
-        if let Some((_, p)) = prev {
-            let han_latin = is_cjk(p) && c.is_ascii_alphanumeric() && word_has_letter(&text[i..]);
-            let latin_han = p.is_ascii_alphanumeric() && is_cjk(c) && word_has_letter(&text[run_start..]);
-            if han_latin || latin_han {
-                let span = Span::new(i - p.len_utf8(), i + c.len_utf8());
-                sink.fix(
-                    r.rule,
-                    span,
-                    &[("problem", "no space between Chinese and Latin text")],
-                    vec![Edit::insert(i, " ")],
-                    Applicability::Safe,
-                );
-            }
+    // CJK characters are never ASCII: look only at the non-ASCII ones and their neighbours.
+    let mut at = 0;
+    while let Some(i) = bytes[at..].iter().position(|&b| b >= 0x80).map(|i| at + i) {
+        let Some(c) = text[i..].chars().next() else { break };
+        let end = i + c.len_utf8();
+        at = end;
+        if !is_cjk(c) {
+            continue;
         }
-        prev = Some((i, c));
-        if !c.is_ascii_alphanumeric() {
-            run_start = i + c.len_utf8();
+        // A Latin word may hold digits (`ISO22000`, `5G`); a bare number (`126户`) takes no space.
+        let before = &bytes[..i];
+        let run_before = before.iter().rev().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if run_before > 0 && before[i - run_before..].iter().any(u8::is_ascii_alphabetic) {
+            report(Span::new(i - 1, end), i);
+        }
+        let after = &bytes[end..];
+        let run_after = after.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if run_after > 0 && after[..run_after].iter().any(u8::is_ascii_alphabetic) {
+            report(Span::new(i, end + 1), end);
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use super::charset::CharSet;
 use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
@@ -12,6 +13,7 @@ use crate::span::Span;
 const CHECKS: &[&str] = &["nfc", "invisible", "control", "nbsp", "mojibake"];
 const DEFAULT_INVISIBLE: &str =
     "\u{200b}\u{2060}\u{feff}\u{00ad}\u{200e}\u{200f}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}";
+const DEFAULT_NBSP: &str = "\u{a0}\u{202f}";
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
     match def.check.as_deref() {
@@ -30,7 +32,8 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
 struct UniRule {
     rule: RuleIdx,
     check: String,
-    chars: Option<String>,
+    /// For `invisible` and `nbsp`: the characters to find.
+    scan: CharSet,
 }
 
 pub struct UnicodeCheck {
@@ -42,10 +45,18 @@ impl UnicodeCheck {
         Ok(UnicodeCheck {
             rules: rules
                 .iter()
-                .map(|(i, d)| UniRule {
-                    rule: *i,
-                    check: d.check.clone().unwrap_or_default(),
-                    chars: d.chars.clone(),
+                .map(|(i, d)| {
+                    let check = d.check.clone().unwrap_or_default();
+                    let default = match check.as_str() {
+                        "invisible" => DEFAULT_INVISIBLE,
+                        "nbsp" => DEFAULT_NBSP,
+                        _ => "",
+                    };
+                    UniRule {
+                        rule: *i,
+                        scan: CharSet::new(d.chars.as_deref().unwrap_or(default).chars()),
+                        check,
+                    }
                 })
                 .collect(),
         })
@@ -99,9 +110,8 @@ fn nfc(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
 }
 
 fn invisible(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
-    let chars = r.chars.as_deref().unwrap_or(DEFAULT_INVISIBLE);
-    for (i, c) in doc.text.char_indices() {
-        if i < doc.body || !chars.contains(c) {
+    for (i, c) in r.scan.find_iter(&doc.text) {
+        if i < doc.body {
             continue;
         }
         let span = Span::new(i, i + c.len_utf8());
@@ -116,12 +126,13 @@ fn invisible(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     }
 }
 
+/// Control characters other than tab and line breaks. The C1 block (U+0080–U+009F) is left to
+/// `mojibake`, so every one of them is an ASCII byte.
 fn control(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
-    for (i, c) in doc.text.char_indices() {
-        let is_control = (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) && !(0x80..=0x9f).contains(&(c as u32));
-        if !is_control {
-            continue;
-        }
+    let is_control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f;
+    let bytes = doc.text.as_bytes();
+    for i in (0..bytes.len()).filter(|&i| is_control(bytes[i])) {
+        let c = bytes[i] as char;
         let span = Span::new(i, i + c.len_utf8());
         let problem = format!("control character U+{:04X}", c as u32);
         sink.fix(
@@ -135,11 +146,7 @@ fn control(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
 }
 
 fn nbsp(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
-    let chars = r.chars.as_deref().unwrap_or("\u{a0}\u{202f}");
-    for (i, c) in doc.text.char_indices() {
-        if !chars.contains(c) {
-            continue;
-        }
+    for (i, c) in r.scan.find_iter(&doc.text) {
         let span = Span::new(i, i + c.len_utf8());
         let problem = format!("no-break space U+{:04X} where a normal space belongs", c as u32);
         sink.fix(
@@ -195,51 +202,50 @@ fn cp1252_byte(c: char) -> Option<u8> {
 /// CP1252 bytes form valid multi-byte UTF-8 is decoded back.
 fn mojibake(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut k = 0;
-    while k < chars.len() {
-        let (start, c) = chars[k];
+    let bytes = text.as_bytes();
+    // Every character with a CP1252 byte is non-ASCII: skip the ASCII between them.
+    let mut at = 0;
+    while let Some(start) = bytes[at..].iter().position(|&b| b >= 0x80).map(|i| at + i) {
+        let mut chars = text[start..].chars();
+        let Some(c) = chars.next() else { break };
+        at = start + c.len_utf8();
         let lead = match cp1252_byte(c) {
             Some(b @ 0xC2..=0xF4) => b,
-            _ => {
-                k += 1;
-                continue;
-            }
+            _ => continue,
         };
         let need = match lead {
             0xC2..=0xDF => 1,
             0xE0..=0xEF => 2,
             _ => 3,
         };
-        let mut bytes = vec![lead];
-        for j in 1..=need {
-            match chars.get(k + j).and_then(|&(_, d)| cp1252_byte(d)) {
-                Some(b @ 0x80..=0xBF) => bytes.push(b),
+        let mut utf8 = vec![lead];
+        let mut end = at;
+        for d in chars.take(need) {
+            match cp1252_byte(d) {
+                Some(b @ 0x80..=0xBF) => {
+                    utf8.push(b);
+                    end += d.len_utf8();
+                }
                 _ => break,
             }
         }
-        let decoded = (bytes.len() == need + 1)
-            .then(|| std::str::from_utf8(&bytes).ok())
+        let decoded = (utf8.len() == need + 1)
+            .then(|| std::str::from_utf8(&utf8).ok())
             .flatten();
-        match decoded {
-            Some(s) if !s.is_ascii() => {
-                let end_k = k + need;
-                let end = chars[end_k].0 + chars[end_k].1.len_utf8();
-                let span = Span::new(start, end);
-                let problem = format!(
-                    "mojibake \"{}\" for \"{s}\" (UTF-8 read as Windows-1252)",
-                    span.text(text)
-                );
-                sink.fix(
-                    r.rule,
-                    span,
-                    &[("problem", &problem)],
-                    vec![Edit::replace(span, s)],
-                    Applicability::Safe,
-                );
-                k = end_k + 1;
-            }
-            _ => k += 1,
+        if let Some(s) = decoded.filter(|s| !s.is_ascii()) {
+            let span = Span::new(start, end);
+            let problem = format!(
+                "mojibake \"{}\" for \"{s}\" (UTF-8 read as Windows-1252)",
+                span.text(text)
+            );
+            sink.fix(
+                r.rule,
+                span,
+                &[("problem", &problem)],
+                vec![Edit::replace(span, s)],
+                Applicability::Safe,
+            );
+            at = end;
         }
     }
 }

@@ -219,23 +219,41 @@ pub fn count_words(s: &str) -> usize {
     let mut count = 0;
     let mut in_word = false;
     let mut word_has_alnum = false;
-    for c in s.chars() {
-        if is_cjk(c) {
-            if in_word && word_has_alnum {
-                count += 1;
-            }
-            in_word = false;
-            word_has_alnum = false;
-            count += 1;
-        } else if c.is_whitespace() {
-            if in_word && word_has_alnum {
-                count += 1;
-            }
-            in_word = false;
-            word_has_alnum = false;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII bytes are classified by table; other characters are decoded.
+        let class = if b.is_ascii() {
+            i += 1;
+            ASCII_CLASS[b as usize]
         } else {
-            in_word = true;
-            word_has_alnum |= c.is_alphanumeric();
+            let c = s[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if is_cjk(c) {
+                Class::Cjk
+            } else if c.is_whitespace() {
+                Class::Space
+            } else if c.is_alphanumeric() {
+                Class::Alnum
+            } else {
+                Class::Other
+            }
+        };
+        match class {
+            Class::Alnum => {
+                in_word = true;
+                word_has_alnum = true;
+            }
+            Class::Other => in_word = true,
+            Class::Space | Class::Cjk => {
+                if in_word && word_has_alnum {
+                    count += 1;
+                }
+                in_word = false;
+                word_has_alnum = false;
+                count += usize::from(class == Class::Cjk);
+            }
         }
     }
     if in_word && word_has_alnum {
@@ -243,6 +261,31 @@ pub fn count_words(s: &str) -> usize {
     }
     count
 }
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Space,
+    Alnum,
+    Cjk,
+    Other,
+}
+
+const ASCII_CLASS: [Class; 128] = {
+    let mut t = [Class::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            Class::Alnum
+        } else if c.is_ascii_whitespace() || c == 0x0b {
+            Class::Space
+        } else {
+            Class::Other
+        };
+        b += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,108 @@
+//! Finding the characters of a small set in a text without decoding the text: only the bytes
+//! a member's UTF-8 encoding can start with are looked at (with `memchr` when there are at most
+//! three of them), so the checks that look for a few punctuation marks or invisible characters
+//! pass over the rest of the text at memory speed.
+
+/// A set of characters, searchable by the first byte of their UTF-8 encoding.
+#[derive(Debug, Clone)]
+pub struct CharSet {
+    chars: Vec<char>,
+    /// The distinct first bytes of the members' encodings.
+    leads: Vec<u8>,
+    is_lead: [bool; 256],
+}
+
+impl CharSet {
+    pub fn new(chars: impl IntoIterator<Item = char>) -> Self {
+        let mut set = CharSet {
+            chars: Vec::new(),
+            leads: Vec::new(),
+            is_lead: [false; 256],
+        };
+        for c in chars {
+            if set.chars.contains(&c) {
+                continue;
+            }
+            set.chars.push(c);
+            let mut buf = [0u8; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            if !set.is_lead[lead as usize] {
+                set.is_lead[lead as usize] = true;
+                set.leads.push(lead);
+            }
+        }
+        set
+    }
+
+    /// Position of the next byte at or after `from` that may start a member.
+    fn next_lead(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        let hay = bytes.get(from..)?;
+        let found = match *self.leads.as_slice() {
+            [] => None,
+            [a] => memchr::memchr(a, hay),
+            [a, b] => memchr::memchr2(a, b, hay),
+            [a, b, c] => memchr::memchr3(a, b, c, hay),
+            _ => hay.iter().position(|&b| self.is_lead[b as usize]),
+        };
+        found.map(|i| from + i)
+    }
+
+    /// The first member at or after byte `from` (a char boundary), with its offset.
+    pub fn find(&self, text: &str, from: usize) -> Option<(usize, char)> {
+        let bytes = text.as_bytes();
+        let mut at = from;
+        loop {
+            let i = self.next_lead(bytes, at)?;
+            // A lead byte is never a continuation byte, so `i` is a char boundary.
+            let c = text[i..].chars().next()?;
+            if c.is_ascii() || self.chars.contains(&c) {
+                return Some((i, c));
+            }
+            at = i + c.len_utf8();
+        }
+    }
+
+    /// Every member in `text`, in order, with its offset.
+    pub fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, char)> + 'a {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let (i, c) = self.find(text, at)?;
+            at = i + c.len_utf8();
+            Some((i, c))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(set: &str, text: &str) -> Vec<(usize, char)> {
+        text.char_indices().filter(|&(_, c)| set.contains(c)).collect()
+    }
+
+    #[test]
+    fn finds_what_a_scan_of_every_char_finds() {
+        let text = "Guzhen’s “lamp” fair , 古镇，R & D。a\u{a0}b\u{200b}c — “end”";
+        for set in [
+            ",",
+            ",.;:!?",
+            "，。：；（）！？、",
+            "\u{a0}\u{202f}",
+            "\"”’",
+            "“”‘’—，\u{200b}",
+            "",
+        ] {
+            let cs = CharSet::new(set.chars());
+            assert_eq!(cs.find_iter(text).collect::<Vec<_>>(), naive(set, text), "set {set:?}");
+        }
+    }
+
+    #[test]
+    fn members_sharing_a_lead_byte_with_other_text() {
+        // ’ and — start with the same byte as “ but are not members.
+        let cs = CharSet::new(['“']);
+        assert_eq!(cs.find_iter("a’b—c“d").collect::<Vec<_>>(), vec![(9, '“')]);
+        assert_eq!(cs.find("“x“", 3), Some((4, '“')));
+    }
+}
