@@ -23,6 +23,10 @@ pub struct Input {
     /// Text already read (standard input).
     pub text: Option<String>,
     pub error: Option<String>,
+    /// Replace invalid UTF-8 instead of refusing the file (`--lossy`).
+    pub lossy: bool,
+    /// What `--lossy` replaced in standard input.
+    pub replaced: Option<input::Replaced>,
 }
 
 /// Profiles by config file, found once per directory.
@@ -83,11 +87,17 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
     let mut inputs = Vec::new();
     if shared.stdin {
         let mut text = String::new();
+        let mut replaced = None;
         let mut bytes = Vec::new();
+        let decoded = |bytes| match shared.lossy {
+            true => input::decode_lossy(bytes),
+            false => input::decode(bytes).map(|t| (t, None)),
+        };
         let error = match std::io::stdin().read_to_end(&mut bytes) {
-            Ok(_) => match input::decode(bytes) {
-                Ok(t) => {
+            Ok(_) => match decoded(bytes) {
+                Ok((t, r)) => {
                     text = t;
+                    replaced = r;
                     None
                 }
                 Err(e) => Some(e.to_string()),
@@ -105,6 +115,8 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
             profile,
             text: Some(text),
             error,
+            lossy: shared.lossy,
+            replaced,
         });
         return Ok(inputs);
     }
@@ -122,6 +134,21 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                     profile,
                     text: None,
                     error,
+                    lossy: shared.lossy,
+                    replaced: None,
+                });
+            }
+            Ok(m) if !m.is_file() && !m.is_dir() => {
+                // A FIFO or a device would block or never end: say so instead of reading it.
+                let profile = profiles.for_dir(parent_of(root))?;
+                inputs.push(Input {
+                    path: root.clone(),
+                    display: root.display().to_string(),
+                    profile,
+                    text: None,
+                    error: Some("not a regular file (a FIFO, socket or device); not checked".into()),
+                    lossy: shared.lossy,
+                    replaced: None,
                 });
             }
             Ok(m) if m.is_file() => {
@@ -132,6 +159,8 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                     profile,
                     text: None,
                     error: None,
+                    lossy: shared.lossy,
+                    replaced: None,
                 });
             }
             Ok(_) => {
@@ -157,6 +186,8 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                                 profile,
                                 text: None,
                                 error: Some(msg),
+                                lossy: shared.lossy,
+                                replaced: None,
                             });
                         }
                     }
@@ -173,6 +204,8 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                         profile,
                         text: None,
                         error: None,
+                        lossy: shared.lossy,
+                        replaced: None,
                     });
                 }
             }
@@ -182,16 +215,28 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
 }
 
 impl Input {
-    /// Reads the input into a document, or says why it cannot be checked.
-    pub fn load(&self) -> Result<Document, String> {
+    /// Reads the input into a document, or says why it cannot be checked; with `--lossy`, also
+    /// what was replaced to make it text.
+    pub fn read(&self) -> Result<(Document, Option<input::Replaced>), String> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        let text = match &self.text {
-            Some(t) => t.clone(),
-            None => input::read_text(&self.path).map_err(|e| e.to_string())?,
+        let (text, replaced) = match &self.text {
+            Some(t) => (t.clone(), self.replaced.clone()),
+            None => input::read_text_with(&self.path, self.lossy).map_err(|e| e.to_string())?,
         };
-        Ok(Document::new(self.display.clone(), text, self.profile.lang.as_deref()))
+        let doc = Document::new(self.display.clone(), text, self.profile.lang.as_deref());
+        Ok((doc, replaced))
+    }
+
+    /// Like [`Input::read`], but says what `--lossy` replaced on standard error (so the caller
+    /// must not hold the standard-error lock).
+    pub fn load(&self) -> Result<Document, String> {
+        let (doc, replaced) = self.read()?;
+        if let Some(r) = replaced {
+            eprintln!("warning: {}: {r}", self.display);
+        }
+        Ok(doc)
     }
 
     /// Drops the diagnostics of rules that `per_file_ignores` turns off for this file.

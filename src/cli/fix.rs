@@ -21,10 +21,12 @@ struct FileFix {
     fixed: Option<String>,
     applied: BTreeMap<String, usize>,
     not_converged: Vec<String>,
+    /// What `--lossy` replaced: such a file is never written back.
+    replaced: Option<crate::input::Replaced>,
 }
 
 fn fix_one(input: &Input, min: Applicability) -> FileFix {
-    let doc = match input.load() {
+    let (doc, replaced) = match input.read() {
         Ok(d) => d,
         Err(e) => {
             return FileFix {
@@ -33,6 +35,7 @@ fn fix_one(input: &Input, min: Applicability) -> FileFix {
                 fixed: None,
                 applied: BTreeMap::new(),
                 not_converged: Vec::new(),
+                replaced: None,
             }
         }
     };
@@ -45,6 +48,7 @@ fn fix_one(input: &Input, min: Applicability) -> FileFix {
                 fixed: None,
                 applied: BTreeMap::new(),
                 not_converged: Vec::new(),
+                replaced: None,
             }
         }
     };
@@ -64,6 +68,7 @@ fn fix_one(input: &Input, min: Applicability) -> FileFix {
         fixed,
         applied: outcome.applied,
         not_converged: outcome.not_converged,
+        replaced,
     }
 }
 
@@ -134,6 +139,9 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     if args.shared.stdin {
         // The fixed text goes to standard output; findings left go to standard error.
         let r = fix_one(&inputs[0], min);
+        if let Some(replaced) = &r.replaced {
+            writeln!(err, "warning: {}: {replaced}", r.report.path)?;
+        }
         if let Some(e) = &r.report.error {
             writeln!(err, "error: {}: {e}", r.report.path)?;
             return Ok(EXIT_ERROR);
@@ -161,13 +169,26 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         &inputs,
         |i| fix_one(i, min),
         |input, mut r| {
+            if let Some(replaced) = &r.replaced {
+                writeln!(err, "warning: {}: {replaced}", r.report.path)?;
+            }
             if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
-                changed_files += 1;
-                applied_total += r.applied.values().sum::<usize>();
-                if args.diff {
+                let written = if args.diff {
                     print_diff(&mut out, &r.report.path, original, fixed)?;
+                    true
+                } else if r.replaced.is_some() {
+                    // Writing the fixed text would turn the invalid bytes into U+FFFD for good.
+                    r.report.error = Some("not fixed: writing it would replace its invalid UTF-8 for good".into());
+                    false
                 } else if let Err(e) = write_atomically(&input.path, original, fixed) {
                     r.report.error = Some(e);
+                    false
+                } else {
+                    true
+                };
+                if written {
+                    changed_files += 1;
+                    applied_total += r.applied.values().sum::<usize>();
                 }
             }
             for rule in &r.not_converged {

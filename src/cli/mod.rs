@@ -112,6 +112,10 @@ pub struct SharedArgs {
     /// Print findings only: no summary line
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Check files that are not valid UTF-8 anyway: invalid bytes become U+FFFD, with a warning
+    /// saying where (`fix` never writes such a file)
+    #[arg(long, global = true)]
+    pub lossy: bool,
 }
 
 impl SharedArgs {
