@@ -106,7 +106,7 @@ fn word_before(text: &str, from: usize, dot: usize) -> &str {
     let head = &text[from..dot];
     let start = head
         .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
-        .map_or(0, |i| i + 1);
+        .map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
     &head[start..]
 }
 
