@@ -52,6 +52,8 @@ struct QuoteRule {
     rule: RuleIdx,
     sub: Sub,
     pairs: Vec<(char, char)>,
+    /// For `detached`: each curly pair with its regex, compiled once per run, not per file.
+    detached: Vec<(char, char, Regex)>,
 }
 
 pub struct QuotesCheck {
@@ -69,12 +71,24 @@ impl QuotesCheck {
                     Some("detached") => Sub::Detached,
                     _ => Sub::MixedStyles,
                 };
-                let pairs = def
+                let pairs: Vec<(char, char)> = def
                     .pairs
                     .iter()
                     .filter_map(|(o, c)| Some((o.chars().next()?, c.chars().next()?)))
                     .collect();
-                QuoteRule { rule, sub, pairs }
+                let detached = match sub {
+                    Sub::Detached => pairs
+                        .iter()
+                        .filter_map(|&(o, c)| Some((o, c, detached_re(o, c)?)))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                QuoteRule {
+                    rule,
+                    sub,
+                    pairs,
+                    detached,
+                }
             })
             .collect();
         Ok(QuotesCheck { rules })
@@ -282,6 +296,16 @@ fn normalize_cluster(cluster: &str, r: &QuoteRule) -> (String, &'static str) {
     (out.into_iter().collect(), problem)
 }
 
+/// Curly quotes say it themselves: an opening mark glued to the word before and a closing one
+/// glued to the word after. `None` for a straight pair, handled by [`straight_detached_re`].
+fn detached_re(o: char, c: char) -> Option<Regex> {
+    if o == c {
+        return None;
+    }
+    let (o, c) = (regex::escape(&o.to_string()), regex::escape(&c.to_string()));
+    Regex::new(&format!(r"\w({o}) ([^{o}{c}\n]{{1,40}}?) ({c})\w")).ok()
+}
+
 fn straight_detached_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r#"\w(") ([^"\n.,;:!?]{1,40}?) (")\w"#).expect("valid regex"))
@@ -322,22 +346,7 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             );
         }
     }
-    for &(o, c) in &r.pairs {
-        if o == c {
-            continue;
-        }
-        // Curly quotes say it themselves: an opening mark glued to the word before and a
-        // closing one glued to the word after.
-        let pattern = format!(
-            r"\w({}) ([^{}{}\n]{{1,40}}?) ({})\w",
-            regex::escape(&o.to_string()),
-            o,
-            c,
-            regex::escape(&c.to_string())
-        );
-        let Ok(re) = Regex::new(&pattern) else {
-            continue;
-        };
+    for (o, c, re) in &r.detached {
         for caps in re.captures_iter(text) {
             let (q1, q2) = (caps.get(1).unwrap(), caps.get(3).unwrap());
             report(
@@ -400,6 +409,7 @@ mod tests {
             rule: 0,
             sub: Sub::Doubled,
             pairs: vec![('“', '”')],
+            detached: Vec::new(),
         }
     }
 
