@@ -9,9 +9,18 @@ const BINARY_PROBE: usize = 8192;
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
-    Binary { offset: usize },
-    Utf16,
-    InvalidUtf8 { line: usize, column: usize, offset: usize },
+    Binary {
+        offset: usize,
+    },
+    /// UTF-16 or UTF-32 text, known by its byte order mark: named as `UTF-16LE` etc.
+    WideUnicode {
+        encoding: &'static str,
+    },
+    InvalidUtf8 {
+        line: usize,
+        column: usize,
+        offset: usize,
+    },
 }
 
 impl fmt::Display for ReadError {
@@ -21,9 +30,9 @@ impl fmt::Display for ReadError {
             ReadError::Binary { offset } => {
                 write!(f, "binary file (NUL byte at offset {offset}); not checked")
             }
-            ReadError::Utf16 => write!(
+            ReadError::WideUnicode { encoding } => write!(
                 f,
-                "UTF-16 text (byte order mark FF FE or FE FF); convert it to UTF-8 to check it"
+                "{encoding} text (by its byte order mark); not checked: convert it to UTF-8, e.g. `iconv -f {encoding} -t UTF-8`"
             ),
             ReadError::InvalidUtf8 { line, column, offset } => {
                 write!(
@@ -41,16 +50,29 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => {
             let s = e.to_string();
-            // Drop the "(os error N)" tail: the reason is enough.
-            s.split(" (os error").next().unwrap_or(&s).to_string()
+            // Drop the "(os error N)" tail: the reason is enough, in lower case like the others.
+            let reason = s.split(" (os error").next().unwrap_or(&s);
+            let mut chars = reason.chars();
+            chars
+                .next()
+                .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
         }
     }
 }
 
 /// Refuses what is not text at all: UTF-16 (by its byte order mark) and binary files.
 fn refuse_non_text(bytes: &[u8]) -> Result<(), ReadError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(ReadError::Utf16);
+    // Not decoded: spans are byte offsets into the file as read, and `fix` could not write the
+    // file back in its own encoding. A clear refusal beats offsets that point elsewhere.
+    let encoding = match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32LE"),
+        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32BE"),
+        [0xFF, 0xFE, ..] => Some("UTF-16LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16BE"),
+        _ => None,
+    };
+    if let Some(encoding) = encoding {
+        return Err(ReadError::WideUnicode { encoding });
     }
     if let Some(offset) = memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]) {
         return Err(ReadError::Binary { offset });
@@ -155,7 +177,14 @@ mod tests {
             "invalid UTF-8 at line 2, column 3 (byte offset 5); not checked"
         );
         assert!(matches!(decode(b"a\0b".to_vec()), Err(ReadError::Binary { offset: 1 })));
-        assert!(matches!(decode(vec![0xFF, 0xFE, b'a', 0]), Err(ReadError::Utf16)));
+        assert_eq!(
+            decode(vec![0xFF, 0xFE, b'a', 0]).unwrap_err().to_string(),
+            "UTF-16LE text (by its byte order mark); not checked: convert it to UTF-8, e.g. `iconv -f UTF-16LE -t UTF-8`"
+        );
+        assert!(matches!(
+            decode(vec![0, 0, 0xFE, 0xFF]),
+            Err(ReadError::WideUnicode { encoding: "UTF-32BE" })
+        ));
         assert_eq!(decode("\u{feff}é".as_bytes().to_vec()).unwrap(), "\u{feff}é");
     }
 

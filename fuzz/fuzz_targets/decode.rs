@@ -26,7 +26,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(data[a], 0);
             return;
         }
-        (Err(ReadError::Utf16), Err(ReadError::Utf16)) => return,
+        (Err(ReadError::WideUnicode { encoding: a }), Err(ReadError::WideUnicode { encoding: b })) => {
+            assert_eq!(a, b);
+            return;
+        }
         (s, l) => panic!("strict and lossy decoding disagree: {s:?} / {l:?}"),
     };
     let doc = Document::new("fuzz.txt", text, None);

@@ -81,7 +81,7 @@ impl PatternCheck {
             .size_limit(REGEX_SIZE_LIMIT * 4)
             .nest_limit(REGEX_NEST_LIMIT)
             .build()
-            .map_err(|e| format!("pattern rules: {e}"))?;
+            .map_err(|e| format!("pattern rules, compiled together: {}", super::describe_regex_error(&e)))?;
         Ok(PatternCheck {
             set,
             regexes,

@@ -79,8 +79,7 @@ pub const MAX_GLOSSARY_TERMS: usize = 200_000;
 fn read_source(path: &Path) -> Result<String, ConfigError> {
     use std::io::Read;
     let invalid = |msg: String| ConfigError::Invalid(format!("{}: {msg}", path.display()));
-    let file =
-        std::fs::File::open(path).map_err(|e| invalid(format!("cannot read: {}", crate::input::ReadError::Io(e))))?;
+    let file = std::fs::File::open(path).map_err(|e| invalid(crate::input::ReadError::Io(e).to_string()))?;
     let mut bytes = Vec::new();
     file.take(MAX_RULE_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
