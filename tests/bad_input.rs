@@ -711,24 +711,36 @@ fn command_line_lang_wins_over_config_lang() {
     );
 }
 
+fn glossary(name: &str, entries: usize) -> String {
+    let mut rules = format!("[pack]\nname = \"{name}\"\n\n");
+    rules.push_str("[[rule]]\nid = \"huge\"\nkind = \"term\"\nreplace = \"x\"\nvariants = [\n");
+    for i in 0..entries {
+        rules.push_str(&format!("\"{name}{i}\",\n"));
+    }
+    rules.push_str("]\n");
+    rules
+}
+
+const GLOSSARY_CAP: &str = "too many glossary entries: with this file the run has more than 200000 \
+     (term and consistency variants, capitalization terms, boilerplate lines); split the glossary \
+     by language pair or drop duplicates\n";
+
 #[test]
 fn a_glossary_over_the_cap_names_its_file() {
     let dir = scratch();
-    let mut rules = String::from(PACK);
-    rules.push_str("[[rule]]\nid = \"huge\"\nkind = \"term\"\nreplace = \"x\"\nvariants = [\n");
-    for i in 0..200_001 {
-        rules.push_str(&format!("\"t{i}\",\n"));
-    }
-    rules.push_str("]\n");
-    fs::write(dir.path().join("glossary.toml"), rules).unwrap();
+    fs::write(dir.path().join("glossary.toml"), glossary("one", 200_001)).unwrap();
     let out = check(dir.path(), &["--rules", "glossary.toml", "."]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr_of(&out),
-        "error: glossary.toml: too many glossary entries: with this file the run has more than 200000 \
-         (term and consistency variants, capitalization terms, boilerplate lines); split the glossary \
-         by language pair or drop duplicates\n"
-    );
+    assert_eq!(stderr_of(&out), format!("error: glossary.toml: {GLOSSARY_CAP}"));
+
+    // Two files under the cap each, over it together: the second is named.
+    fs::write(dir.path().join("a.toml"), glossary("aa", 100_000)).unwrap();
+    fs::write(dir.path().join("b.toml"), glossary("bb", 100_000)).unwrap();
+    let out = check(dir.path(), &["--rules", "a.toml", "--rules", "b.toml", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr_of(&out), format!("error: b.toml: {GLOSSARY_CAP}"));
 }
 
 #[test]
