@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         (Err(ReadError::InvalidUtf8 { line, column, offset }), Ok((text, Some(r)))) => {
             assert_eq!((line, column, offset), (r.line, r.column, r.offset));
             assert!(r.count >= 1);
-            assert_eq!(text.matches('\u{fffd}').count() >= r.count, true);
+            assert!(text.matches('\u{fffd}').count() >= r.count);
             text
         }
         (Err(ReadError::Binary { offset: a }), Err(ReadError::Binary { offset: b })) => {
