@@ -195,16 +195,13 @@ fn cp1252_byte(c: char) -> Option<u8> {
 /// CP1252 bytes form valid multi-byte UTF-8 is decoded back.
 fn mojibake(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut k = 0;
-    while k < chars.len() {
-        let (start, c) = chars[k];
+    // Walks the characters with a look-ahead copy of the iterator instead of collecting them:
+    // a Vec of (offset, char) would take 16 bytes of memory per character of the file.
+    let mut iter = text.char_indices();
+    while let Some((start, c)) = iter.next() {
         let lead = match cp1252_byte(c) {
             Some(b @ 0xC2..=0xF4) => b,
-            _ => {
-                k += 1;
-                continue;
-            }
+            _ => continue,
         };
         let need = match lead {
             0xC2..=0xDF => 1,
@@ -212,34 +209,34 @@ fn mojibake(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
             _ => 3,
         };
         let mut bytes = vec![lead];
-        for j in 1..=need {
-            match chars.get(k + j).and_then(|&(_, d)| cp1252_byte(d)) {
-                Some(b @ 0x80..=0xBF) => bytes.push(b),
+        let mut ahead = iter.clone();
+        let mut end = start + c.len_utf8();
+        for _ in 0..need {
+            match ahead.next().and_then(|(i, d)| Some((i, d, cp1252_byte(d)?))) {
+                Some((i, d, b @ 0x80..=0xBF)) => {
+                    bytes.push(b);
+                    end = i + d.len_utf8();
+                }
                 _ => break,
             }
         }
         let decoded = (bytes.len() == need + 1)
             .then(|| std::str::from_utf8(&bytes).ok())
             .flatten();
-        match decoded {
-            Some(s) if !s.is_ascii() => {
-                let end_k = k + need;
-                let end = chars[end_k].0 + chars[end_k].1.len_utf8();
-                let span = Span::new(start, end);
-                let problem = format!(
-                    "mojibake \"{}\" for \"{s}\" (UTF-8 read as Windows-1252)",
-                    span.text(text)
-                );
-                sink.fix(
-                    r.rule,
-                    span,
-                    &[("problem", &problem)],
-                    vec![Edit::replace(span, s)],
-                    Applicability::Safe,
-                );
-                k = end_k + 1;
-            }
-            _ => k += 1,
+        if let Some(s) = decoded.filter(|s| !s.is_ascii()) {
+            let span = Span::new(start, end);
+            let problem = format!(
+                "mojibake \"{}\" for \"{s}\" (UTF-8 read as Windows-1252)",
+                span.text(text)
+            );
+            sink.fix(
+                r.rule,
+                span,
+                &[("problem", &problem)],
+                vec![Edit::replace(span, s)],
+                Applicability::Safe,
+            );
+            iter = ahead;
         }
     }
 }
