@@ -44,7 +44,8 @@ impl fmt::Display for ReadError {
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+/// The reason an I/O error gives, in lower case and without "(os error N)".
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

@@ -179,7 +179,11 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                                 _ => root.clone(),
                             };
                             let profile = profiles.for_dir(parent_of(&path))?;
-                            let msg = format!("cannot walk: {}", err.to_string().rsplit(": ").next().unwrap_or(""));
+                            let reason = err.io_error().map_or_else(
+                                || err.to_string().rsplit(": ").next().unwrap_or("").to_string(),
+                                input::io_reason,
+                            );
+                            let msg = format!("cannot walk: {reason}");
                             inputs.push(Input {
                                 display: path.display().to_string(),
                                 path,
