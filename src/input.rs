@@ -9,9 +9,18 @@ const BINARY_PROBE: usize = 8192;
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
-    Binary { offset: usize },
-    Utf16,
-    InvalidUtf8 { line: usize, column: usize, offset: usize },
+    Binary {
+        offset: usize,
+    },
+    /// UTF-16 or UTF-32 text, known by its byte order mark: named as `UTF-16LE` etc.
+    WideUnicode {
+        encoding: &'static str,
+    },
+    InvalidUtf8 {
+        line: usize,
+        column: usize,
+        offset: usize,
+    },
 }
 
 impl fmt::Display for ReadError {
@@ -21,9 +30,9 @@ impl fmt::Display for ReadError {
             ReadError::Binary { offset } => {
                 write!(f, "binary file (NUL byte at offset {offset}); not checked")
             }
-            ReadError::Utf16 => write!(
+            ReadError::WideUnicode { encoding } => write!(
                 f,
-                "UTF-16 text (byte order mark FF FE or FE FF); convert it to UTF-8 to check it"
+                "{encoding} text (by its byte order mark); not checked: convert it to UTF-8, e.g. `iconv -f {encoding} -t UTF-8`"
             ),
             ReadError::InvalidUtf8 { line, column, offset } => {
                 write!(
@@ -35,31 +44,58 @@ impl fmt::Display for ReadError {
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+/// The reason an I/O error gives, in lower case and without "(os error N)".
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => {
             let s = e.to_string();
-            // Drop the "(os error N)" tail: the reason is enough.
-            s.split(" (os error").next().unwrap_or(&s).to_string()
+            // Drop the "(os error N)" tail: the reason is enough, in lower case like the others.
+            let reason = s.split(" (os error").next().unwrap_or(&s);
+            let mut chars = reason.chars();
+            chars
+                .next()
+                .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
         }
     }
 }
 
-/// Turns a file's bytes into text, or says exactly why not.
-pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(ReadError::Utf16);
+/// Refuses what is not text at all: UTF-16 (by its byte order mark) and binary files.
+fn refuse_non_text(bytes: &[u8]) -> Result<(), ReadError> {
+    // Not decoded: spans are byte offsets into the file as read, and `fix` could not write the
+    // file back in its own encoding. A clear refusal beats offsets that point elsewhere.
+    let encoding = match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32LE"),
+        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32BE"),
+        [0xFF, 0xFE, ..] => Some("UTF-16LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16BE"),
+        _ => None,
+    };
+    if let Some(encoding) = encoding {
+        return Err(ReadError::WideUnicode { encoding });
     }
     if let Some(offset) = memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]) {
         return Err(ReadError::Binary { offset });
     }
+    Ok(())
+}
+
+/// Line and column (1-based, columns in characters) of byte `offset`, which must follow
+/// valid UTF-8.
+fn place(valid: &[u8], offset: usize) -> (usize, usize) {
+    let valid = std::str::from_utf8(&valid[..offset]).unwrap_or("");
+    let line = memchr::memchr_iter(b'\n', valid.as_bytes()).count() + 1;
+    let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Turns a file's bytes into text, or says exactly why not.
+pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
+    refuse_non_text(&bytes)?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
-        let line = valid.matches('\n').count() + 1;
-        let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = place(e.as_bytes(), offset);
         ReadError::InvalidUtf8 { line, column, offset }
     })
 }
@@ -67,6 +103,67 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
     let bytes = std::fs::read(path).map_err(ReadError::Io)?;
     decode(bytes)
+}
+
+/// What `--lossy` replaced in a file that was not valid UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    /// Where the first invalid sequence was.
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    /// How many invalid sequences became U+FFFD.
+    pub count: usize,
+}
+
+impl fmt::Display for Replaced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Replaced {
+            line,
+            column,
+            offset,
+            count,
+        } = self;
+        write!(
+            f,
+            "invalid UTF-8 at line {line}, column {column} (byte offset {offset}); {count} invalid sequence{} replaced with U+FFFD (--lossy)",
+            if *count == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Like [`decode`], but invalid UTF-8 is replaced with U+FFFD instead of refused, and what was
+/// replaced is returned so it can be reported. Binary and UTF-16 files are still refused: their
+/// text would be garbage, not a few bad bytes.
+pub fn decode_lossy(bytes: Vec<u8>) -> Result<(String, Option<Replaced>), ReadError> {
+    refuse_non_text(&bytes)?;
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok((text, None)),
+        Err(e) => e.into_bytes(),
+    };
+    let offset = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), |_| bytes.len());
+    let (line, column) = place(&bytes, offset);
+    let count = bytes.utf8_chunks().filter(|c| !c.invalid().is_empty()).count();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok((
+        text,
+        Some(Replaced {
+            line,
+            column,
+            offset,
+            count,
+        }),
+    ))
+}
+
+/// Reads a file as text; with `lossy`, invalid UTF-8 is replaced (see [`decode_lossy`]).
+pub fn read_text_with(path: &Path, lossy: bool) -> Result<(String, Option<Replaced>), ReadError> {
+    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    if lossy {
+        decode_lossy(bytes)
+    } else {
+        decode(bytes).map(|t| (t, None))
+    }
 }
 
 #[cfg(test)]
@@ -81,7 +178,31 @@ mod tests {
             "invalid UTF-8 at line 2, column 3 (byte offset 5); not checked"
         );
         assert!(matches!(decode(b"a\0b".to_vec()), Err(ReadError::Binary { offset: 1 })));
-        assert!(matches!(decode(vec![0xFF, 0xFE, b'a', 0]), Err(ReadError::Utf16)));
+        assert_eq!(
+            decode(vec![0xFF, 0xFE, b'a', 0]).unwrap_err().to_string(),
+            "UTF-16LE text (by its byte order mark); not checked: convert it to UTF-8, e.g. `iconv -f UTF-16LE -t UTF-8`"
+        );
+        assert!(matches!(
+            decode(vec![0, 0, 0xFE, 0xFF]),
+            Err(ReadError::WideUnicode { encoding: "UTF-32BE" })
+        ));
         assert_eq!(decode("\u{feff}é".as_bytes().to_vec()).unwrap(), "\u{feff}é");
+    }
+
+    #[test]
+    fn lossy_replaces_and_reports() {
+        let (text, replaced) = decode_lossy(b"ok\n\xc3\xa9a\xffb\xfe\xfe".to_vec()).unwrap();
+        assert_eq!(text, "ok\néa\u{fffd}b\u{fffd}\u{fffd}");
+        let r = replaced.unwrap();
+        assert_eq!((r.line, r.column, r.offset, r.count), (2, 3, 6, 3));
+        assert_eq!(
+            r.to_string(),
+            "invalid UTF-8 at line 2, column 3 (byte offset 6); 3 invalid sequences replaced with U+FFFD (--lossy)"
+        );
+        assert_eq!(decode_lossy(b"fine".to_vec()).unwrap(), ("fine".to_string(), None));
+        assert!(matches!(
+            decode_lossy(b"a\0b".to_vec()),
+            Err(ReadError::Binary { offset: 1 })
+        ));
     }
 }

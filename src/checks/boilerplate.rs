@@ -46,7 +46,12 @@ impl BoilerplateCheck {
             .size_limit(REGEX_SIZE_LIMIT * 4)
             .nest_limit(REGEX_NEST_LIMIT)
             .build()
-            .map_err(|e| format!("boilerplate rules: {e}"))?;
+            .map_err(|e| {
+                format!(
+                    "boilerplate rules, compiled together: {}",
+                    super::describe_regex_error(&e)
+                )
+            })?;
         Ok(BoilerplateCheck { set, owners })
     }
 }

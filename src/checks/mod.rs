@@ -229,7 +229,20 @@ pub fn build_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex
         .size_limit(REGEX_SIZE_LIMIT)
         .nest_limit(REGEX_NEST_LIMIT)
         .build()
-        .map_err(|e| format!("invalid regex: {}", e.to_string().replace('\n', "\n    ")))
+        .map_err(|e| describe_regex_error(&e))
+}
+
+/// What went wrong compiling a rule's regex, in a rule writer's terms.
+pub fn describe_regex_error(e: &regex::Error) -> String {
+    match e {
+        regex::Error::CompiledTooBig(limit) => format!(
+            "regex too large: compiled, it would exceed the limit of {} MiB; use smaller counted \
+             repetitions (`{{1000}}` and `\\w` over all of Unicode grow fast), fewer alternatives, \
+             or several rules",
+            limit / (1024 * 1024)
+        ),
+        e => format!("invalid regex: {}", e.to_string().replace('\n', "\n    ")),
+    }
 }
 
 /// A compiled check kind with all its rules.

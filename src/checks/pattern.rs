@@ -78,7 +78,7 @@ pub(super) fn check_regex(pattern: &str, case_insensitive: bool) -> Result<NFA, 
         .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
         .build_from_hir(&hir)
         .map_err(|e| match e.size_limit() {
-            Some(limit) => invalid(format!("Compiled regex exceeds size limit of {limit} bytes.")),
+            Some(limit) => super::describe_regex_error(&regex::Error::CompiledTooBig(limit)),
             None => invalid(e.to_string()),
         })
 }
@@ -163,7 +163,14 @@ impl PatternCheck {
                     .which_captures(WhichCaptures::None),
             )
             .build_many_from_hir(&stripped)
-            .map_err(|e| format!("pattern rules: {e}"))?;
+            .map_err(|e| match e.size_limit() {
+                Some(limit) => format!(
+                    "pattern rules, compiled together: regex too large: they would exceed the limit of {} MiB; \
+                     use smaller counted repetitions, fewer alternatives, or split the rules into packs",
+                    limit / (1024 * 1024)
+                ),
+                None => format!("pattern rules, compiled together: {e}"),
+            })?;
         Ok(PatternCheck { set, rules: compiled })
     }
 }

@@ -79,7 +79,7 @@ impl QuotesCheck {
                     Some("detached") => Sub::Detached,
                     _ => Sub::MixedStyles,
                 };
-                let pairs = def
+                let pairs: Vec<(char, char)> = def
                     .pairs
                     .iter()
                     .filter_map(|(o, c)| Some((o.chars().next()?, c.chars().next()?)))

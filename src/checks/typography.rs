@@ -129,7 +129,10 @@ fn double_space(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
 /// True when the white-space-delimited token around `at` is a URL, an e-mail address or a
 /// file name, where punctuation follows other rules.
 fn in_url(text: &str, at: usize) -> bool {
-    let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    // White space may be wider than a byte (no-break spaces): step over the whole character.
+    let start = text[..at]
+        .rfind(char::is_whitespace)
+        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
     let end = text[at..].find(char::is_whitespace).map_or(text.len(), |i| at + i);
     let token = &text[start..end];
     token.contains("://") || token.contains('@') || token.starts_with("www.")

@@ -26,6 +26,10 @@ pub struct Input {
     pub error: Option<String>,
     /// `--input-format`: read as this format instead of detecting it.
     pub format: Option<InputFormat>,
+    /// Replace invalid UTF-8 instead of refusing the file (`--lossy`).
+    pub lossy: bool,
+    /// What `--lossy` replaced in standard input.
+    pub replaced: Option<input::Replaced>,
 }
 
 /// Profiles by config file, found once per directory.
@@ -86,11 +90,17 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
     let mut inputs = Vec::new();
     if shared.stdin {
         let mut text = String::new();
+        let mut replaced = None;
         let mut bytes = Vec::new();
+        let decoded = |bytes| match shared.lossy {
+            true => input::decode_lossy(bytes),
+            false => input::decode(bytes).map(|t| (t, None)),
+        };
         let error = match std::io::stdin().read_to_end(&mut bytes) {
-            Ok(_) => match input::decode(bytes) {
-                Ok(t) => {
+            Ok(_) => match decoded(bytes) {
+                Ok((t, r)) => {
                     text = t;
+                    replaced = r;
                     None
                 }
                 Err(e) => Some(e.to_string()),
@@ -109,6 +119,8 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
             text: Some(text),
             error,
             format: shared.input_format,
+            lossy: shared.lossy,
+            replaced,
         });
         return Ok(inputs);
     }
@@ -127,6 +139,22 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                     text: None,
                     error,
                     format: shared.input_format,
+                    lossy: shared.lossy,
+                    replaced: None,
+                });
+            }
+            Ok(m) if !m.is_file() && !m.is_dir() => {
+                // A FIFO or a device would block or never end: say so instead of reading it.
+                let profile = profiles.for_dir(parent_of(root))?;
+                inputs.push(Input {
+                    path: root.clone(),
+                    display: root.display().to_string(),
+                    profile,
+                    text: None,
+                    error: Some("not a regular file (a FIFO, socket or device); not checked".into()),
+                    format: shared.input_format,
+                    lossy: shared.lossy,
+                    replaced: None,
                 });
             }
             Ok(m) if m.is_file() => {
@@ -138,6 +166,8 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                     text: None,
                     error: None,
                     format: shared.input_format,
+                    lossy: shared.lossy,
+                    replaced: None,
                 });
             }
             Ok(_) => {
@@ -156,7 +186,11 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                                 _ => root.clone(),
                             };
                             let profile = profiles.for_dir(parent_of(&path))?;
-                            let msg = format!("cannot walk: {}", err.to_string().rsplit(": ").next().unwrap_or(""));
+                            let reason = err.io_error().map_or_else(
+                                || err.to_string().rsplit(": ").next().unwrap_or("").to_string(),
+                                input::io_reason,
+                            );
+                            let msg = format!("cannot walk: {reason}");
                             inputs.push(Input {
                                 display: path.display().to_string(),
                                 path,
@@ -164,6 +198,8 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                                 text: None,
                                 error: Some(msg),
                                 format: shared.input_format,
+                                lossy: shared.lossy,
+                                replaced: None,
                             });
                         }
                     }
@@ -181,6 +217,8 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                         text: None,
                         error: None,
                         format: shared.input_format,
+                        lossy: shared.lossy,
+                        replaced: None,
                     });
                 }
             }
@@ -190,17 +228,30 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
 }
 
 impl Input {
-    /// Reads the input into a document, or says why it cannot be checked.
-    pub fn load(&self) -> Result<Document, String> {
+    /// Reads the input into a document, or says why it cannot be checked; with `--lossy`, also
+    /// what was replaced to make it text.
+    pub fn read(&self) -> Result<(Document, Option<input::Replaced>), String> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        let text = match &self.text {
-            Some(t) => t.clone(),
-            None => input::read_text(&self.path).map_err(|e| e.to_string())?,
+        let (text, replaced) = match &self.text {
+            Some(t) => (t.clone(), self.replaced.clone()),
+            None => input::read_text_with(&self.path, self.lossy).map_err(|e| e.to_string())?,
         };
         let format = self.format.unwrap_or_else(|| InputFormat::detect(&self.path, &text));
-        Document::parse(self.display.clone(), text, self.profile.lang.as_deref(), format).map_err(|e| e.to_string())
+        let doc = Document::parse(self.display.clone(), text, self.profile.lang.as_deref(), format)
+            .map_err(|e| e.to_string())?;
+        Ok((doc, replaced))
+    }
+
+    /// Like [`Input::read`], but says what `--lossy` replaced on standard error (so the caller
+    /// must not hold the standard-error lock).
+    pub fn load(&self) -> Result<Document, String> {
+        let (doc, replaced) = self.read()?;
+        if let Some(r) = replaced {
+            eprintln!("warning: {}: {r}", self.display);
+        }
+        Ok(doc)
     }
 
     /// Drops the diagnostics of rules that `per_file_ignores` turns off for this file.

@@ -39,6 +39,8 @@ struct FileFix {
     applied: BTreeMap<String, usize>,
     not_converged: Vec<String>,
     unsound: Vec<(String, String)>,
+    /// `--lossy` replaced invalid UTF-8 in it: such a file is never written back.
+    lossy: bool,
 }
 
 impl FileFix {
@@ -50,6 +52,7 @@ impl FileFix {
             applied: BTreeMap::new(),
             not_converged: Vec::new(),
             unsound: Vec::new(),
+            lossy: false,
         }
     }
 
@@ -58,14 +61,18 @@ impl FileFix {
     }
 }
 
-fn load(input: &Input) -> Result<(Document, std::sync::Arc<crate::engine::Engine>), String> {
-    let doc = input.load()?;
+fn load(input: &Input) -> Result<(Document, std::sync::Arc<crate::engine::Engine>, bool), String> {
+    let (doc, replaced) = input.read()?;
+    let lossy = replaced.is_some();
+    if let Some(r) = replaced {
+        eprintln!("warning: {}: {r}", input.display);
+    }
     let engine = input.profile.engine_for_document(&doc)?;
-    Ok((doc, engine))
+    Ok((doc, engine, lossy))
 }
 
 fn fix_one(input: &Input, min: Applicability) -> FileFix {
-    let (doc, engine) = match load(input) {
+    let (doc, engine, lossy) = match load(input) {
         Ok(x) => x,
         Err(e) => return FileFix::failed(input, e),
     };
@@ -86,6 +93,7 @@ fn fix_one(input: &Input, min: Applicability) -> FileFix {
         applied: outcome.applied,
         not_converged: outcome.not_converged,
         unsound: outcome.unsound,
+        lossy,
     }
 }
 
@@ -289,7 +297,11 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     let mut totals = Totals::default();
     let mut session = Session::default();
     let mut each = |input: &Input, mut r: FileFix, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<()> {
-        if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
+        if let (Some(_), Some(_), true) = (&r.original, &r.fixed, r.lossy) {
+            // Writing the fixed text would turn the invalid bytes into U+FFFD for good.
+            let msg = "not fixed: writing it would replace its invalid UTF-8 for good";
+            r.report = FileReport::failed(r.report.path.clone(), msg);
+        } else if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
             hold_before_write(&r.report.path);
             match write_atomically(&input.path, original, fixed) {
                 Ok(()) => {
@@ -661,7 +673,7 @@ fn review_file(
     stdin: &mut dyn BufRead,
     color: bool,
 ) -> std::io::Result<FileFix> {
-    let (mut doc, engine) = match load(input) {
+    let (mut doc, engine, lossy) = match load(input) {
         Ok(x) => x,
         Err(e) => return Ok(FileFix::failed(input, e)),
     };
@@ -728,6 +740,7 @@ fn review_file(
         applied,
         not_converged: not_converged.into_iter().collect(),
         unsound: Vec::new(),
+        lossy,
     })
 }
 

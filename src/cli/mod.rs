@@ -116,6 +116,10 @@ pub struct SharedArgs {
     /// Print findings only: no summary line
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Check files that are not valid UTF-8 anyway: invalid bytes become U+FFFD, with a warning
+    /// saying where (`fix` never writes such a file)
+    #[arg(long, global = true)]
+    pub lossy: bool,
     /// Read every file as this format instead of detecting it by extension and content:
     /// text, markdown, xliff, po, tmx, tsv
     #[arg(long, value_name = "FORMAT", value_parser = parse_input_format, global = true)]

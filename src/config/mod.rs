@@ -22,7 +22,7 @@ pub const CONFIG_NAMES: [&str; 2] = ["mtlint.toml", ".mtlint.toml"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    // Each message already says everything: no `source`, so `{:#}` does not repeat it.
+    // Transparent: the message is the source error's own, printed once, not "e: e".
     #[error(transparent)]
     Source(#[from] SourceError),
     #[error("{}: {err}", path.display())]
@@ -67,13 +67,65 @@ pub fn builtin_rules() -> Result<&'static [LoadedRule], ConfigError> {
     }
 }
 
+/// The largest rule or config file read, in bytes: far above any real glossary, small enough
+/// that a wrong path (a corpus dump, a disk image) fails at once instead of filling memory.
+pub const MAX_RULE_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most glossary entries (term and consistency variants, canonical forms, capitalization
+/// terms, boilerplate lines) one run compiles, over all its rule files.
+pub const MAX_GLOSSARY_TERMS: usize = 200_000;
+
+/// Reads a rule or config file as UTF-8 text, refusing files over [`MAX_RULE_FILE_BYTES`].
+fn read_source(path: &Path) -> Result<String, ConfigError> {
+    use std::io::Read;
+    let invalid = |msg: String| ConfigError::Invalid(format!("{}: {msg}", path.display()));
+    let file = std::fs::File::open(path).map_err(|e| invalid(crate::input::ReadError::Io(e).to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RULE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| invalid(crate::input::ReadError::Io(e).to_string()))?;
+    if bytes.len() as u64 > MAX_RULE_FILE_BYTES {
+        return Err(invalid(format!(
+            "larger than {} MiB, the limit for rule and config files; split it into several files",
+            MAX_RULE_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    crate::input::decode(bytes).map_err(|e| invalid(e.to_string().replace("; not checked", "")))
+}
+
 /// Reads and parses a user rule file.
 pub fn load_rule_file(path: &Path) -> Result<Vec<LoadedRule>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Io {
-        path: path.to_path_buf(),
-        err,
-    })?;
-    Ok(parse_rule_file(path, &text)?)
+    let text = read_source(path)?;
+    let rules = parse_rule_file(path, &text)?;
+    check_glossary_size(&rules)?;
+    Ok(rules)
+}
+
+/// How many glossary entries a rule compiles.
+fn glossary_terms(def: &RuleDef) -> usize {
+    def.variants.len()
+        + def.entries.iter().map(|e| e.variants.len()).sum::<usize>()
+        + usize::from(def.canonical.is_some())
+        + def.terms.len()
+        + def.lines.len()
+}
+
+/// Refuses a run whose rules hold more than [`MAX_GLOSSARY_TERMS`] glossary entries, naming
+/// the rule file that goes over.
+pub fn check_glossary_size(rules: &[LoadedRule]) -> Result<(), ConfigError> {
+    let mut total = 0usize;
+    for r in rules {
+        total += glossary_terms(&r.def);
+        if total > MAX_GLOSSARY_TERMS {
+            return Err(ConfigError::Invalid(format!(
+                "{}: too many glossary entries: with this file the run has more than {MAX_GLOSSARY_TERMS} \
+                 (term and consistency variants, capitalization terms, boilerplate lines); \
+                 split the glossary by language pair or drop duplicates",
+                r.origin.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `mtlint.toml` / `.mtlint.toml`.
@@ -125,10 +177,7 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
 }
 
 pub fn load_config(path: &Path) -> Result<(ConfigFile, String), ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Io {
-        path: path.to_path_buf(),
-        err,
-    })?;
+    let text = read_source(path)?;
     let cfg: ConfigFile = toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
     Ok((cfg, text))
 }
@@ -207,12 +256,32 @@ impl Profile {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
         let mut rules: Vec<LoadedRule> = builtin_rules()?.to_vec();
+        let cfg_path = config_path.unwrap_or(Path::new("mtlint.toml"));
         for r in &cfg.rules {
-            rules.extend(load_rule_file(&base_dir.join(r))?);
+            let path = base_dir.join(r);
+            if !path.is_file() {
+                // Say which line of the config names the missing file, not only the path.
+                let at = cfg_text
+                    .find(&format!("\"{r}\""))
+                    .or_else(|| cfg_text.find(&format!("'{r}'")));
+                let why = match std::fs::metadata(&path) {
+                    Ok(_) => "it is not a file".to_string(),
+                    Err(e) => crate::input::ReadError::Io(e).to_string(),
+                };
+                return Err(SourceError::at(
+                    cfg_path,
+                    &cfg_text,
+                    at.unwrap_or(0),
+                    format!("`rules` names `{r}` ({}): {why}", path.display()),
+                )
+                .into());
+            }
+            rules.extend(load_rule_file(&path)?);
         }
         for r in &cli.rules {
             rules.extend(load_rule_file(r)?);
         }
+        check_glossary_size(&rules)?;
         // Two files defining the same pack/rule id: the later one wins, like a later layer.
         let mut seen = HashMap::new();
         for (i, r) in rules.iter().enumerate() {
@@ -226,7 +295,7 @@ impl Profile {
             .collect();
         let mut rules = rules;
         for (id, table) in &cfg.rule {
-            let path = config_path.unwrap_or(Path::new("mtlint.toml"));
+            let path = cfg_path;
             let at = cfg_text.find(&format!("\"{id}\"")).unwrap_or(0);
             let Some(rule) = rules.iter_mut().find(|r| &r.full_id() == id) else {
                 return Err(SourceError::at(
@@ -240,12 +309,65 @@ impl Profile {
             rule.def = apply_override(&rule.def, table)
                 .map_err(|m| SourceError::at(path, &cfg_text, at, format!("[rule.\"{id}\"]: {m}")))?;
         }
+        if let Some(packs) = &cfg.packs {
+            for name in packs {
+                let at = cfg_text.find(&format!("\"{name}\"")).unwrap_or(0);
+                let Some(pack) = rules.iter().map(|r| &r.pack).find(|p| &p.name == name) else {
+                    return Err(SourceError::at(
+                        cfg_path,
+                        &cfg_text,
+                        at,
+                        format!("`packs` names `{name}`, which no rule file defines (see `mtlint rules`)"),
+                    )
+                    .into());
+                };
+                if let (Some(lang), Some(target)) = (&cfg.lang, &pack.target) {
+                    if lang != target {
+                        return Err(SourceError::at(
+                            cfg_path,
+                            &cfg_text,
+                            at,
+                            format!(
+                                "`packs` names `{name}`, a pack for `{target}` text, but `lang` is `{lang}`: \
+                                 its rules would never run"
+                            ),
+                        )
+                        .into());
+                    }
+                }
+            }
+        }
+        // One source naming a selector both ways is a contradiction; across sources the command
+        // line wins: `--select X` replaces the config's `select` and lifts its `ignore` of X,
+        // `--ignore X` adds to the config's `ignore`.
+        let both = |select: &[String], ignore: &[String]| select.iter().find(|s| ignore.contains(s)).cloned();
+        if let Some(sel) = both(&cfg.select, &cfg.ignore) {
+            let at = cfg_text.find("ignore").unwrap_or(0);
+            return Err(SourceError::at(
+                cfg_path,
+                &cfg_text,
+                at,
+                format!("`{sel}` is both in `select` and in `ignore`; keep it in one"),
+            )
+            .into());
+        }
+        if let Some(sel) = both(&cli.select, &cli.ignore) {
+            return Err(ConfigError::Invalid(format!(
+                "`{sel}` is given both to --select and to --ignore; keep it in one"
+            )));
+        }
         let select: Vec<String> = if cli.select.is_empty() {
             cfg.select.clone()
         } else {
             cli.select.clone()
         };
-        let ignore: Vec<String> = cfg.ignore.iter().chain(&cli.ignore).cloned().collect();
+        let ignore: Vec<String> = cfg
+            .ignore
+            .iter()
+            .filter(|s| !cli.select.contains(s))
+            .chain(&cli.ignore)
+            .cloned()
+            .collect();
         for sel in select.iter().chain(&ignore) {
             if !rules.iter().any(|r| selector_matches(sel, r)) {
                 return Err(ConfigError::Invalid(format!(

@@ -1,0 +1,47 @@
+//! The engine on arbitrary bytes, with every shipped pack: reading, checking and every output
+//! format must never panic, and every diagnostic must point inside the text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mtlint::document::Document;
+use mtlint::input;
+use mtlint::output::{self, FileReport, Format, HumanOptions};
+use mtlint_fuzz::{assert_well_formed, engine, pick_language};
+
+fuzz_target!(|data: &[u8]| {
+    let (lang, bytes) = pick_language(data);
+    let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {
+        return;
+    };
+    let doc = Document::new("fuzz.txt", text, lang);
+    let engine = engine(&doc.language);
+    let diagnostics = engine.check(&doc);
+    for d in &diagnostics {
+        assert_well_formed(&doc, d);
+    }
+    let report = FileReport {
+        path: "fuzz.txt".into(),
+        document: Some(doc),
+        diagnostics,
+        error: None,
+    };
+    let reports = [report];
+    let human = HumanOptions {
+        summary: true,
+        fix_hint: true,
+    };
+    for format in [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Jsonl,
+        Format::Github,
+    ] {
+        let mut out = Vec::new();
+        output::write(format, &reports, &mut out, &human).expect("writing to memory");
+        let out = String::from_utf8(out).expect("output is UTF-8");
+        if format == Format::Json {
+            serde_json::from_str::<serde_json::Value>(&out).expect("json output parses");
+        }
+    }
+});

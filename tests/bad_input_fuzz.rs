@@ -1,0 +1,143 @@
+//! Inputs the fuzz targets (fuzz/) once crashed on, kept as regression tests: every file under
+//! `fuzz/regressions/<target>/` runs through what that target checks, with the same
+//! invariants, in plain `cargo test`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use mtlint::config::rulefile::parse_rule_file;
+use mtlint::config::{builtin_rules, Overrides, Profile};
+use mtlint::diagnostic::{Applicability, Diagnostic};
+use mtlint::document::Document;
+use mtlint::fix::fix_document;
+use mtlint::input;
+
+fn cases(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = entries
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            let bytes = fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The fuzz targets' choice of language from the first byte (fuzz/src/lib.rs).
+fn pick_language(data: &[u8]) -> (Option<String>, &[u8]) {
+    let mut langs: Vec<String> = builtin_rules()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.pack.target.clone())
+        .collect();
+    langs.push("und".into());
+    langs.sort();
+    langs.dedup();
+    match data.split_first() {
+        None => (None, data),
+        Some((&b, rest)) => (langs.get(b as usize % (langs.len() + 1)).cloned(), rest),
+    }
+}
+
+fn assert_well_formed(doc: &Document, d: &Diagnostic, case: &Path) {
+    let text = &doc.text;
+    let ok = |s: mtlint::span::Span| {
+        s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end)
+    };
+    assert!(ok(d.span), "{}: {} span {:?}", case.display(), d.rule_id(), d.span);
+    for e in d.fix.iter().flat_map(|f| &f.edits) {
+        assert!(ok(e.span), "{}: {} edit {:?}", case.display(), d.rule_id(), e.span);
+    }
+}
+
+/// Checks and fixes the text the way the `check` and `fix` targets do.
+fn check_and_fix(data: &[u8], case: &Path) {
+    let profile = Profile::load(None, &Overrides::default()).unwrap();
+    let (lang, bytes) = pick_language(data);
+    let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {
+        return;
+    };
+    let doc = Document::new("case.txt", text, lang.as_deref());
+    let lang = doc.language.clone();
+    let engine = profile.engine_for(&lang).unwrap();
+    for d in engine.check(&doc) {
+        assert_well_formed(&doc, &d, case);
+    }
+    let first = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    assert!(
+        first.not_converged.is_empty(),
+        "{}: {:?}",
+        case.display(),
+        first.not_converged
+    );
+    let fixed = first.document.text.clone();
+    let again = fix_document(
+        &engine,
+        Document::new("case.txt", fixed.clone(), Some(&lang)),
+        Applicability::Unsafe,
+        &|_| true,
+    );
+    assert_eq!(
+        again.document.text,
+        fixed,
+        "{}: a second fix pass changed the text",
+        case.display()
+    );
+}
+
+#[test]
+fn engine_and_fix_regressions() {
+    for target in ["check", "fix"] {
+        for (case, data) in cases(target) {
+            check_and_fix(&data, &case);
+        }
+    }
+}
+
+#[test]
+fn plain_text_regressions() {
+    for (case, data) in cases("decode") {
+        if let Ok((text, _)) = input::decode_lossy(data.clone()) {
+            let doc = Document::new("case.txt", text, None);
+            let spans = doc
+                .paragraphs()
+                .iter()
+                .chain(doc.sentences())
+                .copied()
+                .collect::<Vec<_>>();
+            for s in spans {
+                assert!(doc.text.get(s.start..s.end).is_some(), "{}: {s:?}", case.display());
+            }
+        }
+        // The same bytes through the engine, in every language.
+        for lang in 0..=5u8 {
+            let mut with_lang = vec![lang];
+            with_lang.extend(&data);
+            check_and_fix(&with_lang, &case);
+        }
+    }
+}
+
+#[test]
+fn rule_file_regressions() {
+    for (case, data) in cases("rule_file") {
+        if let Ok(source) = std::str::from_utf8(&data) {
+            if let Ok(rules) = parse_rule_file(Path::new("case.toml"), source) {
+                if let Ok(engine) = mtlint::engine::Engine::new(&rules, &[]) {
+                    let _ = mtlint::rule_examples::run(&rules);
+                    let doc = Document::new("case.txt", source.to_string(), Some("en"));
+                    for d in engine.check(&doc) {
+                        assert_well_formed(&doc, &d, &case);
+                    }
+                }
+            }
+        }
+    }
+}
