@@ -9,6 +9,7 @@ use crate::checks::{Check, CheckKind, RuleIdx, Sink};
 use crate::config::rulefile::{FixPolicy, LoadedRule, PackDef, RuleDef};
 use crate::diagnostic::{Applicability, Diagnostic, RuleMeta, Severity};
 use crate::document::Document;
+use crate::timing::{self, Stage};
 
 /// A rule ready to run: its definition plus the resolved metadata diagnostics carry.
 #[derive(Debug, Clone)]
@@ -70,7 +71,7 @@ impl Rule {
 /// Rules compiled once and shared by every thread.
 pub struct Engine {
     rules: Vec<Rule>,
-    checks: Vec<Box<dyn Check>>,
+    checks: Vec<(CheckKind, Box<dyn Check>)>,
     accept: Option<AhoCorasick>,
 }
 
@@ -90,7 +91,7 @@ impl Engine {
         }
         let mut checks = Vec::with_capacity(by_kind.len());
         for (kind, members) in by_kind {
-            checks.push(kind.compile(&members)?);
+            checks.push((kind, kind.compile(&members)?));
         }
         let accept = if accept.is_empty() {
             None
@@ -111,10 +112,17 @@ impl Engine {
             .iter()
             .map(|r| mentions_hold(&r.def.when_document_mentions, &doc.text))
             .collect();
-        let mut sink = Sink::new(&self.rules, &active, doc);
-        for check in &self.checks {
-            check.check(doc, &mut sink);
+        if timing::enabled() {
+            timing::time(Stage::Segment, || doc.sentences().len());
         }
+        let mut sink = Sink::new(&self.rules, &active, doc);
+        for (kind, check) in &self.checks {
+            timing::time(Stage::Check(*kind), || check.check(doc, &mut sink));
+        }
+        timing::time(Stage::Finish, || self.finish(doc, sink))
+    }
+
+    fn finish(&self, doc: &Document, sink: Sink<'_>) -> Vec<Diagnostic> {
         let mut diags = sink.finish();
         if let Some(accept) = &self.accept {
             let accepted: Vec<_> = accept.find_iter(&doc.text).map(|m| m.start()..m.end()).collect();

@@ -19,3 +19,4 @@ pub mod report;
 pub mod rule_examples;
 pub mod segment;
 pub mod span;
+pub mod timing;

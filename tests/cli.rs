@@ -693,3 +693,37 @@ fn a_bilingual_file_gets_the_packs_of_its_own_language_pair() {
         .unwrap();
     assert!(rule_ids(&out.stdout).contains(&"zh-en/guzhen".to_string()));
 }
+
+#[test]
+fn timing_env_prints_where_the_time_went_and_keeps_stdout_unchanged() {
+    let dir = tree(&[("a.txt", "The the cat sat on the mat .\n")]);
+    let plain = mtlint(dir.path())
+        .args(["--format", "concise", "a.txt"])
+        .output()
+        .unwrap();
+    let timed = mtlint(dir.path())
+        .args(["--format", "concise", "a.txt"])
+        .env("MTLINT_TIMING", "1")
+        .output()
+        .unwrap();
+    assert_eq!(plain.stdout, timed.stdout);
+    assert_eq!(plain.status.code(), timed.status.code());
+    assert!(plain.stderr.is_empty(), "{}", String::from_utf8_lossy(&plain.stderr));
+    let table = String::from_utf8(timed.stderr).unwrap();
+    for stage in [
+        "stage",
+        "read files",
+        "parse + detect language",
+        "check: repetition",
+        "write output",
+        "total",
+    ] {
+        assert!(table.contains(stage), "no {stage:?} in\n{table}");
+    }
+    let off = mtlint(dir.path())
+        .args(["--format", "concise", "a.txt"])
+        .env("MTLINT_TIMING", "0")
+        .output()
+        .unwrap();
+    assert!(off.stderr.is_empty());
+}

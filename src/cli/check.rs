@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::files::{self, Input, Profiles};
 use super::{progress, set_color, CheckArgs};
 use crate::output::{self, EmitOptions, Format, HumanOptions, Summary};
+use crate::timing::{self, Stage};
 
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     set_color(args.shared.color);
@@ -56,11 +57,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             Ok(())
         };
         // The bar is taken off the terminal only when something is written to it.
-        if stdout_is_terminal || report.error.is_some() {
-            progress::suspend(&bar, write)
-        } else {
-            write()
-        }
+        timing::time(Stage::Output, || {
+            if stdout_is_terminal || report.error.is_some() {
+                progress::suspend(&bar, write)
+            } else {
+                write()
+            }
+        })
     })?;
     if let Some(b) = &bar {
         b.finish_and_clear();

@@ -15,6 +15,7 @@ use crate::document::Document;
 use crate::formats::InputFormat;
 use crate::input;
 use crate::output::FileReport;
+use crate::timing::{self, Stage};
 
 /// One thing to check: a path with its profile, or the error met while finding it.
 pub struct Input {
@@ -236,11 +237,14 @@ impl Input {
         }
         let (text, replaced) = match &self.text {
             Some(t) => (t.clone(), self.replaced.clone()),
-            None => input::read_text_with(&self.path, self.lossy).map_err(|e| e.to_string())?,
+            None => timing::time(Stage::Read, || input::read_text_with(&self.path, self.lossy))
+                .map_err(|e| e.to_string())?,
         };
         let format = self.format.unwrap_or_else(|| InputFormat::detect(&self.path, &text));
-        let doc = Document::parse(self.display.clone(), text, self.profile.lang.as_deref(), format)
-            .map_err(|e| e.to_string())?;
+        let doc = timing::time(Stage::Parse, || {
+            Document::parse(self.display.clone(), text, self.profile.lang.as_deref(), format)
+        })
+        .map_err(|e| e.to_string())?;
         Ok((doc, replaced))
     }
 

@@ -266,6 +266,7 @@ pub fn main() -> ExitCode {
         Some(Command::TestRules(args)) => test_rules::run(args),
         Some(Command::Init(args)) => init::run(args),
     };
+    crate::timing::report();
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
