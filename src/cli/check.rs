@@ -23,7 +23,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     }
     let mut profiles = Profiles::new(&args.shared)?;
     let inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
-    let mut out = anstream::stdout().lock();
+    let mut out = output::stdout(args.format);
     let human = HumanOptions {
         summary: !args.shared.quiet,
         fix_hint: true,
@@ -50,6 +50,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         status.add(input, &report);
         let mut write = || -> std::io::Result<()> {
             emitter.file(&mut out, &report)?;
+            if stdout_is_terminal {
+                // Someone is watching: show each file as it is done.
+                out.flush()?;
+            }
             // Machine formats carry file errors in their own fields; say them on stderr too.
             if let (Some(e), true) = (&report.error, args.format != Format::Human) {
                 eprintln!("error: {}: {e}", report.path);

@@ -160,6 +160,20 @@ pub fn emitter_with(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
     }
 }
 
+/// Standard output for a run in `format`, buffered. Only the human format is styled: it goes
+/// through anstream, which drops the styles when colour is off. The others are written as they
+/// are, sparing every byte of a large batch's output the escape-code scan.
+pub fn stdout(format: Format) -> Box<dyn Write> {
+    let buffered = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match format {
+        Format::Human => {
+            let choice = anstream::AutoStream::choice(&io::stdout());
+            Box::new(anstream::AutoStream::new(Box::new(buffered) as Box<dyn Write>, choice))
+        }
+        _ => Box::new(buffered),
+    }
+}
+
 /// Writes all `reports` in `format` at once (for callers that already hold them).
 pub fn write(format: Format, reports: &[FileReport], out: &mut dyn Write, human: &HumanOptions) -> io::Result<()> {
     let mut e = emitter(format, human);
