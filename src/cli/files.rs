@@ -4,9 +4,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use rayon::prelude::*;
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 use super::SharedArgs;
 use crate::config::{self, ConfigError, Profile};
@@ -287,23 +285,120 @@ impl Input {
     }
 }
 
-/// Files checked in parallel at a time; their reports are then written in input order and
-/// dropped, so memory holds this many documents at most, whatever the corpus size.
-pub const BATCH: usize = 64;
+/// Results a worker may run ahead of the writer, per thread. Memory holds at most this many
+/// documents per thread (plus the ones being checked), whatever the corpus size.
+pub const WINDOW_PER_THREAD: usize = 16;
 
-/// Runs `work` on every input in parallel, handing the results to `each` in input order.
-pub fn for_each_ordered<T: Send>(
-    inputs: &[Input],
-    work: impl Fn(&Input) -> T + Sync,
-    mut each: impl FnMut(&Input, T) -> std::io::Result<()>,
+/// Where the workers of [`for_each_ordered`] stand.
+struct Window {
+    /// The next input to claim.
+    next: usize,
+    /// Inputs handed to `each` so far.
+    written: usize,
+    /// Set when `each` failed or a worker panicked: claim nothing more.
+    stop: bool,
+}
+
+/// Runs `work` on every input in parallel, handing the results to `each` in input order, as
+/// soon as each is next in line.
+///
+/// Workers (one per thread of the rayon pool, so `RAYON_NUM_THREADS` applies) claim inputs in
+/// order, so the input the writer waits for is always being worked on; a worker stops
+/// claiming while it is more than a window ahead of the writer. The writer (this thread)
+/// reorders and writes as results arrive, so nobody waits for a slow batch mate and output
+/// overlaps checking. With one thread everything runs here, in order.
+pub fn for_each_ordered<I: Sync, T: Send>(
+    inputs: &[I],
+    work: impl Fn(&I) -> T + Sync,
+    mut each: impl FnMut(&I, T) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    for chunk in inputs.chunks(BATCH) {
-        let results: Vec<T> = chunk.par_iter().map(&work).collect();
-        for (input, r) in chunk.iter().zip(results) {
-            each(input, r)?;
+    let threads = rayon::current_num_threads().clamp(1, inputs.len().max(1));
+    if threads == 1 {
+        for input in inputs {
+            each(input, work(input))?;
         }
+        return Ok(());
     }
-    Ok(())
+    let window_size = threads * WINDOW_PER_THREAD;
+    let window = Mutex::new(Window {
+        next: 0,
+        written: 0,
+        stop: false,
+    });
+    let room = Condvar::new();
+    let stop_all = || {
+        if let Ok(mut w) = window.lock() {
+            w.stop = true;
+        }
+        room.notify_all();
+    };
+    let (tx, rx) = mpsc::channel::<(usize, T)>();
+    std::thread::scope(|scope| {
+        let mut workers = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (work, window, room) = (&work, &window, &room);
+            workers.push(scope.spawn(move || {
+                // A panicking worker must not leave the others waiting for room forever.
+                let guard = StopOnPanic(&stop_all);
+                loop {
+                    let claimed = {
+                        let Ok(mut w) = window.lock() else { break };
+                        while !w.stop && w.next < inputs.len() && w.next >= w.written + window_size {
+                            w = match room.wait(w) {
+                                Ok(w) => w,
+                                Err(_) => return,
+                            };
+                        }
+                        if w.stop || w.next >= inputs.len() {
+                            break;
+                        }
+                        w.next += 1;
+                        w.next - 1
+                    };
+                    if tx.send((claimed, work(&inputs[claimed]))).is_err() {
+                        break;
+                    }
+                }
+                std::mem::forget(guard);
+            }));
+        }
+        drop(tx);
+        let guard = StopOnPanic(&stop_all);
+        let mut pending: HashMap<usize, T> = HashMap::new();
+        let mut written = 0;
+        for (i, result) in rx {
+            pending.insert(i, result);
+            while let Some(result) = pending.remove(&written) {
+                if let Err(e) = each(&inputs[written], result) {
+                    stop_all();
+                    return Err(e);
+                }
+                written += 1;
+                if let Ok(mut w) = window.lock() {
+                    w.written = written;
+                }
+                room.notify_all();
+            }
+        }
+        std::mem::forget(guard);
+        // A worker's panic is the run's, with its own message.
+        for worker in workers {
+            if let Err(payload) = worker.join() {
+                std::panic::resume_unwind(payload);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Calls its function when dropped during a panic (it is forgotten otherwise).
+struct StopOnPanic<'a, F: Fn()>(&'a F);
+
+impl<F: Fn()> Drop for StopOnPanic<'_, F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
 }
 
 /// Tracks the exit status over a run: 2 if a file could not be checked, 1 if a finding is at
@@ -352,4 +447,69 @@ pub fn fail_level(inputs: &[Input]) -> crate::diagnostic::Severity {
         .map(|i| i.profile.fail_on)
         .min()
         .unwrap_or(crate::diagnostic::Severity::Warning)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_each_ordered;
+
+    /// Work of uneven length, so results finish out of order.
+    fn slow_square(i: &u64) -> u64 {
+        std::thread::sleep(std::time::Duration::from_micros((i * 7919) % 13 * 50));
+        i * i
+    }
+
+    #[test]
+    fn results_come_in_input_order() {
+        let inputs: Vec<u64> = (0..500).collect();
+        let mut seen = Vec::new();
+        for_each_ordered(&inputs, slow_square, |i, r| {
+            assert_eq!(r, i * i);
+            seen.push(*i);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, inputs);
+    }
+
+    #[test]
+    fn a_write_error_stops_the_run_and_is_returned() {
+        let inputs: Vec<u64> = (0..2000).collect();
+        let worked = std::sync::atomic::AtomicUsize::new(0);
+        let mut written = 0;
+        let result = for_each_ordered(
+            &inputs,
+            |i| {
+                worked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                slow_square(i)
+            },
+            |i, _| {
+                written += 1;
+                match *i {
+                    10 => Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "closed")),
+                    _ => Ok(()),
+                }
+            },
+        );
+        assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
+        assert_eq!(written, 11);
+        // Workers stopped near the writer instead of checking the whole batch.
+        assert!(worked.into_inner() < 200);
+    }
+
+    #[test]
+    #[should_panic(expected = "worker failed")]
+    fn a_panicking_worker_does_not_hang_the_run() {
+        let inputs: Vec<u64> = (0..2000).collect();
+        let _ = for_each_ordered(
+            &inputs,
+            |i| {
+                if *i == 3 {
+                    panic!("worker failed");
+                }
+                *i
+            },
+            |_, _| Ok(()),
+        );
+    }
 }
