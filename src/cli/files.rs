@@ -256,13 +256,16 @@ impl Input {
         Ok(doc)
     }
 
-    /// Drops the diagnostics of rules that `per_file_ignores` turns off for this file.
-    pub fn keep(&self, d: &Diagnostic) -> bool {
+    /// A filter that drops the diagnostics of rules `per_file_ignores` turns off for this file
+    /// (the patterns are matched once, here, not per diagnostic).
+    pub fn keeper(&self) -> impl Fn(&Diagnostic) -> bool + '_ {
         let ignored = self.profile.ignored_for(&self.path);
-        let id = d.rule_id();
-        !ignored
-            .iter()
-            .any(|s| *s == id || id.strip_prefix(s).is_some_and(|r| r.starts_with('/')))
+        move |d: &Diagnostic| {
+            let id = d.rule_id();
+            !ignored
+                .iter()
+                .any(|s| *s == id || id.strip_prefix(s).is_some_and(|r| r.starts_with('/')))
+        }
     }
 
     pub fn check(&self) -> FileReport {
@@ -275,7 +278,7 @@ impl Input {
             Err(e) => return FileReport::failed(self.display.clone(), e),
         };
         let mut diagnostics = engine.check(&doc);
-        diagnostics.retain(|d| self.keep(d));
+        diagnostics.retain(self.keeper());
         FileReport {
             path: self.display.clone(),
             document: Some(doc),

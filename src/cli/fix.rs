@@ -77,9 +77,10 @@ fn fix_one(input: &Input, min: Applicability) -> FileFix {
         Err(e) => return FileFix::failed(input, e),
     };
     let original = doc.text.clone();
-    let outcome = fix_document(&engine, doc, min, &|d| input.keep(d));
+    let keep = input.keeper();
+    let outcome = fix_document(&engine, doc, min, &keep);
     let mut remaining = outcome.remaining;
-    remaining.retain(|d| input.keep(d));
+    remaining.retain(&keep);
     let fixed = (outcome.document.text != original).then(|| outcome.document.text.clone());
     FileFix {
         report: FileReport {
@@ -684,9 +685,10 @@ fn review_file(
     let mut skipped: Vec<(String, usize)> = Vec::new();
     let mut seen: BTreeSet<u64> = BTreeSet::from([hash(&doc.text)]);
     let mut diags = engine.check(&doc);
+    let keep = input.keeper();
     loop {
         let eligible = |d: &Diagnostic| {
-            input.keep(d)
+            keep(d)
                 && !not_converged.contains(d.rule_id())
                 && d.fix.as_ref().is_some_and(|f| {
                     unsound(&doc, f).is_none() && !skipped.contains(&(d.rule_id().to_string(), f.span().start))
@@ -726,7 +728,7 @@ fn review_file(
             }
         }
     }
-    diags.retain(|d| input.keep(d));
+    diags.retain(input.keeper());
     let fixed = (doc.text != original).then(|| doc.text.clone());
     Ok(FileFix {
         report: FileReport {
