@@ -1,5 +1,6 @@
 //! A document: one file's text as read, with the facts every check needs.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::formats::{self, FormatError, InputFormat, Segment, Suppression};
@@ -259,19 +260,23 @@ impl Document {
     /// `replacement` written the way the file's format stores text: XML escapes in XLIFF and
     /// TMX, C escapes in PO. `None` when the format cannot hold it (a tab or line break in a TSV
     /// cell).
-    pub fn encode(&self, replacement: &str) -> Option<String> {
+    pub fn encode<'r>(&self, replacement: &'r str) -> Option<Cow<'r, str>> {
         Some(match self.format {
-            InputFormat::Xliff | InputFormat::Tmx => replacement
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;"),
-            InputFormat::Po => replacement
-                .replace('\\', "\\\\")
-                .replace('"', "\\\"")
-                .replace('\n', "\\n")
-                .replace('\t', "\\t"),
+            InputFormat::Xliff | InputFormat::Tmx if replacement.contains(['&', '<', '>']) => Cow::Owned(
+                replacement
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;"),
+            ),
+            InputFormat::Po if replacement.contains(['\\', '"', '\n', '\t']) => Cow::Owned(
+                replacement
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('\n', "\\n")
+                    .replace('\t', "\\t"),
+            ),
             InputFormat::Tsv if replacement.contains(['\t', '\n', '\r']) => return None,
-            _ => replacement.to_string(),
+            _ => Cow::Borrowed(replacement),
         })
     }
 

@@ -5,6 +5,7 @@
 //! Checks only describe edits; the fix engine decides what is applied.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
@@ -336,21 +337,22 @@ impl<'a> Sink<'a> {
         });
         let text = &self.doc.text;
         let matched = span.text(text);
-        let replacement = fix.as_ref().map(|f| f.preview(text, span));
-        let message = render_message(&r.message, matched, replacement.as_deref(), args);
-        // Replacements are written the way the format stores text (`&amp;` in XLIFF).
-        let fix = match fix {
-            Some(mut f) => {
-                let encoded: Option<Vec<String>> = f.edits.iter().map(|e| self.doc.encode(&e.replacement)).collect();
-                encoded.map(|enc| {
-                    for (e, r) in f.edits.iter_mut().zip(enc) {
-                        e.replacement = r;
-                    }
-                    f
-                })
-            }
-            None => None,
+        // The fixed text is only worked out for messages that show it.
+        let replacement = match fix.as_ref() {
+            Some(f) if r.message.contains("{replacement}") => Some(f.preview(text, span)),
+            _ => None,
         };
+        let message = render_message(&r.message, matched, replacement.as_deref(), args);
+        // Replacements are written the way the format stores text (`&amp;` in XLIFF); a fix
+        // the format cannot hold is dropped.
+        let fix = fix.and_then(|mut f| {
+            for e in &mut f.edits {
+                if let Cow::Owned(encoded) = self.doc.encode(&e.replacement)? {
+                    e.replacement = encoded;
+                }
+            }
+            Some(f)
+        });
         self.diagnostics.push(Diagnostic {
             rule: r.meta.clone(),
             severity: r.meta.severity,
