@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::Severity;
 use crate::engine::Engine;
-use rulefile::{parse_rule_file, LoadedRule, RuleDef, SourceError};
+use rulefile::{parse_rule_file, parse_shipped_rule_file, LoadedRule, RuleDef, SourceError};
 
 static RULES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
@@ -57,7 +57,7 @@ pub fn builtin_rules() -> Result<&'static [LoadedRule], ConfigError> {
     let loaded = RULES.get_or_init(|| {
         let mut all = Vec::new();
         for (path, text) in builtin_sources() {
-            all.extend(parse_rule_file(&path, text)?);
+            all.extend(parse_shipped_rule_file(&path, text)?);
         }
         Ok(all)
     });
