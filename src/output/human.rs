@@ -25,17 +25,49 @@ pub struct HumanOptions {
     pub fix_hint: bool,
 }
 
-const BOLD: Style = Style::new().bold();
-const DIM: Style = Style::new().dimmed();
-const BLUE: Style = AnsiColor::Blue.on_default().bold();
-const GREEN: Style = AnsiColor::Green.on_default();
-const RED: Style = AnsiColor::Red.on_default();
+/// The styles of the human format; all plain when colour is off, so nothing has to strip
+/// escape codes from a large batch's output afterwards.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    color: bool,
+    bold: Style,
+    dim: Style,
+    blue: Style,
+    green: Style,
+    red: Style,
+}
 
-fn severity_style(s: Severity) -> Style {
-    match s {
-        Severity::Error => AnsiColor::Red.on_default().bold(),
-        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
-        Severity::Info => AnsiColor::Cyan.on_default().bold(),
+impl Palette {
+    pub fn new(color: bool) -> Self {
+        let plain = Style::new();
+        Palette {
+            color,
+            bold: if color { Style::new().bold() } else { plain },
+            dim: if color { Style::new().dimmed() } else { plain },
+            blue: if color {
+                AnsiColor::Blue.on_default().bold()
+            } else {
+                plain
+            },
+            green: if color { AnsiColor::Green.on_default() } else { plain },
+            red: if color { AnsiColor::Red.on_default() } else { plain },
+        }
+    }
+
+    /// Colour when standard output takes it (a terminal, `--color always`, not `NO_COLOR`).
+    pub fn for_stdout() -> Self {
+        Palette::new(anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never)
+    }
+
+    fn severity(&self, s: Severity) -> Style {
+        if !self.color {
+            return Style::new();
+        }
+        match s {
+            Severity::Error => AnsiColor::Red.on_default().bold(),
+            Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+            Severity::Info => AnsiColor::Cyan.on_default().bold(),
+        }
     }
 }
 
@@ -46,22 +78,21 @@ fn width(s: &str) -> usize {
 }
 
 fn visible(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c == '\t' {
-                "    ".to_string()
-            } else if c == '\u{feff}' {
-                String::new()
-            } else if c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{ad}' | '\u{202a}'..='\u{202e}')
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            '\u{feff}' => {}
+            // Invisible or control: a visible stand-in, so the underline has something to mark.
+            c if c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{ad}' | '\u{202a}'..='\u{202e}') =>
             {
-                // Invisible or control: a visible stand-in, so the underline has something to mark.
-                "\u{fffd}".to_string()
-            } else {
-                c.to_string()
+                out.push('\u{fffd}')
             }
-        })
-        .collect()
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Shows an invisible or spacing-only string so a reader can see it.
@@ -113,20 +144,28 @@ fn last_chars(s: &str, n: usize) -> &str {
     }
 }
 
-fn write_diagnostic(out: &mut dyn Write, path: &str, doc: &Document, d: &Diagnostic) -> io::Result<()> {
+fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document, d: &Diagnostic) -> io::Result<()> {
+    let Palette {
+        bold,
+        dim,
+        blue,
+        green,
+        red,
+        ..
+    } = *p;
     let text = &doc.text;
     let (start, _) = position(doc, d);
-    let sev = severity_style(d.severity);
+    let sev = p.severity(d.severity);
     writeln!(
         out,
-        "{sev}{}{sev:#}{BOLD}[{}]: {}{BOLD:#}",
+        "{sev}{}{sev:#}{bold}[{}]: {}{bold:#}",
         d.severity,
         d.rule_id(),
         d.message
     )?;
     let gutter = start.line.to_string().len();
     let pad = " ".repeat(gutter);
-    writeln!(out, "{pad}{BLUE}-->{BLUE:#} {path}:{}:{}", start.line, start.column)?;
+    writeln!(out, "{pad}{blue}-->{blue:#} {path}:{}:{}", start.line, start.column)?;
 
     let idx = doc.line_index();
     let line = idx.line_span(text, start.line - 1);
@@ -160,31 +199,32 @@ fn write_diagnostic(out: &mut dyn Write, path: &str, doc: &Document, d: &Diagnos
         (after, "")
     };
     let _ = line_text;
-    writeln!(out, "{pad} {BLUE}|{BLUE:#}")?;
+    writeln!(out, "{pad} {blue}|{blue:#}")?;
+    let (before_shown, inside_shown) = (visible(before_shown), visible(&inside_shown));
     writeln!(
         out,
-        "{BLUE}{}{BLUE:#} {BLUE}|{BLUE:#} {DIM}{lead}{DIM:#}{}{}{}{DIM}{trail}{DIM:#}",
+        "{blue}{}{blue:#} {blue}|{blue:#} {dim}{lead}{dim:#}{}{}{}{dim}{trail}{dim:#}",
         start.line,
-        visible(before_shown),
-        visible(&inside_shown),
+        before_shown,
+        inside_shown,
         visible(after_shown)
     )?;
-    let offset = width(lead) + width(&visible(before_shown));
-    let marks = width(&visible(&inside_shown)).max(1);
+    let offset = width(lead) + width(&before_shown);
+    let marks = width(&inside_shown).max(1);
     let marker = if cut {
         "^".repeat(marks) + " (sentence cut for display)"
     } else {
         "^".repeat(marks)
     };
-    writeln!(out, "{pad} {BLUE}|{BLUE:#} {}{sev}{marker}{sev:#}", " ".repeat(offset))?;
+    writeln!(out, "{pad} {blue}|{blue:#} {}{sev}{marker}{sev:#}", " ".repeat(offset))?;
     if d.span.end > line.end && !cut {
-        writeln!(out, "{pad} {BLUE}|{BLUE:#} {DIM}(continues on the next lines){DIM:#}")?;
+        writeln!(out, "{pad} {blue}|{blue:#} {dim}(continues on the next lines){dim:#}")?;
     }
     for label in &d.labels {
         let lc = idx.line_col(text, label.span.start);
         writeln!(
             out,
-            "{pad} {BLUE}={BLUE:#} {BOLD}note{BOLD:#}: {} at {}:{}",
+            "{pad} {blue}={blue:#} {bold}note{bold:#}: {} at {}:{}",
             label.message, lc.line, lc.column
         )?;
     }
@@ -198,7 +238,11 @@ fn write_diagnostic(out: &mut dyn Write, path: &str, doc: &Document, d: &Diagnos
             Applicability::DisplayOnly => "suggestion",
         };
         let (mut shown_old, mut shown_new) = (show(old), show(&new));
-        if shown_old.nfc().eq(shown_new.nfc()) {
+        let same_look = match old.is_ascii() && new.is_ascii() {
+            true => shown_old == shown_new,
+            false => shown_old.nfc().eq(shown_new.nfc()),
+        };
+        if same_look {
             // Looks the same (NFC, a lookalike letter): spell out the code points.
             shown_old = code_points(old);
             shown_new = code_points(&new);
@@ -206,13 +250,13 @@ fn write_diagnostic(out: &mut dyn Write, path: &str, doc: &Document, d: &Diagnos
         if new.trim().is_empty() && !old.trim().is_empty() {
             writeln!(
                 out,
-                "{pad} {BLUE}={BLUE:#} {BOLD}{kind}{BOLD:#}: delete {RED}\"{}\"{RED:#}",
+                "{pad} {blue}={blue:#} {bold}{kind}{bold:#}: delete {red}\"{}\"{red:#}",
                 shorten(&shown_old)
             )?;
         } else {
             writeln!(
                 out,
-                "{pad} {BLUE}={BLUE:#} {BOLD}{kind}{BOLD:#}: {RED}\"{}\"{RED:#} → {GREEN}\"{}\"{GREEN:#}",
+                "{pad} {blue}={blue:#} {bold}{kind}{bold:#}: {red}\"{}\"{red:#} → {green}\"{}\"{green:#}",
                 shorten(&shown_old),
                 shorten(&shown_new)
             )?;
@@ -230,30 +274,33 @@ fn shorten(s: &str) -> String {
 
 pub struct Human {
     pub opts: HumanOptions,
+    pub palette: Palette,
 }
 
 impl Emitter for Human {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        let bold = self.palette.bold;
         if let Some(err) = &r.error {
-            let style = severity_style(Severity::Error);
-            writeln!(out, "{style}error{style:#}{BOLD}: {}: {err}{BOLD:#}\n", r.path)?;
+            let style = self.palette.severity(Severity::Error);
+            writeln!(out, "{style}error{style:#}{bold}: {}: {err}{bold:#}\n", r.path)?;
         }
         let Some(doc) = &r.document else { return Ok(()) };
         for d in &r.diagnostics {
-            write_diagnostic(out, &r.path, doc, d)?;
+            write_diagnostic(out, &self.palette, &r.path, doc, d)?;
         }
         Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         if self.opts.summary {
-            write_summary(out, s, self.opts.fix_hint)?;
+            write_summary(out, &self.palette, s, self.opts.fix_hint)?;
         }
         Ok(())
     }
 }
 
-pub fn write_summary(out: &mut dyn Write, s: &Summary, fix_hint: bool) -> io::Result<()> {
+pub fn write_summary(out: &mut dyn Write, p: &Palette, s: &Summary, fix_hint: bool) -> io::Result<()> {
+    let Palette { bold, green, .. } = *p;
     let plural = |n: usize, w: &str| {
         if n == 1 {
             format!("{n} {w}")
@@ -262,7 +309,7 @@ pub fn write_summary(out: &mut dyn Write, s: &Summary, fix_hint: bool) -> io::Re
         }
     };
     if s.diagnostics == 0 {
-        write!(out, "{GREEN}No problems found{GREEN:#} in {}", plural(s.files, "file"))?;
+        write!(out, "{green}No problems found{green:#} in {}", plural(s.files, "file"))?;
     } else {
         let mut parts = Vec::new();
         for (n, w) in [(s.errors, "error"), (s.warnings, "warning"), (s.infos, "info")] {
@@ -272,7 +319,7 @@ pub fn write_summary(out: &mut dyn Write, s: &Summary, fix_hint: bool) -> io::Re
         }
         write!(
             out,
-            "{BOLD}Found {} ({}) in {}{BOLD:#}",
+            "{bold}Found {} ({}) in {}{bold:#}",
             plural(s.diagnostics, "problem"),
             parts.join(", "),
             plural(s.files, "file")

@@ -149,6 +149,7 @@ pub fn emitter_with(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
     match format {
         Format::Human => Box::new(human::Human {
             opts: opts.human.clone(),
+            palette: human::Palette::for_stdout(),
         }),
         Format::Concise => Box::new(concise::Concise),
         Format::Json => Box::new(json::Json { first: true }),
@@ -160,14 +161,15 @@ pub fn emitter_with(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
     }
 }
 
-/// Standard output for a run in `format`, buffered. Only the human format is styled: it goes
-/// through anstream, which drops the styles when colour is off. The others are written as they
-/// are, sparing every byte of a large batch's output the escape-code scan.
+/// Standard output for a run, buffered. Only the human format is styled, and only when
+/// standard output takes colour ([`human::Palette::for_stdout`]); then it goes through
+/// anstream (which adapts escape codes for old Windows consoles). Otherwise bytes are
+/// written as they are, sparing a large batch's output an escape-code scan.
 pub fn stdout(format: Format) -> Box<dyn Write> {
     let buffered = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let choice = anstream::AutoStream::choice(&io::stdout());
     match format {
-        Format::Human => {
-            let choice = anstream::AutoStream::choice(&io::stdout());
+        Format::Human if choice != anstream::ColorChoice::Never => {
             Box::new(anstream::AutoStream::new(Box::new(buffered) as Box<dyn Write>, choice))
         }
         _ => Box::new(buffered),
