@@ -2,6 +2,8 @@
 
 use crate::span::Span;
 
+pub mod blocks;
+
 /// Abbreviations whose final full stop does not end a sentence (compared lowercased, without
 /// the final dot). Titles and initialisms that are usually followed by a capitalised name.
 const ABBREVIATIONS: &[&str] = &[
@@ -216,50 +218,127 @@ fn push_trimmed(out: &mut Vec<Span>, text: &str, base: usize, start: usize, end:
 /// Counts words: runs of non-space characters holding a letter or digit; each CJK character
 /// counts as one word.
 pub fn count_words(s: &str) -> usize {
-    let mut count = 0;
-    let mut in_word = false;
-    let mut word_has_alnum = false;
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        // ASCII bytes are classified by table; other characters are decoded.
-        let class = if b.is_ascii() {
-            i += 1;
-            ASCII_CLASS[b as usize]
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            if is_cjk(c) {
-                Class::Cjk
-            } else if c.is_whitespace() {
-                Class::Space
-            } else if c.is_alphanumeric() {
-                Class::Alnum
+    let mut counter = WordCounter::default();
+    counter.feed(s);
+    counter.count()
+}
+
+/// An upper bound of [`count_words`] found without decoding: every word but the last ends at
+/// a space or a CJK character, and a CJK character is a word itself, so there is at most one
+/// more word than ASCII white space bytes plus twice the non-ASCII characters. Most
+/// sentences are short enough that this settles them.
+pub fn max_words(s: &str) -> usize {
+    // Summed per chunk in `u32` lanes so the loop vectorises.
+    let separators: usize = s
+        .as_bytes()
+        .chunks(1 << 16)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|&b| u32::from(blocks::is_space(b)) + 2 * u32::from(b >= 0xc0))
+                .sum::<u32>() as usize
+        })
+        .sum();
+    1 + separators
+}
+
+/// Counts the words of a text fed to it piece by piece (cut at character boundaries), as
+/// [`count_words`] counts them: after each piece, `count` is the count of all the text so far,
+/// so one pass answers the counts of several heads of a sentence. A word is counted at its
+/// first letter or digit.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordCounter {
+    count: usize,
+    /// The word being read has a letter or digit (and is counted already).
+    counted: bool,
+}
+
+impl WordCounter {
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// True when the text fed so far ends inside a word that is counted already.
+    pub fn in_counted_word(&self) -> bool {
+        self.counted
+    }
+
+    pub fn feed(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if let Some(block) = blocks::ascii_block(bytes, i) {
+                self.feed_ascii_block(block);
+                i += blocks::BLOCK;
+                continue;
+            }
+            let b = bytes[i];
+            // ASCII bytes are classified by table; other characters are decoded.
+            let class = if b.is_ascii() {
+                i += 1;
+                ASCII_CLASS[b as usize]
             } else {
-                Class::Other
-            }
-        };
-        match class {
-            Class::Alnum => {
-                in_word = true;
-                word_has_alnum = true;
-            }
-            Class::Other => in_word = true,
-            Class::Space | Class::Cjk => {
-                if in_word && word_has_alnum {
-                    count += 1;
+                let c = s[i..].chars().next().unwrap_or(' ');
+                i += c.len_utf8();
+                char_class(c)
+            };
+            match class {
+                Class::Alnum => {
+                    self.count += usize::from(!self.counted);
+                    self.counted = true;
                 }
-                in_word = false;
-                word_has_alnum = false;
-                count += usize::from(class == Class::Cjk);
+                Class::Other => {}
+                Class::Space => self.counted = false,
+                Class::Cjk => {
+                    self.count += 1;
+                    self.counted = false;
+                }
             }
         }
     }
-    if in_word && word_has_alnum {
-        count += 1;
+
+    /// Counts the words of an ASCII block at once: a word starts at each letter or digit
+    /// that follows a space with no other letter or digit between. Adding the bits after
+    /// each space to the bits of the bytes that are neither carries each one up to the next
+    /// space, letter or digit; those that land on a letter or digit are word starts, and one
+    /// that carries out of the block is still looking for one.
+    fn feed_ascii_block(&mut self, block: &[u8; blocks::BLOCK]) {
+        let space = blocks::mask(block, blocks::is_space);
+        let alnum = blocks::mask(block, blocks::is_alnum);
+        let neither = !(space | alnum);
+        let after_space = (space << 1) | u64::from(!self.counted);
+        let (reached, looking) = neither.overflowing_add(after_space);
+        self.count += (reached & alnum).count_ones() as usize;
+        // Still looking for a letter or digit: the carry left the block, or it ends in a space.
+        self.counted = !(looking || space >> 63 != 0);
     }
-    count
+}
+
+/// True when the word that `s` begins in (up to the next space or CJK character) has a letter
+/// or digit in `s`.
+pub fn word_goes_on(s: &str) -> bool {
+    for c in s.chars() {
+        match char_class(c) {
+            Class::Alnum => return true,
+            Class::Other => {}
+            Class::Space | Class::Cjk => return false,
+        }
+    }
+    false
+}
+
+fn char_class(c: char) -> Class {
+    if c.is_ascii() {
+        ASCII_CLASS[c as usize]
+    } else if is_cjk(c) {
+        Class::Cjk
+    } else if c.is_whitespace() {
+        Class::Space
+    } else if c.is_alphanumeric() {
+        Class::Alnum
+    } else {
+        Class::Other
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -371,5 +450,24 @@ mod tests {
     fn word_counts() {
         assert_eq!(count_words("R & D centre, 3.5 percent"), 5);
         assert_eq!(count_words("今年 Rust 语言"), 5);
+    }
+
+    #[test]
+    fn word_counts_fed_in_pieces_match_counting_each_head() {
+        let long = "R & D centre, 3.5 percent; and so on -- the end. ".repeat(7);
+        let mixed = format!("{long}今年 Rust 语言, a-b -- c “Quoted” words\u{a0}here {long}");
+        for s in [long.as_str(), mixed.as_str(), "", " x ", "--"] {
+            assert!(max_words(s) >= count_words(s));
+            let mut counter = WordCounter::default();
+            let mut prev = 0;
+            for (k, _) in s.char_indices().skip(1).step_by(3).chain([(s.len(), ' ')]) {
+                counter.feed(&s[prev..k]);
+                prev = k;
+                assert_eq!(counter.count(), count_words(&s[..k]), "{s:?} before {k}");
+                let tail = count_words(&s[k..]);
+                let straddles = usize::from(counter.in_counted_word() && word_goes_on(&s[k..]));
+                assert_eq!(count_words(s) - counter.count() + straddles, tail, "{s:?} after {k}");
+            }
+        }
     }
 }
