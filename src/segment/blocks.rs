@@ -15,6 +15,33 @@ pub fn ascii_block(bytes: &[u8], at: usize) -> Option<&[u8; BLOCK]> {
     (high & 0x8080_8080_8080_8080 == 0).then_some(block)
 }
 
+/// A stretch of a text: a whole ASCII block, or the characters up to the next place a block
+/// may start (at least a block's length, or to the end).
+pub enum Piece<'a> {
+    Ascii(&'a [u8; BLOCK]),
+    Other(&'a str),
+}
+
+/// `s` cut into [`Piece`]s, each with its byte offset.
+pub fn pieces(s: &str) -> impl Iterator<Item = (usize, Piece<'_>)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= s.len() {
+            return None;
+        }
+        let start = at;
+        if let Some(block) = ascii_block(s.as_bytes(), at) {
+            at += BLOCK;
+            return Some((start, Piece::Ascii(block)));
+        }
+        at = (at + BLOCK).min(s.len());
+        while !s.is_char_boundary(at) {
+            at += 1;
+        }
+        Some((start, Piece::Other(&s[start..at])))
+    })
+}
+
 /// Bit `j` is set when `class(block[j])`. The comparisons vectorise; the multiplication
 /// gathers eight 0-or-1 bytes into eight bits.
 #[inline(always)]
@@ -49,6 +76,20 @@ mod tests {
         let want = (0..BLOCK).filter(|j| j % 3 == 0).fold(0u64, |m, j| m | 1 << j);
         assert_eq!(mask(block, is_space), want);
         assert_eq!(mask(block, is_alnum), !want);
+    }
+
+    #[test]
+    fn pieces_cover_the_text_at_char_boundaries() {
+        let text = format!("{}é{}", "a".repeat(100), "b".repeat(200));
+        let mut next = 0;
+        for (at, piece) in pieces(&text) {
+            assert_eq!(at, next);
+            next += match piece {
+                Piece::Ascii(b) => b.len(),
+                Piece::Other(s) => s.len(),
+            };
+        }
+        assert_eq!(next, text.len());
     }
 
     #[test]

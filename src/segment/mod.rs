@@ -264,35 +264,25 @@ impl WordCounter {
     }
 
     pub fn feed(&mut self, s: &str) {
-        let bytes = s.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if let Some(block) = blocks::ascii_block(bytes, i) {
-                self.feed_ascii_block(block);
-                i += blocks::BLOCK;
-                continue;
+        for (_, piece) in blocks::pieces(s) {
+            match piece {
+                blocks::Piece::Ascii(block) => self.feed_ascii_block(block),
+                blocks::Piece::Other(part) => part.chars().for_each(|c| self.feed_char(c)),
             }
-            let b = bytes[i];
-            // ASCII bytes are classified by table; other characters are decoded.
-            let class = if b.is_ascii() {
-                i += 1;
-                ASCII_CLASS[b as usize]
-            } else {
-                let c = s[i..].chars().next().unwrap_or(' ');
-                i += c.len_utf8();
-                char_class(c)
-            };
-            match class {
-                Class::Alnum => {
-                    self.count += usize::from(!self.counted);
-                    self.counted = true;
-                }
-                Class::Other => {}
-                Class::Space => self.counted = false,
-                Class::Cjk => {
-                    self.count += 1;
-                    self.counted = false;
-                }
+        }
+    }
+
+    fn feed_char(&mut self, c: char) {
+        match char_class(c) {
+            Class::Alnum => {
+                self.count += usize::from(!self.counted);
+                self.counted = true;
+            }
+            Class::Other => {}
+            Class::Space => self.counted = false,
+            Class::Cjk => {
+                self.count += 1;
+                self.counted = false;
             }
         }
     }
