@@ -159,8 +159,64 @@ fn is_abbreviation(word: &str) -> bool {
     if let (Some(c), None) = (chars.next(), chars.next()) {
         return c.is_alphabetic();
     }
+    if w.is_ascii() {
+        return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w));
+    }
     let lower = w.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…') || is_cjk_end(c)
+}
+
+/// Where the sentence-ending characters of a paragraph are, found with `memchr`: the ASCII
+/// ones (. ! ?) and the others (… 。 ！ ？ ；), whose first bytes are E2, E3 or EF. The next
+/// of each kind is kept, so each part of the text is searched once.
+struct Terminals<'a> {
+    text: &'a str,
+    ascii: Option<usize>,
+    other: Option<usize>,
+}
+
+impl<'a> Terminals<'a> {
+    fn new(text: &'a str) -> Self {
+        Terminals {
+            text,
+            ascii: Self::find_ascii(text, 0),
+            other: Self::find_other(text, 0),
+        }
+    }
+
+    /// The offset of the first terminal character at `from` or later.
+    fn next(&mut self, from: usize) -> Option<usize> {
+        if self.ascii.is_some_and(|i| i < from) {
+            self.ascii = Self::find_ascii(self.text, from);
+        }
+        if self.other.is_some_and(|i| i < from) {
+            self.other = Self::find_other(self.text, from);
+        }
+        match (self.ascii, self.other) {
+            (Some(a), Some(o)) => Some(a.min(o)),
+            (a, o) => a.or(o),
+        }
+    }
+
+    fn find_ascii(text: &str, from: usize) -> Option<usize> {
+        memchr::memchr3(b'.', b'!', b'?', &text.as_bytes()[from..]).map(|i| from + i)
+    }
+
+    fn find_other(text: &str, from: usize) -> Option<usize> {
+        let mut at = from;
+        while let Some(i) = memchr::memchr3(0xe2, 0xe3, 0xef, &text.as_bytes()[at..]) {
+            let i = at + i;
+            if text[i..].chars().next().is_some_and(is_terminal) {
+                return Some(i);
+            }
+            at = i + 1;
+        }
+        None
+    }
 }
 
 /// Splits a paragraph into sentences. Copes with abbreviations (Dr., U.S.), decimals,
@@ -169,22 +225,20 @@ pub fn sentences(text: &str, para: Span) -> Vec<Span> {
     let mut out = Vec::new();
     let p = para.text(text);
     let mut start = 0usize;
-    let mut iter = p.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let terminal = matches!(c, '.' | '!' | '?' | '…') || is_cjk_end(c);
-        if !terminal {
-            continue;
-        }
+    let mut terminals = Terminals::new(p);
+    let mut pos = 0;
+    while let Some(i) = terminals.next(pos) {
+        let c = p[i..].chars().next().unwrap_or('.');
         // Take the rest of a run of terminators and closing quotes or brackets.
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
-            if matches!(d, '.' | '!' | '?' | '…') || is_cjk_end(d) || is_closing(d) {
-                end = j + d.len_utf8();
-                iter.next();
+        for d in p[end..].chars() {
+            if is_terminal(d) || is_closing(d) {
+                end += d.len_utf8();
             } else {
                 break;
             }
         }
+        pos = end;
         let rest = &p[end..];
         let split = if is_cjk_end(c) {
             true
@@ -412,6 +466,14 @@ mod tests {
         assert_eq!(
             split("\"We are ready.\" Wu says. It works."),
             vec!["\"We are ready.\"", "Wu says.", "It works."]
+        );
+    }
+
+    #[test]
+    fn ascii_and_other_ends_mix() {
+        assert_eq!(
+            split("Wait… “Yes!” 好。Then? No… ok. Done；再见"),
+            vec!["Wait…", "“Yes!”", "好。", "Then?", "No… ok.", "Done；", "再见"]
         );
     }
 
