@@ -1,7 +1,6 @@
 //! `capitalization`: one term capitalised two ways in one document.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
+use super::term::Literals;
 use super::{is_whole_word, Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
@@ -22,7 +21,7 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
 }
 
 pub struct CapitalizationCheck {
-    automaton: AhoCorasick,
+    automaton: Literals,
     /// Pattern → (rule, canonical form).
     terms: Vec<(RuleIdx, String)>,
 }
@@ -33,14 +32,8 @@ impl CapitalizationCheck {
             .iter()
             .flat_map(|(i, d)| d.terms.iter().map(move |t| (*i, t.clone())))
             .collect();
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            // The rarest bytes of a few case-insensitive names are still common letters: the
-            // prefilter stops so often that the bare automaton is twice as fast.
-            .prefilter(false)
-            .build(terms.iter().map(|t| &t.1))
-            .map_err(|e| format!("capitalization terms: {e}"))?;
+        let patterns: Vec<&str> = terms.iter().map(|t| t.1.as_str()).collect();
+        let automaton = Literals::new(&patterns).map_err(|e| format!("capitalization terms: {e}"))?;
         Ok(CapitalizationCheck { automaton, terms })
     }
 }

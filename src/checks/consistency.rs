@@ -2,8 +2,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
+use super::term::Literals;
 use super::{is_whole_word, Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
@@ -22,7 +21,7 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
 }
 
 pub struct ConsistencyCheck {
-    automaton: AhoCorasick,
+    automaton: Literals,
     /// Pattern → rule.
     owners: Vec<RuleIdx>,
     canonical: HashMap<RuleIdx, String>,
@@ -45,14 +44,7 @@ impl ConsistencyCheck {
                 owners.push(rule);
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            // The rarest bytes of a few case-insensitive names are still common letters: the
-            // prefilter stops so often that the bare automaton is twice as fast.
-            .prefilter(false)
-            .build(&patterns)
-            .map_err(|e| format!("consistency sets: {e}"))?;
+        let automaton = Literals::new(&patterns).map_err(|e| format!("consistency sets: {e}"))?;
         Ok(ConsistencyCheck {
             automaton,
             owners,

@@ -4,6 +4,7 @@ use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::segment::blocks;
 use crate::span::Span;
 
 pub struct RepetitionCheck {
@@ -27,10 +28,7 @@ impl Check for RepetitionCheck {
             return;
         }
         let text = &doc.text;
-        let mut prev: Option<Span> = None;
-        let mut word_start: Option<usize> = None;
-        let check_pair = |prev: Option<Span>, word: Span, sink: &mut Sink<'_>| {
-            let Some(p) = prev else { return };
+        let check_pair = |p: Span, word: Span, sink: &mut Sink<'_>| {
             let gap = &text[p.end..word.start];
             if gap.is_empty() || !gap.chars().all(|c| c == ' ' || c == '\t') {
                 return;
@@ -72,28 +70,98 @@ impl Check for RepetitionCheck {
             }
         };
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            let (in_word, len) = if b.is_ascii() {
-                (b.is_ascii_alphanumeric() || b == b'\'' || b == b'-', 1)
-            } else {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                (c.is_alphanumeric() || c == '’', c.len_utf8())
-            };
-            if in_word {
-                if word_start.is_none() {
-                    word_start = Some(i);
+        let mut prev: Option<Span> = None;
+        for_each_word(text, |word| {
+            if let Some(p) = prev {
+                // Most neighbours differ in their first letter; when both are ASCII that settles
+                // it, as their lowercase forms differ there too.
+                let (a, b) = (bytes[p.start], bytes[word.start]);
+                if !(a.is_ascii() && b.is_ascii() && !a.eq_ignore_ascii_case(&b)) {
+                    check_pair(p, word, sink);
                 }
-            } else if let Some(s) = word_start.take() {
-                let word = Span::new(s, i);
-                check_pair(prev, word, sink);
-                prev = Some(word);
             }
-            i += len;
+            prev = Some(word);
+        });
+    }
+}
+
+/// Calls `f` with each word of `text` in order: runs of letters, digits, apostrophes (' and ’)
+/// and hyphens. ASCII text is cut 64 bytes at a time with bit masks.
+fn for_each_word(text: &str, mut f: impl FnMut(Span)) {
+    let mut word_start: Option<usize> = None;
+    for (at, piece) in blocks::pieces(text) {
+        match piece {
+            blocks::Piece::Ascii(block) => {
+                let word = blocks::mask(block, is_ascii_word_byte);
+                // Bit j of `before`: byte j - 1 is a word byte (for j = 0, a word is open).
+                let before = (word << 1) | u64::from(word_start.is_some());
+                let starts = word & !before;
+                let ends = !word & before;
+                let mut edges = starts | ends;
+                while edges != 0 {
+                    let j = edges.trailing_zeros() as usize;
+                    edges &= edges - 1;
+                    if starts >> j & 1 != 0 {
+                        word_start = Some(at + j);
+                    } else if let Some(s) = word_start.take() {
+                        f(Span::new(s, at + j));
+                    }
+                }
+            }
+            blocks::Piece::Other(part) => {
+                for (i, c) in part.char_indices() {
+                    let in_word = if c.is_ascii() {
+                        is_ascii_word_byte(c as u8)
+                    } else {
+                        c.is_alphanumeric() || c == '’'
+                    };
+                    if in_word {
+                        word_start.get_or_insert(at + i);
+                    } else if let Some(s) = word_start.take() {
+                        f(Span::new(s, at + i));
+                    }
+                }
+            }
         }
-        if let Some(s) = word_start {
-            check_pair(prev, Span::new(s, text.len()), sink);
+    }
+    if let Some(s) = word_start {
+        f(Span::new(s, text.len()));
+    }
+}
+
+fn is_ascii_word_byte(b: u8) -> bool {
+    blocks::is_alnum(b) || b == b'\'' || b == b'-'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_cut_as_character_by_character() {
+        let long = "the the Lang Lang well-being, don't “stop” it’s a-b -- x ".repeat(5);
+        for text in [
+            long.clone(),
+            format!("{long}Élan élan café"),
+            "a".repeat(130),
+            String::new(),
+        ] {
+            let mut want = Vec::new();
+            let mut start = None;
+            for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+                if c.is_ascii_alphanumeric()
+                    || c == '\''
+                    || c == '-'
+                    || (!c.is_ascii() && (c.is_alphanumeric() || c == '’'))
+                {
+                    start.get_or_insert(i);
+                } else if let Some(s) = start.take() {
+                    want.push(Span::new(s, i));
+                }
+            }
+            let mut got = Vec::new();
+            for_each_word(&text, |w| got.push(w));
+            assert_eq!(got, want);
         }
     }
 }

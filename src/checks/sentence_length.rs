@@ -5,7 +5,7 @@ use super::{capitalize, Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
-use crate::segment::count_words;
+use crate::segment::{count_words, max_words, word_goes_on, WordCounter};
 use crate::span::Span;
 
 pub const DEFAULT_MAX_WORDS: usize = 45;
@@ -45,16 +45,29 @@ impl Check for SentenceLengthCheck {
             return;
         }
         let text = &doc.text;
+        let shortest = self
+            .rules
+            .iter()
+            .filter(|&&(r, _)| sink.is_active(r))
+            .map(|&(_, max)| max)
+            .min()
+            .unwrap_or(usize::MAX);
         for &sentence in doc.sentences() {
-            let words = count_words(sentence.text(text));
+            let s = sentence.text(text);
+            if max_words(s) <= shortest {
+                continue;
+            }
+            let words = count_words(s);
+            // Where to split does not depend on the rule: found once, for the first that fires.
+            let mut split = None;
             for &(rule, max) in &self.rules {
                 if words <= max || !sink.is_active(rule) {
                     continue;
                 }
                 let args = [("words", words.to_string()), ("max", max.to_string())];
                 let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                match split_point(text, sentence) {
-                    Some(edit) => sink.fix(rule, sentence, &args, vec![edit], Applicability::Unsafe),
+                match split.get_or_insert_with(|| split_point(text, sentence, words)) {
+                    Some(edit) => sink.fix(rule, sentence, &args, vec![edit.clone()], Applicability::Unsafe),
                     None => sink.flag(rule, sentence, &args),
                 }
             }
@@ -64,19 +77,52 @@ impl Check for SentenceLengthCheck {
 
 /// The clause boundary nearest the middle of the sentence: a semicolon, or ", and" / ", but"
 /// followed by a new subject. Returns the edit that ends the sentence there.
-fn split_point(text: &str, sentence: Span) -> Option<Edit> {
+fn split_point(text: &str, sentence: Span, total: usize) -> Option<Edit> {
     let s = sentence.text(text);
-    let total = count_words(s);
-    let mut best: Option<(usize, Edit)> = None;
-    let mut consider = |cut: usize, resume: usize| {
-        let (head, tail) = (&s[..cut], &s[resume..]);
-        let (hw, tw) = (count_words(head), count_words(tail));
-        if hw < MIN_PART || tw < MIN_PART {
-            return;
+    // Candidate (cut, resume) offsets, in the order they are weighed: ties go to the first.
+    let mut candidates: Vec<(usize, usize)> = s.match_indices("; ").map(|(i, _)| (i, i + 2)).collect();
+    for conj in [", and ", ", but "] {
+        for (i, _) in s.match_indices(conj) {
+            let next: String = s[i + conj.len()..].chars().take_while(|c| c.is_alphabetic()).collect();
+            if CLAUSE_SUBJECTS.contains(&next.to_lowercase().as_str()) {
+                let resume = if conj == ", but " { i + 2 } else { i + conj.len() };
+                candidates.push((i, resume));
+            }
         }
+    }
+    if candidates.is_empty() {
+        return None;
+    }
+    // The words before each offset, counted in one pass over the sentence rather than once per
+    // candidate (run-on sentences have many): (offset, words before, ends inside a counted word).
+    let mut offsets: Vec<usize> = candidates.iter().flat_map(|&(c, r)| [c, r]).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut counter = WordCounter::default();
+    let mut fed = 0;
+    let heads: Vec<(usize, usize, bool)> = offsets
+        .into_iter()
+        .map(|at| {
+            counter.feed(&s[fed..at]);
+            fed = at;
+            (at, counter.count(), counter.in_counted_word())
+        })
+        .collect();
+    let head_at = |at: usize| heads[heads.partition_point(|h| h.0 < at)];
+    let mut best: Option<(usize, Edit)> = None;
+    for (cut, resume) in candidates {
+        let hw = head_at(cut).1;
+        // The tail holds the words not before `resume`, and the one `resume` cuts if its
+        // part in the tail has a letter or digit too.
+        let (_, before, inside) = head_at(resume);
+        let tw = total - before + usize::from(inside && word_goes_on(&s[resume..]));
+        if hw < MIN_PART || tw < MIN_PART {
+            continue;
+        }
+        let tail = &s[resume..];
         let first: String = tail.chars().take_while(|c| c.is_alphanumeric()).collect();
         if first.is_empty() {
-            return;
+            continue;
         }
         let edit = Edit::replace(
             Span::new(sentence.start + cut, sentence.start + resume + first.len()),
@@ -85,18 +131,6 @@ fn split_point(text: &str, sentence: Span) -> Option<Edit> {
         let distance = hw.abs_diff(total / 2);
         if best.as_ref().is_none_or(|(d, _)| distance < *d) {
             best = Some((distance, edit));
-        }
-    };
-    for (i, _) in s.match_indices("; ") {
-        consider(i, i + 2);
-    }
-    for conj in [", and ", ", but "] {
-        for (i, _) in s.match_indices(conj) {
-            let next: String = s[i + conj.len()..].chars().take_while(|c| c.is_alphabetic()).collect();
-            if CLAUSE_SUBJECTS.contains(&next.to_lowercase().as_str()) {
-                let resume = if conj == ", but " { i + 2 } else { i + conj.len() };
-                consider(i, resume);
-            }
         }
     }
     best.map(|(_, e)| e)

@@ -2,13 +2,15 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
 use super::{is_whole_word, match_case, Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::span::Span;
+
+mod literals;
+
+pub(super) use literals::Literals;
 
 const ARTICLES: &[&str] = &["the", "a", "an"];
 
@@ -51,7 +53,7 @@ struct Target {
 }
 
 pub struct TermCheck {
-    automaton: AhoCorasick,
+    automaton: Literals,
     targets: Vec<Target>,
     replacements: Vec<String>,
     case_sensitive: Vec<bool>,
@@ -105,11 +107,7 @@ impl TermCheck {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .map_err(|e| format!("term glossary: {e}"))?;
+        let automaton = Literals::new(&patterns).map_err(|e| format!("term glossary: {e}"))?;
         let mut exact = HashMap::new();
         for (i, (p, t)) in patterns.iter().zip(&targets).enumerate() {
             if case_sensitive_rule[t.rule] {
@@ -146,10 +144,7 @@ impl Check for TermCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = &doc.text;
         let mut pos = 0;
-        while let Some(m) = self
-            .automaton
-            .find(aho_corasick::Input::new(text.as_str()).range(pos..))
-        {
+        while let Some(m) = self.automaton.find_from(text, pos) {
             // A match that is turned down (a longer variant in the wrong case, part of a word,
             // an inactive rule) must not hide a shorter one inside it: "national Love Eyes
             // Day" is not "National Love Eyes Day" but holds "Love Eyes Day". So search again

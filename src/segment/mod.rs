@@ -2,6 +2,8 @@
 
 use crate::span::Span;
 
+pub mod blocks;
+
 /// Abbreviations whose final full stop does not end a sentence (compared lowercased, without
 /// the final dot). Titles and initialisms that are usually followed by a capitalised name.
 const ABBREVIATIONS: &[&str] = &[
@@ -157,8 +159,64 @@ fn is_abbreviation(word: &str) -> bool {
     if let (Some(c), None) = (chars.next(), chars.next()) {
         return c.is_alphabetic();
     }
+    if w.is_ascii() {
+        return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w));
+    }
     let lower = w.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…') || is_cjk_end(c)
+}
+
+/// Where the sentence-ending characters of a paragraph are, found with `memchr`: the ASCII
+/// ones (. ! ?) and the others (… 。 ！ ？ ；), whose first bytes are E2, E3 or EF. The next
+/// of each kind is kept, so each part of the text is searched once.
+struct Terminals<'a> {
+    text: &'a str,
+    ascii: Option<usize>,
+    other: Option<usize>,
+}
+
+impl<'a> Terminals<'a> {
+    fn new(text: &'a str) -> Self {
+        Terminals {
+            text,
+            ascii: Self::find_ascii(text, 0),
+            other: Self::find_other(text, 0),
+        }
+    }
+
+    /// The offset of the first terminal character at `from` or later.
+    fn next(&mut self, from: usize) -> Option<usize> {
+        if self.ascii.is_some_and(|i| i < from) {
+            self.ascii = Self::find_ascii(self.text, from);
+        }
+        if self.other.is_some_and(|i| i < from) {
+            self.other = Self::find_other(self.text, from);
+        }
+        match (self.ascii, self.other) {
+            (Some(a), Some(o)) => Some(a.min(o)),
+            (a, o) => a.or(o),
+        }
+    }
+
+    fn find_ascii(text: &str, from: usize) -> Option<usize> {
+        memchr::memchr3(b'.', b'!', b'?', &text.as_bytes()[from..]).map(|i| from + i)
+    }
+
+    fn find_other(text: &str, from: usize) -> Option<usize> {
+        let mut at = from;
+        while let Some(i) = memchr::memchr3(0xe2, 0xe3, 0xef, &text.as_bytes()[at..]) {
+            let i = at + i;
+            if text[i..].chars().next().is_some_and(is_terminal) {
+                return Some(i);
+            }
+            at = i + 1;
+        }
+        None
+    }
 }
 
 /// Splits a paragraph into sentences. Copes with abbreviations (Dr., U.S.), decimals,
@@ -167,22 +225,20 @@ pub fn sentences(text: &str, para: Span) -> Vec<Span> {
     let mut out = Vec::new();
     let p = para.text(text);
     let mut start = 0usize;
-    let mut iter = p.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let terminal = matches!(c, '.' | '!' | '?' | '…') || is_cjk_end(c);
-        if !terminal {
-            continue;
-        }
+    let mut terminals = Terminals::new(p);
+    let mut pos = 0;
+    while let Some(i) = terminals.next(pos) {
+        let c = p[i..].chars().next().unwrap_or('.');
         // Take the rest of a run of terminators and closing quotes or brackets.
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
-            if matches!(d, '.' | '!' | '?' | '…') || is_cjk_end(d) || is_closing(d) {
-                end = j + d.len_utf8();
-                iter.next();
+        for d in p[end..].chars() {
+            if is_terminal(d) || is_closing(d) {
+                end += d.len_utf8();
             } else {
                 break;
             }
         }
+        pos = end;
         let rest = &p[end..];
         let split = if is_cjk_end(c) {
             true
@@ -216,50 +272,117 @@ fn push_trimmed(out: &mut Vec<Span>, text: &str, base: usize, start: usize, end:
 /// Counts words: runs of non-space characters holding a letter or digit; each CJK character
 /// counts as one word.
 pub fn count_words(s: &str) -> usize {
-    let mut count = 0;
-    let mut in_word = false;
-    let mut word_has_alnum = false;
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        // ASCII bytes are classified by table; other characters are decoded.
-        let class = if b.is_ascii() {
-            i += 1;
-            ASCII_CLASS[b as usize]
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            if is_cjk(c) {
-                Class::Cjk
-            } else if c.is_whitespace() {
-                Class::Space
-            } else if c.is_alphanumeric() {
-                Class::Alnum
-            } else {
-                Class::Other
-            }
-        };
-        match class {
-            Class::Alnum => {
-                in_word = true;
-                word_has_alnum = true;
-            }
-            Class::Other => in_word = true,
-            Class::Space | Class::Cjk => {
-                if in_word && word_has_alnum {
-                    count += 1;
-                }
-                in_word = false;
-                word_has_alnum = false;
-                count += usize::from(class == Class::Cjk);
+    let mut counter = WordCounter::default();
+    counter.feed(s);
+    counter.count()
+}
+
+/// An upper bound of [`count_words`] found without decoding: every word but the last ends at
+/// a space or a CJK character, and a CJK character is a word itself, so there is at most one
+/// more word than ASCII white space bytes plus twice the non-ASCII characters. Most
+/// sentences are short enough that this settles them.
+pub fn max_words(s: &str) -> usize {
+    // Summed per chunk in `u32` lanes so the loop vectorises.
+    let separators: usize = s
+        .as_bytes()
+        .chunks(1 << 16)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|&b| u32::from(blocks::is_space(b)) + 2 * u32::from(b >= 0xc0))
+                .sum::<u32>() as usize
+        })
+        .sum();
+    1 + separators
+}
+
+/// Counts the words of a text fed to it piece by piece (cut at character boundaries), as
+/// [`count_words`] counts them: after each piece, `count` is the count of all the text so far,
+/// so one pass answers the counts of several heads of a sentence. A word is counted at its
+/// first letter or digit.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordCounter {
+    count: usize,
+    /// The word being read has a letter or digit (and is counted already).
+    counted: bool,
+}
+
+impl WordCounter {
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// True when the text fed so far ends inside a word that is counted already.
+    pub fn in_counted_word(&self) -> bool {
+        self.counted
+    }
+
+    pub fn feed(&mut self, s: &str) {
+        for (_, piece) in blocks::pieces(s) {
+            match piece {
+                blocks::Piece::Ascii(block) => self.feed_ascii_block(block),
+                blocks::Piece::Other(part) => part.chars().for_each(|c| self.feed_char(c)),
             }
         }
     }
-    if in_word && word_has_alnum {
-        count += 1;
+
+    fn feed_char(&mut self, c: char) {
+        match char_class(c) {
+            Class::Alnum => {
+                self.count += usize::from(!self.counted);
+                self.counted = true;
+            }
+            Class::Other => {}
+            Class::Space => self.counted = false,
+            Class::Cjk => {
+                self.count += 1;
+                self.counted = false;
+            }
+        }
     }
-    count
+
+    /// Counts the words of an ASCII block at once: a word starts at each letter or digit
+    /// that follows a space with no other letter or digit between. Adding the bits after
+    /// each space to the bits of the bytes that are neither carries each one up to the next
+    /// space, letter or digit; those that land on a letter or digit are word starts, and one
+    /// that carries out of the block is still looking for one.
+    fn feed_ascii_block(&mut self, block: &[u8; blocks::BLOCK]) {
+        let space = blocks::mask(block, blocks::is_space);
+        let alnum = blocks::mask(block, blocks::is_alnum);
+        let neither = !(space | alnum);
+        let after_space = (space << 1) | u64::from(!self.counted);
+        let (reached, looking) = neither.overflowing_add(after_space);
+        self.count += (reached & alnum).count_ones() as usize;
+        // Still looking for a letter or digit: the carry left the block, or it ends in a space.
+        self.counted = !(looking || space >> 63 != 0);
+    }
+}
+
+/// True when the word that `s` begins in (up to the next space or CJK character) has a letter
+/// or digit in `s`.
+pub fn word_goes_on(s: &str) -> bool {
+    for c in s.chars() {
+        match char_class(c) {
+            Class::Alnum => return true,
+            Class::Other => {}
+            Class::Space | Class::Cjk => return false,
+        }
+    }
+    false
+}
+
+fn char_class(c: char) -> Class {
+    if c.is_ascii() {
+        ASCII_CLASS[c as usize]
+    } else if is_cjk(c) {
+        Class::Cjk
+    } else if c.is_whitespace() {
+        Class::Space
+    } else if c.is_alphanumeric() {
+        Class::Alnum
+    } else {
+        Class::Other
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -347,6 +470,14 @@ mod tests {
     }
 
     #[test]
+    fn ascii_and_other_ends_mix() {
+        assert_eq!(
+            split("Wait… “Yes!” 好。Then? No… ok. Done；再见"),
+            vec!["Wait…", "“Yes!”", "好。", "Then?", "No… ok.", "Done；", "再见"]
+        );
+    }
+
+    #[test]
     fn cjk_sentence_ends_need_no_space() {
         assert_eq!(
             split("今年增长。我们招聘了人员！好吗？"),
@@ -371,5 +502,24 @@ mod tests {
     fn word_counts() {
         assert_eq!(count_words("R & D centre, 3.5 percent"), 5);
         assert_eq!(count_words("今年 Rust 语言"), 5);
+    }
+
+    #[test]
+    fn word_counts_fed_in_pieces_match_counting_each_head() {
+        let long = "R & D centre, 3.5 percent; and so on -- the end. ".repeat(7);
+        let mixed = format!("{long}今年 Rust 语言, a-b -- c “Quoted” words\u{a0}here {long}");
+        for s in [long.as_str(), mixed.as_str(), "", " x ", "--"] {
+            assert!(max_words(s) >= count_words(s));
+            let mut counter = WordCounter::default();
+            let mut prev = 0;
+            for (k, _) in s.char_indices().skip(1).step_by(3).chain([(s.len(), ' ')]) {
+                counter.feed(&s[prev..k]);
+                prev = k;
+                assert_eq!(counter.count(), count_words(&s[..k]), "{s:?} before {k}");
+                let tail = count_words(&s[k..]);
+                let straddles = usize::from(counter.in_counted_word() && word_goes_on(&s[k..]));
+                assert_eq!(count_words(s) - counter.count() + straddles, tail, "{s:?} after {k}");
+            }
+        }
     }
 }

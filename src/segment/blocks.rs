@@ -1,0 +1,111 @@
+//! 64-byte blocks of ASCII text as bit masks, so word scans over English prose handle a block
+//! in a few dozen instructions instead of decoding and branching on every character. Callers
+//! take the slow, character-by-character path wherever a block holds a non-ASCII byte.
+
+/// Bytes in a block: one bit of a `u64` each.
+pub const BLOCK: usize = 64;
+
+/// The 64 bytes at `at`, when there are that many and all are ASCII.
+#[inline]
+pub fn ascii_block(bytes: &[u8], at: usize) -> Option<&[u8; BLOCK]> {
+    let block: &[u8; BLOCK] = bytes.get(at..at + BLOCK)?.try_into().ok()?;
+    let high = block
+        .chunks_exact(8)
+        .fold(0, |acc, w| acc | u64::from_le_bytes(w.try_into().unwrap_or_default()));
+    (high & 0x8080_8080_8080_8080 == 0).then_some(block)
+}
+
+/// A stretch of a text: a whole ASCII block, or the characters up to the next place a block
+/// may start (at least a block's length, or to the end).
+pub enum Piece<'a> {
+    Ascii(&'a [u8; BLOCK]),
+    Other(&'a str),
+}
+
+/// `s` cut into [`Piece`]s, each with its byte offset.
+pub fn pieces(s: &str) -> impl Iterator<Item = (usize, Piece<'_>)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= s.len() {
+            return None;
+        }
+        let start = at;
+        if let Some(block) = ascii_block(s.as_bytes(), at) {
+            at += BLOCK;
+            return Some((start, Piece::Ascii(block)));
+        }
+        at = (at + BLOCK).min(s.len());
+        while !s.is_char_boundary(at) {
+            at += 1;
+        }
+        Some((start, Piece::Other(&s[start..at])))
+    })
+}
+
+/// Bit `j` is set when `class(block[j])`. The comparisons vectorise; the multiplication
+/// gathers eight 0-or-1 bytes into eight bits.
+#[inline(always)]
+pub fn mask(block: &[u8; BLOCK], class: impl Fn(u8) -> bool) -> u64 {
+    let flags: [u8; BLOCK] = std::array::from_fn(|j| u8::from(class(block[j])));
+    flags.chunks_exact(8).enumerate().fold(0, |m, (k, chunk)| {
+        let bytes = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        m | (bytes.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k)
+    })
+}
+
+/// ASCII white space as words are separated: the characters `u8::is_ascii_whitespace` takes,
+/// and the vertical tab.
+#[inline(always)]
+pub fn is_space(b: u8) -> bool {
+    b == b' ' || b.wrapping_sub(0x09) < 5
+}
+
+#[inline(always)]
+pub fn is_alnum(b: u8) -> bool {
+    b.wrapping_sub(b'0') < 10 || (b | 0x20).wrapping_sub(b'a') < 26
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_have_one_bit_per_byte_in_order() {
+        let text: Vec<u8> = (0..BLOCK).map(|j| if j % 3 == 0 { b' ' } else { b'x' }).collect();
+        let block = ascii_block(&text, 0).unwrap();
+        let want = (0..BLOCK).filter(|j| j % 3 == 0).fold(0u64, |m, j| m | 1 << j);
+        assert_eq!(mask(block, is_space), want);
+        assert_eq!(mask(block, is_alnum), !want);
+    }
+
+    #[test]
+    fn pieces_cover_the_text_at_char_boundaries() {
+        let text = format!("{}é{}", "a".repeat(100), "b".repeat(200));
+        let mut next = 0;
+        for (at, piece) in pieces(&text) {
+            assert_eq!(at, next);
+            next += match piece {
+                Piece::Ascii(b) => b.len(),
+                Piece::Other(s) => s.len(),
+            };
+        }
+        assert_eq!(next, text.len());
+    }
+
+    #[test]
+    fn blocks_are_ascii_and_whole() {
+        let mut text = vec![b'a'; 70];
+        assert!(ascii_block(&text, 6).is_some());
+        assert!(ascii_block(&text, 7).is_none());
+        text[40] = 0xc3;
+        assert!(ascii_block(&text, 0).is_none());
+    }
+
+    #[test]
+    fn byte_classes_match_the_standard_library() {
+        for b in 0..=127u8 {
+            assert_eq!(is_space(b), b.is_ascii_whitespace() || b == 0x0b, "{b}");
+            assert_eq!(is_alnum(b), b.is_ascii_alphanumeric(), "{b}");
+        }
+    }
+}
