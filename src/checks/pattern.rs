@@ -16,6 +16,9 @@ use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::span::Span;
 
+mod starts;
+use starts::Starts;
+
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
     let Some(p) = &def.pattern else {
         return Err((
@@ -84,11 +87,14 @@ pub(super) fn check_regex(pattern: &str, case_insensitive: bool) -> Result<NFA, 
 }
 
 pub struct PatternCheck {
-    /// All rules' patterns without word-boundary assertions, in one automaton. A pattern
-    /// without its `\b`s matches wherever the pattern does (and maybe elsewhere), and the lazy
-    /// DFA can scan it in one pass: with a Unicode `\b` it gives up at the first non-ASCII
-    /// byte and the search falls back to the PikeVM, for the whole rest of the document.
-    set: meta::Regex,
+    /// Where the rules with start literals can match: one scan for all of them.
+    starts: Option<Starts>,
+    /// The other rules' patterns without word-boundary assertions, in one automaton, with the
+    /// rule each stands for. A pattern without its `\b`s matches wherever the pattern does
+    /// (and maybe elsewhere), and the lazy DFA can scan it in one pass: with a Unicode `\b` it
+    /// gives up at the first non-ASCII byte and the search falls back to the PikeVM, for the
+    /// whole rest of the document.
+    set: Option<(meta::Regex, Vec<usize>)>,
     rules: Vec<PatternRule>,
 }
 
@@ -98,6 +104,9 @@ struct PatternRule {
     /// Compiled on the first document the prefilter selects the rule for: most rules match
     /// few documents, and a run over one small file should not pay for all of them.
     matchers: OnceLock<Option<Matchers>>,
+    /// The rule's matches all start with one of its literals in `PatternCheck::starts`: its
+    /// regex runs anchored where they occur, and needs no candidate search of its own.
+    gated: bool,
     /// The pattern can match the empty string: then the plain iterator's handling of empty
     /// matches decides, and the candidate search is not used.
     may_be_empty: bool,
@@ -107,7 +116,7 @@ struct PatternRule {
 struct Matchers {
     regex: meta::Regex,
     /// The pattern without word boundaries, to find where a match may start; `None` when the
-    /// pattern has none (then `regex` itself scans at full speed).
+    /// pattern has none (then `regex` itself scans at full speed) or the rule is gated.
     candidates: Option<meta::Regex>,
 }
 
@@ -141,37 +150,62 @@ fn invalid(e: String) -> String {
 impl PatternCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
         let mut stripped = Vec::new();
+        let mut set_rules = Vec::new();
+        let mut literals = Vec::new();
         let mut compiled = Vec::new();
         for &(rule, def) in rules {
             let hir = parse(
                 def.pattern.as_deref().unwrap_or(""),
                 !def.case_sensitive.unwrap_or(true),
             )?;
-            stripped.push(without_word_boundaries(hir.clone()));
+            let may_be_empty = hir.properties().minimum_len().is_some_and(|n| n == 0);
+            let starts = if may_be_empty {
+                None
+            } else {
+                starts::start_literals(&hir)
+            };
+            let gated = starts.is_some();
+            match starts {
+                Some(lits) => literals.push((compiled.len(), lits)),
+                None => {
+                    stripped.push(without_word_boundaries(hir.clone()));
+                    set_rules.push(compiled.len());
+                }
+            }
             compiled.push(PatternRule {
                 rule,
-                may_be_empty: hir.properties().minimum_len().is_some_and(|n| n == 0),
+                may_be_empty,
                 hir,
                 matchers: OnceLock::new(),
+                gated,
                 replace: def.replace.clone(),
             });
         }
-        let set = builder(REGEX_SIZE_LIMIT * 4)
-            .configure(
-                meta::Config::new()
-                    .match_kind(MatchKind::All)
-                    .which_captures(WhichCaptures::None),
-            )
-            .build_many_from_hir(&stripped)
-            .map_err(|e| match e.size_limit() {
-                Some(limit) => format!(
-                    "pattern rules, compiled together: regex too large: they would exceed the limit of {} MiB; \
-                     use smaller counted repetitions, fewer alternatives, or split the rules into packs",
-                    limit / (1024 * 1024)
-                ),
-                None => format!("pattern rules, compiled together: {e}"),
-            })?;
-        Ok(PatternCheck { set, rules: compiled })
+        let set = if stripped.is_empty() {
+            None
+        } else {
+            let set = builder(REGEX_SIZE_LIMIT * 4)
+                .configure(
+                    meta::Config::new()
+                        .match_kind(MatchKind::All)
+                        .which_captures(WhichCaptures::None),
+                )
+                .build_many_from_hir(&stripped)
+                .map_err(|e| match e.size_limit() {
+                    Some(limit) => format!(
+                        "pattern rules, compiled together: regex too large: they would exceed the limit of {} MiB; \
+                         use smaller counted repetitions, fewer alternatives, or split the rules into packs",
+                        limit / (1024 * 1024)
+                    ),
+                    None => format!("pattern rules, compiled together: {e}"),
+                })?;
+            Some((set, set_rules))
+        };
+        Ok(PatternCheck {
+            starts: Starts::new(&literals),
+            set,
+            rules: compiled,
+        })
     }
 }
 
@@ -207,10 +241,18 @@ impl PatternRule {
         self.matchers
             .get_or_init(|| {
                 let build = |h: &Hir| builder(REGEX_SIZE_LIMIT).build_from_hir(h).ok();
-                let bare = without_word_boundaries(self.hir.clone());
+                let bare = if self.gated {
+                    Hir::empty()
+                } else {
+                    without_word_boundaries(self.hir.clone())
+                };
                 Some(Matchers {
                     regex: build(&self.hir)?,
-                    candidates: if bare == self.hir { None } else { Some(build(&bare)?) },
+                    candidates: if self.gated || bare == self.hir {
+                        None
+                    } else {
+                        Some(build(&bare)?)
+                    },
                 })
             })
             .as_ref()
@@ -239,6 +281,26 @@ impl Matchers {
             at = c.start() + text[c.start()..].chars().next().map_or(1, char::len_utf8);
         }
         false
+    }
+}
+
+impl Matchers {
+    /// The matches of a gated rule, given every place one can start (ascending): the same
+    /// matches as iterating over the whole text. From each match's end, the next match is the
+    /// first anchored match at a later start, as every match begins at one of them.
+    fn matches_at(&self, text: &str, starts: &[usize], caps: &mut Captures, mut each: impl FnMut(&Captures)) {
+        let mut end = 0;
+        for &start in starts {
+            if start < end {
+                continue;
+            }
+            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+            self.regex.search_captures(&input, caps);
+            if let Some(hit) = caps.get_match() {
+                each(caps);
+                end = hit.end();
+            }
+        }
     }
 }
 
@@ -284,21 +346,38 @@ impl PatternRule {
 impl Check for PatternCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = doc.text.as_str();
-        let mut hits = PatternSet::new(self.rules.len());
-        self.set.which_overlapping_matches(&Input::new(text), &mut hits);
-        for i in hits.iter() {
-            let r = &self.rules[i.as_usize()];
+        // Each selected rule with the places its matches may start (gated rules), or none
+        // (the others: they search the whole text).
+        let mut selected: Vec<(usize, Vec<usize>)> = Vec::new();
+        if let Some(starts) = &self.starts {
+            let lowered = text.to_ascii_lowercase();
+            let at = starts.find(text, lowered.as_bytes(), self.rules.len());
+            selected.extend(at.into_iter().enumerate().filter(|(_, a)| !a.is_empty()));
+        }
+        if let Some((set, set_rules)) = &self.set {
+            let mut hits = PatternSet::new(set_rules.len());
+            set.which_overlapping_matches(&Input::new(text), &mut hits);
+            selected.extend(hits.iter().map(|h| (set_rules[h.as_usize()], Vec::new())));
+        }
+        // Rule by rule in their order, as one pass over the rules did.
+        selected.sort_by_key(|s| s.0);
+        for (i, starts) in selected {
+            let r = &self.rules[i];
             if !sink.is_active(r.rule) {
                 continue;
             }
             let Some(m) = r.matchers() else { continue };
+            let mut caps = m.regex.create_captures();
+            if r.gated {
+                m.matches_at(text, &starts, &mut caps, |caps| r.report(doc, caps, sink));
+                continue;
+            }
             if r.may_be_empty {
                 for caps in m.regex.captures_iter(text) {
                     r.report(doc, &caps, sink);
                 }
                 continue;
             }
-            let mut caps = m.regex.create_captures();
             let mut at = 0;
             while m.next_match(text, at, &mut caps) {
                 r.report(doc, &caps, sink);
@@ -319,6 +398,7 @@ mod tests {
             may_be_empty: hir.properties().minimum_len() == Some(0),
             hir,
             matchers: OnceLock::new(),
+            gated: false,
             replace: None,
         }
     }
@@ -357,6 +437,55 @@ mod tests {
                     found.push(hit.range());
                     at = hit.end();
                 }
+                assert_eq!(found, expected, "{p} on {text:?}");
+            }
+        }
+    }
+
+    /// A gated rule, run anchored where its start literals occur, finds exactly the matches
+    /// the regex crate finds, whatever the case of the text.
+    #[test]
+    fn start_literals_find_the_same_matches() {
+        let texts = [
+            "In May 1, 2020 in may 1, 2020 IN MAY 1, 2020 In May 12th, 2020",
+            "Both hands must be hard, both hands hard; bOTH HANDS BE HARD and two hands hard",
+            "the “Mirror” industry, a mirror market, \"mirror\" sector, Mirror companies; émirror sector",
+            "keeps its original intention KEEPS ITS ORIGINAL MIND \u{212a}eep their original heart",
+            "A & B and R & D & E, X & Y. a & b",
+        ];
+        let patterns = [
+            (r"\b[Ii]n ((?:January|May) \d{1,2}(?:st|nd|rd|th)?,? \d{4})", false),
+            (r"\b(?:both|two) hands (?:must )?(?:be )?hard\b", true),
+            (
+                r#"[“"]?\b[Mm]irror[”"]? (industry|enterprises?|companies|company|sector|market)\b"#,
+                false,
+            ),
+            (
+                r"\b(?:keeps?|keep) (?:its|their) original (?:intention|heart|mind)s?\b",
+                true,
+            ),
+            (r"\b([A-Z]) & ([A-Z])\b", false),
+        ];
+        for (p, ci) in patterns {
+            let re = regex::RegexBuilder::new(p)
+                .case_insensitive(ci)
+                .multi_line(true)
+                .build()
+                .unwrap();
+            let hir = parse(p, ci).unwrap();
+            let lits = starts::start_literals(&hir).expect("start literals");
+            let mut r = rule(p);
+            r.hir = hir;
+            r.gated = true;
+            let m = r.matchers().unwrap();
+            let starts = Starts::new(&[(0, lits)]).unwrap();
+            for text in texts {
+                let expected: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+                let at = starts.find(text, text.to_ascii_lowercase().as_bytes(), 1).remove(0);
+                let mut found = Vec::new();
+                m.matches_at(text, &at, &mut m.regex.create_captures(), |c| {
+                    found.push(c.get_match().unwrap().range())
+                });
                 assert_eq!(found, expected, "{p} on {text:?}");
             }
         }
