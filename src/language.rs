@@ -126,7 +126,12 @@ pub fn detect(text: &str) -> &'static str {
             return;
         }
         let key = if word.is_ascii() {
-            pack(word.bytes().map(|b| b.to_ascii_lowercase()))
+            // ASCII letters only: setting bit 5 lowercases them.
+            let mut key = 0u64;
+            for (k, b) in word.bytes().enumerate() {
+                key |= u64::from(b | 0x20) << (8 * k);
+            }
+            Some(key)
         } else {
             pack(word.to_lowercase().bytes())
         };
@@ -141,13 +146,21 @@ pub fn detect(text: &str) -> &'static str {
     let (mut start, mut i) = (0, 0);
     while i < bytes.len() {
         let b = bytes[i];
+        if b.is_ascii_alphabetic() {
+            // The rest of an ASCII run of letters, in one tight loop.
+            let run = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphabetic())
+                .unwrap_or(bytes.len() - i);
+            scripts.latin += run;
+            i += run;
+            continue;
+        }
         if b.is_ascii() {
-            if b.is_ascii_alphabetic() {
-                scripts.latin += 1;
-            } else {
+            if start < i {
                 score(&sample[start..i]);
-                start = i + 1;
             }
+            start = i + 1;
             i += 1;
             continue;
         }
