@@ -34,6 +34,11 @@ impl CharSet {
         set
     }
 
+    /// The members, each once.
+    pub fn chars(&self) -> &[char] {
+        &self.chars
+    }
+
     /// Position of the next byte at or after `from` that may start a member.
     fn next_lead(&self, bytes: &[u8], from: usize) -> Option<usize> {
         let hay = bytes.get(from..)?;
@@ -73,6 +78,75 @@ impl CharSet {
     }
 }
 
+/// Offset of the first non-ASCII byte at or after `from`. ASCII is checked a block at a time
+/// (`is_ascii` reads a word at a time), so mostly-English text passes at memory speed.
+pub fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let mut at = from;
+    while let Some(block) = bytes.get(at..at + BLOCK) {
+        if !block.is_ascii() {
+            break;
+        }
+        at += BLOCK;
+    }
+    bytes.get(at..)?.iter().position(|b| !b.is_ascii()).map(|i| at + i)
+}
+
+/// The maximal runs of non-ASCII characters in `text`, as byte ranges.
+pub fn non_ascii_runs(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = next_non_ascii(bytes, at)?;
+        let end = bytes[start..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(bytes.len(), |i| start + i);
+        at = end;
+        Some(start..end)
+    })
+}
+
+/// A few short strings (at most 128), searched for leftmost first: with Teddy (SIMD) where the
+/// CPU has it. `AhoCorasick` picks its prefilter by heuristics that, for strings beginning with
+/// the same common byte (` ,`, ` .`) or for more than 64 strings, walk the text byte by byte.
+pub struct Literals(Finder);
+
+enum Finder {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(aho_corasick::AhoCorasick),
+}
+
+impl Literals {
+    pub fn new<P: AsRef<[u8]>>(literals: &[P]) -> Result<Self, String> {
+        use aho_corasick::packed;
+        let packed = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .heuristic_pattern_limits(false)
+            .builder()
+            .extend(literals)
+            .build();
+        Ok(Literals(match packed {
+            Some(searcher) => Finder::Packed(searcher),
+            None => Finder::Automaton(
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(literals)
+                    .map_err(|e| e.to_string())?,
+            ),
+        }))
+    }
+
+    /// The first literal starting at or after `at`: its index and offset.
+    pub fn find(&self, haystack: &[u8], at: usize) -> Option<(usize, usize)> {
+        let m = match &self.0 {
+            Finder::Packed(s) => s.find_in(haystack, aho_corasick::Span::from(at..haystack.len())),
+            Finder::Automaton(ac) => ac.find(aho_corasick::Input::new(haystack).range(at..)),
+        }?;
+        Some((m.pattern().as_usize(), m.start()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +170,16 @@ mod tests {
             let cs = CharSet::new(set.chars());
             assert_eq!(cs.find_iter(text).collect::<Vec<_>>(), naive(set, text), "set {set:?}");
         }
+    }
+
+    #[test]
+    fn non_ascii_is_found_past_long_ascii() {
+        let text = format!("{}é{}古镇, ok ’", "a".repeat(100), "b".repeat(70));
+        let runs: Vec<_> = non_ascii_runs(&text).map(|r| &text[r]).collect();
+        assert_eq!(runs, ["é", "古镇", "’"]);
+        assert_eq!(next_non_ascii(text.as_bytes(), 103), Some(172));
+        assert_eq!(next_non_ascii(b"plain", 0), None);
+        assert_eq!(next_non_ascii(b"plain", 9), None);
     }
 
     #[test]

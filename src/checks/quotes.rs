@@ -1,5 +1,6 @@
 //! `quotes`: unbalanced, doubled, detached and mixed-style quotation marks.
 
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
@@ -118,14 +119,17 @@ impl QuotesCheck {
 
 impl Check for QuotesCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        // `unbalanced` and `detached` both need the detached straight pairs: found once.
+        let pairs = OnceCell::new();
+        let detached_pairs = || pairs.get_or_init(|| straight_detached_pairs(&doc.text)).as_slice();
         for r in &self.rules {
             if !sink.is_active(r.rule) {
                 continue;
             }
             match r.sub {
-                Sub::Unbalanced => unbalanced(doc, r, sink),
+                Sub::Unbalanced => unbalanced(doc, r, detached_pairs(), sink),
                 Sub::Doubled => doubled(doc, r, sink),
-                Sub::Detached => detached(doc, r, sink),
+                Sub::Detached => detached(doc, r, detached_pairs(), sink),
                 Sub::MixedStyles => mixed_styles(doc, r, sink),
             }
         }
@@ -176,11 +180,11 @@ fn straight_quotes(text: &str, para: Span) -> Vec<(Span, Role)> {
     out
 }
 
-fn unbalanced(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
+/// `detached` holds the straight pairs detached from the words they enclose.
+fn unbalanced(doc: &Document, r: &QuoteRule, detached: &[(Span, Span)], sink: &mut Sink<'_>) {
     let text = &doc.text;
     // A detached pair (`the" two new "organization`) is a pair, misplaced: its first quote
     // opens and its second closes, whatever the spaces say. The `detached` check reports it.
-    let detached = straight_detached_pairs(text);
     for &para in doc.paragraphs() {
         let mut open: Option<Span> = None;
         for (span, role) in straight_quotes(text, para) {
@@ -384,7 +388,7 @@ fn straight_detached_pairs(text: &str) -> Vec<(Span, Span)> {
 }
 
 /// `the" two new "organization` → `the "two new" organization`.
-fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
+fn detached(doc: &Document, r: &QuoteRule, straight: &[(Span, Span)], sink: &mut Sink<'_>) {
     let text = doc.text.as_str();
     let mut report = |q1: Span, q2: Span, open: &str, close: &str, suggested| {
         // q1 is the quote glued to the word before, q2 the one glued to the word after.
@@ -402,7 +406,7 @@ fn detached(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             suggested,
         );
     };
-    for (q1, q2) in straight_detached_pairs(text) {
+    for &(q1, q2) in straight {
         report(q1, q2, "\"", "\"", Applicability::Safe);
     }
     for (o, c, re) in &r.detached {

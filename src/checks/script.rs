@@ -1,5 +1,6 @@
 //! `script`: characters of a script the target language does not use.
 
+use super::charset::next_non_ascii;
 use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::document::Document;
@@ -88,8 +89,8 @@ impl Check for ScriptCheck {
         while pos < text.len() {
             if current.is_none() {
                 // Outside a run, ASCII (which has no script here) changes nothing: skip it.
-                match bytes[pos..].iter().position(|b| !b.is_ascii()) {
-                    Some(k) => pos += k,
+                match next_non_ascii(bytes, pos) {
+                    Some(k) => pos = k,
                     None => break,
                 }
             }

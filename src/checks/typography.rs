@@ -3,8 +3,9 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
+use regex_syntax::hir::{Class, HirKind};
 
-use super::charset::CharSet;
+use super::charset::{next_non_ascii, CharSet, Literals};
 use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
@@ -44,6 +45,9 @@ struct TypoRule {
     chars: String,
     /// The characters the check scans the text for.
     scan: CharSet,
+    /// For `space-before-punctuation`: each of `chars` after a space. A space before a mark is
+    /// rarer than the mark, and the pairs are found with a SIMD scan.
+    spaced: Option<Literals>,
 }
 
 fn default_chars(check: &str) -> &'static str {
@@ -71,14 +75,25 @@ impl TypographyCheck {
                     if check == "french-spacing" {
                         scan.push('«');
                     }
-                    TypoRule {
+                    let spaced = if check == "space-before-punctuation" {
+                        let pairs: Vec<String> = CharSet::new(scan.iter().copied())
+                            .chars()
+                            .iter()
+                            .map(|c| format!(" {c}"))
+                            .collect();
+                        Some(Literals::new(&pairs).map_err(|e| format!("typography rule: {e}"))?)
+                    } else {
+                        None
+                    };
+                    Ok(TypoRule {
                         rule: *i,
                         scan: CharSet::new(scan),
                         check,
                         chars,
-                    }
+                        spaced,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, String>>()?,
         })
     }
 }
@@ -141,10 +156,14 @@ fn in_url(text: &str, at: usize) -> bool {
 fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let bytes = text.as_bytes();
-    for (i, c) in r.scan.find_iter(text) {
-        if i == 0 || bytes[i - 1] != b' ' {
-            continue;
-        }
+    let Some(spaced) = &r.spaced else { return };
+    // The pairs are a space and distinct characters, so at most one starts at any offset: a
+    // search restarted one byte after each finds every mark after a space, in order.
+    let mut at = 0;
+    while let Some((_, space)) = spaced.find(bytes, at) {
+        at = space + 1;
+        let i = space + 1;
+        let Some(c) = text[i..].chars().next() else { break };
         let mut start = i;
         while start > 0 && bytes[start - 1] == b' ' {
             start -= 1;
@@ -178,23 +197,116 @@ fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
 
 fn missing_space_after(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let comma = static_regex!(r"\p{Ll}{2}([,;])\p{L}");
-    let stop = static_regex!(r"\p{Ll}{2}([.!?])\p{Lu}\p{Ll}");
-    for re in [comma, stop] {
-        for caps in re.captures_iter(text) {
-            let p = caps.get(1).unwrap();
-            if in_url(text, p.start()) {
-                continue;
-            }
-            let problem = format!("no space after \"{}\"", p.as_str());
-            let span = Span::new(p.start(), p.end());
-            sink.fix(
-                r.rule,
-                span,
-                &[("problem", &problem)],
-                vec![Edit::insert(p.end(), " ")],
-                Applicability::Safe,
-            );
+    let bytes = text.as_bytes();
+    // `ab,c` (`\p{Ll}{2}([,;])\p{L}`), then `ab.Cd` (`\p{Ll}{2}([.!?])\p{Lu}\p{Ll}`).
+    let comma = glued_marks(text, memchr::memchr2_iter(b',', b';', bytes), letter_after);
+    let stop = glued_marks(text, memchr::memchr3_iter(b'.', b'!', b'?', bytes), word_after);
+    for p in comma.into_iter().chain(stop) {
+        if in_url(text, p) {
+            continue;
+        }
+        let mark = &text[p..p + 1];
+        let problem = format!("no space after \"{mark}\"");
+        let span = Span::new(p, p + 1);
+        sink.fix(
+            r.rule,
+            span,
+            &[("problem", &problem)],
+            vec![Edit::insert(p + 1, " ")],
+            Applicability::Safe,
+        );
+    }
+}
+
+/// The marks (ASCII, at the offsets `marks` gives in order) preceded by two lowercase letters
+/// and followed by what `after` accepts (it returns the length): the matches of
+/// `\p{Ll}{2}(MARK)AFTER`, leftmost first and not overlapping, as a regex iterator finds them.
+/// A match is fixed by its mark, and later marks start later matches, so each mark in turn
+/// is a match unless it overlaps the previous one.
+fn glued_marks(text: &str, marks: impl Iterator<Item = usize>, after: impl Fn(&str) -> Option<usize>) -> Vec<usize> {
+    let cat = categories();
+    let mut found = Vec::new();
+    let mut end = 0;
+    for p in marks {
+        // Most marks are followed by a space: look after the mark first.
+        let Some(len) = after(&text[p + 1..]) else { continue };
+        let mut before = text[..p].chars().rev();
+        let (Some(second), Some(first)) = (before.next(), before.next()) else {
+            continue;
+        };
+        if !(cat.is_lower(first) && cat.is_lower(second)) || p - second.len_utf8() - first.len_utf8() < end {
+            continue;
+        }
+        found.push(p);
+        end = p + 1 + len;
+    }
+    found
+}
+
+/// The length of the letter `after` starts with.
+fn letter_after(after: &str) -> Option<usize> {
+    let c = after.chars().next()?;
+    categories().is_letter(c).then(|| c.len_utf8())
+}
+
+/// The length of the capital and lowercase letter `after` starts with.
+fn word_after(after: &str) -> Option<usize> {
+    let cat = categories();
+    let mut cs = after.chars();
+    let (upper, lower) = (cs.next()?, cs.next()?);
+    (cat.is_upper(upper) && cat.is_lower(lower)).then(|| upper.len_utf8() + lower.len_utf8())
+}
+
+/// The Unicode general categories the checks test letters against, as the regex crate's
+/// `\p{Ll}`, `\p{Lu}` and `\p{L}` define them.
+struct Categories {
+    lower: Vec<(char, char)>,
+    upper: Vec<(char, char)>,
+    letter: Vec<(char, char)>,
+}
+
+fn categories() -> &'static Categories {
+    static CATEGORIES: OnceLock<Categories> = OnceLock::new();
+    CATEGORIES.get_or_init(|| {
+        let ranges = |class: &str| match regex_syntax::parse(class).expect("valid class").into_kind() {
+            HirKind::Class(Class::Unicode(c)) => c.iter().map(|r| (r.start(), r.end())).collect(),
+            _ => unreachable!("a Unicode class parses to a class"),
+        };
+        Categories {
+            lower: ranges(r"\p{Ll}"),
+            upper: ranges(r"\p{Lu}"),
+            letter: ranges(r"\p{L}"),
+        }
+    })
+}
+
+fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
+    let i = ranges.partition_point(|&(_, hi)| hi < c);
+    ranges.get(i).is_some_and(|&(lo, _)| lo <= c)
+}
+
+impl Categories {
+    fn is_lower(&self, c: char) -> bool {
+        if c.is_ascii() {
+            c.is_ascii_lowercase()
+        } else {
+            in_ranges(&self.lower, c)
+        }
+    }
+
+    fn is_upper(&self, c: char) -> bool {
+        if c.is_ascii() {
+            c.is_ascii_uppercase()
+        } else {
+            in_ranges(&self.upper, c)
+        }
+    }
+
+    fn is_letter(&self, c: char) -> bool {
+        if c.is_ascii() {
+            c.is_ascii_alphabetic()
+        } else {
+            in_ranges(&self.letter, c)
         }
     }
 }
@@ -205,6 +317,13 @@ fn list_numbering(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     let re = static_regex!(r#"^[ \t]*(\d{1,2})(, ?|，|、 ?)["“'‘\p{L}]"#);
     for line in doc.lines() {
         let l = line.text(text);
+        // The number is `\d`, Unicode digits too: only a line whose first byte after the
+        // indentation is an ASCII non-digit can be passed over without the regex.
+        match l.bytes().find(|&b| b != b' ' && b != b'\t') {
+            Some(b) if b.is_ascii() && !b.is_ascii_digit() => continue,
+            None => continue,
+            _ => {}
+        }
         let Some(caps) = re.captures(l) else { continue };
         let num = caps.get(1).unwrap();
         let sep = caps.get(2).unwrap();
@@ -357,7 +476,7 @@ fn cjk_latin_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     };
     // CJK characters are never ASCII: look only at the non-ASCII ones and their neighbours.
     let mut at = 0;
-    while let Some(i) = bytes[at..].iter().position(|&b| b >= 0x80).map(|i| at + i) {
+    while let Some(i) = next_non_ascii(bytes, at) {
         let Some(c) = text[i..].chars().next() else { break };
         let end = i + c.len_utf8();
         at = end;
@@ -401,5 +520,32 @@ fn halfwidth_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             vec![Edit::replace(span, full)],
             Applicability::Safe,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scan finds the marks the regexes it replaces found, overlaps and letters beyond
+    /// ASCII included.
+    #[test]
+    fn glued_marks_are_the_regex_matches() {
+        let texts = [
+            "ab,cd,ef;gh, ij,Kl ab.Cd.Ef!Gh?ij no.Ab.Cd",
+            "été,été;Été çà.Éc ǅa,b aª,b ab,ǅ ab.ǅa ab.Ǆǆ",
+            "x,y ab,,cd ab.C ab.CD ab.\u{301}Cd ab,\u{1F600}",
+        ];
+        let comma = Regex::new(r"\p{Ll}{2}([,;])\p{L}").unwrap();
+        let stop = Regex::new(r"\p{Ll}{2}([.!?])\p{Lu}\p{Ll}").unwrap();
+        for text in texts {
+            let marks =
+                |re: &Regex| -> Vec<usize> { re.captures_iter(text).map(|c| c.get(1).unwrap().start()).collect() };
+            let bytes = text.as_bytes();
+            let found = glued_marks(text, memchr::memchr2_iter(b',', b';', bytes), letter_after);
+            assert_eq!(found, marks(&comma), "{text}");
+            let found = glued_marks(text, memchr::memchr3_iter(b'.', b'!', b'?', bytes), word_after);
+            assert_eq!(found, marks(&stop), "{text}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::charset::CharSet;
+use super::charset::{next_non_ascii, non_ascii_runs, CharSet};
 use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
@@ -86,7 +86,9 @@ impl Check for UnicodeCheck {
 
 fn nfc(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     let text = &doc.text[doc.body..];
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    // ASCII is normalised and resets the quick check's state, so the text passes it when
+    // each run of non-ASCII characters does.
+    if non_ascii_runs(text).all(|run| is_nfc_quick(text[run].chars()) == IsNormalized::Yes) {
         return;
     }
     let mut start = 0;
@@ -131,7 +133,15 @@ fn invisible(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
 fn control(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     let is_control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f;
     let bytes = doc.text.as_bytes();
-    for i in (0..bytes.len()).filter(|&i| is_control(bytes[i])) {
+    // Blocks without a control byte, nearly all of them, are passed over: the test of a
+    // whole block, without branches, compiles to vector instructions.
+    const BLOCK: usize = 64;
+    let suspects = bytes
+        .chunks(BLOCK)
+        .enumerate()
+        .filter(|(_, block)| block.iter().fold(false, |any, &b| any | is_control(b)))
+        .flat_map(|(k, block)| k * BLOCK..k * BLOCK + block.len());
+    for i in suspects.filter(|&i| is_control(bytes[i])) {
         let c = bytes[i] as char;
         let span = Span::new(i, i + c.len_utf8());
         let problem = format!("control character U+{:04X}", c as u32);
@@ -205,7 +215,7 @@ fn mojibake(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     let bytes = text.as_bytes();
     // Every character with a CP1252 byte is non-ASCII: skip the ASCII between them.
     let mut at = 0;
-    while let Some(start) = bytes[at..].iter().position(|&b| b >= 0x80).map(|i| at + i) {
+    while let Some(start) = next_non_ascii(bytes, at) {
         let mut chars = text[start..].chars();
         let Some(c) = chars.next() else { break };
         at = start + c.len_utf8();

@@ -10,7 +10,7 @@
 //! case-sensitive rule this finds more places than it can match, never fewer: the anchored
 //! regex decides.
 
-use aho_corasick::{packed, AhoCorasick, Input, MatchKind};
+use super::super::charset::Literals;
 use regex_syntax::hir::literal::{rank, ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
@@ -110,7 +110,7 @@ const RARE_RANK: u8 = 200;
 pub struct Starts {
     /// Over the windows of all literals, none a prefix of another, so at most one matches at
     /// any position and a leftmost search restarted one byte after each hit finds them all.
-    finder: Finder,
+    finder: Literals,
     /// Window → the rules (indices the caller chose) whose matches can start so many bytes
     /// before it.
     owners: Vec<Vec<(usize, usize)>>,
@@ -183,23 +183,8 @@ impl Starts {
                 }
             }
         }
-        // Teddy (SIMD) scans for up to 128 windows at a few times memchr's cost per byte;
-        // `AhoCorasick` would not use it for more than 64 and walk its automaton byte by byte.
-        let finder = match packed::Config::new()
-            .match_kind(packed::MatchKind::LeftmostFirst)
-            .heuristic_pattern_limits(false)
-            .builder()
-            .extend(&windows)
-            .build()
-        {
-            Some(searcher) => Finder::Packed(searcher),
-            None => Finder::Automaton(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .build(&windows)
-                    .ok()?,
-            ),
-        };
+        // With more windows than Teddy takes this gets slow, but stays right.
+        let finder = Literals::new(&windows).ok()?;
         Some(Starts { finder, owners })
     }
 
@@ -208,13 +193,13 @@ impl Starts {
     pub fn find(&self, text: &str, lowered: &[u8], rules: usize) -> Vec<Vec<usize>> {
         let mut starts = vec![Vec::new(); rules];
         let mut at = 0;
-        while let Some(m) = self.finder.find(lowered, at) {
-            for &(rule, offset) in &self.owners[m.pattern().as_usize()] {
-                if let Some(start) = m.start().checked_sub(offset).filter(|&s| text.is_char_boundary(s)) {
+        while let Some((window, found)) = self.finder.find(lowered, at) {
+            for &(rule, offset) in &self.owners[window] {
+                if let Some(start) = found.checked_sub(offset).filter(|&s| text.is_char_boundary(s)) {
                     starts[rule].push(start);
                 }
             }
-            at = m.start() + 1;
+            at = found + 1;
         }
         // Windows at different offsets of a rule's literals find its starts out of order.
         for s in &mut starts {
@@ -222,21 +207,6 @@ impl Starts {
             s.dedup();
         }
         starts
-    }
-}
-
-enum Finder {
-    Packed(packed::Searcher),
-    /// For more literals than `packed` takes.
-    Automaton(AhoCorasick),
-}
-
-impl Finder {
-    fn find(&self, haystack: &[u8], at: usize) -> Option<aho_corasick::Match> {
-        match self {
-            Finder::Packed(s) => s.find_in(haystack, aho_corasick::Span::from(at..haystack.len())),
-            Finder::Automaton(ac) => ac.find(Input::new(haystack).range(at..)),
-        }
     }
 }
 
