@@ -73,10 +73,10 @@ impl Check for RepetitionCheck {
         let mut prev: Option<Span> = None;
         for_each_word(text, |word| {
             if let Some(p) = prev {
-                // Most neighbours differ in their first letter; when both are ASCII that settles
-                // it, as their lowercase forms differ there too.
-                let (a, b) = (bytes[p.start], bytes[word.start]);
-                if !(a.is_ascii() && b.is_ascii() && !a.eq_ignore_ascii_case(&b)) {
+                // Most neighbours differ in their first or last letter; when both are ASCII that
+                // settles it, as their lowercase forms differ there too.
+                let differ = |a: u8, b: u8| a.is_ascii() && b.is_ascii() && !a.eq_ignore_ascii_case(&b);
+                if !differ(bytes[p.start], bytes[word.start]) && !differ(bytes[p.end - 1], bytes[word.end - 1]) {
                     check_pair(p, word, sink);
                 }
             }

@@ -54,7 +54,8 @@ impl Check for SentenceLengthCheck {
             .unwrap_or(usize::MAX);
         for &sentence in doc.sentences() {
             let s = sentence.text(text);
-            if max_words(s) <= shortest {
+            // A word and the space after it take two bytes at least; short sentences need no scan.
+            if s.len().div_ceil(2) <= shortest || max_words(s) <= shortest {
                 continue;
             }
             let words = count_words(s);
@@ -79,17 +80,28 @@ impl Check for SentenceLengthCheck {
 /// followed by a new subject. Returns the edit that ends the sentence there.
 fn split_point(text: &str, sentence: Span, total: usize) -> Option<Edit> {
     let s = sentence.text(text);
-    // Candidate (cut, resume) offsets, in the order they are weighed: ties go to the first.
-    let mut candidates: Vec<(usize, usize)> = s.match_indices("; ").map(|(i, _)| (i, i + 2)).collect();
-    for conj in [", and ", ", but "] {
-        for (i, _) in s.match_indices(conj) {
-            let next: String = s[i + conj.len()..].chars().take_while(|c| c.is_alphabetic()).collect();
+    // Candidate (cut, resume) offsets, in the order they are weighed (ties go to the first):
+    // semicolons, then ", and", then ", but", each in text order.
+    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    let mut conjunctions: [Vec<(usize, usize)>; 2] = Default::default();
+    for i in memchr::memchr2_iter(b';', b',', s.as_bytes()) {
+        let rest = &s[i..];
+        if rest.starts_with("; ") {
+            candidates.push((i, i + 2));
+            continue;
+        }
+        for (conj, found) in [", and ", ", but "].into_iter().zip(&mut conjunctions) {
+            if !rest.starts_with(conj) {
+                continue;
+            }
+            let next: String = rest[conj.len()..].chars().take_while(|c| c.is_alphabetic()).collect();
             if CLAUSE_SUBJECTS.contains(&next.to_lowercase().as_str()) {
                 let resume = if conj == ", but " { i + 2 } else { i + conj.len() };
-                candidates.push((i, resume));
+                found.push((i, resume));
             }
         }
     }
+    candidates.extend(conjunctions.into_iter().flatten());
     if candidates.is_empty() {
         return None;
     }

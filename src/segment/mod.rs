@@ -282,15 +282,15 @@ pub fn count_words(s: &str) -> usize {
 /// more word than ASCII white space bytes plus twice the non-ASCII characters. Most
 /// sentences are short enough that this settles them.
 pub fn max_words(s: &str) -> usize {
-    // Summed per chunk in `u32` lanes so the loop vectorises.
+    // Summed in `u8` lanes over chunks too short to overflow them, so the loop vectorises.
     let separators: usize = s
         .as_bytes()
-        .chunks(1 << 16)
+        .chunks(127)
         .map(|chunk| {
-            chunk
-                .iter()
-                .map(|&b| u32::from(blocks::is_space(b)) + 2 * u32::from(b >= 0xc0))
-                .sum::<u32>() as usize
+            let sum = chunk.iter().fold(0u8, |sum, &b| {
+                sum + u8::from(blocks::is_space(b)) + 2 * u8::from(b >= 0xc0)
+            });
+            usize::from(sum)
         })
         .sum();
     1 + separators

@@ -24,15 +24,20 @@ pub struct Literals {
 
 impl Literals {
     pub fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Self, BuildError> {
+        let starts = starts_searcher(patterns);
+        // With the prefilter, the automaton only runs anchored: building the unanchored start
+        // as well would double the work of compiling it.
+        let start_kind = if starts.is_some() {
+            StartKind::Anchored
+        } else {
+            StartKind::Unanchored
+        };
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Both)
+            .start_kind(start_kind)
             .build(patterns)?;
-        Ok(Literals {
-            automaton,
-            starts: starts_searcher(patterns),
-        })
+        Ok(Literals { automaton, starts })
     }
 
     /// The leftmost-longest match that starts at `from` or later: the same as the automaton's
