@@ -12,6 +12,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, BuildError, Input,
 
 /// Teddy looks at up to four bytes of each pattern.
 const MAX_PREFIX: usize = 4;
+/// Starts shorter than this occur so often in text (every "th", every "co") that checking
+/// each candidate costs more than running the automaton over the whole text: a glossary
+/// whose three-byte starts do not fit one searcher goes without the prefilter.
+const MIN_PREFIX: usize = 3;
 /// The most patterns one Teddy searcher takes (the builder's limit).
 const MAX_VARIANTS: usize = 128;
 
@@ -79,7 +83,7 @@ impl Literals {
 /// to four) as keep the variants within what one searcher takes.
 fn starts_searcher<P: AsRef<[u8]>>(patterns: &[P]) -> Option<packed::Searcher> {
     let shortest = patterns.iter().map(|p| p.as_ref().len()).min()?;
-    let variants = (1..=shortest.min(MAX_PREFIX))
+    let variants = (MIN_PREFIX..=shortest.min(MAX_PREFIX))
         .rev()
         .map(|len| case_variants(patterns, len))
         .find(|v| v.len() <= MAX_VARIANTS)?;
@@ -97,11 +101,18 @@ fn starts_searcher<P: AsRef<[u8]>>(patterns: &[P]) -> Option<packed::Searcher> {
 /// bucket, and picks a new start's bucket from its index: so the starts come first, each
 /// in one case, and the other cases after, to give each start a bucket of its own.
 fn case_variants<P: AsRef<[u8]>>(patterns: &[P], len: usize) -> Vec<Vec<u8>> {
+    // In pattern order (the bucket choice depends on it), each start once; a glossary of
+    // thousands of entries has thousands of starts, so duplicates are found by hashing. More
+    // starts than a searcher takes end the count early: the caller then does without.
     let mut starts: Vec<Vec<u8>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for p in patterns {
         let start = p.as_ref()[..len].to_ascii_lowercase();
-        if !starts.contains(&start) {
+        if seen.insert(start.clone()) {
             starts.push(start);
+            if starts.len() > MAX_VARIANTS {
+                return starts;
+            }
         }
     }
     let forms: Vec<Vec<Vec<u8>>> = starts
