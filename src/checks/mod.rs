@@ -218,6 +218,17 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
     }
 }
 
+/// Checks an optional `check = "…"` parameter against the sub-checks a kind offers.
+fn validate_check(def: &RuleDef, checks: &[&str]) -> Result<(), (&'static str, String)> {
+    match def.check.as_deref() {
+        Some(c) if !checks.contains(&c) => Err((
+            "check",
+            format!("unknown check `{c}` (expected one of: {})", checks.join(", ")),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Regex size limit for user patterns: generous for real rules, small enough that a rule
 /// file cannot exhaust memory.
 pub const REGEX_SIZE_LIMIT: usize = 4 * 1024 * 1024;

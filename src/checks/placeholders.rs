@@ -22,14 +22,7 @@ pub const DEFAULT_PATTERN: &str = r"%(?:[0-9]+\$)?[-+ #0]*[0-9]*(?:\.[0-9]+)?[sd
 const CHECKS: [&str; 3] = ["missing", "added", "order"];
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    if let Some(c) = def.check.as_deref() {
-        if !CHECKS.contains(&c) {
-            return Err((
-                "check",
-                format!("unknown check `{c}` (expected one of: {})", CHECKS.join(", ")),
-            ));
-        }
-    }
+    super::validate_check(def, &CHECKS)?;
     if let Some(p) = &def.pattern {
         build_regex(p, false).map_err(|e| ("pattern", e))?;
     }

@@ -15,14 +15,7 @@ use crate::formats::Segment;
 const CHECKS: [&str; 2] = ["source", "target"];
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    match def.check.as_deref() {
-        None => Ok(()),
-        Some(c) if CHECKS.contains(&c) => Ok(()),
-        Some(c) => Err((
-            "check",
-            format!("unknown check `{c}` (expected one of: {})", CHECKS.join(", ")),
-        )),
-    }
+    super::validate_check(def, &CHECKS)
 }
 
 pub struct SegmentConsistencyCheck {

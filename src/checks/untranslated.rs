@@ -10,14 +10,7 @@ use crate::span::Span;
 const CHECKS: [&str; 3] = ["empty", "same", "source-script"];
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    match def.check.as_deref() {
-        None => Ok(()),
-        Some(c) if CHECKS.contains(&c) => Ok(()),
-        Some(c) => Err((
-            "check",
-            format!("unknown check `{c}` (expected one of: {})", CHECKS.join(", ")),
-        )),
-    }
+    super::validate_check(def, &CHECKS)
 }
 
 /// Scripts told apart here: enough to see source text left in a target.

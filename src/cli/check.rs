@@ -38,14 +38,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let mut status = files::Status::default();
     let bar = progress::bar(inputs.len(), args.shared.quiet);
     let stdout_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let check = |input: &Input| {
-        let report = input.check();
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-        report
-    };
-    files::for_each_ordered(&inputs, check, |input, report| {
+    files::for_each_ordered(&inputs, progress::counted(&bar, Input::check), |input, report| {
         summary.add(&report);
         status.add(input, &report);
         let mut write = || -> std::io::Result<()> {

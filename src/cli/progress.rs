@@ -21,6 +21,20 @@ pub fn bar(files: usize, quiet: bool) -> Option<ProgressBar> {
     Some(bar)
 }
 
+/// `work`, advancing the bar (if any) by one after each input.
+pub fn counted<'a, I, T>(
+    bar: &'a Option<ProgressBar>,
+    work: impl Fn(&I) -> T + Sync + 'a,
+) -> impl Fn(&I) -> T + Sync + 'a {
+    move |input| {
+        let out = work(input);
+        if let Some(b) = bar {
+            b.inc(1);
+        }
+        out
+    }
+}
+
 /// Runs `f` with the bar (if any) taken off the screen, so output written to the same
 /// terminal is not mixed into it.
 pub fn suspend<R>(bar: &Option<ProgressBar>, f: impl FnOnce() -> R) -> R {

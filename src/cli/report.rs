@@ -34,14 +34,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     let mut status = files::Status::default();
     let mut reports: Vec<FileReport> = Vec::with_capacity(inputs.len());
     let bar = progress::bar(inputs.len(), args.shared.quiet);
-    let check = |input: &Input| {
-        let report = input.check();
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-        report
-    };
-    files::for_each_ordered(&inputs, check, |input, report| {
+    files::for_each_ordered(&inputs, progress::counted(&bar, Input::check), |input, report| {
         status.add(input, &report);
         if let Some(e) = &report.error {
             progress::suspend(&bar, || eprintln!("error: {}: {e}", report.path));
