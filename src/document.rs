@@ -97,14 +97,15 @@ impl Document {
             None => parsed.target_lang.as_deref().and_then(formats::primary_language),
         };
         let language = language.unwrap_or_else(|| {
-            let sample: String = match &parsed.regions {
+            let sample: std::borrow::Cow<'_, str> = match &parsed.regions {
                 Some(regions) if format.is_bilingual() => regions
                     .iter()
                     .take(2000)
                     .map(|r| r.text(&text))
                     .collect::<Vec<_>>()
-                    .join("\n"),
-                _ => text[body..].to_string(),
+                    .join("\n")
+                    .into(),
+                _ => text[body..].into(),
             };
             crate::language::detect(&sample).to_string()
         });

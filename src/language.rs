@@ -4,8 +4,6 @@
 //! the scripts in use first (Han, kana, Hangul, Cyrillic) and, for Latin-script text, at the
 //! most frequent function words of the languages the shipped packs target.
 
-const SAMPLE: usize = 64 * 1024;
-
 const STOPWORDS: &[(&str, &[&str])] = &[
     (
         "en",
@@ -109,19 +107,68 @@ struct Scripts {
 
 /// Detects the language of `text`, returning a BCP 47 primary tag (`en`, `fr`, `de`, `zh`, …).
 ///
-/// One pass over the first `SAMPLE` characters counts letters by script and scores the
-/// words (runs of letters) of up to six bytes against each language's stop words. ASCII is
-/// classified byte by byte without decoding; only other characters are decoded.
+/// Letters are counted by script and the words (runs of letters) of up to six bytes scored
+/// against each language's stop words, over a sample: the whole text when it is short, else
+/// [`WINDOWS`] windows of [`WINDOW`] bytes spread over it (start, middle, end), so a long
+/// text costs no more than a short one and a text that changes language part-way is seen in
+/// all its parts. ASCII is classified byte by byte without decoding.
 pub fn detect(text: &str) -> &'static str {
-    // A text of at most SAMPLE bytes has at most SAMPLE characters: no need to count them.
-    let sample = match text.len() > SAMPLE {
-        true => text.char_indices().nth(SAMPLE).map_or(text, |(i, _)| &text[..i]),
-        false => text,
-    };
-    let table = stopwords();
-    let mut scripts = Scripts::default();
-    let mut scores = [0usize; STOPWORDS.len()];
-    let mut score = |word: &str| {
+    let mut tally = Tally::default();
+    for window in sample(text) {
+        tally.add(window);
+    }
+    tally.verdict()
+}
+
+/// Bytes in one window of the sample: a few hundred words of prose.
+const WINDOW: usize = 2048;
+/// Windows in the sample of a long text.
+const WINDOWS: usize = 3;
+
+/// The parts of `text` that detection reads: all of it when it is at most `WINDOWS` windows
+/// long, else that many windows at even steps from the start to the end. Each window is cut
+/// at white space (when there is some near its edges) so no word is read in part.
+fn sample(text: &str) -> impl Iterator<Item = &str> {
+    let whole = text.len() <= WINDOW * WINDOWS;
+    let count = if whole { 1 } else { WINDOWS };
+    let step = (text.len().saturating_sub(WINDOW)) / (WINDOWS - 1);
+    (0..count).map(move |k| {
+        if whole {
+            return text;
+        }
+        let bytes = text.as_bytes();
+        let near_space = |from: usize, to: usize| bytes[from..to].iter().position(u8::is_ascii_whitespace);
+        let mut start = k * step;
+        let mut end = start + WINDOW;
+        if start > 0 {
+            // Past the end of the word the window opens in.
+            start = near_space(start, (start + 64).min(end)).map_or(start, |i| start + i);
+        }
+        if end < text.len() {
+            end = bytes[(end - 64).max(start)..end]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(end, |i| (end - 64).max(start) + i);
+        }
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &text[start..end.max(start)]
+    })
+}
+
+/// What detection has counted so far.
+#[derive(Default)]
+struct Tally {
+    scripts: Scripts,
+    scores: [usize; STOPWORDS.len()],
+}
+
+impl Tally {
+    fn score(&mut self, word: &str) {
         if word.is_empty() || word.len() > 6 {
             return;
         }
@@ -135,87 +182,96 @@ pub fn detect(text: &str) -> &'static str {
         } else {
             pack(word.to_lowercase().bytes())
         };
-        let langs = key.map_or(0, |k| table.languages(k));
+        let langs = key.map_or(0, |k| stopwords().languages(k));
         if langs != 0 {
-            for (l, s) in scores.iter_mut().enumerate() {
+            for (l, s) in self.scores.iter_mut().enumerate() {
                 *s += usize::from(langs & (1 << l) != 0);
             }
         }
-    };
-    let bytes = sample.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphabetic() {
-            // The rest of an ASCII run of letters, in one tight loop.
-            let run = bytes[i..]
-                .iter()
-                .position(|b| !b.is_ascii_alphabetic())
-                .unwrap_or(bytes.len() - i);
-            scripts.latin += run;
-            i += run;
-            continue;
-        }
-        if b.is_ascii() {
-            if start < i {
-                score(&sample[start..i]);
+    }
+
+    /// Counts the letters and scores the words of `sample`.
+    fn add(&mut self, sample: &str) {
+        let bytes = sample.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_alphabetic() {
+                // The rest of an ASCII run of letters, in one tight loop.
+                let run = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphabetic())
+                    .unwrap_or(bytes.len() - i);
+                self.scripts.latin += run;
+                i += run;
+                continue;
             }
-            start = i + 1;
-            i += 1;
-            continue;
+            if b.is_ascii() {
+                if start < i {
+                    self.score(&sample[start..i]);
+                }
+                start = i + 1;
+                i += 1;
+                continue;
+            }
+            let c = sample[i..].chars().next().unwrap_or(' ');
+            let len = c.len_utf8();
+            let scripts = &mut self.scripts;
+            match c as u32 {
+                0x3040..=0x30FF => scripts.kana += 1,
+                0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => scripts.han += 1,
+                0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => scripts.hangul += 1,
+                0x0400..=0x04FF => scripts.cyrillic += 1,
+                _ if c.is_alphabetic() => scripts.latin += 1,
+                _ => {}
+            }
+            if !c.is_alphabetic() {
+                self.score(&sample[start..i]);
+                start = i + len;
+            }
+            i += len;
         }
-        let c = sample[i..].chars().next().unwrap_or(' ');
-        let len = c.len_utf8();
-        match c as u32 {
-            0x3040..=0x30FF => scripts.kana += 1,
-            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => scripts.han += 1,
-            0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => scripts.hangul += 1,
-            0x0400..=0x04FF => scripts.cyrillic += 1,
-            _ if c.is_alphabetic() => scripts.latin += 1,
-            _ => {}
-        }
-        if !c.is_alphabetic() {
-            score(&sample[start..i]);
-            start = i + len;
-        }
-        i += len;
+        self.score(&sample[start..]);
     }
-    score(&sample[start..]);
-    let Scripts {
-        han,
-        kana,
-        hangul,
-        cyrillic,
-        latin,
-    } = scripts;
-    // A CJK character carries about as much as a Latin word of five letters.
-    let cjk = han + kana + hangul;
-    if cjk * 5 > latin {
-        if kana * 10 > cjk {
-            return "ja";
+
+    fn verdict(&self) -> &'static str {
+        let Scripts {
+            han,
+            kana,
+            hangul,
+            cyrillic,
+            latin,
+        } = self.scripts;
+        // A CJK character carries about as much as a Latin word of five letters.
+        let cjk = han + kana + hangul;
+        if cjk * 5 > latin {
+            if kana * 10 > cjk {
+                return "ja";
+            }
+            if hangul > han {
+                return "ko";
+            }
+            return "zh";
         }
-        if hangul > han {
-            return "ko";
+        if cyrillic > latin {
+            return "ru";
         }
-        return "zh";
+        let (best, score) = self
+            .scores
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, s)| (*s, std::cmp::Reverse(i)))
+            .unwrap_or((0, &0));
+        if *score == 0 {
+            return "en";
+        }
+        STOPWORDS[best].0
     }
-    if cyrillic > latin {
-        return "ru";
-    }
-    let (best, score) = scores
-        .iter()
-        .enumerate()
-        .max_by_key(|&(i, s)| (*s, std::cmp::Reverse(i)))
-        .unwrap_or((0, &0));
-    if *score == 0 {
-        return "en";
-    }
-    STOPWORDS[best].0
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{detect, pack, stopwords, STOPWORDS};
+    use super::{detect, pack, sample, stopwords, STOPWORDS, WINDOW, WINDOWS};
 
     #[test]
     fn detects_the_shipped_targets() {
@@ -254,5 +310,38 @@ mod tests {
         for w in ["town", "guzhen", "a", "xyz", "thé"] {
             assert_eq!(table.languages(pack(w.bytes()).unwrap()), 0, "{w}");
         }
+    }
+
+    #[test]
+    fn a_long_text_is_read_in_windows_over_all_its_parts() {
+        let short = "word ".repeat(WINDOW * WINDOWS / 5);
+        assert_eq!(sample(&short).collect::<Vec<_>>(), [short.as_str()]);
+
+        let long = "abcdefg ".repeat(5000) + "Ende";
+        let windows: Vec<&str> = sample(&long).collect();
+        assert_eq!(windows.len(), WINDOWS);
+        let at = |w: &str| w.as_ptr() as usize - long.as_ptr() as usize;
+        assert_eq!(at(windows[0]), 0);
+        assert!(at(windows[1]) > long.len() / 2 - WINDOW && at(windows[1]) < long.len() / 2);
+        assert!(windows[2].ends_with("Ende"));
+        for w in &windows {
+            assert!(w.len() <= WINDOW && w.len() > WINDOW - 80, "{}", w.len());
+            // No word is cut: each window starts and ends at white space or the text's ends.
+            assert!(at(w) == 0 || w.starts_with(' '));
+            let after = at(w) + w.len();
+            assert!(after == long.len() || long.as_bytes()[after] == b' ');
+        }
+
+        // An English preamble does not outweigh a French article, nor a French one an
+        // English article it comes after.
+        let french = "Les entreprises de la région ont enregistré une hausse de leurs commandes. ".repeat(150);
+        let english = "The town of Guzhen is known for its lighting industry and its lamps. ".repeat(40);
+        assert_eq!(detect(&(english.clone() + &french)), "fr");
+        assert_eq!(detect(&(french[..2000].to_string() + &english.repeat(4))), "en");
+        // Multi-byte text with no spaces is cut at character boundaries.
+        assert_eq!(
+            detect(&"今年第三季度中山市灯饰企业的出口订单同比增长".repeat(200)),
+            "zh"
+        );
     }
 }

@@ -19,6 +19,8 @@ pub enum Stage {
     Parse,
     /// Splitting into paragraphs and sentences.
     Segment,
+    /// Which rules' `when_document_mentions` conditions hold.
+    Conditions,
     /// One check kind, all its rules together.
     Check(CheckKind),
     /// Suppressions, the accept list and sorting findings.
@@ -27,10 +29,11 @@ pub enum Stage {
     Output,
 }
 
-const FIXED: [(Stage, &str); 5] = [
+const FIXED: [(Stage, &str); 6] = [
     (Stage::Read, "read files"),
     (Stage::Parse, "parse + detect language"),
     (Stage::Segment, "paragraphs + sentences"),
+    (Stage::Conditions, "rule conditions"),
     (Stage::Finish, "sort + filter findings"),
     (Stage::Output, "write output"),
 ];
