@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{position, Emitter, FileReport, Summary};
+use super::{Emitter, FileReport, Summary};
 
 pub struct Concise;
 
@@ -16,18 +16,14 @@ impl Emitter for Concise {
             writeln!(out, "{}: error: {err}", r.path)?;
         }
         let Some(doc) = &r.document else { return Ok(()) };
+        let idx = doc.line_index();
         for d in &r.diagnostics {
-            let (s, _) = position(doc, d);
+            // Only the start is printed: the end's position is not worked out.
+            let s = idx.line_col(&doc.text, d.span.start);
             let fix = match &d.fix {
-                Some(f) => format!(
-                    " [{}]",
-                    if f.applicability == crate::diagnostic::Applicability::Safe {
-                        "fix"
-                    } else {
-                        "unsafe fix"
-                    }
-                ),
-                None => String::new(),
+                Some(f) if f.applicability == crate::diagnostic::Applicability::Safe => " [fix]",
+                Some(_) => " [unsafe fix]",
+                None => "",
             };
             writeln!(
                 out,
