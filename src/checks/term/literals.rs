@@ -728,6 +728,8 @@ mod tests {
             "old town",
             "town hall",
             "’",
+            "x古镇",
+            "party古",
         ],
         // Few terms of three bytes or more: the prefilter path.
         &[
