@@ -1,4 +1,4 @@
-//! `term`: a glossary of wrong → right terms, all rules in one Aho-Corasick automaton.
+//! `term`: a glossary of wrong → right terms, all rules in one [`Literals`] matcher.
 
 use std::collections::HashMap;
 
@@ -144,7 +144,8 @@ impl Check for TermCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = &doc.text;
         let mut pos = 0;
-        while let Some(m) = self.automaton.find_from(text, pos) {
+        let mut matches = self.automaton.find_iter(text);
+        while let Some(m) = matches.find_from(pos) {
             // A match that is turned down (a longer variant in the wrong case, part of a word,
             // an inactive rule) must not hide a shorter one inside it: "national Love Eyes
             // Day" is not "National Love Eyes Day" but holds "Love Eyes Day". So search again
@@ -166,6 +167,10 @@ impl Check for TermCheck {
                 }
             }
             if t.canonical {
+                // Only a whole word is the correct term: "party buildings" holds no "Party building".
+                if !is_whole_word(text, span) {
+                    pos = retry;
+                }
                 continue;
             }
             if !sink.is_active(t.rule) || !is_whole_word(text, span) {

@@ -1,34 +1,452 @@
-//! A set of literal terms matched ignoring ASCII case, leftmost-longest: the automaton of the
-//! `term`, `consistency` and `capitalization` kinds, with a prefilter that makes it cheap on
-//! text where the terms are rare.
+//! A set of literal terms matched ignoring ASCII case: the matcher of the `term`,
+//! `consistency` and `capitalization` kinds, whose cost does not grow with the glossary.
 //!
-//! Aho-Corasick's own prefilters give up on ASCII case folding (a few common letters are all
-//! they can look for), so the automaton walks every byte. Here a Teddy searcher (SIMD, from
-//! the same crate) finds where the first three or four bytes of some term occur, in any case, and the
-//! automaton only runs, anchored, from there.
+//! All three kinds keep only whole-word matches. A term that starts with a word character
+//! (not CJK) can only be whole-word where a word starts, and then the text's first word is the
+//! term's first word: so those terms sit in a hash index keyed by their first word, and the
+//! scan looks each word start up once (a bitmap of first two bytes turns most away before
+//! any hashing). Building the index is a hash-map build, and a lookup costs the same for 10
+//! terms as for 10,000. At a word start the longest term that matches as a whole word wins.
+//! When the terms are few (their first bytes fit one Teddy searcher, as the shipped packs'
+//! do), a Teddy scan for those bytes finds the places to look up instead.
+//!
+//! The other terms (starting with punctuation, a quote, a CJK character) can match anywhere:
+//! they go to an Aho-Corasick automaton (ASCII case-insensitive, leftmost-longest), with a
+//! Teddy prefilter on their first bytes when there are few enough of them. A search takes the
+//! earlier of the two engines' matches.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, BuildError, Input, Match, MatchKind, StartKind};
 
+use crate::checks::is_word_char;
+use crate::segment::blocks::{ascii_block, is_alnum, mask, BLOCK};
+use crate::segment::is_cjk;
+
 /// Teddy looks at up to four bytes of each pattern.
 const MAX_PREFIX: usize = 4;
 /// Starts shorter than this occur so often in text (every "th", every "co") that checking
-/// each candidate costs more than running the automaton over the whole text: a glossary
-/// whose three-byte starts do not fit one searcher goes without the prefilter.
+/// each candidate costs more than running the automaton over the whole text: terms whose
+/// three-byte starts do not fit one searcher go without the prefilter.
 const MIN_PREFIX: usize = 3;
 /// The most patterns one Teddy searcher takes (the builder's limit).
 const MAX_VARIANTS: usize = 128;
 
 pub struct Literals {
-    automaton: AhoCorasick,
-    /// Every case variant of the terms' first bytes; `None` when Teddy cannot be used (no
-    /// SIMD, too many variants, an empty term): then the automaton scans alone.
-    starts: Option<packed::Searcher>,
+    words: WordIndex,
+    /// The terms that do not start with a word character, or start with a CJK one.
+    anywhere: Option<Anywhere>,
 }
 
 impl Literals {
-    pub fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Self, BuildError> {
-        let starts = starts_searcher(patterns);
+    /// An empty term never matches as a whole word, so it is left out.
+    pub fn new<P: AsRef<str>>(patterns: &[P]) -> Result<Self, BuildError> {
+        let mut words = Vec::new();
+        let mut anywhere = Vec::new();
+        for (id, p) in patterns.iter().enumerate() {
+            let p = p.as_ref();
+            match p.chars().next() {
+                Some(c) if starts_word(c) => words.push((id, p)),
+                Some(_) => anywhere.push((id, p)),
+                None => {}
+            }
+        }
+        let anywhere = if anywhere.is_empty() {
+            None
+        } else {
+            Some(Anywhere::new(&anywhere)?)
+        };
+        Ok(Literals {
+            words: WordIndex::new(&words),
+            anywhere,
+        })
+    }
+
+    /// Successive non-overlapping matches: at each start the longest whole-word term (for a
+    /// term that can match anywhere, the longest term, whole-word or not), and of terms
+    /// differing only in ASCII case, the one added first. The iterator is also a cursor:
+    /// [`Matches::find_from`] searches from any later place.
+    pub fn find_iter<'a>(&'a self, text: &'a str) -> Matches<'a> {
+        Matches {
+            literals: self,
+            text,
+            next: 0,
+            word: None,
+            anywhere: None,
+        }
+    }
+}
+
+/// A search of one text, remembering each engine's last match so that searching on from a
+/// place before it costs nothing.
+pub struct Matches<'a> {
+    literals: &'a Literals,
+    text: &'a str,
+    /// Where the iterator goes on.
+    next: usize,
+    word: Option<Found>,
+    anywhere: Option<Found>,
+}
+
+/// One engine's search from `from`: its first match there or later, if any.
+#[derive(Clone, Copy)]
+struct Found {
+    from: usize,
+    found: Option<Match>,
+}
+
+impl Found {
+    /// The answer for a search from `from`, when this one also is.
+    fn reuse(self, from: usize) -> Option<Option<Match>> {
+        (self.from <= from && self.found.is_none_or(|m| m.start() >= from)).then_some(self.found)
+    }
+}
+
+fn cached(slot: &mut Option<Found>, from: usize, search: impl FnOnce() -> Option<Match>) -> Option<Match> {
+    if let Some(found) = slot.and_then(|f| f.reuse(from)) {
+        return found;
+    }
+    let found = search();
+    *slot = Some(Found { from, found });
+    found
+}
+
+impl Matches<'_> {
+    /// The first match that starts at `from` (a char boundary) or later.
+    pub fn find_from(&mut self, from: usize) -> Option<Match> {
+        let (literals, text) = (self.literals, self.text);
+        let word = cached(&mut self.word, from, || literals.words.find(text, from));
+        let Some(anywhere) = &literals.anywhere else {
+            return word;
+        };
+        let other = cached(&mut self.anywhere, from, || anywhere.find(text, from));
+        match (word, other) {
+            (Some(w), Some(o)) => {
+                // The earlier; at one start the longer, then the term added first.
+                let rank = |m: Match| (m.start(), std::cmp::Reverse(m.len()), m.pattern());
+                Some(if rank(o) < rank(w) { o } else { w })
+            }
+            (w, o) => w.or(o),
+        }
+    }
+}
+
+impl Iterator for Matches<'_> {
+    type Item = Match;
+
+    fn next(&mut self) -> Option<Match> {
+        // No term is empty, so each match moves the search on.
+        let m = self.find_from(self.next)?;
+        self.next = m.end();
+        Some(m)
+    }
+}
+
+/// A character a term may start with to be found only where a word starts.
+fn starts_word(c: char) -> bool {
+    is_word_char(c) && !is_cjk(c)
+}
+
+fn is_word_byte(b: u8) -> bool {
+    is_alnum(b) || b == b'_'
+}
+
+/// ASCII case folding for keys: `b | 0x20` lowercases ASCII letters and keeps digits and `_`
+/// apart. It also merges a few other bytes, which only puts more candidates under a key.
+const FOLD: u64 = 0x2020_2020_2020_2020;
+
+/// Bytes of the first word that go into its key, beside its length.
+const KEY_BYTES: usize = 7;
+
+/// The key of a first word: its first bytes folded, and its length.
+fn key(word: &[u8]) -> u64 {
+    let head = word
+        .iter()
+        .take(KEY_BYTES)
+        .enumerate()
+        .fold(0, |k, (i, &b)| k | u64::from(b | 0x20) << (8 * i));
+    head | (word.len().min(255) as u64) << 56
+}
+
+/// [`key`] of `bytes[start..end]`, from one load where eight bytes are there.
+#[inline]
+fn key_at(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let Some(eight) = bytes.get(start..start + 8) else {
+        return key(&bytes[start..end]);
+    };
+    let len = end - start;
+    let head = u64::from_le_bytes(eight.try_into().unwrap_or_default()) | FOLD;
+    let kept = if len >= KEY_BYTES {
+        (1 << (8 * KEY_BYTES)) - 1
+    } else {
+        (1 << (8 * len)) - 1
+    };
+    head & kept | (len.min(255) as u64) << 56
+}
+
+/// A key's bit in [`WordIndex::keys`]: the top bits of a multiplication, which depend on all
+/// of the key's.
+#[inline]
+fn key_bit(key: u64) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 48) as usize
+}
+
+/// Where the word (its run of non-CJK word characters) that starts at `start` ends.
+fn word_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = start;
+    while let Some(&b) = bytes.get(at) {
+        if b < 0x80 {
+            if !is_word_byte(b) {
+                break;
+            }
+            at += 1;
+        } else {
+            match text[at..].chars().next() {
+                Some(c) if starts_word(c) => at += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    at
+}
+
+fn is_word_char_at(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at) {
+        Some(&b) if b < 0x80 => is_word_byte(b),
+        Some(_) => text[at..].chars().next().is_some_and(is_word_char),
+        None => false,
+    }
+}
+
+/// A term that starts with a word character, under its first word's key.
+struct Candidate {
+    id: usize,
+    /// Its bytes in `WordIndex::bytes`.
+    start: usize,
+    len: usize,
+    /// Its last character is a word character (not CJK): the text must not go on with one.
+    needs_end: bool,
+}
+
+/// A multiply-and-fold hasher for `u64` keys (the std hasher costs more than the lookup).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, k: u64) {
+        let m = u128::from(k ^ self.0) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (m as u64) ^ (m >> 64) as u64;
+    }
+}
+
+/// The terms that start with a word character, by their first word.
+struct WordIndex {
+    /// Bit `fold(b1) << 8 | fold(b0)` is set when some term starts with those two bytes (a
+    /// one-byte term sets every second byte): 8 KB, so most word starts are turned away
+    /// without touching the hash table.
+    first_two: Box<[u64; 1024]>,
+    /// Bit [`key_bit`] of each first word's key is set: 8 KB again, and what the two bytes let
+    /// through (a third of the words for a large glossary) mostly stops here.
+    keys: Box<[u64; 1024]>,
+    /// First word's key → range of `candidates`, longest first, then in the order added.
+    groups: HashMap<u64, (usize, usize), BuildHasherDefault<KeyHasher>>,
+    candidates: Vec<Candidate>,
+    /// The candidates' bytes, in their order.
+    bytes: Vec<u8>,
+    /// Where the terms' first bytes occur, when they are few enough for one Teddy searcher
+    /// (the shipped packs' terms are): faster than looking at every word start.
+    starts: Option<packed::Searcher>,
+}
+
+impl WordIndex {
+    fn new(patterns: &[(usize, &str)]) -> Self {
+        let mut first_two = Box::new([0u64; 1024]);
+        let mut keyed: Vec<(u64, usize, usize, &str)> = Vec::with_capacity(patterns.len());
+        for &(id, p) in patterns {
+            let b = p.as_bytes();
+            let b0 = usize::from(b[0] | 0x20);
+            match b.get(1) {
+                Some(&b1) => set_bit(&mut first_two, b0 | usize::from(b1 | 0x20) << 8),
+                None => (0..256).for_each(|b1| set_bit(&mut first_two, b0 | b1 << 8)),
+            }
+            keyed.push((key(&b[..word_end(p, 0)]), p.len(), id, p));
+        }
+        keyed.sort_unstable_by_key(|&(key, len, id, _)| (key, std::cmp::Reverse(len), id));
+        let mut keys = Box::new([0u64; 1024]);
+        for &(key, ..) in &keyed {
+            set_bit(&mut keys, key_bit(key));
+        }
+        let mut groups = HashMap::default();
+        let mut candidates = Vec::with_capacity(keyed.len());
+        let mut bytes = Vec::new();
+        for (i, &(key, len, id, p)) in keyed.iter().enumerate() {
+            groups.entry(key).or_insert((i, i)).1 = i + 1;
+            let last = p.chars().next_back().is_some_and(starts_word);
+            candidates.push(Candidate {
+                id,
+                start: bytes.len(),
+                len,
+                needs_end: last,
+            });
+            bytes.extend_from_slice(p.as_bytes());
+        }
+        let terms: Vec<&str> = patterns.iter().map(|p| p.1).collect();
+        WordIndex {
+            first_two,
+            keys,
+            groups,
+            candidates,
+            bytes,
+            starts: starts_searcher(&terms),
+        }
+    }
+
+    /// Whether some term starts with the two bytes at `at` (folded).
+    #[inline]
+    fn may_start(&self, bytes: &[u8], at: usize) -> bool {
+        let b1 = bytes.get(at + 1).copied().unwrap_or(0);
+        let bit = usize::from(u16::from_le_bytes([bytes[at], b1]) | 0x2020);
+        self.first_two[bit / 64] >> (bit % 64) & 1 == 1
+    }
+
+    /// Whether some term's first word may have this key.
+    #[inline]
+    fn may_key(&self, key: u64) -> bool {
+        let bit = key_bit(key);
+        self.keys[bit / 64] >> (bit % 64) & 1 == 1
+    }
+
+    /// The longest term that matches as a whole word at `start`, a word start whose first
+    /// word ends at `end`.
+    fn match_at(&self, text: &str, start: usize, end: usize) -> Option<Match> {
+        let bytes = text.as_bytes();
+        let &(lo, hi) = self.groups.get(&key_at(bytes, start, end))?;
+        self.candidates[lo..hi].iter().find_map(|c| {
+            let stop = start + c.len;
+            let found = bytes.get(start..stop)?;
+            let whole = found.eq_ignore_ascii_case(&self.bytes[c.start..c.start + c.len])
+                && !(c.needs_end && is_word_char_at(text, stop));
+            whole.then(|| Match::must(c.id, start..stop))
+        })
+    }
+
+    /// The first whole-word match at `from` or later.
+    fn find(&self, text: &str, from: usize) -> Option<Match> {
+        if self.candidates.is_empty() {
+            return None;
+        }
+        if let Some(starts) = &self.starts {
+            return self.find_by_starts(starts, text, from);
+        }
+        let bytes = text.as_bytes();
+        let mut at = from;
+        let mut after_word = text[..from].chars().next_back().is_some_and(is_word_char);
+        while at < bytes.len() {
+            if let Some(block) = ascii_block(bytes, at) {
+                let word = mask(block, is_word_byte);
+                let mut starts = word & !(word << 1 | u64::from(after_word));
+                // First the word starts whose first two bytes begin some term, without a
+                // branch on each: a text has a word start every six bytes, and few of them
+                // begin a term. Then the key filter and the lookup for those.
+                let mut kept = 0;
+                let mut padded = [0u8; BLOCK + 1];
+                padded[..BLOCK].copy_from_slice(block);
+                padded[BLOCK] = bytes.get(at + BLOCK).copied().unwrap_or(0);
+                while starts != 0 {
+                    let j = starts.trailing_zeros() as usize & (BLOCK - 1);
+                    starts &= starts - 1;
+                    let bit = usize::from(u16::from_le_bytes([padded[j], padded[j + 1]]) | 0x2020);
+                    kept |= (self.first_two[bit >> 6] >> (bit & 63) & 1) << j;
+                }
+                while kept != 0 {
+                    let j = kept.trailing_zeros() as usize;
+                    kept &= kept - 1;
+                    let len = (!(word >> j)).trailing_zeros() as usize;
+                    let end = if j + len < BLOCK {
+                        if !self.may_key(key_at(bytes, at + j, at + j + len)) {
+                            continue;
+                        }
+                        at + j + len
+                    } else {
+                        word_end(text, at + BLOCK)
+                    };
+                    if let Some(m) = self.match_at(text, at + j, end) {
+                        return Some(m);
+                    }
+                }
+                after_word = word >> 63 == 1;
+                at += BLOCK;
+            } else {
+                let mut stop = (at + BLOCK).min(bytes.len());
+                while !text.is_char_boundary(stop) {
+                    stop += 1;
+                }
+                for (i, c) in text[at..stop].char_indices() {
+                    let is_word = is_word_char(c);
+                    if is_word && !after_word && !is_cjk(c) && self.may_start(bytes, at + i) {
+                        if let Some(m) = self.match_at(text, at + i, word_end(text, at + i)) {
+                            return Some(m);
+                        }
+                    }
+                    after_word = is_word;
+                }
+                at = stop;
+            }
+        }
+        None
+    }
+
+    /// [`WordIndex::find`] where the prefilter says some term's first bytes are.
+    fn find_by_starts(&self, starts: &packed::Searcher, text: &str, from: usize) -> Option<Match> {
+        let mut at = from;
+        while at < text.len() {
+            // The bytes found begin as a term does: with a character, so on a boundary.
+            let start = starts.find_in(text, aho_corasick::Span::from(at..text.len()))?.start();
+            if !text[..start].chars().next_back().is_some_and(is_word_char) {
+                if let Some(m) = self.match_at(text, start, word_end(text, start)) {
+                    return Some(m);
+                }
+            }
+            at = start + 1;
+        }
+        None
+    }
+}
+
+fn set_bit(bits: &mut [u64; 1024], bit: usize) {
+    bits[bit / 64] |= 1 << (bit % 64);
+}
+
+/// The terms that may match anywhere: Aho-Corasick's own prefilters give up on ASCII case
+/// folding (a few common letters are all they can look for), so a Teddy searcher (SIMD, from
+/// the same crate) finds where the first three or four bytes of some term occur, in any case,
+/// and the automaton only runs, anchored, from there.
+struct Anywhere {
+    automaton: AhoCorasick,
+    /// Every case variant of the terms' first bytes; `None` when Teddy cannot be used (no
+    /// SIMD, too many variants, a short term): then the automaton scans alone.
+    starts: Option<packed::Searcher>,
+    /// The automaton's pattern → the term's number.
+    ids: Vec<usize>,
+}
+
+impl Anywhere {
+    fn new(patterns: &[(usize, &str)]) -> Result<Self, BuildError> {
+        let terms: Vec<&str> = patterns.iter().map(|p| p.1).collect();
+        let starts = starts_searcher(&terms);
         // With the prefilter, the automaton only runs anchored: building the unanchored start
         // as well would double the work of compiling it.
         let start_kind = if starts.is_some() {
@@ -40,13 +458,21 @@ impl Literals {
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(start_kind)
-            .build(patterns)?;
-        Ok(Literals { automaton, starts })
+            .build(&terms)?;
+        Ok(Anywhere {
+            automaton,
+            starts,
+            ids: patterns.iter().map(|p| p.0).collect(),
+        })
     }
 
-    /// The leftmost-longest match that starts at `from` or later: the same as the automaton's
-    /// unanchored search of `text[from..]`.
-    pub fn find_from(&self, text: &str, from: usize) -> Option<Match> {
+    /// The leftmost-longest match that starts at `from` or later.
+    fn find(&self, text: &str, from: usize) -> Option<Match> {
+        let m = self.find_local(text, from)?;
+        Some(Match::must(self.ids[m.pattern().as_usize()], m.range()))
+    }
+
+    fn find_local(&self, text: &str, from: usize) -> Option<Match> {
         let Some(starts) = &self.starts else {
             return self.automaton.find(Input::new(text).range(from..));
         };
@@ -63,26 +489,12 @@ impl Literals {
         }
         None
     }
-
-    /// Successive non-overlapping leftmost-longest matches, as the automaton's `find_iter`.
-    pub fn find_iter<'a>(&'a self, text: &'a str) -> Box<dyn Iterator<Item = Match> + 'a> {
-        if self.starts.is_none() {
-            return Box::new(self.automaton.find_iter(text));
-        }
-        let mut from = 0;
-        Box::new(std::iter::from_fn(move || {
-            // No term is empty when there is a prefilter, so each match moves the search on.
-            let m = self.find_from(text, from)?;
-            from = m.end();
-            Some(m)
-        }))
-    }
 }
 
 /// A Teddy searcher for the first bytes of the patterns in every ASCII case: as many bytes (up
 /// to four) as keep the variants within what one searcher takes.
-fn starts_searcher<P: AsRef<[u8]>>(patterns: &[P]) -> Option<packed::Searcher> {
-    let shortest = patterns.iter().map(|p| p.as_ref().len()).min()?;
+fn starts_searcher(patterns: &[&str]) -> Option<packed::Searcher> {
+    let shortest = patterns.iter().map(|p| p.len()).min()?;
     let variants = (MIN_PREFIX..=shortest.min(MAX_PREFIX))
         .rev()
         .map(|len| case_variants(patterns, len))
@@ -100,14 +512,14 @@ fn starts_searcher<P: AsRef<[u8]>>(patterns: &[P]) -> Option<packed::Searcher> {
 /// patterns whose bytes have the same low nibbles (the case variants of one start) in one
 /// bucket, and picks a new start's bucket from its index: so the starts come first, each
 /// in one case, and the other cases after, to give each start a bucket of its own.
-fn case_variants<P: AsRef<[u8]>>(patterns: &[P], len: usize) -> Vec<Vec<u8>> {
-    // In pattern order (the bucket choice depends on it), each start once; a glossary of
-    // thousands of entries has thousands of starts, so duplicates are found by hashing. More
-    // starts than a searcher takes end the count early: the caller then does without.
+fn case_variants(patterns: &[&str], len: usize) -> Vec<Vec<u8>> {
+    // In pattern order (the bucket choice depends on it), each start once; thousands of terms
+    // have thousands of starts, so duplicates are found by hashing. More starts than a
+    // searcher takes end the count early: the caller then does without.
     let mut starts: Vec<Vec<u8>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for p in patterns {
-        let start = p.as_ref()[..len].to_ascii_lowercase();
+        let start = p.as_bytes()[..len].to_ascii_lowercase();
         if seen.insert(start.clone()) {
             starts.push(start);
             if starts.len() > MAX_VARIANTS {
@@ -140,71 +552,277 @@ fn case_variants<P: AsRef<[u8]>>(patterns: &[P], len: usize) -> Vec<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::is_whole_word;
+    use crate::span::Span;
 
+    /// The matches as `(start, end, pattern)`.
     fn all(matches: impl Iterator<Item = Match>) -> Vec<(usize, usize, usize)> {
         matches.map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
     }
 
-    fn plain(patterns: &[&str]) -> AhoCorasick {
-        AhoCorasickBuilder::new()
+    /// The first match at `from` or later, by trying every term at every start: the longest
+    /// term that matches there (as a whole word, for a term starting with a non-CJK word
+    /// character), the one added first among equals.
+    fn reference(patterns: &[&str], text: &str, from: usize) -> Option<(usize, usize, usize)> {
+        (from..=text.len()).filter(|&s| text.is_char_boundary(s)).find_map(|s| {
+            let mut best: Option<(usize, usize, usize)> = None;
+            for (id, p) in patterns.iter().enumerate() {
+                let end = s + p.len();
+                let Some(found) = text.as_bytes().get(s..end) else {
+                    continue;
+                };
+                let Some(first) = p.chars().next() else { continue };
+                if !found.eq_ignore_ascii_case(p.as_bytes()) {
+                    continue;
+                }
+                if starts_word(first) && !is_whole_word(text, Span::new(s, end)) {
+                    continue;
+                }
+                if best.is_none_or(|b| p.len() > b.1 - b.0) {
+                    best = Some((s, end, id));
+                }
+            }
+            best
+        })
+    }
+
+    fn reference_iter(patterns: &[&str], text: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(m) = reference(patterns, text, from) {
+            from = m.1;
+            out.push(m);
+        }
+        out
+    }
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    const WORDS: &[&str] = &[
+        "the",
+        "The",
+        "THE",
+        "party",
+        "Party",
+        "PARTY",
+        "pArty",
+        "parties",
+        "building",
+        "buildings",
+        "a",
+        "A",
+        "an",
+        "I",
+        "us",
+        "US",
+        "x",
+        "ray",
+        "x-ray",
+        "X-Ray",
+        "U.S.",
+        "U.S",
+        "café",
+        "Café",
+        "cafés",
+        "über",
+        "Über",
+        "Zürich",
+        "古镇",
+        "古镇party",
+        "Mirror",
+        "“Mirror”",
+        "9",
+        "_id",
+        "party_line",
+        "town",
+        "old",
+        "hall",
+        "é",
+        "partyé",
+        "naïve",
+    ];
+    const SEPARATORS: &[&str] = &[
+        " ", " ", " ", " ", "  ", "-", ". ", ", ", "\n", "“", "”", "‘", "’", "", "é", ".",
+    ];
+
+    /// Text of words and separators; `ascii` of 10 times drawn from the ASCII words only, so
+    /// that most 64-byte blocks take the fast path and some do not.
+    fn text(rng: &mut Rng, words: usize, ascii: usize) -> String {
+        let mut t = String::new();
+        for _ in 0..words {
+            let word = loop {
+                let w = WORDS[rng.below(WORDS.len())];
+                if rng.below(10) >= ascii || w.is_ascii() {
+                    break w;
+                }
+            };
+            t += word;
+            let sep = loop {
+                let s = SEPARATORS[rng.below(SEPARATORS.len())];
+                if rng.below(10) >= ascii || s.is_ascii() {
+                    break s;
+                }
+            };
+            t += sep;
+        }
+        t
+    }
+
+    fn check(patterns: &[&str], text: &str) {
+        let literals = Literals::new(patterns).unwrap();
+        assert_eq!(
+            all(literals.find_iter(text)),
+            reference_iter(patterns, text),
+            "{patterns:?} in {text:?}"
+        );
+        // One cursor moving on, as the term check's loop uses it, and fresh ones.
+        let mut cursor = literals.find_iter(text);
+        for from in (0..=text.len()).filter(|&f| text.is_char_boundary(f)) {
+            let want = reference(patterns, text, from);
+            let got = |m: Option<Match>| m.map(|m| (m.start(), m.end(), m.pattern().as_usize()));
+            assert_eq!(got(cursor.find_from(from)), want, "from {from} in {text:?}");
+            assert_eq!(got(literals.find_iter(text).find_from(from)), want, "from {from}");
+        }
+    }
+
+    const GLOSSARIES: &[&[&str]] = &[
+        // One- and two-byte terms.
+        &["a", "I", "an", "us", "x", "9"],
+        // Terms of every kind: inner punctuation, non-ASCII, duplicates differing in case,
+        // one term the start of another, terms that start with a quote or a CJK character.
+        &[
+            "party",
+            "Party",
+            "PARTY",
+            "party building",
+            "the party",
+            "the party building",
+            "x-ray",
+            "X-ray",
+            "U.S.",
+            "U.S",
+            "café",
+            "Café",
+            "Über",
+            "über",
+            "naïve",
+            "古镇",
+            "古镇party",
+            "“Mirror”",
+            "Zürich",
+            "ray",
+            "9",
+            "_id",
+            "building",
+            "a",
+            "old town",
+            "town hall",
+            "’",
+            "x古镇",
+            "party古",
+        ],
+        // Few terms of three bytes or more: the prefilter path.
+        &[
+            "party",
+            "the party building",
+            "the party",
+            "x-ray",
+            "U.S.",
+            "café",
+            "Zürich",
+            "town hall",
+        ],
+        // Only terms that match anywhere.
+        &["古镇", "“Mirror”", "-ray", ".S.", "’s"],
+    ];
+
+    #[test]
+    fn matches_the_reference_on_generated_text() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..40 {
+            let t = text(&mut rng, 60 + round * 5, round % 11);
+            for glossary in GLOSSARIES {
+                check(glossary, &t);
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_glossary_matches_the_reference() {
+        let mut rng = Rng(7);
+        let mut terms: Vec<String> = Vec::new();
+        for _ in 0..300 {
+            let words = 1 + rng.below(3);
+            let term: Vec<&str> = (0..words).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+            terms.push(term.join(" "));
+        }
+        terms.extend(GLOSSARIES[1].iter().map(|t| t.to_string()));
+        let patterns: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let literals = Literals::new(&patterns).unwrap();
+        assert!(literals.words.starts.is_none());
+        for round in 0..10 {
+            check(&patterns, &text(&mut rng, 300, round));
+        }
+    }
+
+    #[test]
+    fn few_long_terms_use_the_prefilter() {
+        assert!(Literals::new(GLOSSARIES[2]).unwrap().words.starts.is_some());
+        assert!(Literals::new(GLOSSARIES[0]).unwrap().words.starts.is_none());
+    }
+
+    #[test]
+    fn the_longest_whole_word_term_wins() {
+        let patterns = ["the party building", "the party"];
+        let literals = Literals::new(&patterns).unwrap();
+        // "the party building" is part of "buildings": the shorter term is what is there.
+        assert_eq!(all(literals.find_iter("the party buildings")), [(0, 9, 1)]);
+        assert_eq!(all(literals.find_iter("The Party Building.")), [(0, 18, 0)]);
+        // Inside a word, nothing.
+        assert_eq!(all(literals.find_iter("bathe party")), []);
+    }
+
+    #[test]
+    fn terms_differing_in_case_report_the_first_added_as_the_automaton() {
+        let patterns = ["Party", "PARTY", "party"];
+        let text = "party Party PARTY pArty";
+        let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns)
-            .unwrap()
-    }
-
-    #[test]
-    fn matches_as_the_automaton_alone() {
-        let patterns = [
-            "Party",
-            "party building",
-            "Chamber of Commerce",
-            "old town",
-            "古镇",
-            "Old",
-        ];
+            .unwrap();
         let literals = Literals::new(&patterns).unwrap();
-        assert!(literals.starts.is_some());
-        let plain = plain(&patterns);
-        let text = "The PARTY Building of the chamber OF commerce in the oLd town of 古镇; \
-                    partying, Old Towns, departy.";
-        let want = all(plain.find_iter(text));
-        assert!(want.len() >= 5);
-        assert_eq!(all(literals.find_iter(text)), want);
-        for from in 0..text.len() {
-            assert_eq!(
-                literals.find_from(text, from),
-                plain.find(Input::new(text).range(from..)),
-                "from {from}"
-            );
+        assert_eq!(all(literals.find_iter(text)), all(automaton.find_iter(text)));
+        assert_eq!(
+            all(literals.find_iter(text)),
+            [(0, 5, 0), (6, 11, 0), (12, 17, 0), (18, 23, 0)]
+        );
+    }
+
+    #[test]
+    fn keys_from_one_load_equal_keys_byte_by_byte() {
+        let text = "Party x-ray Ünicode naïve a_9 supercalifragilistic";
+        let bytes = text.as_bytes();
+        for start in (0..text.len()).filter(|&s| text.is_char_boundary(s)) {
+            for end in (start + 1..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                assert_eq!(key_at(bytes, start, end), key(&bytes[start..end]), "{start}..{end}");
+            }
         }
     }
 
     #[test]
-    fn many_terms_use_shorter_starts_or_none() {
-        let words = [
-            "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo",
-            "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor",
-            "whiskey", "x-ray", "yankee", "zulu", "Zürich", "zurück",
-        ];
-        let text = "ALPHA bravo Charlie x-Ray zürich ZULU yankeE whiskey-victor \
-                    uniformtango sierra romeo quebec papa oscar November mikE lima kilo";
-        for n in [words.len(), 12, 4] {
-            let literals = Literals::new(&words[..n]).unwrap();
-            assert_eq!(
-                all(literals.find_iter(text)),
-                all(plain(&words[..n]).find_iter(text)),
-                "{n} terms"
-            );
-        }
-    }
-
-    #[test]
-    fn short_or_empty_terms_fall_back_to_the_automaton() {
-        let literals = Literals::new(&["a", "bc"]).unwrap();
-        assert_eq!(all(literals.find_iter("A bc")), [(0, 1, 0), (2, 4, 1)]);
+    fn empty_terms_never_match() {
         let literals = Literals::new(&["", "x"]).unwrap();
-        assert!(literals.starts.is_none());
-        assert_eq!(all(literals.find_iter("x y")), all(plain(&["", "x"]).find_iter("x y")));
+        assert_eq!(all(literals.find_iter("x y")), [(0, 1, 1)]);
     }
 }
