@@ -4,6 +4,8 @@
 //! the scripts in use first (Han, kana, Hangul, Cyrillic) and, for Latin-script text, at the
 //! most frequent function words of the languages the shipped packs target.
 
+use crate::segment::blocks;
+
 const STOPWORDS: &[(&str, &[&str])] = &[
     (
         "en",
@@ -96,7 +98,7 @@ fn stopwords() -> &'static StopwordTable {
 }
 
 /// Counts of letters by script over the sample.
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq)]
 struct Scripts {
     han: usize,
     kana: usize,
@@ -161,7 +163,7 @@ fn sample(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// What detection has counted so far.
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq)]
 struct Tally {
     scripts: Scripts,
     scores: [usize; STOPWORDS.len()],
@@ -182,7 +184,29 @@ impl Tally {
         } else {
             pack(word.to_lowercase().bytes())
         };
-        let langs = key.map_or(0, |k| stopwords().languages(k));
+        self.count(key.map_or(0, |k| stopwords().languages(k)));
+    }
+
+    /// Scores the word of ASCII letters `bytes[start..end]`, as [`Tally::score`] does, without
+    /// a loop: the eight bytes from its start read as one number, the bytes after it masked off.
+    #[inline]
+    fn score_ascii(&mut self, table: &StopwordTable, bytes: &[u8], start: usize, end: usize) {
+        let len = end - start;
+        if len > 6 {
+            return;
+        }
+        let Some(eight) = bytes.get(start..start + 8) else {
+            // Too near the end to read eight bytes.
+            return self.count(pack(bytes[start..end].iter().map(|b| b | 0x20)).map_or(0, |k| table.languages(k)));
+        };
+        let keep = (1u64 << (8 * len)) - 1;
+        let key = (u64::from_le_bytes(eight.try_into().unwrap_or_default()) | 0x2020_2020_2020_2020) & keep;
+        self.count(table.languages(key));
+    }
+
+    /// Adds a word found in the stop-word lists of the languages `langs` (a bit set).
+    #[inline]
+    fn count(&mut self, langs: u8) {
         if langs != 0 {
             for (l, s) in self.scores.iter_mut().enumerate() {
                 *s += usize::from(langs & (1 << l) != 0);
@@ -190,48 +214,67 @@ impl Tally {
         }
     }
 
-    /// Counts the letters and scores the words of `sample`.
+    /// Counts the letters and scores the words (runs of letters) of `sample`. ASCII text is
+    /// read 64 bytes at a time as bit masks: letters are counted with one `popcount` and the
+    /// words found from the mask's edges; other text is decoded character by character.
     fn add(&mut self, sample: &str) {
+        let table = stopwords();
         let bytes = sample.as_bytes();
-        let (mut start, mut i) = (0, 0);
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii_alphabetic() {
-                // The rest of an ASCII run of letters, in one tight loop.
-                let run = bytes[i..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphabetic())
-                    .unwrap_or(bytes.len() - i);
-                self.scripts.latin += run;
-                i += run;
-                continue;
-            }
-            if b.is_ascii() {
-                if start < i {
-                    self.score(&sample[start..i]);
+        // Where the word being read started, if one is open.
+        let mut word: Option<usize> = None;
+        // The open word started in an ASCII block, so it is all ASCII letters.
+        let mut ascii_word = false;
+        for (at, piece) in blocks::pieces(sample) {
+            match piece {
+                blocks::Piece::Ascii(block) => {
+                    let letters = blocks::mask(block, |b| b.is_ascii_alphabetic());
+                    self.scripts.latin += letters.count_ones() as usize;
+                    // Bit j of `before`: byte j - 1 is a letter (for j = 0: a word is open).
+                    let before = (letters << 1) | u64::from(word.is_some());
+                    let starts = letters & !before;
+                    let mut edges = starts | (!letters & before);
+                    while edges != 0 {
+                        let j = edges.trailing_zeros() as usize;
+                        edges &= edges - 1;
+                        if starts >> j & 1 != 0 {
+                            word = Some(at + j);
+                            ascii_word = true;
+                        } else if let Some(s) = word.take() {
+                            match ascii_word {
+                                true => self.score_ascii(table, bytes, s, at + j),
+                                false => self.score(&sample[s..at + j]),
+                            }
+                        }
+                    }
                 }
-                start = i + 1;
-                i += 1;
-                continue;
+                blocks::Piece::Other(part) => {
+                    for (i, c) in part.char_indices() {
+                        let scripts = &mut self.scripts;
+                        match c as u32 {
+                            0x3040..=0x30FF => scripts.kana += 1,
+                            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => scripts.han += 1,
+                            0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => scripts.hangul += 1,
+                            0x0400..=0x04FF => scripts.cyrillic += 1,
+                            _ if c.is_alphabetic() => scripts.latin += 1,
+                            _ => {}
+                        }
+                        if c.is_alphabetic() {
+                            if word.is_none() {
+                                word = Some(at + i);
+                            }
+                            // A word can go on into the next ASCII block; if it has other
+                            // letters, it is not scored as ASCII there.
+                            ascii_word &= c.is_ascii();
+                        } else if let Some(s) = word.take() {
+                            self.score(&sample[s..at + i]);
+                        }
+                    }
+                }
             }
-            let c = sample[i..].chars().next().unwrap_or(' ');
-            let len = c.len_utf8();
-            let scripts = &mut self.scripts;
-            match c as u32 {
-                0x3040..=0x30FF => scripts.kana += 1,
-                0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => scripts.han += 1,
-                0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => scripts.hangul += 1,
-                0x0400..=0x04FF => scripts.cyrillic += 1,
-                _ if c.is_alphabetic() => scripts.latin += 1,
-                _ => {}
-            }
-            if !c.is_alphabetic() {
-                self.score(&sample[start..i]);
-                start = i + len;
-            }
-            i += len;
         }
-        self.score(&sample[start..]);
+        if let Some(s) = word {
+            self.score(&sample[s..]);
+        }
     }
 
     fn verdict(&self) -> &'static str {
@@ -271,7 +314,7 @@ impl Tally {
 
 #[cfg(test)]
 mod tests {
-    use super::{detect, pack, sample, stopwords, STOPWORDS, WINDOW, WINDOWS};
+    use super::{detect, pack, sample, stopwords, Tally, STOPWORDS, WINDOW, WINDOWS};
 
     #[test]
     fn detects_the_shipped_targets() {
@@ -343,5 +386,85 @@ mod tests {
             detect(&"今年第三季度中山市灯饰企业的出口订单同比增长".repeat(200)),
             "zh"
         );
+    }
+
+    /// The tally read character by character: words are the runs of alphabetic characters.
+    fn reference(sample: &str) -> Tally {
+        let mut t = Tally::default();
+        let mut start = None;
+        for (i, c) in sample.char_indices() {
+            match c as u32 {
+                0x3040..=0x30FF => t.scripts.kana += 1,
+                0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => t.scripts.han += 1,
+                0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => t.scripts.hangul += 1,
+                0x0400..=0x04FF => t.scripts.cyrillic += 1,
+                _ if c.is_alphabetic() => t.scripts.latin += 1,
+                _ => {}
+            }
+            match (c.is_alphabetic(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    t.score(&sample[s..i]);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            t.score(&sample[s..]);
+        }
+        t
+    }
+
+    #[test]
+    fn the_block_scan_counts_as_reading_every_character() {
+        let pieces = [
+            "the ",
+            "and",
+            " ",
+            "Les ",
+            "für ",
+            "die",
+            "de",
+            "la",
+            "que ",
+            "y",
+            "más",
+            "中文",
+            "カナ",
+            "한국",
+            "Привет",
+            "é",
+            "1",
+            "-",
+            "'",
+            "\n",
+            "x",
+            "ÄND",
+            "THE",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        // A word that starts in ASCII, takes a non-ASCII letter and ends in the next block.
+        let straddling = format!("{}für{}", "é".to_string() + &" ".repeat(60), " ".repeat(70));
+        let mut tally = Tally::default();
+        tally.add(&straddling);
+        assert_eq!(tally, reference(&straddling));
+        assert_eq!(tally.scores[2], 1, "für is German");
+        let ascii: Vec<&str> = pieces.iter().copied().filter(|p| p.is_ascii()).collect();
+        for k in 0..6_000 {
+            // Long enough to hold whole 64-byte ASCII blocks, and words across their edges;
+            // every other text all ASCII, so that most of it is read as blocks.
+            let from = if k % 2 == 0 { &ascii[..] } else { &pieces[..] };
+            let text: String = (0..next(120)).map(|_| from[next(from.len())]).collect();
+            let mut tally = Tally::default();
+            tally.add(&text);
+            assert_eq!(tally, reference(&text), "{text:?}");
+        }
     }
 }
