@@ -38,11 +38,25 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let mut status = files::Status::default();
     let bar = progress::bar(inputs.len(), args.shared.quiet);
     let stdout_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    files::for_each_ordered(&inputs, progress::counted(&bar, Input::check), |input, report| {
+    // Formats that need nothing from other files are rendered by the worker that checked the
+    // file; the others are written here, in order, from the report.
+    let renderer = output::FileRenderer::new(args.format, &opts);
+    let check = |input: &Input| {
+        let report = input.check();
+        let rendered = renderer
+            .as_ref()
+            .map(|r| timing::time(Stage::Output, || r.render(&report)));
+        (report, rendered)
+    };
+    files::for_each_ordered(&inputs, progress::counted(&bar, check), |input, (report, rendered)| {
         summary.add(&report);
         status.add(input, &report);
+        let mut rendered = Some(rendered);
         let mut write = || -> std::io::Result<()> {
-            emitter.file(&mut out, &report)?;
+            match rendered.take().flatten() {
+                Some(bytes) => out.write_all(&bytes?)?,
+                None => emitter.file(&mut out, &report)?,
+            }
             if stdout_is_terminal {
                 // Someone is watching: show each file as it is done.
                 out.flush()?;

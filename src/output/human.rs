@@ -272,6 +272,7 @@ fn shorten(s: &str) -> String {
     format!("{} … {}", take_chars(s, CONTEXT), last_chars(s, CONTEXT - 4))
 }
 
+#[derive(Clone)]
 pub struct Human {
     pub opts: HumanOptions,
     pub palette: Palette,

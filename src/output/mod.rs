@@ -161,6 +161,47 @@ pub fn emitter_with(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
     }
 }
 
+/// Renders one file's output by itself, for the formats that carry nothing from one file to
+/// the next: the worker that checked a file renders it, and the writing thread only copies
+/// the bytes out in input order. Formatting then runs on every core, and a report is read
+/// where it was built.
+#[derive(Clone)]
+pub enum FileRenderer {
+    Human(human::Human),
+    Concise,
+    Jsonl,
+    Github,
+}
+
+impl FileRenderer {
+    /// The renderer for `format`, or `None` when its output needs the files before it (a
+    /// JSON array's commas, SARIF's and JUnit's documents, GitLab's array).
+    pub fn new(format: Format, opts: &EmitOptions) -> Option<Self> {
+        match format {
+            Format::Human => Some(FileRenderer::Human(human::Human {
+                opts: opts.human.clone(),
+                palette: human::Palette::for_stdout(),
+            })),
+            Format::Concise => Some(FileRenderer::Concise),
+            Format::Jsonl => Some(FileRenderer::Jsonl),
+            Format::Github => Some(FileRenderer::Github),
+            Format::Json | Format::Sarif | Format::Junit | Format::Gitlab => None,
+        }
+    }
+
+    /// The bytes the format's emitter writes for `report`.
+    pub fn render(&self, report: &FileReport) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        match self {
+            FileRenderer::Human(h) => h.clone().file(&mut out, report)?,
+            FileRenderer::Concise => concise::Concise.file(&mut out, report)?,
+            FileRenderer::Jsonl => json::JsonLines.file(&mut out, report)?,
+            FileRenderer::Github => github::Github.file(&mut out, report)?,
+        }
+        Ok(out)
+    }
+}
+
 /// Standard output for a run, buffered. Only the human format is styled, and only when
 /// standard output takes colour ([`human::Palette::for_stdout`]); then it goes through
 /// anstream (which adapts escape codes for old Windows consoles). Otherwise bytes are
