@@ -443,13 +443,7 @@ mod tests {
             "ÄND",
             "THE",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::testing::picker(0x9e37_79b9_7f4a_7c15_u64);
         // A word that starts in ASCII, takes a non-ASCII letter and ends in the next block.
         let straddling = format!("{}für{}", "é".to_string() + &" ".repeat(60), " ".repeat(70));
         let mut tally = Tally::default();

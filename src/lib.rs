@@ -19,4 +19,6 @@ pub mod report;
 pub mod rule_examples;
 pub mod segment;
 pub mod span;
+#[cfg(test)]
+mod testing;
 pub mod timing;

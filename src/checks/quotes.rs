@@ -587,13 +587,7 @@ mod tests {
         // regex) or not at the edges, and phrases of stops, breaks, quotes or up to 42 letters.
         let edges = ["a", "é", "中", "\u{301}", "1", "_", " ", "-", "’", ".", ""];
         let inner = ["x", " ", "y z", "é", ".", "\"", "\n", "\r", "中", "?"];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::testing::picker(0x2545_f491_4f6c_dd1d_u64);
         let mut with_matches = 0;
         for _ in 0..20_000 {
             let mut text = String::new();
