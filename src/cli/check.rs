@@ -51,9 +51,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     files::for_each_ordered(&inputs, progress::counted(&bar, check), |input, (report, rendered)| {
         summary.add(&report);
         status.add(input, &report);
-        let mut rendered = Some(rendered);
-        let mut write = || -> std::io::Result<()> {
-            match rendered.take().flatten() {
+        let write = || -> std::io::Result<()> {
+            match rendered {
                 Some(bytes) => out.write_all(&bytes?)?,
                 None => emitter.file(&mut out, &report)?,
             }
