@@ -195,13 +195,9 @@ impl Tally {
         if len > 6 {
             return;
         }
-        let Some(eight) = bytes.get(start..start + 8) else {
-            // Too near the end to read eight bytes.
-            return self.count(pack(bytes[start..end].iter().map(|b| b | 0x20)).map_or(0, |k| table.languages(k)));
-        };
-        let keep = (1u64 << (8 * len)) - 1;
-        let key = (u64::from_le_bytes(eight.try_into().unwrap_or_default()) | 0x2020_2020_2020_2020) & keep;
-        self.count(table.languages(key));
+        // Too near the end to read eight bytes: packed byte by byte.
+        let key = blocks::folded_head(bytes, start, len).or_else(|| pack(bytes[start..end].iter().map(|b| b | 0x20)));
+        self.count(key.map_or(0, |k| table.languages(k)));
     }
 
     /// Adds a word found in the stop-word lists of the languages `langs` (a bit set).

@@ -53,6 +53,19 @@ pub fn mask(block: &[u8; BLOCK], class: impl Fn(u8) -> bool) -> u64 {
     })
 }
 
+/// The `len` bytes (at most eight) at `start` as one little-endian number with bit 5 set in
+/// each (which lowercases ASCII letters), read with one load: how short words are keyed
+/// without a loop. `None` when fewer than eight bytes are left from `start`.
+#[inline]
+pub fn folded_head(bytes: &[u8], start: usize, len: usize) -> Option<u64> {
+    let eight: [u8; 8] = bytes.get(start..start + 8)?.try_into().ok()?;
+    let keep = match len {
+        8.. => u64::MAX,
+        _ => (1u64 << (8 * len)) - 1,
+    };
+    Some((u64::from_le_bytes(eight) | 0x2020_2020_2020_2020) & keep)
+}
+
 /// ASCII white space as words are separated: the characters `u8::is_ascii_whitespace` takes,
 /// and the vertical tab.
 #[inline(always)]

@@ -22,7 +22,7 @@ use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, BuildError, Input, Match, MatchKind, StartKind};
 
 use crate::checks::is_word_char;
-use crate::segment::blocks::{ascii_block, is_alnum, mask, BLOCK};
+use crate::segment::blocks::{ascii_block, folded_head, is_alnum, mask, BLOCK};
 use crate::segment::is_cjk;
 
 /// Teddy looks at up to four bytes of each pattern.
@@ -153,10 +153,6 @@ fn is_word_byte(b: u8) -> bool {
     is_alnum(b) || b == b'_'
 }
 
-/// ASCII case folding for keys: `b | 0x20` lowercases ASCII letters and keeps digits and `_`
-/// apart. It also merges a few other bytes, which only puts more candidates under a key.
-const FOLD: u64 = 0x2020_2020_2020_2020;
-
 /// Bytes of the first word that go into its key, beside its length.
 const KEY_BYTES: usize = 7;
 
@@ -170,20 +166,16 @@ fn key(word: &[u8]) -> u64 {
     head | (word.len().min(255) as u64) << 56
 }
 
-/// [`key`] of `bytes[start..end]`, from one load where eight bytes are there.
+/// [`key`] of `bytes[start..end]`, from one load where eight bytes are there. Folding with
+/// bit 5 keeps digits and `_` apart from letters; it merges a few other bytes, which only
+/// puts more candidates under a key.
 #[inline]
 fn key_at(bytes: &[u8], start: usize, end: usize) -> u64 {
-    let Some(eight) = bytes.get(start..start + 8) else {
-        return key(&bytes[start..end]);
-    };
     let len = end - start;
-    let head = u64::from_le_bytes(eight.try_into().unwrap_or_default()) | FOLD;
-    let kept = if len >= KEY_BYTES {
-        (1 << (8 * KEY_BYTES)) - 1
-    } else {
-        (1 << (8 * len)) - 1
-    };
-    head & kept | (len.min(255) as u64) << 56
+    match folded_head(bytes, start, len.min(KEY_BYTES)) {
+        Some(head) => head | (len.min(255) as u64) << 56,
+        None => key(&bytes[start..end]),
+    }
 }
 
 /// A key's bit in [`WordIndex::keys`]: the top bits of a multiplication, which depend on all
