@@ -298,18 +298,33 @@ struct Window {
     next: usize,
     /// Inputs handed to `each` so far.
     written: usize,
+    /// Workers waiting for room, so the writer wakes someone only when someone sleeps.
+    waiting: usize,
     /// Set when `each` failed or a worker panicked: claim nothing more.
     stop: bool,
+}
+
+impl Window {
+    /// Claims the next input if one is left and it is within `size` of the writer.
+    fn claim(&mut self, len: usize, size: usize) -> Option<usize> {
+        (!self.stop && self.next < len && self.next < self.written + size).then(|| {
+            self.next += 1;
+            self.next - 1
+        })
+    }
 }
 
 /// Runs `work` on every input in parallel, handing the results to `each` in input order, as
 /// soon as each is next in line.
 ///
-/// Workers (one per thread of the rayon pool, so `RAYON_NUM_THREADS` applies) claim inputs in
-/// order, so the input the writer waits for is always being worked on; a worker stops
-/// claiming while it is more than a window ahead of the writer. The writer (this thread)
-/// reorders and writes as results arrive, so nobody waits for a slow batch mate and output
-/// overlaps checking. With one thread everything runs here, in order.
+/// The calling thread is one of the workers (so `RAYON_NUM_THREADS` threads check in all) and
+/// also the writer: between its own inputs it hands every result that is next in line to
+/// `each`. Nobody sleeps while there is work, so a run on N cores has N busy threads and no
+/// wake-up per file; the writer blocks on the others' results only when every input is
+/// claimed or it is a whole window behind. Workers claim inputs in order, so the input the
+/// writer waits for is always being worked on, and a worker stops claiming while it is more
+/// than a window ahead of the writer, which bounds memory. With one thread everything runs
+/// here, in order.
 pub fn for_each_ordered<I: Sync, T: Send>(
     inputs: &[I],
     work: impl Fn(&I) -> T + Sync,
@@ -326,6 +341,7 @@ pub fn for_each_ordered<I: Sync, T: Send>(
     let window = Mutex::new(Window {
         next: 0,
         written: 0,
+        waiting: 0,
         stop: false,
     });
     let room = Condvar::new();
@@ -337,8 +353,8 @@ pub fn for_each_ordered<I: Sync, T: Send>(
     };
     let (tx, rx) = mpsc::channel::<(usize, T)>();
     std::thread::scope(|scope| {
-        let mut workers = Vec::with_capacity(threads);
-        for _ in 0..threads {
+        let mut workers = Vec::with_capacity(threads - 1);
+        for _ in 1..threads {
             let tx = tx.clone();
             let (work, window, room) = (&work, &window, &room);
             workers.push(scope.spawn(move || {
@@ -347,18 +363,22 @@ pub fn for_each_ordered<I: Sync, T: Send>(
                 loop {
                     let claimed = {
                         let Ok(mut w) = window.lock() else { break };
-                        while !w.stop && w.next < inputs.len() && w.next >= w.written + window_size {
+                        loop {
+                            if let Some(i) = w.claim(inputs.len(), window_size) {
+                                break Some(i);
+                            }
+                            if w.stop || w.next >= inputs.len() {
+                                break None;
+                            }
+                            w.waiting += 1;
                             w = match room.wait(w) {
                                 Ok(w) => w,
                                 Err(_) => return,
                             };
+                            w.waiting -= 1;
                         }
-                        if w.stop || w.next >= inputs.len() {
-                            break;
-                        }
-                        w.next += 1;
-                        w.next - 1
                     };
+                    let Some(claimed) = claimed else { break };
                     if tx.send((claimed, work(&inputs[claimed]))).is_err() {
                         break;
                     }
@@ -370,18 +390,41 @@ pub fn for_each_ordered<I: Sync, T: Send>(
         let guard = StopOnPanic(&stop_all);
         let mut pending: HashMap<usize, T> = HashMap::new();
         let mut written = 0;
-        for (i, result) in rx {
-            pending.insert(i, result);
+        while written < inputs.len() {
+            // Write everything that is next in line.
+            pending.extend(rx.try_iter());
+            let before = written;
             while let Some(result) = pending.remove(&written) {
                 if let Err(e) = each(&inputs[written], result) {
                     stop_all();
                     return Err(e);
                 }
                 written += 1;
-                if let Ok(mut w) = window.lock() {
-                    w.written = written;
+            }
+            let claimed = match window.lock() {
+                Ok(mut w) => {
+                    if written > before {
+                        w.written = written;
+                        if w.waiting > 0 {
+                            room.notify_all();
+                        }
+                    }
+                    w.claim(inputs.len(), window_size)
                 }
-                room.notify_all();
+                Err(_) => None,
+            };
+            // Then check the next input, or wait for the others when there is none to claim.
+            match claimed {
+                Some(i) => {
+                    pending.insert(i, work(&inputs[i]));
+                }
+                None => match rx.recv() {
+                    Ok((i, result)) => {
+                        pending.insert(i, result);
+                    }
+                    // Every worker has stopped, after a panic: it is raised below.
+                    Err(_) => break,
+                },
             }
         }
         std::mem::forget(guard);
