@@ -160,6 +160,18 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Moves a diagnostic found in a part of a text that starts at `offset` to the whole
+    /// text's coordinates.
+    pub fn shift(&mut self, offset: usize) {
+        self.span = self.span.shifted(offset);
+        for label in &mut self.labels {
+            label.span = label.span.shifted(offset);
+        }
+        for edit in self.fix.iter_mut().flat_map(|f| &mut f.edits) {
+            edit.span = edit.span.shifted(offset);
+        }
+    }
+
     pub fn rule_id(&self) -> &str {
         &self.rule.id
     }

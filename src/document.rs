@@ -41,6 +41,9 @@ pub struct Document {
     /// Source language the file declares (bilingual formats).
     pub source_language: Option<String>,
     line_index: OnceLock<LineIndex>,
+    /// Whether the text is hard-wrapped, which decides where paragraphs end; a part of a
+    /// document gets its whole document's answer.
+    wrapped: OnceLock<bool>,
     paragraphs: OnceLock<Vec<Span>>,
     sentences: OnceLock<Vec<Span>>,
     lines: OnceLock<Vec<Span>>,
@@ -72,6 +75,7 @@ impl Document {
             suppressions: Vec::new(),
             source_language: None,
             line_index: OnceLock::new(),
+            wrapped: OnceLock::new(),
             paragraphs: OnceLock::new(),
             sentences: OnceLock::new(),
             lines: OnceLock::new(),
@@ -143,7 +147,7 @@ impl Document {
     /// blocks, bilingual targets), each region is a paragraph, split at blank lines.
     pub fn paragraphs(&self) -> &[Span] {
         self.paragraphs.get_or_init(|| match &self.regions {
-            None => segment::paragraphs(&self.text, self.body),
+            None => segment::paragraphs_wrapped(&self.text, self.body, self.is_wrapped()),
             Some(regions) => regions
                 .iter()
                 .flat_map(|&r| {
@@ -161,6 +165,101 @@ impl Document {
                 })
                 .collect(),
         })
+    }
+
+    /// True when the text is hard-wrapped (see [`segment::is_hard_wrapped`]).
+    fn is_wrapped(&self) -> bool {
+        *self
+            .wrapped
+            .get_or_init(|| segment::is_hard_wrapped(&self.text, self.body))
+    }
+
+    /// Where the document can be cut into parts of about `size` bytes that are checked on
+    /// their own, in parallel: offsets right after an empty line, never inside masked text,
+    /// markup or a prose region. A part then holds whole paragraphs, and every sentence,
+    /// line and region lies in one part. Empty when the document is bilingual (its segments
+    /// pair spans across it) or under two parts long.
+    pub fn cut_points(&self, size: usize) -> Vec<usize> {
+        let text = self.text.as_bytes();
+        let size = size.max(1);
+        if !self.segments.is_empty() || text.len() / 2 < size {
+            return Vec::new();
+        }
+        let inside = |spans: &[Span], at: usize| {
+            let i = spans.partition_point(|s| s.end <= at);
+            spans.get(i).is_some_and(|s| s.start < at)
+        };
+        let regions = self.regions.as_deref().unwrap_or(&[]);
+        let mut cuts = Vec::new();
+        let mut from = self.body + size;
+        while from + size <= text.len() {
+            // The first empty line at or after `from`; the cut goes after it and any empty
+            // lines that follow it. A blank line holding spaces is no cut point: boilerplate
+            // reads only an empty line before a line as a paragraph break.
+            let mut search = from;
+            let found = loop {
+                let Some(nl) = memchr::memchr(b'\n', &text[search..]) else {
+                    break None;
+                };
+                let after = search + nl + 1;
+                if next_line_if_empty(text, after).is_some() {
+                    break Some(after);
+                }
+                search = after;
+            };
+            let Some(mut at) = found else { break };
+            while let Some(next) = next_line_if_empty(text, at) {
+                at = next;
+            }
+            from = at;
+            if at >= text.len() || inside(&self.masked, at) || inside(&self.inline_masked, at) || inside(regions, at) {
+                continue;
+            }
+            if text.len() - at < size / 2 {
+                break;
+            }
+            cuts.push(at);
+            from = at + size;
+        }
+        cuts
+    }
+
+    /// The text in `range` (between two cut points, or the ends) as a document of its own,
+    /// with this document's format, language and paragraph rule; spans in it start at 0.
+    pub fn part(&self, range: std::ops::Range<usize>) -> Document {
+        let (start, end) = (range.start, range.end);
+        let within = |spans: &[Span]| -> Vec<Span> {
+            let first = spans.partition_point(|s| s.end < start);
+            spans[first..]
+                .iter()
+                .take_while(|s| s.start < end || (s.is_empty() && s.start == end && end == self.text.len()))
+                .filter(|s| s.start >= start && s.end <= end)
+                .map(|s| Span::new(s.start - start, s.end - start))
+                .collect()
+        };
+        let mut part = Document::new(
+            self.path.clone(),
+            self.text[start..end].to_string(),
+            Some(&self.language),
+        );
+        part.body = self.body.saturating_sub(start);
+        part.line_ending = self.line_ending;
+        part.format = self.format;
+        part.masked = within(&self.masked);
+        part.inline_masked = within(&self.inline_masked);
+        part.regions = self.regions.as_deref().map(within);
+        part.source_language = self.source_language.clone();
+        part.suppressions = self
+            .suppressions
+            .iter()
+            .filter(|s| s.span.start < end && s.span.end > start)
+            .map(|s| Suppression {
+                span: Span::new(s.span.start.max(start) - start, s.span.end.min(end) - start),
+                rules: s.rules.clone(),
+            })
+            .collect();
+        let _ = part.wrapped.set(self.is_wrapped());
+        part
     }
 
     /// Sentence spans, in order, never crossing a paragraph.
@@ -297,6 +396,15 @@ impl Document {
     }
 }
 
+/// The offset after the line starting at `at` if that line is empty (`\n` or `\r\n`).
+fn next_line_if_empty(text: &[u8], at: usize) -> Option<usize> {
+    match text.get(at..)? {
+        [b'\n', ..] => Some(at + 1),
+        [b'\r', b'\n', ..] => Some(at + 2),
+        _ => None,
+    }
+}
+
 fn trim(text: &str, span: Span) -> Span {
     let s = span.text(text);
     let lead = s.len() - s.trim_start().len();
@@ -304,4 +412,91 @@ fn trim(text: &str, span: Span) -> Span {
         return Span::empty(span.start);
     }
     Span::new(span.start + lead, span.end - (s.len() - s.trim_end().len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Paragraphs of `n` bytes or so, each a line, separated by `sep`.
+    fn text(paragraphs: usize, sep: &str) -> String {
+        (0..paragraphs)
+            .map(|i| format!("Paragraph {i} of the article, with a few words in it."))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    #[test]
+    fn cuts_fall_after_empty_lines_and_split_the_text_evenly() {
+        for sep in ["\n\n", "\r\n\r\n", "\n\n\n"] {
+            let doc = Document::new("a.txt", text(400, sep), Some("en"));
+            let cuts = doc.cut_points(2000);
+            assert!((8..=11).contains(&cuts.len()), "{sep:?}: {} cuts", cuts.len());
+            for &at in &cuts {
+                let before = &doc.text[..at];
+                assert!(before.ends_with("\n\n") || before.ends_with("\n\r\n"), "{sep:?}");
+                assert!(
+                    !doc.text[at..].starts_with(['\r', '\n']),
+                    "{sep:?}: after every empty line"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_cut_without_an_empty_line_or_in_a_small_or_bilingual_document() {
+        assert!(Document::new("a.txt", text(400, "\n"), Some("en"))
+            .cut_points(2000)
+            .is_empty());
+        // A line of spaces is blank but not empty: no cut.
+        assert!(Document::new("a.txt", text(400, "\n  \n"), Some("en"))
+            .cut_points(2000)
+            .is_empty());
+        assert!(Document::new("a.txt", text(30, "\n\n"), Some("en"))
+            .cut_points(2000)
+            .is_empty());
+        let tsv: String = (0..400).map(|i| format!("source {i}\ttarget {i}\n\n")).collect();
+        let doc = Document::parse("a.tsv", tsv, Some("en"), InputFormat::Tsv).unwrap();
+        assert!(!doc.segments.is_empty());
+        assert!(doc.cut_points(2000).is_empty());
+    }
+
+    #[test]
+    fn no_cut_inside_masked_text_and_parts_keep_their_masks() {
+        // Code blocks with empty lines inside, between paragraphs.
+        let md: String = (0..200)
+            .map(|i| format!("Paragraph {i} with some words.\n\n```\ncode {i}\n\n\nmore code\n```\n\n"))
+            .collect();
+        let doc = Document::parse("a.md", md, Some("en"), InputFormat::Markdown).unwrap();
+        let cuts = doc.cut_points(1500);
+        assert!(cuts.len() > 5);
+        let mut masked = Vec::new();
+        for (i, &at) in cuts.iter().enumerate() {
+            assert!(
+                !doc.masked.iter().any(|m| m.start < at && at < m.end),
+                "cut {at} in code"
+            );
+            let end = cuts.get(i + 1).copied().unwrap_or(doc.text.len());
+            let part = doc.part(at..end);
+            assert_eq!(part.text, doc.text[at..end]);
+            masked.extend(part.masked.iter().map(|m| m.shifted(at)));
+        }
+        let first = doc.part(0..cuts[0]);
+        let all: Vec<Span> = first.masked.iter().copied().chain(masked).collect();
+        assert_eq!(all, doc.masked);
+    }
+
+    #[test]
+    fn a_part_splits_paragraphs_as_its_whole_document_does() {
+        // Short lines throughout but for the last: the document is not hard-wrapped, so each
+        // line is a paragraph, in the first part too.
+        let mut t = text(300, "\n\n").replace(", with", ",\nwith");
+        t.push_str(&format!("\n\n{}\n", "word ".repeat(40)));
+        let doc = Document::new("a.txt", t, Some("en"));
+        let cuts = doc.cut_points(2000);
+        let part = doc.part(0..cuts[0]);
+        assert!(segment::is_hard_wrapped(&part.text, 0));
+        // Each paragraph (ending in an empty line) is two lines, so two paragraphs.
+        assert_eq!(part.paragraphs().len(), 2 * part.text.matches("\n\n").count());
+    }
 }

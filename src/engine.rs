@@ -68,10 +68,19 @@ impl Rule {
     }
 }
 
+/// Documents at least twice this size are checked in parts, in parallel; parts are larger in
+/// larger documents, so each thread gets about [`PARTS_PER_THREAD`] of them.
+pub const PART_SIZE: usize = 1 << 20;
+const PARTS_PER_THREAD: usize = 4;
+
 /// Rules compiled once and shared by every thread.
 pub struct Engine {
     rules: Vec<Rule>,
-    checks: Vec<(CheckKind, Box<dyn Check>)>,
+    /// Each kind's check, with the rules it runs.
+    checks: Vec<(CheckKind, Box<dyn Check>, Vec<RuleIdx>)>,
+    /// Per rule: run on the whole document when a large one is checked in parts
+    /// ([`Check::document_wide`]).
+    document_wide: Vec<bool>,
     accept: Option<AhoCorasick>,
     mentions: Mentions,
 }
@@ -91,8 +100,13 @@ impl Engine {
             by_kind.entry(r.def.kind).or_default().push((i, &r.def));
         }
         let mut checks = Vec::with_capacity(by_kind.len());
+        let mut document_wide = vec![false; rules.len()];
         for (kind, members) in by_kind {
-            checks.push((kind, kind.compile(&members)?));
+            let check = kind.compile(&members)?;
+            for &(i, _) in &members {
+                document_wide[i] = check.document_wide(i);
+            }
+            checks.push((kind, check, members.iter().map(|&(i, _)| i).collect()));
         }
         let accept = if accept.is_empty() {
             None
@@ -103,6 +117,7 @@ impl Engine {
         Ok(Engine {
             rules,
             checks,
+            document_wide,
             accept,
             mentions,
         })
@@ -113,29 +128,103 @@ impl Engine {
     }
 
     /// All diagnostics for `doc`, sorted by position then rule id.
+    ///
+    /// A document of [`PART_SIZE`] bytes or more is checked in parts, in parallel (on the
+    /// rayon pool): cut at empty lines ([`Document::cut_points`]), each part is checked on its
+    /// own by the rules that look no further than a paragraph, while the document-wide rules
+    /// read the whole. The findings are the same as in one pass.
     pub fn check(&self, doc: &Document) -> Vec<Diagnostic> {
+        let threads = rayon::current_num_threads();
+        if threads > 1 {
+            self.check_in_parts(doc, PART_SIZE.max(doc.text.len() / (threads * PARTS_PER_THREAD)))
+        } else {
+            self.check_in_parts(doc, usize::MAX)
+        }
+    }
+
+    /// [`Engine::check`], with parts of about `part_size` bytes.
+    fn check_in_parts(&self, doc: &Document, part_size: usize) -> Vec<Diagnostic> {
         let active = timing::time(Stage::Conditions, || self.mentions.active(&doc.text));
+        let cuts = doc.cut_points(part_size);
+        if cuts.is_empty() {
+            let diags = self.run(doc, &active);
+            return timing::time(Stage::Finish, || self.finish(doc, diags));
+        }
+        let mask = |wide: bool| -> Vec<bool> {
+            active
+                .iter()
+                .zip(&self.document_wide)
+                .map(|(&a, &w)| a && w == wide)
+                .collect()
+        };
+        let (local, whole) = (mask(false), mask(true));
+        let bounds: Vec<usize> = std::iter::once(0)
+            .chain(cuts)
+            .chain(std::iter::once(doc.text.len()))
+            .collect();
+        let (mut diags, parts) = rayon::join(
+            || {
+                let mut diags = self.run(doc, &whole);
+                sort(&mut diags);
+                diags
+            },
+            || {
+                use rayon::prelude::*;
+                bounds
+                    .par_windows(2)
+                    .map(|w| {
+                        let part = doc.part(w[0]..w[1]);
+                        let mut diags = self.run(&part, &local);
+                        sort(&mut diags);
+                        for d in &mut diags {
+                            d.shift(w[0]);
+                        }
+                        diags
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        diags.extend(parts.into_iter().flatten());
+        timing::time(Stage::Finish, || self.finish(doc, diags))
+    }
+
+    /// The findings of the rules `active` marks, unsorted; checks with none of them are
+    /// skipped.
+    fn run(&self, doc: &Document, active: &[bool]) -> Vec<Diagnostic> {
         if timing::enabled() {
             timing::time(Stage::Segment, || doc.sentences().len());
         }
-        let mut sink = Sink::new(&self.rules, &active, doc);
-        for (kind, check) in &self.checks {
-            timing::time(Stage::Check(*kind), || check.check(doc, &mut sink));
-        }
-        timing::time(Stage::Finish, || self.finish(doc, sink))
-    }
-
-    fn finish(&self, doc: &Document, sink: Sink<'_>) -> Vec<Diagnostic> {
-        let mut diags = sink.finish();
-        if let Some(accept) = &self.accept {
-            let accepted: Vec<_> = accept.find_iter(&doc.text).map(|m| m.start()..m.end()).collect();
-            if !accepted.is_empty() {
-                diags.retain(|d| !accepted.iter().any(|a| a.start <= d.span.start && d.span.end <= a.end));
+        let mut sink = Sink::new(&self.rules, active, doc);
+        for (kind, check, members) in &self.checks {
+            if members.iter().any(|&i| active[i]) {
+                timing::time(Stage::Check(*kind), || check.check(doc, &mut sink));
             }
         }
-        diags.sort_by(|a, b| (a.span.start, a.span.end, &a.rule.id).cmp(&(b.span.start, b.span.end, &b.rule.id)));
+        sink.finish()
+    }
+
+    /// Drops the findings inside accepted phrases and sorts the rest.
+    fn finish(&self, doc: &Document, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if let Some(accept) = &self.accept {
+            // In order and non-overlapping: only the last one starting at or before a
+            // finding can hold it.
+            let accepted: Vec<_> = accept.find_iter(&doc.text).map(|m| m.start()..m.end()).collect();
+            if !accepted.is_empty() {
+                diags.retain(|d| {
+                    let i = accepted.partition_point(|a| a.start <= d.span.start);
+                    !(i > 0 && d.span.end <= accepted[i - 1].end)
+                });
+            }
+        }
+        sort(&mut diags);
         diags
     }
+}
+
+/// Sorts findings by position, then rule id. The sort is stable and merges sorted runs in
+/// linear time, so parts sorted on their own threads cost little to sort together.
+fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| (a.span.start, a.span.end, &a.rule.id).cmp(&(b.span.start, b.span.end, &b.rule.id)));
 }
 
 /// The rules' `when_document_mentions` conditions, all decided in one scan of the text.
@@ -218,6 +307,7 @@ impl Mentions {
 mod tests {
     use super::*;
     use crate::config::rulefile::parse_rule_file;
+    use crate::formats::InputFormat;
 
     fn engine(conditions: &[&[&str]]) -> Engine {
         let mut toml = String::from("[pack]\nname = \"t\"\n");
@@ -271,5 +361,104 @@ mod tests {
         let e = engine(&[&["", "never"], &["never"]]);
         assert_eq!(e.mentions.active(""), [true, false]);
         assert_eq!(e.mentions.active("abc"), [true, false]);
+    }
+
+    /// The sample articles, one after another, twelve times (about 180 KB).
+    fn articles() -> String {
+        let mut paths: Vec<_> = ["en", "de", "fr", "zh", "clean"]
+            .iter()
+            .flat_map(|d| std::fs::read_dir(format!("{}/samples/{d}", env!("CARGO_MANIFEST_DIR"))).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        paths.sort();
+        let one: Vec<String> = paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+        one.join("\n\n").repeat(12)
+    }
+
+    /// Lines broken at `width` characters, at spaces.
+    fn wrapped(text: &str, width: usize) -> String {
+        let mut out = String::new();
+        for line in text.lines() {
+            let mut len = 0;
+            for (i, word) in line.split(' ').enumerate() {
+                if i > 0 && len + 1 + word.chars().count() > width {
+                    out.push('\n');
+                    len = 0;
+                } else if i > 0 {
+                    out.push(' ');
+                    len += 1;
+                }
+                out.push_str(word);
+                len += word.chars().count();
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Markdown around the articles: code blocks and lists with empty lines inside, an
+    /// inline-code span, and suppression comments whose range crosses many paragraphs.
+    fn markdown(text: &str) -> String {
+        let mut out = String::new();
+        for (i, para) in text.split("\n\n").enumerate() {
+            match i % 7 {
+                0 => out.push_str("```\ncode \"quoted  text\"\n\n\nmore the the code\n```\n\n"),
+                1 => out.push_str("- one the the\n- two \"detached \"quote\n\n- three\n\n"),
+                2 if i % 3 == 0 => out.push_str("<!-- mtlint-disable -->\n\n"),
+                3 if i % 5 == 0 => out.push_str("<!-- mtlint-enable -->\n\n"),
+                4 => out.push_str("`the the` and the the\n\n"),
+                _ => {}
+            }
+            out.push_str(para);
+            out.push_str("\n\n");
+        }
+        out
+    }
+
+    #[test]
+    fn a_document_checked_in_parts_has_the_findings_of_one_pass() {
+        let engine = Engine::new(crate::config::builtin_rules().unwrap(), &[]).unwrap();
+        let text = articles();
+        let hard_wrapped = wrapped(&text, 78);
+        let documents = [
+            ("plain", Document::new("a.txt", text.clone(), Some("en"))),
+            ("crlf", Document::new("a.txt", text.replace('\n', "\r\n"), Some("en"))),
+            ("bom", Document::new("a.txt", format!("\u{feff}{text}"), Some("en"))),
+            ("hard-wrapped", Document::new("a.txt", hard_wrapped.clone(), Some("en"))),
+            // Wrapped but for one long line at the very end: no part may think itself wrapped.
+            (
+                "wrapped but for the end",
+                Document::new("a.txt", format!("{hard_wrapped}\n{}\n", "word ".repeat(40)), Some("en")),
+            ),
+            (
+                "markdown",
+                Document::parse("a.md", markdown(&text), Some("en"), InputFormat::Markdown).unwrap(),
+            ),
+        ];
+        let part = 8 * 1024;
+        let mut wide = 0;
+        for (name, doc) in &documents {
+            assert!(doc.cut_points(part).len() > 10, "{name}: the document is cut");
+            let one_pass = engine.check_in_parts(doc, usize::MAX);
+            let in_parts = engine.check_in_parts(doc, part);
+            assert!(one_pass.len() > 100, "{name}: {} findings", one_pass.len());
+            for (a, b) in one_pass.iter().zip(&in_parts) {
+                assert_eq!(a, b, "{name}");
+            }
+            assert_eq!(one_pass.len(), in_parts.len(), "{name}");
+            wide += one_pass
+                .iter()
+                .filter(|d| {
+                    engine
+                        .rules
+                        .iter()
+                        .position(|r| r.meta == d.rule)
+                        .is_some_and(|i| engine.document_wide[i])
+                })
+                .count();
+        }
+        // Document-wide rules (consistency, capitalization, mixed quote styles) fired too.
+        assert!(wide > 0);
     }
 }

@@ -68,6 +68,11 @@ fn is_mixed(found: &str, canonical: &str) -> bool {
 }
 
 impl Check for CapitalizationCheck {
+    /// Compares each finding with the rest of the document.
+    fn document_wide(&self, _rule: RuleIdx) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = &doc.text;
         let mut hits: Vec<(usize, Span)> = Vec::new();

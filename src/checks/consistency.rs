@@ -55,6 +55,11 @@ impl ConsistencyCheck {
 }
 
 impl Check for ConsistencyCheck {
+    /// Compares each finding with the rest of the document.
+    fn document_wide(&self, _rule: RuleIdx) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         if !self.rules.iter().any(|&r| sink.is_active(r)) {
             return;

@@ -37,6 +37,11 @@ fn chars(s: &str) -> usize {
 }
 
 impl Check for LengthRatioCheck {
+    /// Compares each finding with the rest of the document.
+    fn document_wide(&self, _rule: RuleIdx) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         for &(rule, max_ratio, min_length) in &self.rules {
             if !sink.is_active(rule) {

@@ -260,6 +260,15 @@ pub fn describe_regex_error(e: &regex::Error) -> String {
 /// A compiled check kind with all its rules.
 pub trait Check: Send + Sync {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>);
+
+    /// True when what `rule` reports in a paragraph can depend on text outside it: a form
+    /// used elsewhere, a style the rest of the document follows, a match across a paragraph
+    /// break. A large document is checked in parts, in parallel; such rules are run on the
+    /// whole document instead.
+    fn document_wide(&self, rule: RuleIdx) -> bool {
+        let _ = rule;
+        false
+    }
 }
 
 /// The only way a check creates a diagnostic: it names the rule, the span and the message

@@ -110,6 +110,9 @@ struct PatternRule {
     /// The pattern can match the empty string: then the plain iterator's handling of empty
     /// matches decides, and the candidate search is not used.
     may_be_empty: bool,
+    /// The pattern can match a line break or tests the ends of the text: its matches in a
+    /// part of a document may differ from those in the whole (see `Check::document_wide`).
+    document_wide: bool,
     replace: Option<String>,
 }
 
@@ -175,6 +178,7 @@ impl PatternCheck {
             compiled.push(PatternRule {
                 rule,
                 may_be_empty,
+                document_wide: crosses_lines(&hir),
                 hir,
                 matchers: OnceLock::new(),
                 gated,
@@ -343,7 +347,27 @@ impl PatternRule {
     }
 }
 
+/// True when a match of `hir` can hold a line break (`\s`, `[^x]`, `(?s).`, a literal `\n`) or
+/// depends on the start or end of the whole text (`\A`, `\z`).
+fn crosses_lines(hir: &Hir) -> bool {
+    use regex_syntax::hir::Class;
+    match hir.kind() {
+        HirKind::Empty => false,
+        HirKind::Literal(lit) => lit.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(class)) => class.ranges().iter().any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        HirKind::Class(Class::Bytes(class)) => class.ranges().iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Look(look) => matches!(look, Look::Start | Look::End),
+        HirKind::Repetition(rep) => crosses_lines(&rep.sub),
+        HirKind::Capture(cap) => crosses_lines(&cap.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(crosses_lines),
+    }
+}
+
 impl Check for PatternCheck {
+    fn document_wide(&self, rule: RuleIdx) -> bool {
+        self.rules.iter().any(|r| r.rule == rule && r.document_wide)
+    }
+
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = doc.text.as_str();
         // Each selected rule with the places its matches may start (gated rules), or none
@@ -396,10 +420,31 @@ mod tests {
         PatternRule {
             rule: 0,
             may_be_empty: hir.properties().minimum_len() == Some(0),
+            document_wide: crosses_lines(&hir),
             hir,
             matchers: OnceLock::new(),
             gated: false,
             replace: None,
+        }
+    }
+
+    #[test]
+    fn patterns_that_can_match_a_line_break_read_the_whole_document() {
+        for p in [
+            r"\s+the", r"[^.]+\.", r"(?s)a.b", "a\nb", r"\Aword", r"word\z", r"(x|\n)",
+        ] {
+            assert!(crosses_lines(&parse(p, false).unwrap()), "{p}");
+        }
+        for p in [
+            r"\bthe the\b",
+            r"[ \t]+$",
+            r"^\d+,",
+            r"a.b",
+            r"[^\n.]+\.",
+            r"\p{Han}+",
+            r"x{2,}",
+        ] {
+            assert!(!crosses_lines(&parse(p, false).unwrap()), "{p}");
         }
     }
 

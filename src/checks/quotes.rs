@@ -118,6 +118,12 @@ impl QuotesCheck {
 }
 
 impl Check for QuotesCheck {
+    /// `mixed-styles` flags the style the rest of the document does not use; a straight pair
+    /// is detached (and then not unbalanced) only if its phrase is quoted properly elsewhere.
+    fn document_wide(&self, rule: RuleIdx) -> bool {
+        self.rules.iter().any(|r| r.rule == rule && r.sub != Sub::Doubled)
+    }
+
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         // `unbalanced` and `detached` both need the detached straight pairs: found once.
         let pairs = OnceCell::new();

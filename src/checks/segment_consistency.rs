@@ -94,6 +94,11 @@ fn inconsistent(
 }
 
 impl Check for SegmentConsistencyCheck {
+    /// Compares each finding with the rest of the document.
+    fn document_wide(&self, _rule: RuleIdx) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         if doc.segments.len() < 2 {
             return;

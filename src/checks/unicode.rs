@@ -38,34 +38,39 @@ struct UniRule {
 
 pub struct UnicodeCheck {
     rules: Vec<UniRule>,
+    /// Some rule can fire in ASCII text (`control`, or `invisible`/`nbsp` with ASCII
+    /// `chars`); without one, ASCII documents are passed over.
+    reads_ascii: bool,
 }
 
 impl UnicodeCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
-        Ok(UnicodeCheck {
-            rules: rules
-                .iter()
-                .map(|(i, d)| {
-                    let check = d.check.clone().unwrap_or_default();
-                    let default = match check.as_str() {
-                        "invisible" => DEFAULT_INVISIBLE,
-                        "nbsp" => DEFAULT_NBSP,
-                        _ => "",
-                    };
-                    UniRule {
-                        rule: *i,
-                        scan: CharSet::new(d.chars.as_deref().unwrap_or(default).chars()),
-                        check,
-                    }
-                })
-                .collect(),
-        })
+        let mut reads_ascii = false;
+        let rules = rules
+            .iter()
+            .map(|(i, d)| {
+                let check = d.check.clone().unwrap_or_default();
+                let default = match check.as_str() {
+                    "invisible" => DEFAULT_INVISIBLE,
+                    "nbsp" => DEFAULT_NBSP,
+                    _ => "",
+                };
+                let chars = d.chars.as_deref().unwrap_or(default);
+                reads_ascii |= check == "control" || chars.chars().any(|c| c.is_ascii());
+                UniRule {
+                    rule: *i,
+                    scan: CharSet::new(chars.chars()),
+                    check,
+                }
+            })
+            .collect();
+        Ok(UnicodeCheck { rules, reads_ascii })
     }
 }
 
 impl Check for UnicodeCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
-        if doc.text.is_ascii() && self.rules.iter().all(|r| r.check != "control") {
+        if !self.reads_ascii && doc.text.is_ascii() {
             return;
         }
         for r in &self.rules {

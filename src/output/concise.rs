@@ -3,6 +3,8 @@
 use std::io::{self, Write};
 
 use super::{Emitter, FileReport, Summary};
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
 
 pub struct Concise;
 
@@ -16,25 +18,31 @@ impl Emitter for Concise {
             writeln!(out, "{}: error: {err}", r.path)?;
         }
         let Some(doc) = &r.document else { return Ok(()) };
-        let idx = doc.line_index();
-        for d in &r.diagnostics {
-            // Only the start is printed: the end's position is not worked out.
-            let s = idx.line_col(&doc.text, d.span.start);
-            let fix = match &d.fix {
-                Some(f) if f.applicability == crate::diagnostic::Applicability::Safe => " [fix]",
-                Some(_) => " [unsafe fix]",
-                None => "",
-            };
-            writeln!(
-                out,
-                "{}:{}:{}: {}: {}{fix}",
-                r.path,
-                s.line,
-                s.column,
-                d.rule_id(),
-                d.message
-            )?;
-        }
+        findings(out, &r.path, doc, &r.diagnostics)?;
         Ok(())
     }
+}
+
+/// One line for each of `diags`, findings in `doc` (read from `path`).
+pub fn findings(out: &mut dyn Write, path: &str, doc: &Document, diags: &[Diagnostic]) -> io::Result<()> {
+    let idx = doc.line_index();
+    for d in diags {
+        // Only the start is printed: the end's position is not worked out.
+        let s = idx.line_col(&doc.text, d.span.start);
+        let fix = match &d.fix {
+            Some(f) if f.applicability == crate::diagnostic::Applicability::Safe => " [fix]",
+            Some(_) => " [unsafe fix]",
+            None => "",
+        };
+        writeln!(
+            out,
+            "{}:{}:{}: {}: {}{fix}",
+            path,
+            s.line,
+            s.column,
+            d.rule_id(),
+            d.message
+        )?;
+    }
+    Ok(())
 }

@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 
 use super::{position, Emitter, FileReport, Summary};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
 
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
@@ -30,25 +31,32 @@ impl Emitter for Github {
             )?;
         }
         let Some(doc) = &r.document else { return Ok(()) };
-        for d in &r.diagnostics {
-            let (s, e) = position(doc, d);
-            let level = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            };
-            writeln!(
-                out,
-                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                escape_property(&r.path),
-                s.line,
-                s.column,
-                e.line,
-                e.column,
-                escape_property(d.rule_id()),
-                escape_data(&d.message)
-            )?;
-        }
+        findings(out, &r.path, doc, &r.diagnostics)?;
         Ok(())
     }
+}
+
+/// One workflow command for each of `diags`, findings in `doc` (read from `path`).
+pub fn findings(out: &mut dyn Write, path: &str, doc: &Document, diags: &[Diagnostic]) -> io::Result<()> {
+    let path = escape_property(path);
+    for d in diags {
+        let (s, e) = position(doc, d);
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            path,
+            s.line,
+            s.column,
+            e.line,
+            e.column,
+            escape_property(d.rule_id()),
+            escape_data(&d.message)
+        )?;
+    }
+    Ok(())
 }

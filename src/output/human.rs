@@ -278,6 +278,16 @@ pub struct Human {
     pub palette: Palette,
 }
 
+impl Human {
+    /// Each of `diags`, findings in `doc` (read from `path`), with its snippet.
+    pub fn findings(&self, out: &mut dyn Write, path: &str, doc: &Document, diags: &[Diagnostic]) -> io::Result<()> {
+        for d in diags {
+            write_diagnostic(out, &self.palette, path, doc, d)?;
+        }
+        Ok(())
+    }
+}
+
 impl Emitter for Human {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         let bold = self.palette.bold;
@@ -286,10 +296,7 @@ impl Emitter for Human {
             writeln!(out, "{style}error{style:#}{bold}: {}: {err}{bold:#}\n", r.path)?;
         }
         let Some(doc) = &r.document else { return Ok(()) };
-        for d in &r.diagnostics {
-            write_diagnostic(out, &self.palette, &r.path, doc, d)?;
-        }
-        Ok(())
+        self.findings(out, &r.path, doc, &r.diagnostics)
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {

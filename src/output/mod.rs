@@ -189,8 +189,25 @@ impl FileRenderer {
         }
     }
 
-    /// The bytes the format's emitter writes for `report`.
+    /// The bytes the format's emitter writes for `report`. The findings of a large report
+    /// (one large file) are rendered in slices, in parallel on the rayon pool.
     pub fn render(&self, report: &FileReport) -> io::Result<Vec<u8>> {
+        const SLICE: usize = 4096;
+        let large = report.diagnostics.len() >= 2 * SLICE
+            && !matches!(self, FileRenderer::Jsonl)
+            && rayon::current_num_threads() > 1;
+        if let (Some(doc), None, true) = (&report.document, &report.error, large) {
+            use rayon::prelude::*;
+            let slices = report
+                .diagnostics
+                .par_chunks(SLICE)
+                .map(|diags| {
+                    let mut out = Vec::new();
+                    self.findings(&mut out, &report.path, doc, diags).map(|()| out)
+                })
+                .collect::<io::Result<Vec<_>>>()?;
+            return Ok(slices.concat());
+        }
         let mut out = Vec::new();
         match self {
             FileRenderer::Human(h) => h.clone().file(&mut out, report)?,
@@ -199,6 +216,20 @@ impl FileRenderer {
             FileRenderer::Github => github::Github.file(&mut out, report)?,
         }
         Ok(out)
+    }
+}
+
+impl FileRenderer {
+    /// What the format writes for `diags`, findings in `doc`, in a file's output (after any
+    /// error line). `jsonl` writes each file as one object and is never written in slices:
+    /// it writes nothing here.
+    fn findings(&self, out: &mut Vec<u8>, path: &str, doc: &Document, diags: &[Diagnostic]) -> io::Result<()> {
+        match self {
+            FileRenderer::Human(h) => h.findings(out, path, doc, diags),
+            FileRenderer::Concise => concise::findings(out, path, doc, diags),
+            FileRenderer::Github => github::findings(out, path, doc, diags),
+            FileRenderer::Jsonl => Ok(()),
+        }
     }
 }
 

@@ -32,11 +32,28 @@ pub fn is_list_item(line: &str) -> bool {
 /// unless the document is hard-wrapped (no line longer than 100 characters): machine
 /// translations put each paragraph on one line, hand-edited drafts wrap them.
 pub fn paragraphs(text: &str, body: usize) -> Vec<Span> {
-    let lines: Vec<Span> = line_spans(text, body).collect();
-    let wrapped = lines.len() >= 3 && lines.iter().all(|l| l.text(text).chars().count() <= 100);
+    paragraphs_wrapped(text, body, is_hard_wrapped(text, body))
+}
+
+/// True when `text[body..]` is hard-wrapped: three lines or more, none longer than 100
+/// characters.
+pub fn is_hard_wrapped(text: &str, body: usize) -> bool {
+    let mut lines = 0;
+    for line in line_spans(text, body) {
+        if line.len() > 100 && line.text(text).chars().count() > 100 {
+            return false;
+        }
+        lines += 1;
+    }
+    lines >= 3
+}
+
+/// [`paragraphs`], with whether the document is hard-wrapped decided by the caller (a part of
+/// a document is split the way the whole document is).
+pub fn paragraphs_wrapped(text: &str, body: usize, wrapped: bool) -> Vec<Span> {
     let mut out = Vec::new();
     let mut current: Option<Span> = None;
-    for line in lines {
+    for line in line_spans(text, body) {
         let s = line.text(text);
         if is_blank(s) {
             out.extend(current.take());
