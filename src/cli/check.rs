@@ -53,7 +53,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         status.add(input, &report);
         let write = || -> std::io::Result<()> {
             match rendered {
-                Some(bytes) => out.write_all(&bytes?)?,
+                Some(pieces) => {
+                    for piece in pieces? {
+                        out.write_all(&piece)?;
+                    }
+                }
                 None => emitter.file(&mut out, &report)?,
             }
             if stdout_is_terminal {

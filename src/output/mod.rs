@@ -189,9 +189,10 @@ impl FileRenderer {
         }
     }
 
-    /// The bytes the format's emitter writes for `report`. The findings of a large report
-    /// (one large file) are rendered in slices, in parallel on the rayon pool.
-    pub fn render(&self, report: &FileReport) -> io::Result<Vec<u8>> {
+    /// The bytes the format's emitter writes for `report`, in pieces to be written in order.
+    /// The findings of a large report (one large file) are rendered in slices, in parallel on
+    /// the rayon pool, one piece each; they are not copied into one buffer.
+    pub fn render(&self, report: &FileReport) -> io::Result<Vec<Vec<u8>>> {
         const SLICE: usize = 4096;
         let large = report.diagnostics.len() >= 2 * SLICE
             && !matches!(self, FileRenderer::Jsonl)
@@ -205,8 +206,8 @@ impl FileRenderer {
                     let mut out = Vec::new();
                     self.findings(&mut out, &report.path, doc, diags).map(|()| out)
                 })
-                .collect::<io::Result<Vec<_>>>()?;
-            return Ok(slices.concat());
+                .collect::<io::Result<Vec<_>>>();
+            return slices;
         }
         let mut out = Vec::new();
         match self {
@@ -215,7 +216,7 @@ impl FileRenderer {
             FileRenderer::Jsonl => json::JsonLines.file(&mut out, report)?,
             FileRenderer::Github => github::Github.file(&mut out, report)?,
         }
-        Ok(out)
+        Ok(vec![out])
     }
 }
 
