@@ -146,25 +146,65 @@ impl Document {
     /// Paragraph spans, trimmed of surrounding white space. With prose regions (Markdown
     /// blocks, bilingual targets), each region is a paragraph, split at blank lines.
     pub fn paragraphs(&self) -> &[Span] {
-        self.paragraphs.get_or_init(|| match &self.regions {
-            None => segment::paragraphs_wrapped(&self.text, self.body, self.is_wrapped()),
-            Some(regions) => regions
-                .iter()
-                .flat_map(|&r| {
-                    let mut out = Vec::new();
-                    let mut start = r.start;
-                    for line in segment::line_spans(&self.text[..r.end], r.start) {
-                        if line.text(&self.text).trim().is_empty() {
-                            out.push(trim(&self.text, Span::new(start, line.start)));
-                            start = line.end;
+        self.paragraphs.get_or_init(|| self.paragraphs_in(0..self.text.len()))
+    }
+
+    /// The paragraphs of the lines in `range`, which starts at a line and ends after one.
+    fn paragraphs_in(&self, range: std::ops::Range<usize>) -> Vec<Span> {
+        match &self.regions {
+            None => segment::paragraphs_wrapped(&self.text[..range.end], range.start.max(self.body), self.is_wrapped()),
+            Some(regions) => {
+                let first = regions.partition_point(|r| r.start < range.start);
+                regions[first..]
+                    .iter()
+                    .take_while(|r| r.end <= range.end)
+                    .flat_map(|&r| {
+                        let mut out = Vec::new();
+                        let mut start = r.start;
+                        for line in segment::line_spans(&self.text[..r.end], r.start) {
+                            if line.text(&self.text).trim().is_empty() {
+                                out.push(trim(&self.text, Span::new(start, line.start)));
+                                start = line.end;
+                            }
                         }
-                    }
-                    out.push(trim(&self.text, Span::new(start, r.end)));
-                    out.retain(|p| !p.is_empty());
-                    out
-                })
-                .collect(),
-        })
+                        out.push(trim(&self.text, Span::new(start, r.end)));
+                        out.retain(|p| !p.is_empty());
+                        out
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Splits the paragraphs and sentences between each two `bounds` (the cut points of
+    /// [`Document::cut_points`] and the two ends) in parallel, on the rayon pool, and keeps
+    /// them as the document's; a part made afterwards takes its own from them instead of
+    /// splitting its text again. Each piece starts after an empty line and holds whole prose
+    /// regions, so the result is what one pass over the document gives.
+    pub fn segment_in_parts(&self, bounds: &[usize]) {
+        use rayon::prelude::*;
+        if self.paragraphs.get().is_some() {
+            return;
+        }
+        let pieces: Vec<(Vec<Span>, Vec<Span>)> = bounds
+            .par_windows(2)
+            .map(|w| {
+                let paragraphs = self.paragraphs_in(w[0]..w[1]);
+                let sentences = paragraphs
+                    .iter()
+                    .flat_map(|&p| segment::sentences(&self.text, p))
+                    .collect();
+                (paragraphs, sentences)
+            })
+            .collect();
+        let mut paragraphs = Vec::with_capacity(pieces.iter().map(|p| p.0.len()).sum());
+        let mut sentences = Vec::with_capacity(pieces.iter().map(|p| p.1.len()).sum());
+        for (p, s) in pieces {
+            paragraphs.extend(p);
+            sentences.extend(s);
+        }
+        let _ = self.paragraphs.set(paragraphs);
+        let _ = self.sentences.set(sentences);
     }
 
     /// True when the text is hard-wrapped (see [`segment::is_hard_wrapped`]).
@@ -259,6 +299,12 @@ impl Document {
             })
             .collect();
         let _ = part.wrapped.set(self.is_wrapped());
+        if let Some(paragraphs) = self.paragraphs.get() {
+            let _ = part.paragraphs.set(within(paragraphs));
+        }
+        if let Some(sentences) = self.sentences.get() {
+            let _ = part.sentences.set(within(sentences));
+        }
         part
     }
 
@@ -498,5 +544,37 @@ mod tests {
         assert!(segment::is_hard_wrapped(&part.text, 0));
         // Each paragraph (ending in an empty line) is two lines, so two paragraphs.
         assert_eq!(part.paragraphs().len(), 2 * part.text.matches("\n\n").count());
+    }
+
+    #[test]
+    fn paragraphs_and_sentences_split_in_parts_are_those_of_one_pass() {
+        let mut wrapped = text(300, "\n\n").replace(", with", ",\nwith");
+        wrapped.push_str("\n\n- a list item. Two sentences.\n- another one\n");
+        let md = format!(
+            "\u{feff}# Title\n\n{}\n\n```\ncode. Not prose.\n\n```\n\n{}\n",
+            text(150, "\n\n"),
+            text(150, "\n\n> ")
+        );
+        let docs = [
+            Document::new("a.txt", format!("\u{feff}{}", text(400, "\r\n\r\n")), Some("en")),
+            Document::new("b.txt", wrapped, Some("en")),
+            Document::parse("c.md", md, Some("en"), InputFormat::Markdown).unwrap(),
+        ];
+        for doc in docs {
+            let one_pass = Document::parse(doc.path.clone(), doc.text.clone(), Some("en"), doc.format).unwrap();
+            let cuts = doc.cut_points(1500);
+            assert!(cuts.len() > 3, "{}: {} cuts", doc.path, cuts.len());
+            let bounds: Vec<usize> = std::iter::once(0).chain(cuts).chain([doc.text.len()]).collect();
+            let parts_before: Vec<Document> = bounds.windows(2).map(|w| doc.part(w[0]..w[1])).collect();
+            doc.segment_in_parts(&bounds);
+            assert_eq!(doc.paragraphs(), one_pass.paragraphs(), "{}", doc.path);
+            assert_eq!(doc.sentences(), one_pass.sentences(), "{}", doc.path);
+            // A part made now takes its spans from the document: the ones it finds itself.
+            for (w, before) in bounds.windows(2).zip(parts_before) {
+                let after = doc.part(w[0]..w[1]);
+                assert_eq!(after.paragraphs(), before.paragraphs(), "{} at {}", doc.path, w[0]);
+                assert_eq!(after.sentences(), before.sentences(), "{} at {}", doc.path, w[0]);
+            }
+        }
     }
 }

@@ -162,6 +162,8 @@ impl Engine {
             .chain(cuts)
             .chain(std::iter::once(doc.text.len()))
             .collect();
+        // Once, in parallel, for the document-wide rules and the parts alike.
+        timing::time(Stage::Segment, || doc.segment_in_parts(&bounds));
         let (mut diags, parts) = rayon::join(
             || {
                 let mut diags = self.run(doc, &whole);
