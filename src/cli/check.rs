@@ -54,6 +54,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         let write = || -> std::io::Result<()> {
             match rendered {
                 Some(pieces) => {
+                    emitter.before_rendered(&mut out)?;
                     for piece in pieces? {
                         out.write_all(&piece)?;
                     }

@@ -117,6 +117,33 @@ pub fn file(r: &FileReport) -> JsonFile<'_> {
     }
 }
 
+/// One file's object of the `json` document, pretty-printed and indented to its place in
+/// the `files` array, without the comma before it. Files are rendered on their own like
+/// this by the worker that checked them ([`super::FileRenderer`]).
+pub fn file_block(out: &mut Vec<u8>, r: &FileReport) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(512 + 384 * r.diagnostics.len());
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    file(r).serialize(&mut ser)?;
+    // Two levels deeper: every line gets four more spaces (JSON text has no raw line breaks
+    // inside strings, so every '\n' here ends a line of the layout).
+    out.reserve(buf.len() + buf.len() / 8);
+    let mut rest = &buf[..];
+    loop {
+        out.extend_from_slice(b"    ");
+        match memchr::memchr(b'\n', rest) {
+            Some(i) => {
+                out.extend_from_slice(&rest[..=i]);
+                rest = &rest[i + 1..];
+            }
+            None => {
+                out.extend_from_slice(rest);
+                return Ok(());
+            }
+        }
+    }
+}
+
 /// `json`: one document; the `files` array is written element by element.
 pub struct Json {
     pub first: bool,
@@ -124,24 +151,19 @@ pub struct Json {
 
 impl Emitter for Json {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        self.before_rendered(out)?;
+        let mut block = Vec::new();
+        file_block(&mut block, r)?;
+        out.write_all(&block)
+    }
+
+    fn before_rendered(&mut self, out: &mut dyn Write) -> io::Result<()> {
         if self.first {
-            write!(out, "{{\n  \"version\": 1,\n  \"files\": [\n")?;
+            self.first = false;
+            out.write_all(b"{\n  \"version\": 1,\n  \"files\": [\n")
         } else {
-            writeln!(out, ",")?;
+            out.write_all(b",\n")
         }
-        self.first = false;
-        let mut buf = Vec::new();
-        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-        file(r).serialize(&mut ser)?;
-        let text = String::from_utf8_lossy(&buf);
-        for (i, line) in text.lines().enumerate() {
-            if i > 0 {
-                writeln!(out)?;
-            }
-            write!(out, "    {line}")?;
-        }
-        Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {

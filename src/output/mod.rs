@@ -117,6 +117,11 @@ pub trait Emitter {
     fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()>;
     /// Called once at the end with the run's totals.
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+    /// Called before a file's output rendered by a [`FileRenderer`] is written, in place of
+    /// [`Emitter::file`]: what the format puts between files (a JSON array's comma).
+    fn before_rendered(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// What some formats need beyond the findings.
@@ -169,13 +174,15 @@ pub fn emitter_with(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
 pub enum FileRenderer {
     Human(human::Human),
     Concise,
+    Json,
     Jsonl,
     Github,
 }
 
 impl FileRenderer {
-    /// The renderer for `format`, or `None` when its output needs the files before it (a
-    /// JSON array's commas, SARIF's and JUnit's documents, GitLab's array).
+    /// The renderer for `format`, or `None` when its output needs the files before it
+    /// (SARIF's and JUnit's documents, GitLab's array). The JSON document's commas between
+    /// files are the emitter's ([`Emitter::before_rendered`]).
     pub fn new(format: Format, opts: &EmitOptions) -> Option<Self> {
         match format {
             Format::Human => Some(FileRenderer::Human(human::Human {
@@ -183,9 +190,10 @@ impl FileRenderer {
                 palette: human::Palette::for_stdout(),
             })),
             Format::Concise => Some(FileRenderer::Concise),
+            Format::Json => Some(FileRenderer::Json),
             Format::Jsonl => Some(FileRenderer::Jsonl),
             Format::Github => Some(FileRenderer::Github),
-            Format::Json | Format::Sarif | Format::Junit | Format::Gitlab => None,
+            Format::Sarif | Format::Junit | Format::Gitlab => None,
         }
     }
 
@@ -195,7 +203,7 @@ impl FileRenderer {
     pub fn render(&self, report: &FileReport) -> io::Result<Vec<Vec<u8>>> {
         const SLICE: usize = 4096;
         let large = report.diagnostics.len() >= 2 * SLICE
-            && !matches!(self, FileRenderer::Jsonl)
+            && !matches!(self, FileRenderer::Json | FileRenderer::Jsonl)
             && rayon::current_num_threads() > 1;
         if let (Some(doc), None, true) = (&report.document, &report.error, large) {
             use rayon::prelude::*;
@@ -213,6 +221,7 @@ impl FileRenderer {
         match self {
             FileRenderer::Human(h) => h.clone().file(&mut out, report)?,
             FileRenderer::Concise => concise::Concise.file(&mut out, report)?,
+            FileRenderer::Json => json::file_block(&mut out, report)?,
             FileRenderer::Jsonl => json::JsonLines.file(&mut out, report)?,
             FileRenderer::Github => github::Github.file(&mut out, report)?,
         }
@@ -222,14 +231,14 @@ impl FileRenderer {
 
 impl FileRenderer {
     /// What the format writes for `diags`, findings in `doc`, in a file's output (after any
-    /// error line). `jsonl` writes each file as one object and is never written in slices:
-    /// it writes nothing here.
+    /// error line). `json` and `jsonl` write each file as one object and are never written
+    /// in slices: they write nothing here.
     fn findings(&self, out: &mut Vec<u8>, path: &str, doc: &Document, diags: &[Diagnostic]) -> io::Result<()> {
         match self {
             FileRenderer::Human(h) => h.findings(out, path, doc, diags),
             FileRenderer::Concise => concise::findings(out, path, doc, diags),
             FileRenderer::Github => github::findings(out, path, doc, diags),
-            FileRenderer::Jsonl => Ok(()),
+            FileRenderer::Json | FileRenderer::Jsonl => Ok(()),
         }
     }
 }
