@@ -49,30 +49,146 @@ fn level(s: Severity) -> &'static str {
 }
 
 /// An artifact location: relative paths against `SRCROOT`, absolute ones as `file:` URIs.
-fn artifact_location(path: &str) -> Value {
+fn artifact_location(path: &str) -> ArtifactLocation {
     let mut p = path;
     while let Some(rest) = p.strip_prefix("./") {
         p = rest;
     }
     let slashed = p.replace(std::path::MAIN_SEPARATOR, "/");
     if Path::new(p).is_absolute() {
-        let uri = format!("file://{}", utf8_percent_encode(&slashed, PATH));
-        json!({ "uri": uri })
+        ArtifactLocation {
+            uri: format!("file://{}", utf8_percent_encode(&slashed, PATH)),
+            uri_base_id: None,
+        }
     } else {
-        json!({ "uri": utf8_percent_encode(&slashed, PATH).to_string(), "uriBaseId": BASE_ID })
+        ArtifactLocation {
+            uri: utf8_percent_encode(&slashed, PATH).to_string(),
+            uri_base_id: Some(BASE_ID),
+        }
     }
 }
 
-fn region(doc: &Document, span: Span) -> Value {
+impl ArtifactLocation {
+    fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+fn region<'a>(doc: &Document, span: Span, snippet: Option<&'a str>) -> Region<'a> {
     let idx = doc.line_index();
     let s = idx.line_col(&doc.text, span.start);
     let e = idx.line_col(&doc.text, span.end);
-    json!({
-        "startLine": s.line,
-        "startColumn": s.column,
-        "endLine": e.line,
-        "endColumn": e.column,
-    })
+    Region {
+        end_column: e.column,
+        end_line: e.line,
+        snippet: snippet.map(|text| Text { text }),
+        start_column: s.column,
+        start_line: s.line,
+    }
+}
+
+// The objects of a result, typed: a result is serialised straight from them, with no map
+// built per finding. Members are declared in alphabetical order, the order SARIF output
+// has always had (serde_json's maps are sorted), so that the output is unchanged.
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region<'a> {
+    end_column: usize,
+    end_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text<'a>>,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: &'a ArtifactLocation,
+    region: Region<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: Text<'a>,
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inserted_content: Option<Text<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: &'a ArtifactLocation,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    applicability: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    artifact_changes: [ArtifactChange<'a>; 1],
+    description: Text<'a>,
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct Fingerprint {
+    #[serde(rename = "mtlintFinding/v1")]
+    finding: String,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    category: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    level: &'static str,
+    locations: [Location<'a>; 1],
+    message: Text<'a>,
+    partial_fingerprints: Fingerprint,
+    properties: ResultProperties<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
+    rule_id: &'a str,
+    rule_index: usize,
 }
 
 pub struct Sarif {
@@ -119,64 +235,72 @@ impl Sarif {
         i
     }
 
-    fn result(&mut self, path: &str, doc: &Document, d: &Diagnostic, fingerprint: String) -> Value {
-        let location = artifact_location(path);
-        let mut primary = region(doc, d.span);
-        primary["snippet"] = json!({ "text": &doc.text[d.span.start..d.span.end] });
-        let mut result = json!({
-            "ruleId": d.rule_id(),
-            "ruleIndex": self.rule_index(d),
-            "level": level(d.severity),
-            "message": { "text": &d.message },
-            "locations": [{
-                "physicalLocation": { "artifactLocation": location.clone(), "region": primary }
-            }],
-            "partialFingerprints": { "mtlintFinding/v1": fingerprint },
-            "properties": { "category": d.category() },
-        });
-        if !d.labels.is_empty() {
-            result["relatedLocations"] = d
-                .labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    json!({
-                        "id": i + 1,
-                        "message": { "text": &l.message },
-                        "physicalLocation": { "artifactLocation": location.clone(), "region": region(doc, l.span) },
-                    })
-                })
-                .collect();
-        }
-        if let Some(fix) = &d.fix {
-            let replacements: Vec<Value> = fix
+    fn result<'a>(
+        &mut self,
+        location: &'a ArtifactLocation,
+        doc: &'a Document,
+        d: &'a Diagnostic,
+        fingerprint: String,
+        description: &'a mut String,
+    ) -> SarifResult<'a> {
+        let fixes = d.fix.as_ref().map(|fix| {
+            let replacements = fix
                 .edits
                 .iter()
-                .map(|e| {
-                    let mut r = json!({ "deletedRegion": region(doc, e.span) });
-                    if !e.replacement.is_empty() {
-                        r["insertedContent"] = json!({ "text": &e.replacement });
-                    }
-                    r
+                .map(|e| Replacement {
+                    deleted_region: region(doc, e.span, None),
+                    inserted_content: (!e.replacement.is_empty()).then_some(Text { text: &e.replacement }),
                 })
                 .collect();
             let span = fix.span();
             let before = &doc.text[span.start..span.end];
             let after = fix.preview(&doc.text, span);
-            let description = if after.is_empty() {
+            *description = if after.is_empty() {
                 format!("Delete \u{201c}{before}\u{201d}")
             } else if before.is_empty() {
                 format!("Insert \u{201c}{after}\u{201d}")
             } else {
                 format!("Replace \u{201c}{before}\u{201d} with \u{201c}{after}\u{201d}")
             };
-            result["fixes"] = json!([{
-                "description": { "text": description },
-                "artifactChanges": [{ "artifactLocation": location, "replacements": replacements }],
-                "properties": { "applicability": fix.applicability.as_str() },
-            }]);
+            [SarifFix {
+                artifact_changes: [ArtifactChange {
+                    artifact_location: location,
+                    replacements,
+                }],
+                description: Text { text: description },
+                properties: FixProperties {
+                    applicability: fix.applicability.as_str(),
+                },
+            }]
+        });
+        SarifResult {
+            fixes,
+            level: level(d.severity),
+            locations: [Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: location,
+                    region: region(doc, d.span, Some(&doc.text[d.span.start..d.span.end])),
+                },
+            }],
+            message: Text { text: &d.message },
+            partial_fingerprints: Fingerprint { finding: fingerprint },
+            properties: ResultProperties { category: d.category() },
+            related_locations: d
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| RelatedLocation {
+                    id: i + 1,
+                    message: Text { text: &l.message },
+                    physical_location: PhysicalLocation {
+                        artifact_location: location,
+                        region: region(doc, l.span, None),
+                    },
+                })
+                .collect(),
+            rule_id: d.rule_id(),
+            rule_index: self.rule_index(d),
         }
-        result
     }
 
     fn descriptor(&self, id: &str, severity: Severity, category: &str) -> Value {
@@ -219,13 +343,15 @@ impl Emitter for Sarif {
             self.notifications.push(json!({
                 "level": "error",
                 "message": { "text": err },
-                "locations": [{ "physicalLocation": { "artifactLocation": artifact_location(&r.path) } }],
+                "locations": [{ "physicalLocation": { "artifactLocation": artifact_location(&r.path).to_value() } }],
             }));
         }
         let Some(doc) = &r.document else { return Ok(()) };
         let mut fingerprints = Fingerprints::new(&r.path);
+        let location = artifact_location(&r.path);
+        let mut description = String::new();
         for d in &r.diagnostics {
-            let result = self.result(&r.path, doc, d, fingerprints.next(doc, d));
+            let result = self.result(&location, doc, d, fingerprints.next(doc, d), &mut description);
             out.write_all(if self.results == 0 {
                 b"\n        "
             } else {
