@@ -151,6 +151,12 @@ struct ArtifactChange<'a> {
     replacements: Vec<Replacement<'a>>,
 }
 
+/// A fix's description, written for the finding.
+#[derive(Serialize)]
+struct Description {
+    text: String,
+}
+
 #[derive(Serialize)]
 struct FixProperties {
     applicability: &'static str,
@@ -160,7 +166,7 @@ struct FixProperties {
 #[serde(rename_all = "camelCase")]
 struct SarifFix<'a> {
     artifact_changes: [ArtifactChange<'a>; 1],
-    description: Text<'a>,
+    description: Description,
     properties: FixProperties,
 }
 
@@ -241,7 +247,6 @@ impl Sarif {
         doc: &'a Document,
         d: &'a Diagnostic,
         fingerprint: String,
-        description: &'a mut String,
     ) -> SarifResult<'a> {
         let fixes = d.fix.as_ref().map(|fix| {
             let replacements = fix
@@ -255,7 +260,7 @@ impl Sarif {
             let span = fix.span();
             let before = &doc.text[span.start..span.end];
             let after = fix.preview(&doc.text, span);
-            *description = if after.is_empty() {
+            let description = if after.is_empty() {
                 format!("Delete \u{201c}{before}\u{201d}")
             } else if before.is_empty() {
                 format!("Insert \u{201c}{after}\u{201d}")
@@ -267,7 +272,7 @@ impl Sarif {
                     artifact_location: location,
                     replacements,
                 }],
-                description: Text { text: description },
+                description: Description { text: description },
                 properties: FixProperties {
                     applicability: fix.applicability.as_str(),
                 },
@@ -339,19 +344,18 @@ struct Tail {
 impl Emitter for Sarif {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         self.start(out)?;
+        let location = artifact_location(&r.path);
         if let Some(err) = &r.error {
             self.notifications.push(json!({
                 "level": "error",
                 "message": { "text": err },
-                "locations": [{ "physicalLocation": { "artifactLocation": artifact_location(&r.path).to_value() } }],
+                "locations": [{ "physicalLocation": { "artifactLocation": location.to_value() } }],
             }));
         }
         let Some(doc) = &r.document else { return Ok(()) };
         let mut fingerprints = Fingerprints::new(&r.path);
-        let location = artifact_location(&r.path);
-        let mut description = String::new();
         for d in &r.diagnostics {
-            let result = self.result(&location, doc, d, fingerprints.next(doc, d), &mut description);
+            let result = self.result(&location, doc, d, fingerprints.next(doc, d));
             out.write_all(if self.results == 0 {
                 b"\n        "
             } else {
