@@ -47,6 +47,9 @@ pub struct Document {
     paragraphs: OnceLock<Vec<Span>>,
     sentences: OnceLock<Vec<Span>>,
     lines: OnceLock<Vec<Span>>,
+    /// URLs, placeholders, code identifiers and the like (see [`crate::protect`]), found on
+    /// first use.
+    protected: OnceLock<Vec<Span>>,
 }
 
 impl Document {
@@ -79,6 +82,7 @@ impl Document {
             paragraphs: OnceLock::new(),
             sentences: OnceLock::new(),
             lines: OnceLock::new(),
+            protected: OnceLock::new(),
         }
     }
 
@@ -360,6 +364,13 @@ impl Document {
         let strictly_inside = |offset: usize| first_after(offset).is_some_and(|m| m.start < offset);
         let within = first_after(span.start).is_some_and(|m| m.start <= span.start && span.end <= m.end);
         within || strictly_inside(span.start) || strictly_inside(span.end)
+    }
+
+    /// Spans that are not prose (URLs, e-mail addresses, paths, placeholders, markup tags,
+    /// numbers in code shapes, emoticons): sorted, non-overlapping.
+    pub fn protected(&self) -> &[Span] {
+        self.protected
+            .get_or_init(|| crate::protect::protected_spans(&self.text, self.body))
     }
 
     /// True when `span` overlaps inline markup (an entity, an inline tag, an escape).

@@ -15,6 +15,7 @@ pub mod formats;
 pub mod input;
 pub mod language;
 pub mod output;
+pub mod protect;
 pub mod report;
 pub mod rule_examples;
 pub mod segment;

@@ -68,6 +68,32 @@ impl Check for BoilerplateCheck {
                 continue;
             };
             let rule = self.owners[i];
+            let lead = line.text(text).len() - line.text(text).trim_start().len();
+            let content_start = line.start + lead;
+            let mut applicability = Applicability::Safe;
+            if let Some(prose) = prose_start(content) {
+                // A label followed by a sentence is prose (`Views: the members held different
+                // views`): not boilerplate at all.
+                let head = content[..prose].trim_end();
+                if head.is_empty() || head.ends_with([':', '：']) && head.matches([':', '：']).count() == 1 {
+                    continue;
+                }
+                // Prose glued after scraped metadata (`Visits: 123 The mayor opened …`): only
+                // the metadata goes, and only when the prose starts a sentence.
+                let starts_sentence = content[prose..].chars().next().is_some_and(char::is_uppercase);
+                if starts_sentence {
+                    let span = Span::new(content_start, content_start + prose);
+                    sink.fix(
+                        rule,
+                        Span::new(content_start, content_start + head.len()),
+                        &[],
+                        vec![Edit::delete(span)],
+                        Applicability::Safe,
+                    );
+                    continue;
+                }
+                applicability = Applicability::Unsafe;
+            }
             // Remove the line with its terminator; a last line without one takes the line
             // break before it.
             let after = &text[line.end..];
@@ -109,7 +135,75 @@ impl Check for BoilerplateCheck {
                 line.start + (line.len() - line.text(text).trim_start().len()),
                 line.start + line.text(text).trim_end().len(),
             );
-            sink.fix(rule, trimmed, &[], vec![Edit::delete(removal)], Applicability::Safe);
+            sink.fix(rule, trimmed, &[], vec![Edit::delete(removal)], applicability);
         }
+    }
+}
+
+/// Where running prose starts in a line, if it holds any: the first run of at least five
+/// words, three of them in lower case, not broken by digits, colons, commas or separators.
+/// Scraped metadata (`Date: 2017-8-3 11:29`, `Source: Xianning Daily`, `Font size: large,
+/// medium and small`) holds short values; a sentence holds such a run.
+fn prose_start(line: &str) -> Option<usize> {
+    const MIN_WORDS: usize = 5;
+    const MIN_LOWER: usize = 3;
+    let mut run_start = None;
+    let (mut words, mut lower) = (0, 0);
+    for (at, token) in tokens(line) {
+        let word = token.trim_end_matches(['.', ',', ';', '!', '?', '"', '\'', '”', '’', ')']);
+        let is_word = !word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '’' || c == '-')
+            && word.chars().next().is_some_and(char::is_alphabetic);
+        if !is_word {
+            run_start = None;
+            (words, lower) = (0, 0);
+            continue;
+        }
+        let start = *run_start.get_or_insert(at);
+        words += 1;
+        lower += usize::from(word.chars().all(|c| !c.is_uppercase()));
+        if words >= MIN_WORDS && lower >= MIN_LOWER {
+            return Some(start);
+        }
+        if token.len() != word.len() && !token.ends_with(['"', '\'', '”', '’', ')']) {
+            // A comma or a full stop ends the run; a sentence is long enough before it.
+            run_start = None;
+            (words, lower) = (0, 0);
+        }
+    }
+    None
+}
+
+/// White-space-separated tokens with their byte offsets.
+fn tokens(line: &str) -> impl Iterator<Item = (usize, &str)> {
+    line.split_whitespace()
+        .map(move |t| (t.as_ptr() as usize - line.as_ptr() as usize, t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prose_start;
+
+    #[test]
+    fn metadata_holds_no_prose() {
+        for meta in [
+            "Number of visits: Date:2017-8-3 11:29",
+            "Source: Xianning Daily Date: 2019-12-31 Font size: large, medium and small",
+            "TypeInfo: Industry News",
+            "Editor: Zhang Wei",
+            "Release time: 2021-03-04 Views: 302",
+        ] {
+            assert_eq!(prose_start(meta), None, "{meta}");
+        }
+    }
+
+    #[test]
+    fn sentences_are_prose() {
+        let line = "Reading: students read two novels a term and discuss them in class.";
+        assert_eq!(prose_start(line), Some(9));
+        let line = "Number of visits: 123 The mayor opened the fair and 181 companies took part.";
+        assert_eq!(&line[prose_start(line).unwrap()..][..9], "The mayor");
     }
 }

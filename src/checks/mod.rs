@@ -126,6 +126,13 @@ impl CheckKind {
     }
 
     /// MQM category reported when the rule names none.
+    /// True for kinds that are about the text [`crate::protect`] shields from prose checks
+    /// (invisible characters, bilingual placeholders and numbers): they report inside URLs,
+    /// placeholders and code shapes too.
+    pub fn sees_protected(self) -> bool {
+        matches!(self, CheckKind::Unicode | CheckKind::Placeholders | CheckKind::Numbers)
+    }
+
     pub fn default_category(self) -> &'static str {
         match self {
             CheckKind::Term => "terminology",
@@ -330,6 +337,9 @@ impl<'a> Sink<'a> {
         if !self.active[rule] || self.doc.blocks_finding(span) {
             return;
         }
+        if !self.rules[rule].def.kind.sees_protected() && crate::protect::blocks(self.doc.protected(), span) {
+            return;
+        }
         self.push_unmasked(rule, span, args, fix, labels);
     }
 
@@ -350,7 +360,11 @@ impl<'a> Sink<'a> {
         }
         let fix = fix.and_then(|(edits, suggested)| {
             let applicability = r.applicability(suggested)?;
-            if edits.is_empty() || edits.iter().any(|e| self.doc.blocks_edit(e.span)) {
+            let protected = (!r.def.kind.sees_protected()).then(|| self.doc.protected());
+            let blocked = |e: &Edit| {
+                self.doc.blocks_edit(e.span) || protected.is_some_and(|p| crate::protect::blocks_edit(p, e.span))
+            };
+            if edits.is_empty() || edits.iter().any(blocked) {
                 return None;
             }
             Some(Fix::new(applicability, edits))

@@ -124,6 +124,9 @@ impl Check for ScriptCheck {
             runs.push((cs, Span::new(start, end)));
         }
         for (script, span) in runs {
+            if is_gloss_or_mention(text, span) {
+                continue;
+            }
             for (rule, scripts) in &self.rules {
                 if scripts.contains(&script) {
                     sink.flag(*rule, span, &[("script", SCRIPTS[script].0)]);
@@ -134,6 +137,38 @@ impl Check for ScriptCheck {
 }
 
 /// Japanese mixes Han and kana in one run.
+/// True when the run is given beside its English, not left untranslated: wrapped in quotes as a
+/// quoted example (`"Здравствуйте"`), or inside parentheses that follow Latin text, as the
+/// original of a name or term (`Wang Xizhi (王羲之, 303–361)`, `no. 3 (Longbao tie 龍保帖)`).
+fn is_gloss_or_mention(text: &str, span: Span) -> bool {
+    let before = &text[..span.start];
+    let after = &text[span.end..];
+    let opening = before.chars().next_back();
+    let closing = after.chars().next();
+    let quoted = matches!(
+        (opening, closing),
+        (Some('"'), Some('"')) | (Some('\''), Some('\'')) | (Some('“'), Some('”')) | (Some('‘'), Some('’'))
+    );
+    if quoted {
+        return true;
+    }
+    // The innermost parenthesis still open before the run, on the same line.
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let mut depth = 0usize;
+    for (i, c) in line.char_indices().rev() {
+        match c {
+            ')' | '）' => depth += 1,
+            '(' | '（' if depth > 0 => depth -= 1,
+            '(' | '（' => {
+                let prev = line[..i].trim_end().chars().next_back();
+                return prev.is_some_and(|p| p.is_ascii_alphanumeric() || p.is_alphabetic() && script_of(p).is_none());
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 fn is_kana_han(a: usize, b: usize) -> bool {
     let (h, k1, k2) = (0, 1, 2);
     [a, b].iter().all(|s| *s == h || *s == k1 || *s == k2)

@@ -128,8 +128,34 @@ macro_rules! static_regex {
 
 fn double_space(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     let re = static_regex!(r"\S( {2,})\S");
-    for caps in re.captures_iter(&doc.text) {
+    let text = &doc.text;
+    for caps in re.captures_iter(text) {
         let m = caps.get(1).unwrap();
+        let before = &text[..m.start()];
+        // Two spaces after a full stop is a typing convention, not a slip; after a list or
+        // definition marker at the start of a line (`:   text`, `-   item`) it is markup.
+        let line_head = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+        let marker = !line_head.is_empty()
+            && line_head.split_whitespace().count() == 1
+            && (line_head
+                .trim()
+                .chars()
+                .all(|c| matches!(c, ':' | '-' | '*' | '+' | '>'))
+                || line_head
+                    .trim()
+                    .trim_end_matches(['.', ')'])
+                    .chars()
+                    .all(|c| c.is_ascii_digit()));
+        let sentence_end = before
+            .trim_end_matches(['"', '\'', '”', '’', ')'])
+            .ends_with(['.', '!', '?'])
+            && text[m.end()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic());
+        if marker || sentence_end {
+            continue;
+        }
         let span = Span::new(m.start(), m.end());
         sink.fix(
             r.rule,
@@ -400,6 +426,9 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     for (i, c) in r.scan.find_iter(text) {
         let end = i + c.len_utf8();
         if c == '«' {
+            if starts_with_space_entity(&text[end..]) {
+                continue;
+            }
             match text[end..].chars().next() {
                 Some(' ') => {
                     let span = Span::new(end, end + 1);
@@ -431,7 +460,10 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             continue;
         };
         let next = text[end..].chars().next();
-        if is_nbsp(prev) || prev == '\n' || in_url(text, i) {
+        if is_nbsp(prev) || prev == '\n' || in_url(text, i) || ends_with_space_entity(&text[..i]) {
+            continue;
+        }
+        if c == ';' && ends_entity_name(&text[..i]) {
             continue;
         }
         // 10:30, "?!", "!!": times and repeated marks take no space.
@@ -450,15 +482,52 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
                 Applicability::Safe,
             );
         } else {
+            // `"Hello, world!"`: a mark that ends a string in straight quotes is likely quoted
+            // code or English, where French spacing does not apply.
+            let quoted_literal = next.is_some_and(|n| matches!(n, '"' | '`'));
             sink.fix(
                 r.rule,
                 Span::new(i, end),
                 &[("problem", &problem)],
                 vec![Edit::insert(i, nb)],
-                Applicability::Safe,
+                if quoted_literal {
+                    Applicability::Unsafe
+                } else {
+                    Applicability::Safe
+                },
             );
         }
     }
+}
+
+/// HTML and XML entities that stand for the spaces French typography asks for, written as
+/// entities in Markdown and web sources.
+const SPACE_ENTITIES: [&str; 7] = [
+    "&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&#8239;", "&#x202f;", "&thinsp;",
+];
+
+/// True when `s` ends with `&name`, `&#123` or `&#x1f`: a `;` after it closes an entity.
+fn ends_entity_name(s: &str) -> bool {
+    let from = (s.len().saturating_sub(12)..s.len())
+        .find(|&k| s.is_char_boundary(k))
+        .unwrap_or(s.len());
+    let tail = &s[from..];
+    let Some(amp) = tail.rfind('&') else { return false };
+    let name = &tail[amp + 1..];
+    let digits = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"));
+    match (digits, name.strip_prefix('#')) {
+        (Some(hex), _) => !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()),
+        (None, Some(dec)) => !dec.is_empty() && dec.chars().all(|c| c.is_ascii_digit()),
+        _ => !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()),
+    }
+}
+
+fn starts_with_space_entity(s: &str) -> bool {
+    SPACE_ENTITIES.iter().any(|e| s.starts_with(e))
+}
+
+fn ends_with_space_entity(s: &str) -> bool {
+    SPACE_ENTITIES.iter().any(|e| s.ends_with(e))
 }
 
 /// Chinese: a space between Han characters and Latin words.
@@ -513,6 +582,12 @@ fn halfwidth_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         };
         let span = Span::new(p.start(), whole.end());
         let problem = format!("half-width \"{}\" in Chinese text", p.as_str());
+        // Between Chinese on both sides the full-width mark is certain; before Latin text,
+        // code or a path (`文件名: src/main.rs`) the ASCII mark is often the author's choice.
+        let next = text[whole.end()..].chars().next();
+        if !next.is_some_and(|c| crate::segment::is_cjk(c) && !c.is_ascii()) {
+            continue;
+        }
         sink.fix(
             r.rule,
             span,
