@@ -1,0 +1,264 @@
+//! No silent off switch: every way of turning checks off by mistake is loud. Language tags in
+//! every spelling reach their packs, unknown languages and empty rule files are errors, a
+//! glossary entry that only changes capitals works, fixes that cycle are left out one by one
+//! and reported, and paths that match nothing, `-`, quoted globs and skipped files are said.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use tempfile::TempDir;
+
+/// `mtlint` run in `dir`, colour off.
+fn mtlint(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = cargo_bin_cmd!("mtlint");
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+/// A temporary directory holding `files` (path → content).
+fn tree(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut assert_cmd::Command) -> Run {
+    let out = cmd.output().expect("mtlint runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Rule ids reported in concise output.
+fn rule_ids(concise: &str) -> Vec<String> {
+    concise
+        .lines()
+        .filter_map(|l| l.split(": ").nth(1).map(str::to_string))
+        .collect()
+}
+
+/// English with a doubled word, which the English pack flags.
+const DOUBLED: &str = "The the workshop closed early on Friday.\n";
+
+// ---------------------------------------------------------------------------------------------
+// Language tags
+
+#[test]
+fn every_spelling_of_a_language_tag_on_the_command_line_runs_its_pack() {
+    let dir = tree(&[("a.txt", DOUBLED)]);
+    for tag in ["en", "en-US", "en_GB", "EN", "en-Latn-US", "en_US.UTF-8", "eng"] {
+        let r = run(mtlint(dir.path()).args(["check", "--format", "concise", "--lang", tag, "a.txt"]));
+        assert_eq!(r.code, 1, "--lang {tag}: {}{}", r.stdout, r.stderr);
+        assert!(
+            rule_ids(&r.stdout).contains(&"en/repeated-word".to_string()),
+            "--lang {tag}: {}",
+            r.stdout
+        );
+    }
+    for (tag, pack) in [("fr-FR", "fr/"), ("de_DE.UTF-8", "de/"), ("zh-Hans-CN", "zh/")] {
+        let text = "Il a dit \"bonjour.\n";
+        let dir = tree(&[("b.txt", text)]);
+        let r = run(mtlint(dir.path()).args(["check", "--format", "concise", "--lang", tag, "b.txt"]));
+        assert!(
+            rule_ids(&r.stdout).iter().any(|id| id.starts_with(pack)),
+            "--lang {tag} runs no {pack} rule: {}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn a_tagged_lang_in_the_config_runs_its_pack() {
+    let dir = tree(&[("mtlint.toml", "lang = \"en-US\"\n"), ("a.txt", DOUBLED)]);
+    let r = run(mtlint(dir.path()).args(["check", "--format", "concise", "a.txt"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        rule_ids(&r.stdout).contains(&"en/repeated-word".to_string()),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_tagged_source_lang_selects_the_language_pair_packs() {
+    // "R & D" is flagged by the zh-en pair pack only when the source is Chinese.
+    let text = "The old town of Guzhen opened a new R & D centre, and Guzhen grew.\n";
+    let dir = tree(&[("a.txt", text)]);
+    let with = |source: &str| {
+        let r = run(mtlint(dir.path()).args([
+            "check",
+            "--format",
+            "concise",
+            "--lang",
+            "en-GB",
+            "--source-lang",
+            source,
+            "a.txt",
+        ]));
+        assert_ne!(r.code, 2, "--source-lang {source}: {}", r.stderr);
+        rule_ids(&r.stdout).iter().any(|id| id.starts_with("zh-en/"))
+    };
+    assert!(with("zh-CN"), "zh-CN is Chinese");
+    assert!(with("zh_Hant_TW"), "zh_Hant_TW is Chinese");
+    assert!(!with("fr-FR"), "a French source has no zh-en artefacts");
+}
+
+#[test]
+fn a_pack_targeting_a_tag_applies_to_its_language() {
+    let rules = "[pack]\nname = \"house\"\ntarget = \"en-GB\"\nsource = \"zh_CN\"\n\n\
+                 [[rule]]\nid = \"kiln\"\nkind = \"term\"\nvariants = [\"oven\"]\nreplace = \"kiln\"\n\
+                 examples = [{ bad = \"The oven is hot.\", good = \"The kiln is hot.\" }]\n";
+    let dir = tree(&[
+        ("house.toml", rules),
+        ("a.txt", "The oven is hot and the workshop is open.\n"),
+    ]);
+    let r = run(mtlint(dir.path()).args(["check", "--format", "concise", "--rules", "house.toml", "a.txt"]));
+    assert!(
+        rule_ids(&r.stdout).contains(&"house/kiln".to_string()),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let r = run(mtlint(dir.path()).args(["test-rules", "house.toml"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("1 examples: 1 passed"), "{}", r.stdout);
+}
+
+#[test]
+fn a_bilingual_file_declaring_a_script_and_region_is_checked_in_its_language() {
+    let xliff = "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file source-language=\"zh-Hans-CN\" \
+                 target-language=\"EN_us\" datatype=\"plaintext\" original=\"a\"><body>\n\
+                 <trans-unit id=\"1\"><source>车间</source><target>The the workshop.</target></trans-unit>\n\
+                 </body></file></xliff>\n";
+    let dir = tree(&[("a.xlf", xliff)]);
+    let r = run(mtlint(dir.path()).args(["check", "--format", "json", "a.xlf"]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["files"][0]["language"], "en", "{}", r.stdout);
+    assert!(r.stdout.contains("en/repeated-word"), "{}", r.stdout);
+}
+
+#[test]
+fn an_unknown_language_is_an_error_naming_the_known_ones() {
+    let dir = tree(&[("a.txt", DOUBLED)]);
+    for (args, said) in [
+        (&["--lang", "english"][..], "`english` is not a language tag"),
+        (&["--lang", "xx"][..], "`xx` is not a known language"),
+        (&["--source-lang", "zz-ZZ"][..], "`zz-ZZ` is not a known language"),
+        (&["--lang", ""][..], "is not a language tag"),
+    ] {
+        let r = run(mtlint(dir.path()).arg("check").args(args).arg("a.txt"));
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(said), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("de, en, es, fr, ja, ko, ru, zh"), "{}", r.stderr);
+        assert!(!r.stdout.contains("No problems found"), "{}", r.stdout);
+    }
+    // A language that only a user pack targets is known once that pack is loaded.
+    let rules = "[pack]\nname = \"it-house\"\ntarget = \"it\"\n\n[[rule]]\nid = \"forno\"\nkind = \"term\"\n\
+                 variants = [\"fornace\"]\nreplace = \"forno\"\n";
+    let dir = tree(&[("it.toml", rules), ("a.txt", "La fornace è calda.\n")]);
+    let r = run(mtlint(dir.path()).args(["check", "--format", "concise", "--lang", "it-IT", "a.txt"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`it-IT` is not a known language"), "{}", r.stderr);
+    let r = run(mtlint(dir.path()).args([
+        "check", "--format", "concise", "--lang", "it-IT", "--rules", "it.toml", "a.txt",
+    ]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        rule_ids(&r.stdout).contains(&"it-house/forno".to_string()),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn an_unknown_language_in_the_config_is_placed() {
+    let dir = tree(&[
+        ("mtlint.toml", "fail_on = \"info\"\nlang = \"english\"\n"),
+        ("a.txt", DOUBLED),
+    ]);
+    let r = run(mtlint(dir.path()).args(["check", "a.txt"]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("mtlint.toml:2:1"), "{}", r.stderr);
+    assert!(r.stderr.contains("`english` is not a language tag"), "{}", r.stderr);
+    let dir = tree(&[("mtlint.toml", "source_lang = \"chinese\"\n"), ("a.txt", DOUBLED)]);
+    let r = run(mtlint(dir.path()).args(["check", "a.txt"]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("`source_lang`: `chinese` is not a language tag"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_pack_target_that_is_no_language_tag_is_an_error() {
+    let rules = "[pack]\nname = \"house\"\ntarget = \"english\"\n\n[[rule]]\nid = \"kiln\"\nkind = \"term\"\n\
+                 variants = [\"oven\"]\nreplace = \"kiln\"\n";
+    let dir = tree(&[("house.toml", rules), ("a.txt", "The oven is hot.\n")]);
+    for args in [
+        &["check", "--rules", "house.toml", "a.txt"][..],
+        &["test-rules", "house.toml"][..],
+    ] {
+        let r = run(mtlint(dir.path()).args(args));
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("house.toml:3:1"), "{}", r.stderr);
+        assert!(r.stderr.contains("`english` is not a language tag"), "{}", r.stderr);
+        assert!(r.stderr.contains("de, en, es, fr, ja, ko, ru, zh"), "{}", r.stderr);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule files with nothing to run
+
+#[test]
+fn a_rule_file_without_rules_is_an_error_naming_it() {
+    for text in [
+        "[pack]\nname = \"empty\"\ntarget = \"en\"\n",
+        "rule = []\n\n[pack]\nname = \"empty\"\n",
+    ] {
+        let dir = tree(&[("empty.toml", text), ("a.txt", DOUBLED)]);
+        for args in [
+            &["check", "--rules", "empty.toml", "a.txt"][..],
+            &["test-rules", "empty.toml"][..],
+        ] {
+            let r = run(mtlint(dir.path()).args(args));
+            assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+            assert!(r.stderr.contains("empty.toml:"), "{}", r.stderr);
+            assert!(r.stderr.contains("pack `empty` has no rule"), "{}", r.stderr);
+        }
+    }
+    // Named in a config's `rules` too.
+    let dir = tree(&[
+        ("mtlint.toml", "rules = [\"house/empty.toml\"]\n"),
+        ("house/empty.toml", "[pack]\nname = \"empty\"\n"),
+        ("a.txt", DOUBLED),
+    ]);
+    let r = run(mtlint(dir.path()).args(["check", "a.txt"]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("empty.toml"), "{}", r.stderr);
+}
+
+#[test]
+fn test_rules_with_no_example_to_run_is_an_error() {
+    let rules = "[pack]\nname = \"house\"\ntarget = \"en\"\n\n[[rule]]\nid = \"kiln\"\nkind = \"term\"\n\
+                 variants = [\"oven\"]\nreplace = \"kiln\"\n";
+    let dir = tree(&[("house.toml", rules)]);
+    let r = run(mtlint(dir.path()).args(["test-rules", "house.toml"]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("nothing was tested"), "{}", r.stderr);
+    assert!(!r.stdout.contains("0 passed"), "{}", r.stdout);
+}
