@@ -262,3 +262,108 @@ fn test_rules_with_no_example_to_run_is_an_error() {
     assert!(r.stderr.contains("nothing was tested"), "{}", r.stderr);
     assert!(!r.stdout.contains("0 passed"), "{}", r.stdout);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Glossary entries that only change capitals, and fixes that do not converge
+
+const NAMES: &str = "[pack]\nname = \"house\"\ntarget = \"en\"\n\n[[rule]]\nid = \"names\"\nkind = \"term\"\n\
+                     entries = [\n  { variants = [\"Tallow lighting\"], replace = \"Tallow Lighting\" },\n  \
+                     { variants = [\"wechat\"], replace = \"WeChat\" },\n  \
+                     { variants = [\"lamp works\"], replace = \"lamp factory\" },\n]\n";
+
+#[test]
+fn a_glossary_entry_that_only_changes_capitals_leaves_the_right_form_alone() {
+    let right = "Tallow Lighting opened a lamp factory. Staff use WeChat.\n";
+    let dir = tree(&[("house.toml", NAMES), ("right.txt", right)]);
+    let r = run(mtlint(dir.path()).args([
+        "check",
+        "--format",
+        "concise",
+        "--select",
+        "house",
+        "--rules",
+        "house.toml",
+        "right.txt",
+    ]));
+    assert_eq!(r.code, 0, "the right forms are flagged: {}{}", r.stdout, r.stderr);
+
+    let wrong = "Tallow lighting opened the lamp works. wechat is used. Wechat too.\n";
+    let dir = tree(&[("house.toml", NAMES), ("wrong.txt", wrong)]);
+    let r = run(mtlint(dir.path()).args(["fix", "--select", "house", "--rules", "house.toml", "wrong.txt"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("converge"), "{}", r.stderr);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("wrong.txt")).unwrap(),
+        "Tallow Lighting opened the lamp factory. WeChat is used. WeChat too.\n"
+    );
+}
+
+/// A rule whose fix at one place is undone by another rule, and whose other fixes are fine.
+const CYCLE: &str = "[pack]\nname = \"house\"\ntarget = \"en\"\n\n\
+                     [[rule]]\nid = \"grey\"\nkind = \"pattern\"\npattern = '\\bgrey\\b'\nreplace = \"gray\"\n\n\
+                     [[rule]]\nid = \"grey-cat\"\nkind = \"pattern\"\npattern = '\\bgray cat\\b'\nreplace = \"grey cat\"\n\n\
+                     [[rule]]\nid = \"lamp\"\nkind = \"pattern\"\npattern = '\\b[Ll]amp\\b'\nreplace = \"lamp\"\n";
+
+#[test]
+fn fixes_that_cycle_are_left_out_one_by_one_and_the_others_apply() {
+    let text = "A grey cat sat on a grey wall.\nThe lamp is lit. A Lamp hangs.\n";
+    let dir = tree(&[("house.toml", CYCLE), ("a.txt", text)]);
+    let args = [
+        "fix",
+        "--lang",
+        "en",
+        "--select",
+        "house",
+        "--rules",
+        "house.toml",
+        "a.txt",
+    ];
+    let r = run(mtlint(dir.path()).args(["fix", "--diff"]).args(&args[1..]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("Nothing to fix"), "{}", r.stderr);
+    assert!(r.stdout.contains("+A grey cat sat on a gray wall."), "{}", r.stdout);
+    let r = run(mtlint(dir.path()).args(args));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let fixed = "A grey cat sat on a gray wall.\nThe lamp is lit. A lamp hangs.\n";
+    assert_eq!(fs::read_to_string(dir.path().join("a.txt")).unwrap(), fixed);
+    for warning in [
+        "a.txt:1:3: the fix of house/grey at \"grey cat\" does not converge",
+        "a.txt:1:3: the fix of house/grey-cat at \"grey cat\" does not converge",
+        "a.txt:2:5: the fix of house/lamp at \"lamp\" does not converge",
+    ] {
+        assert!(r.stderr.contains(warning), "{warning}: {}", r.stderr);
+    }
+    assert_eq!(r.stderr.matches("does not converge").count(), 3, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("3 fixes left out because they do not converge"),
+        "{}",
+        r.stdout
+    );
+    // A second run changes nothing and still says what it leaves out.
+    let r = run(mtlint(dir.path()).args(args));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(fs::read_to_string(dir.path().join("a.txt")).unwrap(), fixed);
+}
+
+#[test]
+fn a_file_whose_only_fix_changes_nothing_is_not_nothing_to_fix() {
+    let dir = tree(&[("house.toml", CYCLE), ("a.txt", "The lamp is lit.\n")]);
+    let r = run(mtlint(dir.path()).args([
+        "fix",
+        "--diff",
+        "--lang",
+        "en",
+        "--select",
+        "house",
+        "--rules",
+        "house.toml",
+        "a.txt",
+    ]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("Nothing to fix"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 fix left out because it does not converge"),
+        "{}",
+        r.stderr
+    );
+}
