@@ -367,3 +367,98 @@ fn a_file_whose_only_fix_changes_nothing_is_not_nothing_to_fix() {
         r.stderr
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Paths: `-`, patterns the shell did not expand, paths that name nothing, skipped files
+
+#[test]
+fn a_dash_reads_standard_input() {
+    let dir = tree(&[("clean.txt", "The workshop closed early.\n")]);
+    let r = run(mtlint(dir.path())
+        .args(["check", "--format", "concise", "-"])
+        .write_stdin(DOUBLED));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("<stdin>:1:1: en/repeated-word"), "{}", r.stdout);
+    // With files beside it, in `check`.
+    let r = run(mtlint(dir.path())
+        .args(["check", "--format", "concise", "clean.txt", "-"])
+        .write_stdin(DOUBLED));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("<stdin>:1:1: en/repeated-word"), "{}", r.stdout);
+    // `fix -` writes the fixed text to standard output.
+    let r = run(mtlint(dir.path()).args(["fix", "-"]).write_stdin(DOUBLED));
+    assert_eq!(r.stdout, "The workshop closed early on Friday.\n", "{}", r.stderr);
+}
+
+#[test]
+fn a_pattern_the_shell_did_not_expand_is_expanded() {
+    let dir = tree(&[
+        ("a.txt", DOUBLED),
+        ("b.txt", "The workshop closed early.\n"),
+        ("notes.rst", DOUBLED),
+        ("docs/guide/intro.md", DOUBLED),
+        ("docs/readme.md", "A clean line.\n"),
+    ]);
+    let r = run(mtlint(dir.path()).args(["check", "--format", "concise", "*.txt", "docs/**/*.md"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let mut files: Vec<&str> = r.stdout.lines().filter_map(|l| l.split(':').next()).collect();
+    files.sort();
+    assert_eq!(files, ["a.txt", "docs/guide/intro.md"], "{}", r.stdout);
+    let r = run(mtlint(dir.path()).args(["check", "*.txt", "docs/**/*.md"]));
+    assert!(r.stdout.contains("in 4 files"), "{}", r.stdout);
+}
+
+#[test]
+fn a_path_that_names_nothing_is_an_error_and_the_others_are_checked() {
+    let dir = tree(&[("a.txt", DOUBLED), ("b.txt", "The workshop closed early.\n")]);
+    for missing in ["*.md", "drafts/**/*.txt", "nothere.txt"] {
+        let r = run(mtlint(dir.path()).args(["check", "--format", "concise", missing, "a.txt"]));
+        assert_eq!(r.code, 2, "{missing}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains(&format!("{missing}: error:")), "{}", r.stdout);
+        assert!(r.stdout.contains("a.txt:1:1: en/repeated-word"), "{}", r.stdout);
+    }
+    let r = run(mtlint(dir.path()).args(["check", "*.md", "b.txt"]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("no file matches the pattern `*.md`"), "{}", r.stdout);
+    assert!(!r.stdout.contains("No problems found"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("1 file could not be checked; no problems in the 1 file checked."),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn files_passed_over_while_walking_are_counted_and_listed_on_request() {
+    let dir = tree(&[
+        ("mtlint.toml", "exclude = [\"drafts/old\"]\n"),
+        ("drafts/a.txt", DOUBLED),
+        ("drafts/b.md", "A clean line.\n"),
+        ("drafts/data.json", "{}\n"),
+        ("drafts/old/c.txt", DOUBLED),
+    ]);
+    let r = run(mtlint(dir.path()).args(["check", "drafts"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("in 2 files (2 skipped)."), "{}", r.stdout);
+    assert!(!r.stderr.contains("skipped"), "{}", r.stderr);
+    let r = run(mtlint(dir.path()).args(["check", "--verbose", "drafts"]));
+    assert!(
+        r.stderr
+            .contains("skipped drafts/data.json: not a file type mtlint checks by default"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("skipped drafts/old/c.txt: excluded by `exclude`"),
+        "{}",
+        r.stderr
+    );
+    let r = run(mtlint(dir.path()).args(["fix", "drafts"]));
+    assert!(r.stdout.contains("in 1 file (2 skipped)"), "{}", r.stdout);
+    // Machine formats keep their shape.
+    let r = run(mtlint(dir.path()).args(["check", "--format", "json", "drafts"]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let keys: Vec<&String> = v["summary"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["diagnostics", "files", "fixable"], "{}", r.stdout);
+}

@@ -260,15 +260,23 @@ fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str, color: bool
 
 pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     set_color(args.shared.color);
-    if args.interactive && (args.diff || args.shared.stdin) {
+    let stdin = files::reads_stdin(&args.paths, &args.shared);
+    if args.interactive && (args.diff || stdin) {
         anyhow::bail!("--interactive cannot be combined with --diff or --stdin");
     }
     if args.interactive && !std::io::stdin().is_terminal() {
         anyhow::bail!("--interactive asks about each fix, so standard input must be a terminal");
     }
     let mut profiles = Profiles::new(&args.shared)?;
-    let mut inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
-    if !args.shared.stdin {
+    if !stdin && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!(
+            "fix writes standard input's fixed text to standard output, so `-` cannot be given with other paths"
+        );
+    }
+    let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    collected.say_skipped(&args.shared);
+    let mut inputs = collected.inputs;
+    if !stdin {
         // One file named twice (`a.txt ./a.txt`, a directory and a file in it, a link and its
         // target) is fixed once: a second fix of the same original would find the file
         // changed on disk by the first.
@@ -280,7 +288,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     } else {
         Applicability::Safe
     };
-    if args.shared.stdin {
+    if stdin {
         return run_stdin(&args, &inputs[0], min);
     }
     if args.diff {
@@ -296,7 +304,10 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     let mut emitter = output::emitter(args.format, &human);
     let mut summary = Summary::default();
     let mut status = files::Status::default();
-    let mut totals = Totals::default();
+    let mut totals = Totals {
+        skipped: collected.skipped.len(),
+        ..Totals::default()
+    };
     let mut session = Session::default();
     let mut each = |input: &Input, mut r: FileFix, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<()> {
         if let (Some(_), Some(_), true) = (&r.original, &r.fixed, r.lossy) {
@@ -371,6 +382,8 @@ struct Totals {
     failed: usize,
     /// Fixes left out because they did not converge.
     left_out: usize,
+    /// Files passed over while walking directories.
+    skipped: usize,
 }
 
 impl Totals {
@@ -392,6 +405,9 @@ impl Totals {
             plural(self.applied, "problem", "problems"),
             plural(self.files_changed, "file", "files")
         );
+        if self.skipped > 0 {
+            s.push_str(&format!(" ({} skipped)", self.skipped));
+        }
         if self.failed > 0 {
             s.push_str(&format!(
                 "; {} not fixed (errors above)",

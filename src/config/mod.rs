@@ -515,6 +515,11 @@ impl Profile {
         }
     }
 
+    /// Whether the config lists `include` globs (else files are chosen by extension).
+    pub fn has_include(&self) -> bool {
+        self.include.is_some()
+    }
+
     pub fn is_excluded(&self, path: &Path) -> bool {
         self.exclude.is_match(self.relative(path))
     }
