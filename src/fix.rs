@@ -3,10 +3,11 @@
 //! Checks only describe edits; this module decides which are applied. One pass lints the
 //! document, picks the fixes that do not clash (a fixed priority decides), applies them all at
 //! once, and the next pass lints the new text, so the fixes that lost a conflict get their
-//! turn. Passes repeat until nothing applies. A rule whose fixes keep changing the text (a
-//! cycle, or still fixing after [`MAX_PASSES`]) is reported and its fixes are left out: the
-//! document is fixed again from the start without it, so the result is a fixed point and a
-//! second run changes nothing.
+//! turn. Passes repeat until nothing applies. Fixes that keep changing the text (a cycle, or
+//! still fixing after [`MAX_PASSES`]) are reported and left out: each edit is traced back to
+//! the part of the original text it replaces, and the document is fixed again from the start
+//! without the fixes of those rules at those places, so the other fixes of the same rules
+//! still apply, the result is a fixed point, and a second run changes nothing.
 //!
 //! What the engine keeps, whatever a check proposes: a byte order mark (no edit may touch
 //! it), the line ending style (a `\n` in a replacement becomes `\r\n` in a CRLF file, and no
@@ -184,6 +185,15 @@ fn keep_final_newline(before: &str, body: usize, mut after: String, eol: LineEnd
     after
 }
 
+/// Fixes left out because they did not converge: a rule's fixes at one place of the original
+/// text, or (when places do not settle it) all of the rule's fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub rule: String,
+    /// The part of the original text the cycling edits replace; `None`: the whole rule.
+    pub span: Option<Span>,
+}
+
 /// What fixing one document did.
 #[derive(Debug)]
 pub struct FixOutcome {
@@ -193,9 +203,11 @@ pub struct FixOutcome {
     pub applied: BTreeMap<String, usize>,
     /// Diagnostics left after the last pass.
     pub remaining: Vec<Diagnostic>,
-    /// Rules whose fixes did not converge (a cycle, or still fixing after `MAX_PASSES`
-    /// passes): their fixes were left out.
+    /// Rules some of whose fixes did not converge (a cycle, or still fixing after
+    /// `MAX_PASSES` passes), sorted; [`FixOutcome::left_out`] says which fixes.
     pub not_converged: Vec<String>,
+    /// The fixes left out because they did not converge, by rule and place in the original.
+    pub left_out: Vec<LeftOut>,
     /// Rules that proposed a fix the engine could not apply, with the reason (a bug in a check
     /// kind, never silently applied).
     pub unsound: Vec<(String, String)>,
@@ -212,9 +224,14 @@ impl FixOutcome {
 /// The result of one run of passes over a document.
 enum Run {
     Converged(Box<FixOutcome>),
-    /// The rules that were still changing the text when the run was given up.
-    Diverged(BTreeSet<String>),
+    /// The fixes that were still changing the text when the run was given up: rule and the
+    /// part of the original text their edits replace.
+    Diverged(BTreeSet<(String, Span)>),
 }
+
+/// Restarts that leave out fixes place by place before whole rules are left out instead (which
+/// always ends: each restart leaves out one more rule).
+const MAX_PLACE_RESTARTS: usize = 8;
 
 /// Lints and fixes `doc` until nothing more applies. Only fixes at or above `min` whose
 /// diagnostic passes `filter` are applied.
@@ -224,38 +241,204 @@ pub fn fix_document(
     min: Applicability,
     filter: &dyn Fn(&Diagnostic) -> bool,
 ) -> FixOutcome {
-    let mut excluded: BTreeSet<String> = BTreeSet::new();
+    let mut excluded = Excluded::default();
+    let mut restarts = 0;
     let mut doc = doc;
     loop {
         let again = doc.with_text(doc.text.clone());
-        let keep = |d: &Diagnostic| filter(d) && !excluded.contains(d.rule_id());
-        match run_passes(engine, doc, min, &keep) {
+        let keep = |d: &Diagnostic| filter(d) && !excluded.rules.contains(d.rule_id());
+        match run_passes(engine, doc, min, &keep, &excluded.places) {
             Run::Converged(mut outcome) => {
-                outcome.not_converged = excluded.into_iter().collect();
+                let mut left_out: Vec<LeftOut> = excluded
+                    .places
+                    .iter()
+                    .filter(|(rule, _)| !excluded.rules.contains(rule))
+                    .map(|(rule, span)| LeftOut {
+                        rule: rule.clone(),
+                        span: Some(*span),
+                    })
+                    .collect();
+                left_out.extend(excluded.rules.iter().map(|rule| LeftOut {
+                    rule: rule.clone(),
+                    span: None,
+                }));
+                left_out.extend(std::mem::take(&mut outcome.left_out));
+                left_out.sort_by_key(|l| (l.span.map(|s| (s.start, s.end)), l.rule.clone()));
+                left_out.dedup();
+                let mut rules: Vec<String> = left_out.iter().map(|l| l.rule.clone()).collect();
+                rules.sort();
+                rules.dedup();
+                outcome.not_converged = rules;
+                outcome.left_out = left_out;
                 return *outcome;
             }
-            Run::Diverged(rules) => {
-                // The rules had fixes chosen, so none was excluded yet: each restart excludes
-                // at least one more rule, and this ends.
-                debug_assert!(rules.iter().all(|r| !excluded.contains(r)));
-                excluded.extend(rules);
+            Run::Diverged(places) => {
+                let new: Vec<(String, Span)> = places.into_iter().filter(|p| !excluded.places.contains(p)).collect();
+                restarts += 1;
+                if restarts <= MAX_PLACE_RESTARTS && !new.is_empty() {
+                    excluded.places.extend(new);
+                } else {
+                    // The fixes were chosen, so their rules were not left out yet: each such
+                    // restart leaves out at least one more rule, and this ends.
+                    let rules: BTreeSet<String> = new.into_iter().map(|(r, _)| r).collect();
+                    debug_assert!(rules.iter().all(|r| !excluded.rules.contains(r)));
+                    if rules.is_empty() {
+                        // Nothing new to leave out (cannot happen: excluded places are never
+                        // chosen); stop at the original text rather than loop.
+                        excluded.rules.extend(excluded.places.iter().map(|(r, _)| r.clone()));
+                    }
+                    excluded.rules.extend(rules);
+                }
                 doc = again;
             }
         }
     }
 }
 
-fn run_passes(engine: &Engine, doc: Document, min: Applicability, filter: &dyn Fn(&Diagnostic) -> bool) -> Run {
+/// What a restart leaves out.
+#[derive(Debug, Default)]
+struct Excluded {
+    /// A rule's fixes whose edits touch this part of the original text.
+    places: BTreeSet<(String, Span)>,
+    /// Every fix of the rule.
+    rules: BTreeSet<String>,
+}
+
+/// Where the current text's changed parts came from: each edit applied so far, as its span in
+/// the current text and the span of the original text it replaces (merged where edits touch).
+#[derive(Debug, Default)]
+struct Origins {
+    /// Sorted, non-overlapping, by current span.
+    changes: Vec<(Span, Span)>,
+    /// Per change: the current text's length minus the original's, up to and including it.
+    shift: Vec<isize>,
+}
+
+impl Origins {
+    /// The original offset of current offset `pos`; inside a change, the start of what the
+    /// change replaced (`end`: its end).
+    fn position(&self, pos: usize, end: bool) -> usize {
+        let i = self.changes.partition_point(|(cur, _)| cur.end <= pos);
+        if let Some((cur, orig)) = self.changes.get(i) {
+            if cur.start < pos && pos < cur.end {
+                return if end { orig.end } else { orig.start };
+            }
+        }
+        let shift = if i == 0 { 0 } else { self.shift[i - 1] };
+        (pos as isize - shift).max(0) as usize
+    }
+
+    /// True when no edit so far has touched `span` of the current text.
+    fn untouched(&self, span: Span) -> bool {
+        let i = self.changes.partition_point(|(cur, _)| cur.end < span.start);
+        self.changes.get(i).is_none_or(|(cur, _)| !touches(*cur, span))
+    }
+
+    /// The part of the original text that current span `span` stands for.
+    fn span(&self, span: Span) -> Span {
+        let start = self.position(span.start, false);
+        Span::new(start, self.position(span.end, true).max(start))
+    }
+
+    /// Records the edits of one pass (current spans, sorted, non-overlapping).
+    fn apply(&mut self, edits: &[(Span, usize)]) {
+        let mut merged: Vec<(Span, Span)> = Vec::with_capacity(self.changes.len() + edits.len());
+        let mut old = self.changes.iter().peekable();
+        let mut moved: isize = 0;
+        for &(span, new_len) in edits {
+            let orig = self.span(span);
+            // Changes before the edit keep their place, shifted by the edits before them;
+            // changes it overlaps are part of what it replaces (`orig` covers them).
+            while let Some(&&(cur, o)) = old.peek() {
+                if cur.end <= span.start {
+                    merged.push((shift_span(cur, moved), o));
+                } else if cur.start >= span.end {
+                    break;
+                }
+                old.next();
+            }
+            let start = (span.start as isize + moved) as usize;
+            merged.push((Span::new(start, start + new_len), orig));
+            moved += new_len as isize - span.len() as isize;
+        }
+        for &(cur, o) in old {
+            merged.push((shift_span(cur, moved), o));
+        }
+        let mut total = 0isize;
+        self.shift = merged
+            .iter()
+            .map(|(cur, orig)| {
+                total += cur.len() as isize - orig.len() as isize;
+                total
+            })
+            .collect();
+        self.changes = merged;
+    }
+}
+
+fn shift_span(s: Span, by: isize) -> Span {
+    Span::new((s.start as isize + by) as usize, (s.end as isize + by) as usize)
+}
+
+/// True when a fix's edits, traced to the original, touch a left-out place of its rule.
+fn left_out_here(places: &BTreeSet<(String, Span)>, origins: &Origins, d: &Diagnostic, f: &Fix) -> bool {
+    let rule = d.rule_id();
+    let mut of_rule = places
+        .range((rule.to_string(), Span::new(0, 0))..)
+        .take_while(|(r, _)| r == rule)
+        .peekable();
+    if of_rule.peek().is_none() {
+        return false;
+    }
+    let spans: Vec<Span> = f.edits.iter().map(|e| origins.span(e.span)).collect();
+    of_rule.any(|(_, p)| spans.iter().any(|s| touches(*s, *p)))
+}
+
+/// Overlap, where an empty span also touches a span it borders.
+fn touches(a: Span, b: Span) -> bool {
+    if a.is_empty() || b.is_empty() {
+        a.start <= b.end && b.start <= a.end
+    } else {
+        a.start < b.end && b.start < a.end
+    }
+}
+
+fn run_passes(
+    engine: &Engine,
+    doc: Document,
+    min: Applicability,
+    filter: &dyn Fn(&Diagnostic) -> bool,
+    places: &BTreeSet<(String, Span)>,
+) -> Run {
     let mut doc = doc;
+    let mut origins = Origins::default();
     let mut applied: BTreeMap<String, usize> = BTreeMap::new();
     let mut unsound_fixes: BTreeMap<String, String> = BTreeMap::new();
     // A hash of every text so far (not the texts: a large file must not be held ten times
-    // over), and the rules whose fixes led from each to the next.
+    // over), and the fixes (rule, place in the original) that led from each to the next.
     let mut seen: Vec<u64> = vec![hash(&doc.text)];
-    let mut steps: Vec<BTreeSet<String>> = Vec::new();
+    let mut steps: Vec<BTreeSet<(String, Span)>> = Vec::new();
     let mut diags = engine.check(&doc);
+    // Fixes that change nothing, by rule and place in the original: a fix that can never
+    // remove its finding, left out and reported like a cycle of one.
+    let mut no_ops: BTreeSet<(String, Span)> = BTreeSet::new();
     for pass in 1..=MAX_PASSES + 1 {
-        let sound = |d: &Diagnostic| filter(d) && d.fix.as_ref().is_none_or(|f| unsound(&doc, f).is_none());
+        for d in diags.iter().filter(|d| filter(d)) {
+            let Some(f) = &d.fix else { continue };
+            if f.applicability >= min && is_no_op(&doc.text, f) && unsound(&doc, f).is_none() {
+                // On text an earlier fix wrote, it is that fix's own result flagged again; the
+                // fix stays applied and only this repetition is dropped.
+                for e in f.edits.iter().filter(|e| origins.untouched(e.span)) {
+                    no_ops.insert((d.rule_id().to_string(), origins.span(e.span)));
+                }
+            }
+        }
+        let sound = |d: &Diagnostic| {
+            filter(d)
+                && d.fix.as_ref().is_none_or(|f| {
+                    unsound(&doc, f).is_none() && !is_no_op(&doc.text, f) && !left_out_here(places, &origins, d, f)
+                })
+        };
         for d in diags.iter().filter(|d| filter(d)) {
             if let Some(why) = d.fix.as_ref().and_then(|f| unsound(&doc, f)) {
                 unsound_fixes.entry(d.rule_id().to_string()).or_insert(why);
@@ -263,36 +446,67 @@ fn run_passes(engine: &Engine, doc: Document, min: Applicability, filter: &dyn F
         }
         let chosen = select(&diags, min, &sound);
         if chosen.is_empty() {
+            let left_out = no_ops
+                .into_iter()
+                .map(|(rule, span)| LeftOut { rule, span: Some(span) })
+                .collect();
             return Run::Converged(Box::new(FixOutcome {
                 document: doc,
                 applied,
                 remaining: diags,
                 not_converged: Vec::new(),
+                left_out,
                 unsound: unsound_fixes.into_iter().collect(),
                 passes: pass,
             }));
         }
-        let rules: BTreeSet<String> = chosen.iter().map(|(d, _)| d.rule_id().to_string()).collect();
+        let fixes: BTreeSet<(String, Span)> = chosen
+            .iter()
+            .flat_map(|(d, f)| f.edits.iter().map(|e| (d.rule_id().to_string(), origins.span(e.span))))
+            .collect();
         if pass > MAX_PASSES {
-            return Run::Diverged(rules);
+            return Run::Diverged(fixes);
         }
         for (d, _) in &chosen {
             *applied.entry(d.rule_id().to_string()).or_default() += 1;
         }
         let text = apply_to(&doc, &chosen);
-        steps.push(rules);
+        let mut edits: Vec<(Span, usize)> = chosen
+            .iter()
+            .flat_map(|(_, f)| f.edits.iter())
+            .map(|e| {
+                let len = if doc.line_ending == LineEnding::CrLf {
+                    to_crlf(&e.replacement).len()
+                } else {
+                    e.replacement.len()
+                };
+                (e.span, len)
+            })
+            .collect();
+        edits.sort_by_key(|(s, _)| (s.start, s.end));
+        steps.push(fixes);
         let h = hash(&text);
         if let Some(k) = seen.iter().position(|&t| t == h) {
-            // Back to a text already seen: the rules of the cycle undo one another's work.
+            // Back to a text already seen: the fixes of the cycle undo one another's work.
             // All of them are left out, whichever text the cycle was entered from, so a
             // second run reaches the same result.
             return Run::Diverged(steps[k..].iter().flatten().cloned().collect());
         }
         seen.push(h);
+        // The final-newline rule of `apply_to` may add or drop a line break at the very end;
+        // that is outside every edit and leaves the origins of the changes as they are.
+        origins.apply(&edits);
         doc = doc.with_text(text);
         diags = engine.check(&doc);
     }
     unreachable!("the pass loop returns by its last iteration")
+}
+
+/// True when applying `fix` to `text` would change nothing.
+fn is_no_op(text: &str, fix: &Fix) -> bool {
+    fix.edits
+        .iter()
+        .all(|e| text.get(e.span.start..e.span.end) == Some(e.replacement.as_str()))
 }
 
 fn hash(text: &str) -> u64 {
@@ -395,6 +609,31 @@ mod tests {
         assert!(check(Edit::delete(Span::new(5, 6))).unwrap().contains("CRLF"));
         assert!(check(Edit::delete(Span::new(7, 99))).unwrap().contains("outside"));
         assert_eq!(check(Edit::delete(Span::new(5, 7))), None);
+    }
+
+    #[test]
+    fn edits_are_traced_to_the_original_text() {
+        // "one two three four": "two" → "2", then "three" → "THREE!", then "2 THREE!" → "x".
+        let mut o = Origins::default();
+        o.apply(&[(Span::new(4, 7), 1)]);
+        assert_eq!(o.span(Span::new(6, 11)), Span::new(8, 13), "after the edit, shifted");
+        assert_eq!(
+            o.span(Span::new(4, 5)),
+            Span::new(4, 7),
+            "the edit's text is what it replaced"
+        );
+        assert!(o.untouched(Span::new(0, 3)) && !o.untouched(Span::new(4, 5)));
+        o.apply(&[(Span::new(6, 11), 6)]);
+        assert_eq!(o.span(Span::new(6, 12)), Span::new(8, 13));
+        assert_eq!(o.span(Span::new(13, 17)), Span::new(14, 18));
+        o.apply(&[(Span::new(4, 12), 1)]);
+        assert_eq!(o.span(Span::new(4, 5)), Span::new(4, 13), "edits over edits merge");
+        assert_eq!(o.span(Span::new(0, 3)), Span::new(0, 3));
+        assert_eq!(o.span(Span::new(6, 10)), Span::new(14, 18));
+        // Inside a change, a span stands for all the change replaced.
+        let mut o = Origins::default();
+        o.apply(&[(Span::new(2, 4), 6)]);
+        assert_eq!(o.span(Span::new(3, 5)), Span::new(2, 4));
     }
 
     #[test]

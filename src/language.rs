@@ -6,6 +6,73 @@
 
 use crate::segment::blocks;
 
+/// The languages [`detect`] can return, so a document may be in one of them whatever the packs.
+pub const DETECTED: &[&str] = &["de", "en", "es", "fr", "ja", "ko", "ru", "zh"];
+
+/// ISO 639-2 three-letter codes (bibliographic and terminologic) of the detected languages,
+/// with their two-letter codes: BCP 47 prefers the two-letter code, but locale files and
+/// translation tools write either.
+const THREE_LETTER: &[(&str, &str)] = &[
+    ("chi", "zh"),
+    ("deu", "de"),
+    ("eng", "en"),
+    ("fra", "fr"),
+    ("fre", "fr"),
+    ("ger", "de"),
+    ("jpn", "ja"),
+    ("kor", "ko"),
+    ("rus", "ru"),
+    ("spa", "es"),
+    ("zho", "zh"),
+];
+
+/// Why a string is not a language tag.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{tag}` is not a language tag: write a BCP 47 or POSIX tag such as `en`, `en-US`, `zh-Hans` or `de_DE.UTF-8`")]
+pub struct BadTag {
+    pub tag: String,
+}
+
+/// The primary language of a BCP 47 tag (`en-US`, `zh-Hans-CN`, `EN`) or a POSIX locale
+/// (`en_GB`, `de_DE.UTF-8`, `sr_RS@latin`), lowercased: the language the rule packs are keyed
+/// by. Three-letter codes of the detected languages become their two-letter codes (`eng` →
+/// `en`). A primary subtag must be two or three ASCII letters, so a language's name
+/// (`english`), an empty string or `C` is not a tag.
+pub fn primary(tag: &str) -> Result<String, BadTag> {
+    let bad = || BadTag { tag: tag.to_string() };
+    let trimmed = tag.trim();
+    // POSIX: language[_territory][.codeset][@modifier]; BCP 47: language[-script][-region]…
+    let head = trimmed.split(['.', '@']).next().unwrap_or("");
+    let first = head.split(['-', '_']).next().unwrap_or("");
+    if !(2..=3).contains(&first.len()) || !first.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(bad());
+    }
+    let rest = &head[first.len()..];
+    // Every further subtag is letters and digits, one to eight of them ("en-" is not a tag).
+    let subtags_ok = rest.is_empty()
+        || rest[1..]
+            .split(['-', '_'])
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !subtags_ok {
+        return Err(bad());
+    }
+    let lower = first.to_ascii_lowercase();
+    Ok(THREE_LETTER
+        .iter()
+        .find(|(three, _)| *three == lower)
+        .map_or(lower, |(_, two)| (*two).to_string()))
+}
+
+/// The error for a language that is a well-formed tag but that nothing knows: no rule pack
+/// targets it and detection never returns it, so no language rule would run.
+pub fn unknown(what: &str, given: &str, known: &[String]) -> String {
+    format!(
+        "{what} `{given}` is not a known language; known languages are {} \
+         (those of the rule packs and those detection recognises)",
+        known.join(", ")
+    )
+}
+
 const STOPWORDS: &[(&str, &[&str])] = &[
     (
         "en",
@@ -310,7 +377,45 @@ impl Tally {
 
 #[cfg(test)]
 mod tests {
-    use super::{detect, pack, sample, stopwords, Tally, STOPWORDS, WINDOW, WINDOWS};
+    use super::{detect, pack, primary, sample, stopwords, Tally, STOPWORDS, WINDOW, WINDOWS};
+
+    #[test]
+    fn tags_reduce_to_their_primary_language() {
+        for (tag, lang) in [
+            ("en", "en"),
+            ("EN", "en"),
+            ("en-US", "en"),
+            ("en_GB", "en"),
+            ("en-Latn-US", "en"),
+            ("zh-CN", "zh"),
+            ("zh-Hans", "zh"),
+            ("zh-Hans-CN", "zh"),
+            ("zh_TW.Big5", "zh"),
+            ("fr-FR", "fr"),
+            ("de_DE.UTF-8", "de"),
+            ("sr_RS@latin", "sr"),
+            (" fr ", "fr"),
+            ("eng", "en"),
+            ("ger", "de"),
+            ("fil-PH", "fil"),
+        ] {
+            assert_eq!(primary(tag).as_deref(), Ok(lang), "{tag}");
+        }
+        for bad in [
+            "english",
+            "e",
+            "",
+            "C",
+            "en-",
+            "en--US",
+            "12",
+            "en US",
+            "zh-Hans-CN-extremelylong",
+            "français",
+        ] {
+            assert!(primary(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn detects_the_shipped_targets() {

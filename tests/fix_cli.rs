@@ -473,12 +473,14 @@ fn fixes_that_undo_one_another_are_reported_and_left_out() {
     let a = write(d.path(), "a.txt", "The R & D lamp.\n");
     let r = run(mtlint().args(["fix", "--lang", "en", "--rules"]).arg(&rules).arg(&a));
     assert!(
-        r.stderr.contains("the fixes of house/lamp do not converge"),
+        r.stderr
+            .contains("a.txt:1:11: the fix of house/lamp at \"lamp\" does not converge"),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("the fixes of house/light do not converge"),
+        r.stderr
+            .contains("a.txt:1:11: the fix of house/light at \"lamp\" does not converge"),
         "{}",
         r.stderr
     );

@@ -56,10 +56,16 @@ pub struct TermCheck {
     automaton: Literals,
     targets: Vec<Target>,
     replacements: Vec<String>,
+    /// Per pattern: matched only as written (a case-sensitive rule, or an entry whose wrong
+    /// and right forms differ only in capitals).
     case_sensitive: Vec<bool>,
     patterns: Vec<String>,
-    /// Patterns of case-sensitive rules by their exact text.
+    /// Case-sensitive patterns by their exact text.
     exact: HashMap<String, usize>,
+    /// Patterns matched in any case whose lowercase text is also a case-sensitive pattern's,
+    /// by that lowercase text: what a text in another case is, when the automaton reports the
+    /// case-sensitive pattern for it.
+    loose: HashMap<String, usize>,
     drop_article: Vec<bool>,
 }
 
@@ -70,10 +76,10 @@ impl TermCheck {
         let mut replacements = Vec::new();
         let max_rule = rules.iter().map(|(i, _)| *i).max().map_or(0, |m| m + 1);
         let mut drop_article = vec![false; max_rule];
-        let mut case_sensitive_rule = vec![false; max_rule];
+        let mut case_sensitive = Vec::new();
         for &(rule, def) in rules {
             drop_article[rule] = def.drop_article.unwrap_or(false);
-            case_sensitive_rule[rule] = def.case_sensitive.unwrap_or(false);
+            let rule_case_sensitive = def.case_sensitive.unwrap_or(false);
             let entries: Vec<(&[String], &str)> = if def.entries.is_empty() {
                 vec![(&def.variants[..], def.replace.as_deref().unwrap_or(""))]
             } else {
@@ -85,9 +91,24 @@ impl TermCheck {
             for (variants, replace) in entries {
                 let r = replacements.len();
                 replacements.push(replace.to_string());
+                // "Huayi lighting" → "Huayi Lighting": matched in any case, the wrong form would
+                // also match the right one, so such a variant, and the right term with it, is
+                // matched only as written (and, for a lowercase variant, with the capital a
+                // sentence gives it).
+                let case_only = |v: &str| v != replace && v.to_lowercase() == replace.to_lowercase();
+                let entry_case_only = variants.iter().any(|v| case_only(v));
                 for v in variants {
-                    for form in case_forms(v) {
+                    let exact = rule_case_sensitive || case_only(v);
+                    let mut forms = case_forms(v);
+                    if case_only(v) {
+                        let sentence = super::capitalize(v);
+                        if sentence != replace && !forms.contains(&sentence) {
+                            forms.push(sentence);
+                        }
+                    }
+                    for form in forms {
                         patterns.push(form);
+                        case_sensitive.push(exact);
                         targets.push(Target {
                             rule,
                             replacement: r,
@@ -98,6 +119,7 @@ impl TermCheck {
                 if !replace.is_empty() {
                     for form in case_forms(replace) {
                         patterns.push(form);
+                        case_sensitive.push(rule_case_sensitive || entry_case_only);
                         targets.push(Target {
                             rule,
                             replacement: r,
@@ -109,17 +131,27 @@ impl TermCheck {
         }
         let automaton = Literals::new(&patterns).map_err(|e| format!("term glossary: {e}"))?;
         let mut exact = HashMap::new();
-        for (i, (p, t)) in patterns.iter().zip(&targets).enumerate() {
-            if case_sensitive_rule[t.rule] {
+        let mut exact_lower = std::collections::HashSet::new();
+        for (i, p) in patterns.iter().enumerate() {
+            if case_sensitive[i] {
                 exact.entry(p.clone()).or_insert(i);
+                exact_lower.insert(p.to_ascii_lowercase());
+            }
+        }
+        let mut loose = HashMap::new();
+        for (i, p) in patterns.iter().enumerate() {
+            let lower = p.to_ascii_lowercase();
+            if !case_sensitive[i] && exact_lower.contains(&lower) {
+                loose.entry(lower).or_insert(i);
             }
         }
         Ok(TermCheck {
             automaton,
             exact,
+            loose,
             targets,
             replacements,
-            case_sensitive: case_sensitive_rule,
+            case_sensitive,
             patterns,
             drop_article,
         })
@@ -154,11 +186,17 @@ impl Check for TermCheck {
             let retry = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
             let span = Span::new(m.start(), m.end());
             let matched = span.text(text);
-            let mut t = &self.targets[m.pattern().as_usize()];
-            // The automaton ignores ASCII case, so of variants differing only in case it
-            // reports one: a case-sensitive rule looks the exact text up among all of them.
-            if self.case_sensitive[t.rule] && matched != self.patterns[m.pattern().as_usize()] {
-                match self.exact.get(matched) {
+            let p = m.pattern().as_usize();
+            let mut t = &self.targets[p];
+            // The automaton ignores ASCII case, so of patterns differing only in case it
+            // reports one: for a case-sensitive pattern, the exact text is looked up among all
+            // of them, then the patterns matched in any case.
+            if self.case_sensitive[p] && matched != self.patterns[p] {
+                let found = self
+                    .exact
+                    .get(matched)
+                    .or_else(|| self.loose.get(&matched.to_ascii_lowercase()));
+                match found {
                     Some(&j) => t = &self.targets[j],
                     None => {
                         pos = retry;
@@ -205,6 +243,10 @@ impl Check for TermCheck {
                 replacement = replace.clone();
             }
             let full = Span::new(start, end);
+            if replacement == full.text(text) {
+                // Already right (a form the casing rules above bring back to itself).
+                continue;
+            }
             let edit = Edit::replace(full, replacement);
             sink.fix(t.rule, full, &[], vec![edit], Applicability::Safe);
         }

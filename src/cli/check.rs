@@ -22,7 +22,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         });
     }
     let mut profiles = Profiles::new(&args.shared)?;
-    let inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    collected.say_skipped(&args.shared);
+    let inputs = collected.inputs;
     let mut out = output::stdout(args.format);
     let human = HumanOptions {
         summary: !args.shared.quiet,
@@ -34,7 +36,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         fail_on: files::fail_level(&inputs),
     };
     let mut emitter = output::emitter_with(args.format, &opts);
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        skipped: collected.skipped.len(),
+        ..Summary::default()
+    };
     let mut status = files::Status::default();
     let bar = progress::bar(inputs.len(), args.shared.quiet);
     let stdout_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());

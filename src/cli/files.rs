@@ -84,77 +84,227 @@ fn parent_of(path: &Path) -> &Path {
     path.parent().unwrap_or(Path::new("."))
 }
 
-/// Expands the command line's paths (or standard input) into inputs.
-pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) -> Result<Vec<Input>, ConfigError> {
-    let mut inputs = Vec::new();
+/// A file found while walking a directory and not checked.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub why: &'static str,
+}
+
+/// What the command line's paths expand to.
+#[derive(Default)]
+pub struct Collected {
+    pub inputs: Vec<Input>,
+    /// Files under the directories given that were passed over (by extension, `include` or
+    /// `exclude`), in walking order.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Collected {
+    /// With `--verbose`, names each skipped file and why on standard error.
+    pub fn say_skipped(&self, shared: &SharedArgs) {
+        if shared.verbose {
+            for s in &self.skipped {
+                eprintln!("skipped {}: {}", s.path.display(), s.why);
+            }
+        }
+    }
+}
+
+/// True when the command reads standard input: `--stdin`, or `-` as the only path.
+pub fn reads_stdin(paths: &[PathBuf], shared: &SharedArgs) -> bool {
+    shared.stdin || (paths.len() == 1 && paths[0].as_os_str() == "-")
+}
+
+/// Expands the command line's paths (or standard input) into inputs: `-` is standard input, a
+/// pattern the shell did not expand (`'*.txt'`, `'docs/**/*.md'`) is expanded here, and a path
+/// that names nothing is an input with an error, so the others are still checked.
+pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) -> Result<Collected, ConfigError> {
+    let mut found = Collected::default();
     if shared.stdin {
-        let mut text = String::new();
-        let mut replaced = None;
-        let mut bytes = Vec::new();
-        let decoded = |bytes| match shared.lossy {
-            true => input::decode_lossy(bytes),
-            false => input::decode(bytes).map(|t| (t, None)),
-        };
-        let error = match std::io::stdin().read_to_end(&mut bytes) {
-            Ok(_) => match decoded(bytes) {
-                Ok((t, r)) => {
-                    text = t;
-                    replaced = r;
-                    None
-                }
-                Err(e) => Some(e.to_string()),
-            },
-            Err(e) => Some(format!("cannot read standard input: {e}")),
-        };
-        let path = shared
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("<stdin>"));
-        let profile = profiles.for_dir(parent_of(&path))?;
-        inputs.push(Input {
-            display: path.display().to_string(),
-            path,
-            profile,
-            text: Some(text),
-            error,
-            format: shared.input_format,
-            lossy: shared.lossy,
-            replaced,
-        });
-        return Ok(inputs);
+        if !paths.is_empty() {
+            return Err(ConfigError::Invalid(
+                "--stdin reads standard input, so it takes no PATHS (write `-` among the paths to check \
+                 standard input with files)"
+                    .into(),
+            ));
+        }
+        found.inputs.push(stdin_input(shared, profiles)?);
+        return Ok(found);
     }
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
+    if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(ConfigError::Invalid(
+            "`-` (standard input) is given more than once".into(),
+        ));
+    }
     for root in paths {
+        if root.as_os_str() == "-" {
+            found.inputs.push(stdin_input(shared, profiles)?);
+            continue;
+        }
+        if std::fs::symlink_metadata(root).is_err() {
+            if let Some(matches) = expand_glob(root) {
+                if matches.is_empty() {
+                    let error = format!("no file matches the pattern `{}`", root.display());
+                    found.inputs.push(failed_input(root, error, shared, profiles)?);
+                }
+                for m in matches {
+                    collect_root(&m, shared, profiles, &mut found)?;
+                }
+                continue;
+            }
+        }
+        collect_root(root, shared, profiles, &mut found)?;
+    }
+    Ok(found)
+}
+
+/// Standard input as an input, read to its end.
+fn stdin_input(shared: &SharedArgs, profiles: &mut Profiles) -> Result<Input, ConfigError> {
+    let mut text = String::new();
+    let mut replaced = None;
+    let mut bytes = Vec::new();
+    let decoded = |bytes| match shared.lossy {
+        true => input::decode_lossy(bytes),
+        false => input::decode(bytes).map(|t| (t, None)),
+    };
+    let error = match std::io::stdin().read_to_end(&mut bytes) {
+        Ok(_) => match decoded(bytes) {
+            Ok((t, r)) => {
+                text = t;
+                replaced = r;
+                None
+            }
+            Err(e) => Some(e.to_string()),
+        },
+        Err(e) => Some(format!("cannot read standard input: {e}")),
+    };
+    let path = shared
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("<stdin>"));
+    let profile = profiles.for_dir(parent_of(&path))?;
+    Ok(Input {
+        display: path.display().to_string(),
+        path,
+        profile,
+        text: Some(text),
+        error,
+        format: shared.input_format,
+        lossy: shared.lossy,
+        replaced,
+    })
+}
+
+/// An input that is only an error: `path` could not be checked.
+fn failed_input(
+    path: &Path,
+    error: String,
+    shared: &SharedArgs,
+    profiles: &mut Profiles,
+) -> Result<Input, ConfigError> {
+    Ok(Input {
+        path: path.to_path_buf(),
+        display: path.display().to_string(),
+        profile: profiles.for_dir(parent_of(path))?,
+        text: None,
+        error: Some(error),
+        format: shared.input_format,
+        lossy: shared.lossy,
+        replaced: None,
+    })
+}
+
+/// The paths a glob pattern matches, sorted, when `pattern` is one (`None`: no glob
+/// characters). `*` and `?` stay within a path component and `**` crosses them, as in a shell
+/// with globstar; hidden and git-ignored files are passed over, as when walking a directory.
+/// A matched directory is checked like a directory given on the command line, unless the
+/// pattern holds `**` (which reaches the files inside it anyway).
+fn expand_glob(pattern: &Path) -> Option<Vec<PathBuf>> {
+    let text = pattern.to_str()?;
+    if !text.contains(['*', '?', '[', '{']) {
+        return None;
+    }
+    let glob = globset::GlobBuilder::new(text.strip_prefix("./").unwrap_or(text))
+        .literal_separator(true)
+        .build()
+        .ok()?
+        .compile_matcher();
+    // Walk from the longest leading part without glob characters.
+    let mut base = PathBuf::new();
+    for c in Path::new(text).components() {
+        if c.as_os_str().to_str().is_some_and(|c| c.contains(['*', '?', '[', '{'])) {
+            break;
+        }
+        base.push(c);
+    }
+    let walk_from = if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base.clone()
+    };
+    let crosses = text.contains("**");
+    let mut matches = Vec::new();
+    for entry in ignore::WalkBuilder::new(&walk_from)
+        .require_git(false)
+        .follow_links(false)
+        .build()
+    {
+        let Ok(entry) = entry else { continue };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if !is_file && (!is_dir || crosses) {
+            continue;
+        }
+        let path = entry.into_path();
+        let relative = if base.as_os_str().is_empty() {
+            path.strip_prefix(".").unwrap_or(&path).to_path_buf()
+        } else {
+            path.clone()
+        };
+        let relative = relative.to_str().map(|r| r.strip_prefix("./").unwrap_or(r).to_string());
+        if let Some(r) = relative.filter(|r| glob.is_match(r)) {
+            // Named as the shell would have named it: `a.txt`, not `./a.txt`.
+            matches.push(if base.as_os_str().is_empty() {
+                PathBuf::from(r)
+            } else {
+                path
+            });
+        }
+    }
+    matches.sort();
+    // A directory's files are not matched twice: only what the pattern names at its depth.
+    let dirs: Vec<PathBuf> = matches.iter().filter(|p| p.is_dir()).cloned().collect();
+    matches.retain(|p| !dirs.iter().any(|d| p != d && p.starts_with(d)));
+    Some(matches)
+}
+
+/// Adds the inputs one existing (or missing) path stands for: a file, or the files under a
+/// directory that its profile wants.
+fn collect_root(
+    root: &Path,
+    shared: &SharedArgs,
+    profiles: &mut Profiles,
+    found: &mut Collected,
+) -> Result<(), ConfigError> {
+    let inputs = &mut found.inputs;
+    let root = &root.to_path_buf();
+    {
         let meta = std::fs::metadata(root);
         match meta {
             Err(e) => {
-                let profile = profiles.for_dir(parent_of(root))?;
-                let error = Some(input::ReadError::Io(e).to_string());
-                inputs.push(Input {
-                    path: root.clone(),
-                    display: root.display().to_string(),
-                    profile,
-                    text: None,
-                    error,
-                    format: shared.input_format,
-                    lossy: shared.lossy,
-                    replaced: None,
-                });
+                let error = input::ReadError::Io(e).to_string();
+                inputs.push(failed_input(root, error, shared, profiles)?);
             }
             Ok(m) if !m.is_file() && !m.is_dir() => {
                 // A FIFO or a device would block or never end: say so instead of reading it.
-                let profile = profiles.for_dir(parent_of(root))?;
-                inputs.push(Input {
-                    path: root.clone(),
-                    display: root.display().to_string(),
-                    profile,
-                    text: None,
-                    error: Some("not a regular file (a FIFO, socket or device); not checked".into()),
-                    format: shared.input_format,
-                    lossy: shared.lossy,
-                    replaced: None,
-                });
+                let error = "not a regular file (a FIFO, socket or device); not checked".to_string();
+                inputs.push(failed_input(root, error, shared, profiles)?);
             }
             Ok(m) if m.is_file() => {
                 let profile = profiles.for_dir(parent_of(root))?;
@@ -170,43 +320,41 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
                 });
             }
             Ok(_) => {
-                let mut found = Vec::new();
+                let mut files = Vec::new();
                 let walker = ignore::WalkBuilder::new(root)
                     .require_git(false)
                     .follow_links(false)
                     .build();
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => found.push(e.into_path()),
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => files.push(e.into_path()),
                         Ok(_) => {}
                         Err(err) => {
                             let path = match &err {
                                 ignore::Error::WithPath { path, .. } => path.clone(),
                                 _ => root.clone(),
                             };
-                            let profile = profiles.for_dir(parent_of(&path))?;
                             let reason = err.io_error().map_or_else(
                                 || err.to_string().rsplit(": ").next().unwrap_or("").to_string(),
                                 input::io_reason,
                             );
                             let msg = format!("cannot walk: {reason}");
-                            inputs.push(Input {
-                                display: path.display().to_string(),
-                                path,
-                                profile,
-                                text: None,
-                                error: Some(msg),
-                                format: shared.input_format,
-                                lossy: shared.lossy,
-                                replaced: None,
-                            });
+                            inputs.push(failed_input(&path, msg, shared, profiles)?);
                         }
                     }
                 }
-                found.sort();
-                for path in found {
+                files.sort();
+                for path in files {
                     let profile = profiles.for_dir(parent_of(&path))?;
                     if !profile.wants(&path) {
+                        let why = if profile.is_excluded(&path) {
+                            "excluded by `exclude` in the config"
+                        } else if profile.has_include() {
+                            "not matched by `include` in the config"
+                        } else {
+                            "not a file type mtlint checks by default (add it to `include`, or name the file)"
+                        };
+                        found.skipped.push(Skipped { path, why });
                         continue;
                     }
                     inputs.push(Input {
@@ -223,7 +371,7 @@ pub fn collect(paths: &[PathBuf], shared: &SharedArgs, profiles: &mut Profiles) 
             }
         }
     }
-    Ok(inputs)
+    Ok(())
 }
 
 impl Input {

@@ -23,7 +23,7 @@ use super::files::{self, Input, Profiles};
 use super::{set_color, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::document::Document;
-use crate::fix::{apply_to, fix_document, select, unsound, MAX_PASSES};
+use crate::fix::{apply_to, fix_document, select, unsound, LeftOut, MAX_PASSES};
 use crate::output::{self, FileReport, HumanOptions, Summary};
 use crate::span::Span;
 
@@ -37,7 +37,8 @@ struct FileFix {
     /// The fixed text, when it differs from the original.
     fixed: Option<String>,
     applied: BTreeMap<String, usize>,
-    not_converged: Vec<String>,
+    /// Fixes left out because they did not converge.
+    left_out: Vec<LeftOut>,
     unsound: Vec<(String, String)>,
     /// `--lossy` replaced invalid UTF-8 in it: such a file is never written back.
     lossy: bool,
@@ -50,7 +51,7 @@ impl FileFix {
             original: None,
             fixed: None,
             applied: BTreeMap::new(),
-            not_converged: Vec::new(),
+            left_out: Vec::new(),
             unsound: Vec::new(),
             lossy: false,
         }
@@ -92,7 +93,7 @@ fn fix_one(input: &Input, min: Applicability) -> FileFix {
         original: Some(original),
         fixed,
         applied: outcome.applied,
-        not_converged: outcome.not_converged,
+        left_out: outcome.left_out,
         unsound: outcome.unsound,
         lossy,
     }
@@ -259,15 +260,23 @@ fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str, color: bool
 
 pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     set_color(args.shared.color);
-    if args.interactive && (args.diff || args.shared.stdin) {
+    let stdin = files::reads_stdin(&args.paths, &args.shared);
+    if args.interactive && (args.diff || stdin) {
         anyhow::bail!("--interactive cannot be combined with --diff or --stdin");
     }
     if args.interactive && !std::io::stdin().is_terminal() {
         anyhow::bail!("--interactive asks about each fix, so standard input must be a terminal");
     }
     let mut profiles = Profiles::new(&args.shared)?;
-    let mut inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
-    if !args.shared.stdin {
+    if !stdin && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!(
+            "fix writes standard input's fixed text to standard output, so `-` cannot be given with other paths"
+        );
+    }
+    let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    collected.say_skipped(&args.shared);
+    let mut inputs = collected.inputs;
+    if !stdin {
         // One file named twice (`a.txt ./a.txt`, a directory and a file in it, a link and its
         // target) is fixed once: a second fix of the same original would find the file
         // changed on disk by the first.
@@ -279,7 +288,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     } else {
         Applicability::Safe
     };
-    if args.shared.stdin {
+    if stdin {
         return run_stdin(&args, &inputs[0], min);
     }
     if args.diff {
@@ -295,7 +304,10 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     let mut emitter = output::emitter(args.format, &human);
     let mut summary = Summary::default();
     let mut status = files::Status::default();
-    let mut totals = Totals::default();
+    let mut totals = Totals {
+        skipped: collected.skipped.len(),
+        ..Totals::default()
+    };
     let mut session = Session::default();
     let mut each = |input: &Input, mut r: FileFix, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<()> {
         if let (Some(_), Some(_), true) = (&r.original, &r.fixed, r.lossy) {
@@ -317,6 +329,9 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         }
         warn_engine_trouble(err, &r)?;
         status.add(input, &r.report);
+        // Fixes were left out: the run did not do all it was asked.
+        status.failing |= !r.left_out.is_empty();
+        totals.left_out += r.left_out.len();
         summary.add(&r.report);
         totals.count_left(&r.report, min);
         emitter.file(out, &r.report)?;
@@ -365,6 +380,10 @@ struct Totals {
     left_unsafe: usize,
     left_other: usize,
     failed: usize,
+    /// Fixes left out because they did not converge.
+    left_out: usize,
+    /// Files passed over while walking directories.
+    skipped: usize,
 }
 
 impl Totals {
@@ -386,10 +405,20 @@ impl Totals {
             plural(self.applied, "problem", "problems"),
             plural(self.files_changed, "file", "files")
         );
+        if self.skipped > 0 {
+            s.push_str(&format!(" ({} skipped)", self.skipped));
+        }
         if self.failed > 0 {
             s.push_str(&format!(
                 "; {} not fixed (errors above)",
                 plural(self.failed, "file", "files")
+            ));
+        }
+        if self.left_out > 0 {
+            s.push_str(&format!(
+                "; {} left out because {} not converge (warnings above)",
+                plural(self.left_out, "fix", "fixes"),
+                if self.left_out == 1 { "it does" } else { "they do" }
             ));
         }
         let left = self.left_no_fix + self.left_unsafe + self.left_other;
@@ -424,12 +453,22 @@ fn describe(applied: &BTreeMap<String, usize>) -> String {
 }
 
 fn warn_engine_trouble(err: &mut dyn Write, r: &FileFix) -> std::io::Result<()> {
-    for rule in &r.not_converged {
-        writeln!(
-            err,
-            "warning: {}: the fixes of {rule} do not converge (they undo themselves or keep changing the text after {MAX_PASSES} passes); they were not applied",
-            r.report.path
-        )?;
+    for LeftOut { rule, span } in &r.left_out {
+        let path = &r.report.path;
+        match (span, &r.original) {
+            (Some(span), Some(original)) => {
+                let (line, column) = line_column(original, span.start);
+                let text = excerpt(span.text(original));
+                writeln!(
+                    err,
+                    "warning: {path}:{line}:{column}: the fix of {rule} at \"{text}\" does not converge (it changes nothing, or fixes there undo one another or keep changing the text for {MAX_PASSES} passes); it was left out, the other fixes were applied"
+                )?;
+            }
+            _ => writeln!(
+                err,
+                "warning: {path}: the fixes of {rule} do not converge (they undo themselves or keep changing the text after {MAX_PASSES} passes); they were not applied"
+            )?,
+        }
     }
     for (rule, why) in &r.unsound {
         writeln!(
@@ -439,6 +478,28 @@ fn warn_engine_trouble(err: &mut dyn Write, r: &FileFix) -> std::io::Result<()> 
         )?;
     }
     Ok(())
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    (
+        text[..offset].matches('\n').count() + 1,
+        text[line_start..offset].chars().count() + 1,
+    )
+}
+
+/// A short, one-line form of `text` for a message.
+fn excerpt(text: &str) -> String {
+    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    match one_line.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &one_line[..i]),
+        None => one_line,
+    }
 }
 
 fn run_stdin(args: &FixArgs, input: &Input, min: Applicability) -> anyhow::Result<u8> {
@@ -457,7 +518,8 @@ fn run_stdin(args: &FixArgs, input: &Input, min: Applicability) -> anyhow::Resul
             print_diff(&mut out, &r.report.path, original, fixed, color)?;
         }
         out.flush()?;
-        return Ok(if r.fixed.is_some() { EXIT_FINDINGS } else { EXIT_OK });
+        let changed_or_left_out = r.fixed.is_some() || !r.left_out.is_empty();
+        return Ok(if changed_or_left_out { EXIT_FINDINGS } else { EXIT_OK });
     }
     // The fixed text goes to standard output, byte for byte; what is left, to standard error.
     out.write_all(r.fixed.as_deref().unwrap_or(original).as_bytes())?;
@@ -470,14 +532,18 @@ fn run_stdin(args: &FixArgs, input: &Input, min: Applicability) -> anyhow::Resul
         output::emitter(output::Format::Human, &human).file(&mut err, &r.report)?;
     }
     let left = r.report.diagnostics.iter().any(|d| d.severity >= input.profile.fail_on);
-    Ok(if left { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if left || !r.left_out.is_empty() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability) -> anyhow::Result<u8> {
     let mut out = anstream::stdout().lock();
     let mut err = anstream::stderr().lock();
     let color = out.current_choice() != ColorChoice::Never;
-    let (mut files_changed, mut applied) = (0usize, 0usize);
+    let (mut files_changed, mut applied, mut left_out) = (0usize, 0usize, 0usize);
     let mut errors = false;
     files::for_each_ordered(
         inputs,
@@ -489,6 +555,7 @@ fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability) -> anyhow::Res
                 print_diff(&mut out, &r.report.path, original, fixed, color)?;
             }
             warn_engine_trouble(&mut err, &r)?;
+            left_out += r.left_out.len();
             if let Some(e) = &r.report.error {
                 errors = true;
                 writeln!(err, "error: {}: {e}", r.report.path)?;
@@ -498,20 +565,31 @@ fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability) -> anyhow::Res
     )?;
     out.flush()?;
     if !args.shared.quiet {
-        if files_changed == 0 {
+        let fixes = |n: usize| format!("{n} {}", if n == 1 { "fix" } else { "fixes" });
+        let left = match left_out {
+            0 => String::new(),
+            n => format!(
+                "; {} left out because {} not converge (warnings above)",
+                fixes(n),
+                if n == 1 { "it does" } else { "they do" }
+            ),
+        };
+        if files_changed == 0 && left_out == 0 {
             writeln!(err, "Nothing to fix.")?;
+        } else if files_changed == 0 {
+            writeln!(err, "No fix would change anything{left}.")?;
         } else {
             writeln!(
                 err,
-                "{applied} {} would change {files_changed} {}; nothing was written.",
-                if applied == 1 { "fix" } else { "fixes" },
+                "{} would change {files_changed} {}{left}; nothing was written.",
+                fixes(applied),
                 if files_changed == 1 { "file" } else { "files" }
             )?;
         }
     }
     Ok(if errors {
         EXIT_ERROR
-    } else if files_changed > 0 {
+    } else if files_changed > 0 || left_out > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -740,7 +818,10 @@ fn review_file(
         original: Some(original),
         fixed,
         applied,
-        not_converged: not_converged.into_iter().collect(),
+        left_out: not_converged
+            .into_iter()
+            .map(|rule| LeftOut { rule, span: None })
+            .collect(),
         unsound: Vec::new(),
         lossy,
     })

@@ -116,6 +116,9 @@ pub struct SharedArgs {
     /// Print findings only: no summary line
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Also name each file passed over while walking directories, and why
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     /// Check files that are not valid UTF-8 anyway: invalid bytes become U+FFFD, with a warning
     /// saying where (`fix` never writes such a file)
     #[arg(long, global = true)]

@@ -29,7 +29,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
         anyhow::bail!("--html and --markdown cannot both write to standard output");
     }
     let mut profiles = Profiles::new(&args.shared)?;
-    let inputs = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
+    collected.say_skipped(&args.shared);
+    let skipped = collected.skipped.len();
+    let inputs = collected.inputs;
     let catalog = files::rule_catalog(&inputs);
     let mut status = files::Status::default();
     let mut reports: Vec<FileReport> = Vec::with_capacity(inputs.len());
@@ -57,8 +60,12 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
         write_out(path, &markdown::render(&batch, markdown::DEFAULT_LIMIT))?;
     }
     if !args.shared.quiet {
+        let skipped = match skipped {
+            0 => String::new(),
+            n => format!(" ({n} skipped)"),
+        };
         eprintln!(
-            "{} checked, {} ({} words): quality score {:.1} ({})",
+            "{} checked{skipped}, {} ({} words): quality score {:.1} ({})",
             crate::report::plural(batch.files(), "file", "files"),
             crate::report::plural(batch.counts.total(), "finding", "findings"),
             batch.score.words,

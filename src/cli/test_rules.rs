@@ -14,7 +14,22 @@ pub fn run(args: TestRulesArgs) -> anyhow::Result<u8> {
             rules.extend(config::load_rule_file(f)?);
         }
     }
+    if rules.is_empty() {
+        // Only reachable with no shipped packs: a rule file with no rule is refused on load.
+        anyhow::bail!("no rules to test");
+    }
     let (stats, failures) = crate::rule_examples::run(&rules);
+    if stats.examples == 0 {
+        // Passing on nothing would let a pack's CI pass while testing nothing.
+        let which = match rules.len() {
+            1 => "the rule has no `examples`".to_string(),
+            n => format!("none of the {n} rules has `examples`"),
+        };
+        anyhow::bail!(
+            "{which}, so nothing was tested; give each rule at least one \
+             `{{ bad = \"…\", good = \"…\" }}` or `{{ ok = \"…\" }}` example"
+        );
+    }
     let mut out = anstream::stdout().lock();
     for f in &failures {
         writeln!(out, "FAIL {f}")?;

@@ -282,6 +282,27 @@ impl Profile {
             rules.extend(load_rule_file(r)?);
         }
         check_glossary_size(&rules)?;
+        let known = known_languages(&rules);
+        let setting = |key: &str, given: &Option<String>| -> Result<Option<String>, ConfigError> {
+            let Some(given) = given else { return Ok(None) };
+            language_setting(given, &format!("`{key}`"), &known)
+                .map(Some)
+                .map_err(|m| {
+                    let at = rulefile::find_key(&cfg_text, key).unwrap_or(0);
+                    SourceError::at(cfg_path, &cfg_text, at, m).into()
+                })
+        };
+        let cfg_lang = setting("lang", &cfg.lang)?;
+        let cfg_source_lang = setting("source_lang", &cfg.source_lang)?;
+        let option = |flag: &str, given: &Option<String>| -> Result<Option<String>, ConfigError> {
+            given
+                .as_deref()
+                .map(|g| language_setting(g, flag, &known))
+                .transpose()
+                .map_err(ConfigError::Invalid)
+        };
+        let cli_lang = option("--lang", &cli.lang)?;
+        let cli_source_lang = option("--source-lang", &cli.source_lang)?;
         // Two files defining the same pack/rule id: the later one wins, like a later layer.
         let mut seen = HashMap::new();
         for (i, r) in rules.iter().enumerate() {
@@ -321,7 +342,7 @@ impl Profile {
                     )
                     .into());
                 };
-                if let (Some(lang), Some(target)) = (&cfg.lang, &pack.target) {
+                if let (Some(lang), Some(target)) = (&cfg_lang, &pack.target) {
                     if lang != target {
                         return Err(SourceError::at(
                             cfg_path,
@@ -396,8 +417,8 @@ impl Profile {
         Ok(Profile {
             config_path: config_path.map(Path::to_path_buf),
             base_dir,
-            lang: cli.lang.clone().or(cfg.lang),
-            source_lang: cli.source_lang.clone().or(cfg.source_lang),
+            lang: cli_lang.or(cfg_lang),
+            source_lang: cli_source_lang.or(cfg_source_lang),
             fail_on: cli.fail_on.or(cfg.fail_on).unwrap_or(Severity::Warning),
             packs: cfg.packs,
             rules,
@@ -494,9 +515,37 @@ impl Profile {
         }
     }
 
+    /// Whether the config lists `include` globs (else files are chosen by extension).
+    pub fn has_include(&self) -> bool {
+        self.include.is_some()
+    }
+
     pub fn is_excluded(&self, path: &Path) -> bool {
         self.exclude.is_match(self.relative(path))
     }
+}
+
+/// The languages a run knows: those detection can return and those its rule packs target or
+/// translate from, sorted.
+pub fn known_languages(rules: &[LoadedRule]) -> Vec<String> {
+    let mut known: Vec<String> = crate::language::DETECTED.iter().map(|l| l.to_string()).collect();
+    for r in rules {
+        known.extend(r.pack.target.iter().chain(&r.pack.source).cloned());
+    }
+    known.sort();
+    known.dedup();
+    known
+}
+
+/// A language given in the config or on the command line, reduced to its primary language
+/// (`en-US` → `en`); an error naming `what` when it is no tag or no language the run knows.
+fn language_setting(given: &str, what: &str, known: &[String]) -> Result<String, String> {
+    let lang = crate::language::primary(given)
+        .map_err(|e| format!("{what}: {e}; known languages are {}", known.join(", ")))?;
+    if !known.contains(&lang) {
+        return Err(crate::language::unknown(what, given, known));
+    }
+    Ok(lang)
 }
 
 /// File extensions checked when walking a directory and no `include` is configured.

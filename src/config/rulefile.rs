@@ -325,7 +325,24 @@ pub(crate) fn parse_shipped_rule_file(path: &Path, source: &str) -> Result<Vec<L
 
 fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRule>, SourceError> {
     let raw: RawRuleFile = toml::from_str(source).map_err(|e| SourceError::from_toml(path, source, &e))?;
-    let pack = std::sync::Arc::new(raw.pack);
+    let mut pack = raw.pack;
+    // Packs are keyed by primary language: `target = "en-US"` is an English pack, and
+    // `target = "english"` is an error, not a pack that never runs.
+    for (key, tag) in [("target", &mut pack.target), ("source", &mut pack.source)] {
+        if let Some(t) = tag {
+            *t = crate::language::primary(t).map_err(|e| {
+                let known = crate::language::DETECTED.join(", ");
+                let at = find_key(source, key).unwrap_or(0);
+                SourceError::at(
+                    path,
+                    source,
+                    at,
+                    format!("pack `{key}`: {e} (languages detection recognises: {known}; a pack may add any other)"),
+                )
+            })?;
+        }
+    }
+    let pack = std::sync::Arc::new(pack);
     if !is_valid_id(&pack.name) {
         let at = source.find("name").unwrap_or(0);
         return Err(SourceError::at(
@@ -384,11 +401,25 @@ fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRu
             line,
         });
     }
+    if out.is_empty() {
+        // A file that adds nothing is a mistake (`[[rules]]`, a glossary left empty), and a
+        // silent one: every check would pass.
+        let at = find_key(source, "name").unwrap_or(0);
+        return Err(SourceError::at(
+            path,
+            source,
+            at,
+            format!(
+                "pack `{}` has no rule: a rule file needs at least one `[[rule]]` table, or it checks nothing",
+                pack.name
+            ),
+        ));
+    }
     Ok(out)
 }
 
 /// Byte offset of `key = ` at a line start inside a rule's source.
-fn find_key(src: &str, key: &str) -> Option<usize> {
+pub(crate) fn find_key(src: &str, key: &str) -> Option<usize> {
     let mut pos = 0;
     for line in src.split_inclusive('\n') {
         let t = line.trim_start();

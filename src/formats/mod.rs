@@ -295,10 +295,10 @@ pub fn normalize(mut spans: Vec<Span>) -> Vec<Span> {
     out
 }
 
-/// The primary subtag of a language tag, lowercased (`en-US` → `en`, `zh_CN` → `zh`).
+/// The primary language of a language tag a file declares (`en-US` → `en`, `zh_CN` → `zh`,
+/// `zh-Hans-CN` → `zh`), as [`crate::language::primary`] reads it; `None` when it is no tag.
 pub fn primary_language(tag: &str) -> Option<String> {
-    let p = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
-    (!p.is_empty() && p.chars().all(|c| c.is_ascii_alphabetic())).then_some(p)
+    crate::language::primary(tag).ok()
 }
 
 #[cfg(test)]

@@ -316,8 +316,31 @@ pub fn write_summary(out: &mut dyn Write, p: &Palette, s: &Summary, fix_hint: bo
             format!("{n} {w}s")
         }
     };
+    let checked = s.files - s.files_with_errors;
+    let skipped = match s.skipped {
+        0 => String::new(),
+        n => format!(" ({n} skipped)"),
+    };
+    if s.diagnostics == 0 && s.files_with_errors > 0 {
+        // Never "no problems" when something could not be read.
+        let style = p.severity(crate::diagnostic::Severity::Error);
+        let rest = match checked {
+            0 => "nothing was checked".to_string(),
+            n => format!("no problems in the {} checked", plural(n, "file")),
+        };
+        write!(
+            out,
+            "{style}{} could not be checked{style:#}; {rest}{skipped}",
+            plural(s.files_with_errors, "file")
+        )?;
+        return writeln!(out, ".");
+    }
     if s.diagnostics == 0 {
-        write!(out, "{green}No problems found{green:#} in {}", plural(s.files, "file"))?;
+        write!(
+            out,
+            "{green}No problems found{green:#} in {}{skipped}",
+            plural(s.files, "file")
+        )?;
     } else {
         let mut parts = Vec::new();
         for (n, w) in [(s.errors, "error"), (s.warnings, "warning"), (s.infos, "info")] {
@@ -327,10 +350,10 @@ pub fn write_summary(out: &mut dyn Write, p: &Palette, s: &Summary, fix_hint: bo
         }
         write!(
             out,
-            "{bold}Found {} ({}) in {}{bold:#}",
+            "{bold}Found {} ({}) in {}{bold:#}{skipped}",
             plural(s.diagnostics, "problem"),
             parts.join(", "),
-            plural(s.files, "file")
+            plural(checked, "file")
         )?;
     }
     if s.files_with_errors > 0 {

@@ -78,6 +78,8 @@ pub struct Summary {
     pub infos: usize,
     pub fixable_safe: usize,
     pub fixable_unsafe: usize,
+    /// Files passed over while walking directories (by extension, `include` or `exclude`).
+    pub skipped: usize,
 }
 
 impl Summary {
