@@ -63,7 +63,10 @@ static PROTECTED: LazyLock<Regex> = LazyLock::new(|| {
         // The character after one is checked in `protected_spans` (no look-ahead here).
         r"(?:^|[\s(])(?:[:;=8][-o^']?[)(\]\[DPpO/\\|3*]|\^_*\^|[-T>]_[-T<]|<3)",
     ];
-    Regex::new(&format!("(?m){}", alternatives.join("|"))).expect("protected-span pattern")
+    regex::RegexBuilder::new(&format!("(?m){}", alternatives.join("|")))
+        .dfa_size_limit(32 << 20)
+        .build()
+        .expect("protected-span pattern")
 });
 
 /// Bytes one of which every protected span contains; text without them has none.
