@@ -61,7 +61,12 @@ fn records_get_the_findings_of_their_files() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let results = lines(&out.stdout);
     assert_eq!(results.len(), paths.len());
-    let files = mtlint().arg("check").args(&paths).args(["--format", "json"]).output().unwrap();
+    let files = mtlint()
+        .arg("check")
+        .args(&paths)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     let files: Value = serde_json::from_slice(&files.stdout).unwrap();
     let mut found = 0;
     for (result, file) in results.iter().zip(files["files"].as_array().unwrap()) {
@@ -108,7 +113,11 @@ fn malformed_lines_are_reported_and_the_rest_go_on() {
         json!({"id": "c", "text": "Nothing is wrong with this sentence.\n"}).to_string(),
     ]
     .join("\n");
-    let out = mtlint().args(["check", "--records", "--lang", "en"]).write_stdin(input).output().unwrap();
+    let out = mtlint()
+        .args(["check", "--records", "--lang", "en"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("<stdin>:3: not JSON"), "{stderr}");
@@ -134,12 +143,24 @@ fn results_keep_the_input_order_over_many_batches() {
             json!({"id": i, "text": text}).to_string() + "\n"
         })
         .collect();
-    let out = mtlint().args(["check", "--records", "--lang", "en"]).write_stdin(input).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "double spaces are info, below the fail level");
+    let out = mtlint()
+        .args(["check", "--records", "--lang", "en"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "double spaces are info, below the fail level"
+    );
     let results = lines(&out.stdout);
     assert_eq!(results.len(), 3000);
     for (i, r) in results.iter().enumerate() {
         assert_eq!(r["id"], json!(i));
-        assert_eq!(r["diagnostics"].as_array().unwrap().len(), usize::from(i % 3 == 0), "{i}");
+        assert_eq!(
+            r["diagnostics"].as_array().unwrap().len(),
+            usize::from(i % 3 == 0),
+            "{i}"
+        );
     }
 }
