@@ -4,6 +4,7 @@
 //! [`engine::Engine`] compiles them once per language → [`document::Document`]s are checked
 //! in parallel → [`diagnostic::Diagnostic`]s go to an [`output`] format, or to [`fix`].
 
+pub mod api;
 pub mod checks;
 pub mod cli;
 pub mod config;

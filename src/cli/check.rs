@@ -18,8 +18,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             diff: true,
             interactive: false,
             format: args.format,
+            records: false,
             shared: args.shared,
         });
+    }
+    if args.records {
+        return super::records::run(&args.paths, &args.shared, None);
     }
     let mut profiles = Profiles::new(&args.shared)?;
     let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;

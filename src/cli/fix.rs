@@ -260,6 +260,9 @@ fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str, color: bool
 
 pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     set_color(args.shared.color);
+    if args.records {
+        return super::records::run(&args.paths, &args.shared, Some(args.unsafe_fixes));
+    }
     let stdin = files::reads_stdin(&args.paths, &args.shared);
     if args.interactive && (args.diff || stdin) {
         anyhow::bail!("--interactive cannot be combined with --diff or --stdin");

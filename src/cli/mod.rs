@@ -9,6 +9,7 @@ mod files;
 mod fix;
 mod init;
 mod progress;
+mod records;
 mod report;
 mod rules;
 mod test_rules;
@@ -165,6 +166,10 @@ pub struct CheckArgs {
     /// With --diff: include unsafe fixes
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Read JSON Lines of {"id", "text"} from PATHS (`-` or none: standard input) and write
+    /// one result line per record: id, language, diagnostics, error
+    #[arg(long, conflicts_with = "diff")]
+    pub records: bool,
     #[command(flatten)]
     pub shared: SharedArgs,
 }
@@ -186,6 +191,10 @@ pub struct FixArgs {
     /// Output format of the findings left after fixing
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// Read JSON Lines of {"id", "text"} from PATHS (`-` or none: standard input) and write
+    /// one result line per record, with its fixed text; no file is written
+    #[arg(long, conflicts_with_all = ["diff", "interactive"])]
+    pub records: bool,
     #[command(flatten)]
     pub shared: SharedArgs,
 }
@@ -251,12 +260,22 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    ExitCode::from(run(std::env::args_os()))
+}
+
+/// Runs the command line `args` (the program's name first) and returns the exit status: the
+/// `mtlint` command of the Python package calls this in its own process.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
             let _ = e.print();
-            return ExitCode::from(code);
+            return code;
         }
     };
     let result = match cli.command {
@@ -271,7 +290,7 @@ pub fn main() -> ExitCode {
     };
     crate::timing::report();
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(e) => {
             // A closed pipe (`mtlint check | head`) is not an error.
             let broken_pipe = e.chain().any(|c| {
@@ -281,12 +300,12 @@ pub fn main() -> ExitCode {
                         .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
             });
             if broken_pipe {
-                return ExitCode::from(EXIT_OK);
+                return EXIT_OK;
             }
             let mut err = anstream::stderr();
             let style = anstyle::AnsiColor::Red.on_default().bold();
             let _ = writeln!(err, "{style}error{style:#}: {e:#}");
-            ExitCode::from(EXIT_ERROR)
+            EXIT_ERROR
         }
     }
 }

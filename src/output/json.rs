@@ -5,6 +5,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{position, Emitter, FileReport, Summary};
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
 
 #[derive(Serialize)]
 struct JsonSpan {
@@ -36,8 +38,9 @@ struct JsonLabel<'a> {
     message: &'a str,
 }
 
+/// One finding as the JSON schema has it.
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub struct JsonDiagnostic<'a> {
     rule: &'a str,
     severity: &'static str,
     category: &'a str,
@@ -65,48 +68,7 @@ struct JsonSummary {
 
 pub fn file(r: &FileReport) -> JsonFile<'_> {
     let diagnostics = match &r.document {
-        Some(doc) => r
-            .diagnostics
-            .iter()
-            .map(|d| {
-                let (s, e) = position(doc, d);
-                JsonDiagnostic {
-                    rule: d.rule_id(),
-                    severity: d.severity.as_str(),
-                    category: d.category(),
-                    message: &d.message,
-                    span: JsonSpan {
-                        start: d.span.start,
-                        end: d.span.end,
-                        line: s.line,
-                        column: s.column,
-                        end_line: e.line,
-                        end_column: e.column,
-                    },
-                    fix: d.fix.as_ref().map(|f| JsonFix {
-                        applicability: f.applicability.as_str(),
-                        edits: f
-                            .edits
-                            .iter()
-                            .map(|e| JsonEdit {
-                                start: e.span.start,
-                                end: e.span.end,
-                                replacement: &e.replacement,
-                            })
-                            .collect(),
-                    }),
-                    labels: d
-                        .labels
-                        .iter()
-                        .map(|l| JsonLabel {
-                            start: l.span.start,
-                            end: l.span.end,
-                            message: &l.message,
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
+        Some(doc) => diagnostics(doc, &r.diagnostics),
         None => Vec::new(),
     };
     JsonFile {
@@ -115,6 +77,51 @@ pub fn file(r: &FileReport) -> JsonFile<'_> {
         diagnostics,
         error: r.error.as_deref(),
     }
+}
+
+/// The findings in `doc` as the JSON schema has them.
+pub fn diagnostics<'a>(doc: &Document, diags: &'a [Diagnostic]) -> Vec<JsonDiagnostic<'a>> {
+    diags
+        .iter()
+        .map(|d| {
+            let (s, e) = position(doc, d);
+            JsonDiagnostic {
+                rule: d.rule_id(),
+                severity: d.severity.as_str(),
+                category: d.category(),
+                message: &d.message,
+                span: JsonSpan {
+                    start: d.span.start,
+                    end: d.span.end,
+                    line: s.line,
+                    column: s.column,
+                    end_line: e.line,
+                    end_column: e.column,
+                },
+                fix: d.fix.as_ref().map(|f| JsonFix {
+                    applicability: f.applicability.as_str(),
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            start: e.span.start,
+                            end: e.span.end,
+                            replacement: &e.replacement,
+                        })
+                        .collect(),
+                }),
+                labels: d
+                    .labels
+                    .iter()
+                    .map(|l| JsonLabel {
+                        start: l.span.start,
+                        end: l.span.end,
+                        message: &l.message,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// One file's object of the `json` document, pretty-printed and indented to its place in

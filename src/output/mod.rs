@@ -7,7 +7,7 @@ mod concise;
 mod github;
 mod gitlab;
 mod human;
-mod json;
+pub(crate) mod json;
 mod junit;
 mod sarif;
 

@@ -1,0 +1,177 @@
+//! One text at a time, for programs that embed mtlint (the Python package, `--records`):
+//! [`Settings`] → a [`Linter`] that compiles each language's rules once and is shared by every
+//! thread → [`Linter::check`] or [`Linter::fix`] a text.
+//!
+//! The results are the command line's: a text checked here gets the findings `mtlint check`
+//! gives the same text in a file at `path`, and [`Linter::fix`] the text `mtlint fix` writes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{ConfigError, Overrides, Profile};
+use crate::diagnostic::{Applicability, Diagnostic};
+use crate::document::Document;
+use crate::fix::fix_document;
+use crate::formats::InputFormat;
+
+/// What a [`Linter`] is built from: the command line's linting options.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// A config file (`mtlint.toml`); `None` means no config file (nothing is discovered):
+    /// the shipped packs with [`Settings::overrides`].
+    pub config: Option<PathBuf>,
+    /// `--rules`, `--lang`, `--source-lang`, `--select`, `--ignore`, `--fail-on`.
+    pub overrides: Overrides,
+    /// `--input-format`: read every text as this format instead of detecting it.
+    pub input_format: Option<InputFormat>,
+}
+
+/// Rules loaded once; each language's engine is compiled on first use and shared.
+#[derive(Debug, Clone)]
+pub struct Linter {
+    profile: Arc<Profile>,
+    input_format: Option<InputFormat>,
+}
+
+/// A checked text: the document (line index, language) and its findings, sorted by position.
+#[derive(Debug)]
+pub struct Checked {
+    pub document: Document,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A fixed text: the document after every pass, what was applied and what is left.
+#[derive(Debug)]
+pub struct Fixed {
+    /// The fixed document; its spans, and those of `remaining`, index the fixed text.
+    pub document: Document,
+    /// Fixes applied, per rule id.
+    pub applied: BTreeMap<String, usize>,
+    /// Findings left in the fixed text.
+    pub remaining: Vec<Diagnostic>,
+}
+
+/// The name a text without a path is shown under.
+pub const NO_PATH: &str = "<text>";
+
+impl Linter {
+    /// Loads the rules of `settings`; a bad config or rule file is an error with the message
+    /// the command line prints.
+    pub fn new(settings: &Settings) -> Result<Linter, ConfigError> {
+        let profile = Profile::load(settings.config.as_deref(), &settings.overrides)?;
+        Ok(Linter::with_profile(Arc::new(profile), settings.input_format))
+    }
+
+    /// A linter over a profile already loaded (one the command line found for a directory).
+    pub fn with_profile(profile: Arc<Profile>, input_format: Option<InputFormat>) -> Linter {
+        Linter { profile, input_format }
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// Reads `text` as the file `path` would be read (its format from the extension, else
+    /// from the content; its language from the settings, else the file, else detection).
+    pub fn document(&self, text: String, path: Option<&str>) -> Result<Document, String> {
+        let display = path.unwrap_or(NO_PATH);
+        let format = self
+            .input_format
+            .unwrap_or_else(|| InputFormat::detect(Path::new(display), &text));
+        Document::parse(display, text, self.profile.lang.as_deref(), format).map_err(|e| e.to_string())
+    }
+
+    /// Whether the config's `per_file_ignores` keep a finding of `path`.
+    fn keeper(&self, path: Option<&str>) -> impl Fn(&Diagnostic) -> bool + '_ {
+        let ignored = path.map(|p| self.profile.ignored_for(Path::new(p))).unwrap_or_default();
+        move |d: &Diagnostic| {
+            let id = d.rule_id();
+            !ignored
+                .iter()
+                .any(|s| *s == id || id.strip_prefix(s).is_some_and(|r| r.starts_with('/')))
+        }
+    }
+
+    /// The findings in `text`. An error says why the text cannot be checked (a bilingual file
+    /// that does not parse, say).
+    pub fn check(&self, text: String, path: Option<&str>) -> Result<Checked, String> {
+        let document = self.document(text, path)?;
+        let engine = self.profile.engine_for_document(&document)?;
+        let mut diagnostics = engine.check(&document);
+        diagnostics.retain(self.keeper(path));
+        Ok(Checked { document, diagnostics })
+    }
+
+    /// Applies the safe fixes (and the unsafe ones with `unsafe_fixes`) until nothing more
+    /// applies, as `mtlint fix` does.
+    pub fn fix(&self, text: String, path: Option<&str>, unsafe_fixes: bool) -> Result<Fixed, String> {
+        let document = self.document(text, path)?;
+        let engine = self.profile.engine_for_document(&document)?;
+        let min = if unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let keep = self.keeper(path);
+        let outcome = fix_document(&engine, document, min, &keep);
+        let mut remaining = outcome.remaining;
+        remaining.retain(&keep);
+        Ok(Fixed {
+            document: outcome.document,
+            applied: outcome.applied,
+            remaining,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linter(lang: &str) -> Linter {
+        Linter::new(&Settings {
+            overrides: Overrides {
+                lang: Some(lang.into()),
+                ..Overrides::default()
+            },
+            ..Settings::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn check_and_fix_agree() {
+        let l = linter("en");
+        let text = "Prices rose  sharply in 2023 .\n".to_string();
+        let checked = l.check(text.clone(), None).unwrap();
+        assert!(!checked.diagnostics.is_empty());
+        let fixed = l.fix(text.clone(), None, false).unwrap();
+        assert_ne!(fixed.document.text, text);
+        assert!(fixed.applied.values().sum::<usize>() > 0);
+        // Fixing again changes nothing.
+        let again = l.fix(fixed.document.text.clone(), None, false).unwrap();
+        assert_eq!(again.document.text, fixed.document.text);
+        assert!(again.applied.is_empty());
+    }
+
+    #[test]
+    fn a_path_decides_the_format() {
+        let l = linter("en");
+        let text = "Run `git  log` to see it.\n".to_string();
+        let md = l.check(text.clone(), Some("notes.md")).unwrap();
+        assert!(md.diagnostics.is_empty(), "inline code is not prose");
+        let txt = l.check(text, Some("notes.txt")).unwrap();
+        assert!(!txt.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_missing_config_is_an_error() {
+        let err = Linter::new(&Settings {
+            config: Some("no/such/mtlint.toml".into()),
+            ..Settings::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("no/such/mtlint.toml"), "{err}");
+    }
+}
