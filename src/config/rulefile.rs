@@ -104,6 +104,39 @@ pub struct PackDef {
     pub source: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// What the target language brings to sentence splitting (`[pack.sentences]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentences: Option<SentenceDef>,
+}
+
+/// A language's sentence-splitting data: the words after which a full stop may not end a
+/// sentence, and the words that show one has begun. Words are compared case-blind and without
+/// their final full stop; inner full stops stay (`e.g`, `p.m`). Read from the shipped packs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SentenceDef {
+    /// Abbreviations always followed by more of their sentence: titles before a name
+    /// (`Dr`, `Mr`, French `M`).
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// Abbreviations that may end a sentence (`etc`, `Inc`, `p.m`): a sentence ends after one
+    /// only when a sentence starter follows.
+    #[serde(default)]
+    pub abbreviations: Vec<String>,
+    /// Abbreviations that stand before a number (`No`, `pp`, German `Nr`): no sentence ends
+    /// between them and a number.
+    #[serde(default)]
+    pub before_numbers: Vec<String>,
+    /// Words that often begin a sentence and seldom follow an abbreviation inside one
+    /// (articles, pronouns, conjunctions).
+    #[serde(default)]
+    pub starters: Vec<String>,
+    /// Words after which a number with a full stop is an ordinal (German `am 3. Oktober`).
+    #[serde(default)]
+    pub before_ordinal: Vec<String>,
+    /// Words before which a number with a full stop is an ordinal (German month names).
+    #[serde(default)]
+    pub after_ordinal: Vec<String>,
 }
 
 /// One rule example: `bad` text to flag (and `good`, the text after fixing), or `ok` text to
@@ -325,6 +358,15 @@ pub(crate) fn parse_shipped_rule_file(path: &Path, source: &str) -> Result<Vec<L
 
 fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRule>, SourceError> {
     let raw: RawRuleFile = toml::from_str(source).map_err(|e| SourceError::from_toml(path, source, &e))?;
+    if raw.pack.sentences.is_some() && !path.starts_with("<builtin>") {
+        let at = source.find("sentences").unwrap_or(0);
+        return Err(SourceError::at(
+            path,
+            source,
+            at,
+            "`[pack.sentences]` is read from the shipped packs only; a rule file cannot change how sentences are split",
+        ));
+    }
     let pack = std::sync::Arc::new(raw.pack);
     if !is_valid_id(&pack.name) {
         let at = source.find("name").unwrap_or(0);
@@ -432,6 +474,16 @@ mod tests {
             err.message.contains("`max_words` is not a parameter of kind `term`"),
             "{err}"
         );
+    }
+
+    /// Sentence data comes from the shipped packs; a user file that sets it is told so, rather
+    /// than having it ignored.
+    #[test]
+    fn sentence_data_in_a_user_file_is_an_error() {
+        let src = "[pack]\nname = \"x\"\ntarget = \"es\"\n\n[pack.sentences]\ntitles = [\"Sr\"]\n";
+        let err = parse_rule_file(Path::new("r.toml"), src).unwrap_err();
+        assert_eq!(err.line, 5, "{err}");
+        assert!(err.message.contains("shipped packs only"), "{err}");
     }
 
     /// Start-up skips the kind validation of shipped packs; this holds them to it.
