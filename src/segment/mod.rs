@@ -274,6 +274,22 @@ mod tests {
         assert_eq!(split("They won 3. The fair grew."), ["They won 3.", "The fair grew."]);
     }
 
+    /// Every prefix of text dense in multi-byte characters next to each rule's trigger splits
+    /// without a panic, in each language with sentence data and in one without.
+    #[test]
+    fn no_prefix_of_mixed_text_panics() {
+        let text = "“assurez”. « Oui. » ü. 3. Oktober • 1. a ⁃2.) é.É z. B. U.S. Then… . . . ”.。x.；Ab.Cd  ";
+        for lang in ["en", "fr", "de", "zh", "xx"] {
+            for (i, _) in text.char_indices() {
+                for s in [&text[..i], &text[i..]] {
+                    for sp in sentences(s, Span::new(0, s.len()), SentenceRules::for_language(lang)) {
+                        assert!(s.is_char_boundary(sp.start) && s.is_char_boundary(sp.end));
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn multibyte_delimiters_before_a_full_stop_do_not_panic() {
         assert_eq!(

@@ -336,7 +336,7 @@ fn is_marker_head(head: &str) -> bool {
 fn spaced_dots(p: &str, dot: usize) -> usize {
     let mut n = 1;
     let mut at = dot;
-    while at >= 2 && &p[at - 2..at] == ". " {
+    while at >= 2 && p.as_bytes()[at - 2..at] == *b". " {
         n += 1;
         at -= 2;
     }
