@@ -300,6 +300,21 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "He left. (The door was open.) We stayed.",
         &["He left.", "(The door was open.)", "We stayed."],
     ),
+    (
+        "en",
+        "Bring keys, cards (badges, etc.). The guard checks them.",
+        &["Bring keys, cards (badges, etc.).", "The guard checks them."],
+    ),
+    (
+        "en",
+        "The hall opened in 1990.[3] It seats 800 people.",
+        &["The hall opened in 1990.[3]", "It seats 800 people."],
+    ),
+    (
+        "en",
+        "Each lamp has a fixed size. *Small* and *large* are common.",
+        &["Each lamp has a fixed size.", "*Small* and *large* are common."],
+    ),
     // Ellipses.
     ("en", "I waited... Nobody came.", &["I waited...", "Nobody came."]),
     ("en", "I waited…. Nobody came.", &["I waited….", "Nobody came."]),

@@ -226,6 +226,18 @@ pub struct RuleDef {
     // sentence-length
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_words: Option<usize>,
+    /// How many comma splices a long sentence needs to be flagged (0: length alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_splices: Option<usize>,
+    /// Words that begin a clause with its subject ("the", "it", "they").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
+    /// Words that join a clause or phrase to the one before ("and", "which", "because").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joins: Vec<String>,
+    /// Words that begin an introductory phrase before the main clause ("in", "after").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub openers: Vec<String>,
     // boilerplate
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<String>,
@@ -235,6 +247,9 @@ pub struct RuleDef {
     // repetition
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
+    /// Doubled words that are correct: lexicalised ("bye bye") or grammatical ("that that").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubles: Vec<String>,
     // capitalization
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
@@ -282,6 +297,11 @@ impl RuleDef {
         add(!self.pairs.is_empty(), "pairs");
         add(self.chars.is_some(), "chars");
         add(self.max_words.is_some(), "max_words");
+        add(self.min_splices.is_some(), "min_splices");
+        add(!self.subjects.is_empty(), "subjects");
+        add(!self.joins.is_empty(), "joins");
+        add(!self.openers.is_empty(), "openers");
+        add(!self.doubles.is_empty(), "doubles");
         add(!self.lines.is_empty(), "lines");
         add(!self.scripts.is_empty(), "scripts");
         add(!self.allow.is_empty(), "allow");

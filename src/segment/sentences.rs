@@ -422,6 +422,7 @@ pub fn sentences(text: &str, para: Span, rules: &SentenceRules) -> Vec<Span> {
                 break;
             }
         }
+        end += footnotes(&p[end..]);
         pos = end;
         if cjk || ends_here(p, start, i, end, c, rules) {
             push_trimmed(&mut out, text, para.start, start, end);
@@ -436,11 +437,25 @@ pub fn sentences(text: &str, para: Span, rules: &SentenceRules) -> Vec<Span> {
     out
 }
 
+/// The length of the footnote marks (`[1]`, `[12][13]`) at the start of `s`.
+fn footnotes(s: &str) -> usize {
+    let mut len = 0;
+    while let Some(rest) = s[len..].strip_prefix('[') {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if !(1..=3).contains(&digits) || rest.as_bytes().get(digits) != Some(&b']') {
+            break;
+        }
+        len += digits + 2;
+    }
+    len
+}
+
 /// Whether the run of terminators and closing marks `p[i..end]`, whose first is `c`, ends the
 /// sentence that began at `start`.
 fn ends_here(p: &str, start: usize, i: usize, end: usize, c: char, rules: &SentenceRules) -> bool {
     let rest = &p[end..];
-    let after = rest.trim_start();
+    // Markdown emphasis or code around the next sentence's first word (`*Signed* and …`).
+    let after = rest.trim_start().trim_start_matches(['*', '_', '`']);
     let Some(n) = after.chars().next() else {
         return true;
     };
@@ -450,7 +465,9 @@ fn ends_here(p: &str, start: usize, i: usize, end: usize, c: char, rules: &Sente
     if !is_sentence_start(n) {
         return false;
     }
-    if c != '.' {
+    // A mark after a closing bracket or quote ends the sentence whatever came before
+    // (`(cookies, etc.). Then`).
+    if c != '.' || p[i + 1..end].contains(['.', '!', '?']) {
         return true;
     }
     if end == i + 1 && spaced_dots(p, i) == 3 {
