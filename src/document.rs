@@ -196,7 +196,7 @@ impl Document {
                 let paragraphs = self.paragraphs_in(w[0]..w[1]);
                 let sentences = paragraphs
                     .iter()
-                    .flat_map(|&p| segment::sentences(&self.text, p))
+                    .flat_map(|&p| segment::sentences(&self.text, p, self.sentence_rules()))
                     .collect();
                 (paragraphs, sentences)
             })
@@ -312,12 +312,17 @@ impl Document {
         part
     }
 
+    /// The sentence-splitting data of the document's language, from the shipped packs.
+    fn sentence_rules(&self) -> &'static segment::SentenceRules {
+        segment::SentenceRules::for_language(&self.language)
+    }
+
     /// Sentence spans, in order, never crossing a paragraph.
     pub fn sentences(&self) -> &[Span] {
         self.sentences.get_or_init(|| {
             self.paragraphs()
                 .iter()
-                .flat_map(|&p| segment::sentences(&self.text, p))
+                .flat_map(|&p| segment::sentences(&self.text, p, self.sentence_rules()))
                 .collect()
         })
     }

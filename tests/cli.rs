@@ -441,7 +441,7 @@ fn config_overrides_a_rule_parameter() {
         ("a.txt", long),
         (
             "strict/mtlint.toml",
-            "[rule.\"en/run-on\"]\nmax_words = 10\nseverity = \"error\"\n",
+            "[rule.\"en/run-on\"]\nmax_words = 10\nmin_splices = 0\nseverity = \"error\"\n",
         ),
     ]);
     fs::write(dir.path().join("strict/a.txt"), long).unwrap();
@@ -632,7 +632,9 @@ fn explain_shows_a_rules_doc_and_examples() {
         .args(["explain", "en/run-on"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("en/run-on: A sentence longer than 45 words."))
+        .stdout(predicate::str::contains(
+            "en/run-on: A sentence longer than 45 words that chains clauses with commas.",
+        ))
         .stdout(predicate::str::contains("max_words = 45"))
         .stdout(predicate::str::contains("Examples"))
         .stdout(predicate::str::contains("## Fix safety"));

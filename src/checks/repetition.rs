@@ -1,5 +1,7 @@
 //! `repetition`: the same word twice in a row ("the the").
 
+use std::collections::HashSet;
+
 use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
@@ -7,8 +9,53 @@ use crate::document::Document;
 use crate::segment::blocks;
 use crate::span::Span;
 
+/// Checks the `doubles` entries: each is one word twice (`bye bye`), or that after a comma
+/// (`, die die`).
+pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    for entry in &def.doubles {
+        if Double::parse(entry).is_none() {
+            return Err((
+                "doubles",
+                format!("`{entry}` is not one word written twice (`bye bye`, or `, die die` after a comma)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A correct double: the word (lowercased), and whether it is correct only after a comma.
+struct Double {
+    word: String,
+    after_comma: bool,
+}
+
+impl Double {
+    fn parse(entry: &str) -> Option<Double> {
+        let t = entry.trim();
+        let (after_comma, t) = match t.strip_prefix(',') {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, t),
+        };
+        let mut words = t.split_whitespace();
+        let (a, b) = (words.next()?, words.next()?);
+        let (a, b) = (a.to_lowercase(), b.to_lowercase());
+        (a == b && words.next().is_none()).then_some(Double { word: a, after_comma })
+    }
+}
+
+struct Rule {
+    idx: RuleIdx,
+    /// Words whose doubling is never flagged (the older `allow` list).
+    allow: HashSet<String>,
+    /// Doubles that are always correct.
+    doubles: HashSet<String>,
+    /// Doubles correct after a comma (a relative pronoun, then an article); elsewhere they may
+    /// be correct too, so their fix is never safe.
+    after_comma: HashSet<String>,
+}
+
 pub struct RepetitionCheck {
-    rules: Vec<(RuleIdx, Vec<String>)>,
+    rules: Vec<Rule>,
 }
 
 impl RepetitionCheck {
@@ -16,15 +63,50 @@ impl RepetitionCheck {
         RepetitionCheck {
             rules: rules
                 .iter()
-                .map(|(i, d)| (*i, d.allow.iter().map(|a| a.to_lowercase()).collect()))
+                .map(|(i, d)| {
+                    let mut rule = Rule {
+                        idx: *i,
+                        allow: d.allow.iter().map(|a| a.to_lowercase()).collect(),
+                        doubles: HashSet::new(),
+                        after_comma: HashSet::new(),
+                    };
+                    for double in d.doubles.iter().filter_map(|e| Double::parse(e)) {
+                        match double.after_comma {
+                            true => rule.after_comma.insert(double.word),
+                            false => rule.doubles.insert(double.word),
+                        };
+                    }
+                    rule
+                })
                 .collect(),
         }
     }
 }
 
+/// True when the word at `span` is one letter in a run of single letters spaced out
+/// (`S T O P`, `T T`): letters, not words.
+fn spaced_letters(text: &str, first: Span, second: Span) -> bool {
+    let letter = |s: &str| {
+        let mut c = s.chars();
+        matches!((c.next(), c.next()), (Some(x), None) if x.is_alphabetic())
+    };
+    if !letter(first.text(text)) {
+        return false;
+    }
+    let before = text[..first.start].strip_suffix(' ').map(|h| {
+        let w = h.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        letter(w)
+    });
+    let after = text[second.end..].strip_prefix(' ').map(|t| {
+        let w = t.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        letter(w)
+    });
+    before == Some(true) || after == Some(true)
+}
+
 impl Check for RepetitionCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
-        if !self.rules.iter().any(|(r, _)| sink.is_active(*r)) {
+        if !self.rules.iter().any(|r| sink.is_active(r.idx)) {
             return;
         }
         let text = &doc.text;
@@ -54,18 +136,30 @@ impl Check for RepetitionCheck {
             if capital(a) && capital(b) && !doc.starts_sentence(p.start) {
                 return;
             }
+            if spaced_letters(text, p, word) {
+                return;
+            }
             let lower = a.to_lowercase();
-            for (rule, allow) in &self.rules {
-                if allow.contains(&lower) {
+            let after_comma = text[..p.start].trim_end().ends_with([',', '，']);
+            for rule in &self.rules {
+                if rule.allow.contains(&lower) || rule.doubles.contains(&lower) {
                     continue;
                 }
+                let applicability = if rule.after_comma.contains(&lower) {
+                    if after_comma {
+                        continue;
+                    }
+                    Applicability::Unsafe
+                } else {
+                    Applicability::Safe
+                };
                 let span = Span::new(p.start, word.end);
                 sink.fix(
-                    *rule,
+                    rule.idx,
                     span,
                     &[("word", a)],
                     vec![Edit::delete(Span::new(p.end, word.end))],
-                    Applicability::Safe,
+                    applicability,
                 );
             }
         };
@@ -163,5 +257,29 @@ mod tests {
             for_each_word(&text, |w| got.push(w));
             assert_eq!(got, want);
         }
+    }
+}
+
+#[cfg(test)]
+mod double_tests {
+    use super::*;
+
+    #[test]
+    fn doubles_are_one_word_twice() {
+        let d = Double::parse(", Die die").unwrap();
+        assert_eq!((d.word.as_str(), d.after_comma), ("die", true));
+        assert!(!Double::parse("bye bye").unwrap().after_comma);
+        assert!(Double::parse("bye").is_none());
+        assert!(Double::parse("bye now").is_none());
+        assert!(Double::parse("so so so").is_none());
+    }
+
+    #[test]
+    fn spaced_out_letters_are_not_words() {
+        let text = "read S T O O P here; an a a slip";
+        let o = text.find("O O").unwrap();
+        assert!(spaced_letters(text, Span::new(o, o + 1), Span::new(o + 2, o + 3)));
+        let a = text.find("a a").unwrap();
+        assert!(!spaced_letters(text, Span::new(a, a + 1), Span::new(a + 2, a + 3)));
     }
 }

@@ -1,6 +1,8 @@
 //! `sentence-length`: run-on sentences, with a split point offered where a clause boundary
 //! makes one clear.
 
+use std::collections::HashSet;
+
 use super::{capitalize, Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
@@ -11,21 +13,116 @@ use crate::span::Span;
 pub const DEFAULT_MAX_WORDS: usize = 45;
 /// Each part of a split sentence keeps at least this many words.
 const MIN_PART: usize = 8;
-/// Words that, after ", and ", start an independent clause.
-const CLAUSE_SUBJECTS: &[&str] = &[
-    "the", "this", "these", "those", "it", "its", "we", "they", "he", "she", "there", "our", "their", "his", "her",
-    "i", "you",
-];
+/// A stretch between two commas this long (in words) is a clause or a predicate, not an item
+/// of a list.
+const CLAUSE_WORDS: usize = 4;
+/// A stretch this short before the first comma is an introduction ("Secondly,", "In 2020,").
+const INTRO_WORDS: usize = 2;
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
     if def.max_words == Some(0) {
         return Err(("max_words", "`max_words` must be at least 1".into()));
     }
+    if def.min_splices.is_some_and(|n| n > 0) && def.subjects.is_empty() {
+        return Err((
+            "min_splices",
+            "`min_splices` needs `subjects` (and usually `joins` and `openers`) to tell a splice".into(),
+        ));
+    }
     Ok(())
 }
 
+/// A rule's words that show how the stretches between commas are joined, lowercased.
+#[derive(Debug, Default)]
+struct Clauses {
+    subjects: HashSet<String>,
+    joins: HashSet<String>,
+    openers: HashSet<String>,
+}
+
+impl Clauses {
+    fn new(def: &RuleDef) -> Self {
+        let set = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect();
+        Clauses {
+            subjects: set(&def.subjects),
+            joins: set(&def.joins),
+            openers: set(&def.openers),
+        }
+    }
+
+    /// The comma splices of a sentence: stretches after a comma that restart a clause with
+    /// its subject once the main clause has begun ("…, the technology is mature, the market
+    /// …"), or that are clause-long, follow a clause-long stretch and begin with no joining
+    /// word ("…to expand demand, strengthen support for…"). A list's items are short; a
+    /// subordinate or relative clause begins with a joining word; an introduction ("In 2020,
+    /// the plant…") comes before the main clause: none of them is a splice.
+    fn splices(&self, s: &str) -> usize {
+        let mut count = 0;
+        let mut main = false;
+        let mut prev_len = 0;
+        for (k, stretch) in comma_stretches(s).enumerate() {
+            let mut words = stretch
+                .split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '’' || c == '-'))
+                .filter(|w| w.chars().any(char::is_alphabetic));
+            let Some(first) = words.next() else {
+                prev_len = 0;
+                continue;
+            };
+            let len = 1 + words.count();
+            let first = first.to_lowercase();
+            let intro = len <= INTRO_WORDS || self.openers.contains(&first);
+            let joined = self.joins.contains(&first);
+            if k > 0 {
+                if self.subjects.contains(&first) {
+                    count += usize::from(main);
+                } else if len >= CLAUSE_WORDS && prev_len >= CLAUSE_WORDS && !joined {
+                    count += 1;
+                }
+            }
+            main |= !intro && !joined;
+            prev_len = len;
+        }
+        count
+    }
+}
+
+/// The stretches of a sentence between commas and semicolons (not the comma of `200,000`).
+fn comma_stretches(s: &str) -> impl Iterator<Item = &str> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut cuts = s.char_indices().filter(move |&(i, c)| match c {
+        ',' => !(i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)),
+        ';' | '，' | '；' => true,
+        _ => false,
+    });
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        match cuts.next() {
+            Some((i, c)) => {
+                let part = &s[start..i];
+                start = i + c.len_utf8();
+                Some(part)
+            }
+            None => {
+                done = true;
+                Some(&s[start..])
+            }
+        }
+    })
+}
+
+struct Rule {
+    idx: RuleIdx,
+    max: usize,
+    min_splices: usize,
+    clauses: Clauses,
+}
+
 pub struct SentenceLengthCheck {
-    rules: Vec<(RuleIdx, usize)>,
+    rules: Vec<Rule>,
 }
 
 impl SentenceLengthCheck {
@@ -33,7 +130,12 @@ impl SentenceLengthCheck {
         SentenceLengthCheck {
             rules: rules
                 .iter()
-                .map(|(i, d)| (*i, d.max_words.unwrap_or(DEFAULT_MAX_WORDS)))
+                .map(|(i, d)| Rule {
+                    idx: *i,
+                    max: d.max_words.unwrap_or(DEFAULT_MAX_WORDS),
+                    min_splices: d.min_splices.unwrap_or(0),
+                    clauses: Clauses::new(d),
+                })
                 .collect(),
         }
     }
@@ -41,15 +143,15 @@ impl SentenceLengthCheck {
 
 impl Check for SentenceLengthCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
-        if !self.rules.iter().any(|&(r, _)| sink.is_active(r)) {
+        if !self.rules.iter().any(|r| sink.is_active(r.idx)) {
             return;
         }
         let text = &doc.text;
         let shortest = self
             .rules
             .iter()
-            .filter(|&&(r, _)| sink.is_active(r))
-            .map(|&(_, max)| max)
+            .filter(|r| sink.is_active(r.idx))
+            .map(|r| r.max)
             .min()
             .unwrap_or(usize::MAX);
         for &sentence in doc.sentences() {
@@ -59,17 +161,23 @@ impl Check for SentenceLengthCheck {
                 continue;
             }
             let words = count_words(s);
-            // Where to split does not depend on the rule: found once, for the first that fires.
-            let mut split = None;
-            for &(rule, max) in &self.rules {
-                if words <= max || !sink.is_active(rule) {
+            for rule in &self.rules {
+                if words <= rule.max || !sink.is_active(rule.idx) {
                     continue;
                 }
-                let args = [("words", words.to_string()), ("max", max.to_string())];
+                let splices = rule.clauses.splices(s);
+                if splices < rule.min_splices {
+                    continue;
+                }
+                let args = [
+                    ("words", words.to_string()),
+                    ("max", rule.max.to_string()),
+                    ("splices", splices.to_string()),
+                ];
                 let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                match split.get_or_insert_with(|| split_point(text, sentence, words)) {
-                    Some(edit) => sink.fix(rule, sentence, &args, vec![edit.clone()], Applicability::Unsafe),
-                    None => sink.flag(rule, sentence, &args),
+                match split_point(text, sentence, words, &rule.clauses.subjects) {
+                    Some(edit) => sink.fix(rule.idx, sentence, &args, vec![edit], Applicability::Unsafe),
+                    None => sink.flag(rule.idx, sentence, &args),
                 }
             }
         }
@@ -78,7 +186,7 @@ impl Check for SentenceLengthCheck {
 
 /// The clause boundary nearest the middle of the sentence: a semicolon, or ", and" / ", but"
 /// followed by a new subject. Returns the edit that ends the sentence there.
-fn split_point(text: &str, sentence: Span, total: usize) -> Option<Edit> {
+fn split_point(text: &str, sentence: Span, total: usize, subjects: &HashSet<String>) -> Option<Edit> {
     let s = sentence.text(text);
     // Candidate (cut, resume) offsets, in the order they are weighed (ties go to the first):
     // semicolons, then ", and", then ", but", each in text order.
@@ -95,7 +203,7 @@ fn split_point(text: &str, sentence: Span, total: usize) -> Option<Edit> {
                 continue;
             }
             let next: String = rest[conj.len()..].chars().take_while(|c| c.is_alphabetic()).collect();
-            if CLAUSE_SUBJECTS.contains(&next.to_lowercase().as_str()) {
+            if subjects.contains(&next.to_lowercase()) {
                 let resume = if conj == ", but " { i + 2 } else { i + conj.len() };
                 found.push((i, resume));
             }
@@ -146,4 +254,34 @@ fn split_point(text: &str, sentence: Span, total: usize) -> Option<Edit> {
         }
     }
     best.map(|(_, e)| e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clauses() -> Clauses {
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<HashSet<_>>();
+        Clauses {
+            subjects: words("the it they we"),
+            joins: words("and but which who because that"),
+            openers: words("in on after when"),
+        }
+    }
+
+    #[test]
+    fn comma_chains_count_splices_and_well_formed_sentences_none() {
+        let c = clauses();
+        // Subjects restarting after the main clause, and bare predicates.
+        let chain = "The fair opened on Monday in the new hall, the buyers came from twenty countries, \
+                     it was the largest show so far, sign many new orders for the coming season";
+        assert_eq!(c.splices(chain), 3);
+        // An introduction, a relative clause, a list and a joined clause: no splice.
+        let fine = "In 2020, the plant, which makes lamps, sold cables, fuses, switches and plugs, \
+                    and it hired staff because the orders grew";
+        assert_eq!(c.splices(fine), 0);
+        // A thousands separator is not a comma between stretches.
+        assert_eq!(comma_stretches("it cost 200,000 yuan, then").count(), 2);
+        assert_eq!(comma_stretches("").count(), 1);
+    }
 }

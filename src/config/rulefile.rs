@@ -104,6 +104,39 @@ pub struct PackDef {
     pub source: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// What the target language brings to sentence splitting (`[pack.sentences]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentences: Option<SentenceDef>,
+}
+
+/// A language's sentence-splitting data: the words after which a full stop may not end a
+/// sentence, and the words that show one has begun. Words are compared case-blind and without
+/// their final full stop; inner full stops stay (`e.g`, `p.m`). Read from the shipped packs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SentenceDef {
+    /// Abbreviations always followed by more of their sentence: titles before a name
+    /// (`Dr`, `Mr`, French `M`).
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// Abbreviations that may end a sentence (`etc`, `Inc`, `p.m`): a sentence ends after one
+    /// only when a sentence starter follows.
+    #[serde(default)]
+    pub abbreviations: Vec<String>,
+    /// Abbreviations that stand before a number (`No`, `pp`, German `Nr`): no sentence ends
+    /// between them and a number.
+    #[serde(default)]
+    pub before_numbers: Vec<String>,
+    /// Words that often begin a sentence and seldom follow an abbreviation inside one
+    /// (articles, pronouns, conjunctions).
+    #[serde(default)]
+    pub starters: Vec<String>,
+    /// Words after which a number with a full stop is an ordinal (German `am 3. Oktober`).
+    #[serde(default)]
+    pub before_ordinal: Vec<String>,
+    /// Words before which a number with a full stop is an ordinal (German month names).
+    #[serde(default)]
+    pub after_ordinal: Vec<String>,
 }
 
 /// One rule example: `bad` text to flag (and `good`, the text after fixing), or `ok` text to
@@ -193,6 +226,18 @@ pub struct RuleDef {
     // sentence-length
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_words: Option<usize>,
+    /// How many comma splices a long sentence needs to be flagged (0: length alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_splices: Option<usize>,
+    /// Words that begin a clause with its subject ("the", "it", "they").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
+    /// Words that join a clause or phrase to the one before ("and", "which", "because").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joins: Vec<String>,
+    /// Words that begin an introductory phrase before the main clause ("in", "after").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub openers: Vec<String>,
     // boilerplate
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<String>,
@@ -202,6 +247,9 @@ pub struct RuleDef {
     // repetition
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
+    /// Doubled words that are correct: lexicalised ("bye bye") or grammatical ("that that").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubles: Vec<String>,
     // capitalization
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
@@ -249,6 +297,11 @@ impl RuleDef {
         add(!self.pairs.is_empty(), "pairs");
         add(self.chars.is_some(), "chars");
         add(self.max_words.is_some(), "max_words");
+        add(self.min_splices.is_some(), "min_splices");
+        add(!self.subjects.is_empty(), "subjects");
+        add(!self.joins.is_empty(), "joins");
+        add(!self.openers.is_empty(), "openers");
+        add(!self.doubles.is_empty(), "doubles");
         add(!self.lines.is_empty(), "lines");
         add(!self.scripts.is_empty(), "scripts");
         add(!self.allow.is_empty(), "allow");
@@ -325,6 +378,15 @@ pub(crate) fn parse_shipped_rule_file(path: &Path, source: &str) -> Result<Vec<L
 
 fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRule>, SourceError> {
     let raw: RawRuleFile = toml::from_str(source).map_err(|e| SourceError::from_toml(path, source, &e))?;
+    if raw.pack.sentences.is_some() && !path.starts_with("<builtin>") {
+        let at = source.find("sentences").unwrap_or(0);
+        return Err(SourceError::at(
+            path,
+            source,
+            at,
+            "`[pack.sentences]` is read from the shipped packs only; a rule file cannot change how sentences are split",
+        ));
+    }
     let mut pack = raw.pack;
     // Packs are keyed by primary language: `target = "en-US"` is an English pack, and
     // `target = "english"` is an error, not a pack that never runs.
@@ -463,6 +525,16 @@ mod tests {
             err.message.contains("`max_words` is not a parameter of kind `term`"),
             "{err}"
         );
+    }
+
+    /// Sentence data comes from the shipped packs; a user file that sets it is told so, rather
+    /// than having it ignored.
+    #[test]
+    fn sentence_data_in_a_user_file_is_an_error() {
+        let src = "[pack]\nname = \"x\"\ntarget = \"es\"\n\n[pack.sentences]\ntitles = [\"Sr\"]\n";
+        let err = parse_rule_file(Path::new("r.toml"), src).unwrap_err();
+        assert_eq!(err.line, 5, "{err}");
+        assert!(err.message.contains("shipped packs only"), "{err}");
     }
 
     /// Start-up skips the kind validation of shipped packs; this holds them to it.
