@@ -293,18 +293,16 @@ pub fn repairs_in_run(text: &str, run: std::ops::Range<usize>) -> Vec<Repair> {
             // Mac Roman symbols (√, ∂, ≈, ±) are real in formulas: its repairs are taken only
             // for the punctuation of `‚Äô` or for letters continuing a word (`caf√©`).
             if misreading == Misreading::MacRoman {
-                let punctuation = fixed
-                    .chars()
-                    .all(|c| (0x2010..=0x2027).contains(&(c as u32)) || c == '€' || c == '™');
-                let in_word =
-                    before.is_some_and(char::is_alphabetic) && fixed.chars().all(|c| class(c) == Class::Latin);
-                if !(punctuation || in_word) {
+                let punctuation = |c: char| (0x2010..=0x2027).contains(&(c as u32)) || c == '€' || c == '™';
+                let word_goes_on = before.is_some_and(char::is_alphabetic) || fixed.starts_with(punctuation);
+                if !(word_goes_on && fixed.chars().all(|c| punctuation(c) || class(c) == Class::Latin)) {
                     continue;
                 }
             }
-            // One misread Cyrillic or Greek letter could be an accident of two symbols; a
-            // word of them is not.
-            let certain = v.foreign != 1;
+            // One misread Cyrillic or Greek letter inside other text could be an accident of
+            // two symbols; a word of them, or a one-letter word, is not.
+            let alone = !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+            let certain = v.foreign != 1 || alone;
             let fixed = if fixed == "\u{FEFF}" { String::new() } else { fixed };
             taken[s..e].iter_mut().for_each(|t| *t = true);
             out.push(Repair {
