@@ -758,7 +758,11 @@ fn lost(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
 
 /// True when the `?` at `i` is part of an address or code (`index.php?id=3`, `?q=1`).
 fn in_address(p: &str, i: usize) -> bool {
-    let start = p[..i].rfind(char::is_whitespace).map_or(0, |s| s + 1);
+    let start = p[..i]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace())
+        .map_or(0, |(s, c)| s + c.len_utf8());
     let end = p[i..].find(char::is_whitespace).map_or(p.len(), |e| i + e);
     p[start..end].contains(['=', '/', '&', '\\', '`', '<', '>', '$', '%', '{'])
 }

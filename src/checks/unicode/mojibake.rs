@@ -202,12 +202,12 @@ fn utf8_at(chars: &[(usize, char)], page: &CodePage) -> Option<(usize, char)> {
         _ => return None,
     };
     let mut buf = [lead, 0, 0, 0];
-    for k in 1..need {
-        let b = page.byte(chars.get(k)?.1)?;
+    for (slot, &(_, c)) in buf[1..need].iter_mut().zip(chars.get(1..need)?) {
+        let b = page.byte(c)?;
         if !(0x80..=0xBF).contains(&b) {
             return None;
         }
-        buf[k] = b;
+        *slot = b;
     }
     let c = std::str::from_utf8(&buf[..need]).ok()?.chars().next()?;
     Some((need, c))
