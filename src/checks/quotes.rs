@@ -311,18 +311,20 @@ fn paragraph_problems(
     out
 }
 
-/// A paragraph that has only one of a pair's marks, each with white space on both sides,
-/// uses it as a separator (`Home » News » Article`), not as a quotation mark.
+/// A paragraph whose only marks of a pair are right-pointing guillemets, each with white
+/// space on both sides, uses them as separators (`Home » News » Article`), not as quotation
+/// marks. (A spaced `«` alone is a French quotation left open.)
 fn is_separator(p: &str, g: &PairGroup) -> bool {
     let found: Vec<(usize, char)> = g.marks.find_iter(p).collect();
     let Some(&(_, first)) = found.first() else {
         return false;
     };
-    found.iter().all(|&(i, c)| {
-        c == first
-            && p[..i].chars().next_back().is_some_and(char::is_whitespace)
-            && p[i + c.len_utf8()..].chars().next().is_some_and(char::is_whitespace)
-    })
+    (first == '»' || first == '›')
+        && found.iter().all(|&(i, c)| {
+            c == first
+                && p[..i].chars().next_back().is_some_and(char::is_whitespace)
+                && p[i + c.len_utf8()..].chars().next().is_some_and(char::is_whitespace)
+        })
 }
 
 /// The unbalanced marks of the pair `o`…`c` in the paragraph `p` (at `base` in the text).
