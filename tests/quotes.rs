@@ -105,3 +105,10 @@ fn a_quote_fix_that_leaves_its_quotes_unbalanced_is_not_safe() {
         "The \"two new\" groups. To reach the \"two new\" goal, they met.\n"
     );
 }
+
+#[test]
+fn a_quoted_version_number_still_closes_its_quote() {
+    let text = "Use the tag with version=\"v1.12\" and state=\"alpha\" in the page.\n";
+    let out = check(text, &["--select", "en/unbalanced-quote"]);
+    assert_eq!(out, "", "{out}");
+}

@@ -224,8 +224,18 @@ struct Problem {
 
 /// A quotation mark right after a digit is an inch, foot or second mark (`a 27" monitor`,
 /// `6'2"`, `12" x 8"`), unless it must close a quotation.
+/// The number must stand on its own (`27"`, `6'2"`, `x 8"`), not end a word or a version
+/// (`"v1.12"`).
 fn after_digit(text: &str, at: usize) -> bool {
-    text[..at].chars().next_back().is_some_and(|c| c.is_ascii_digit())
+    let before = &text[..at];
+    if !before.ends_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let number = before.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+    number
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || "'’′x×(-–".contains(c))
 }
 
 /// The unbalanced quotation marks of `para`. `detached` holds the straight pairs detached
