@@ -117,7 +117,7 @@ fn sarif_regions_and_fixes_point_at_the_text() {
         }
     }
     assert!(fixes >= 8, "fixable findings carry SARIF fixes ({fixes})");
-    let mojibake = results.iter().find(|r| r["ruleId"] == "en/mojibake").unwrap();
+    let mojibake = results.iter().find(|r| r["ruleId"] == "encoding/mojibake").unwrap();
     let replacement = &mojibake["fixes"][0]["artifactChanges"][0]["replacements"][0];
     assert_eq!(replacement["insertedContent"]["text"], "\u{2019}");
     assert_eq!(replacement["deletedRegion"]["startColumn"], 9);

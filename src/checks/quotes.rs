@@ -13,7 +13,7 @@ use crate::diagnostic::{Applicability, Edit, Label};
 use crate::document::Document;
 use crate::span::Span;
 
-const CHECKS: &[&str] = &["unbalanced", "doubled", "detached", "mixed-styles"];
+const CHECKS: &[&str] = &["unbalanced", "doubled", "detached", "mixed-styles", "lost"];
 const SENTENCE_PUNCT: &[char] = &['.', ',', ';', ':', '!', '?'];
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
@@ -49,6 +49,7 @@ enum Sub {
     Doubled,
     Detached,
     MixedStyles,
+    Lost,
 }
 
 struct QuoteRule {
@@ -58,8 +59,8 @@ struct QuoteRule {
     /// For `detached`: per curly pair, the regex finding it detached, compiled for the first
     /// document that has the opening mark.
     detached: Vec<(char, char, OnceLock<Regex>)>,
-    /// For `unbalanced`: per curly pair, the pair's two marks.
-    pair_marks: Vec<(char, char, CharSet)>,
+    /// Per typographic pair, its marks (for `unbalanced` and for re-checking fixes).
+    groups: Vec<PairGroup>,
     /// The straight quote and the pairs' closing marks (`doubled`), or all their marks
     /// (`mixed-styles`).
     marks: CharSet,
@@ -78,6 +79,7 @@ impl QuotesCheck {
                     Some("unbalanced") => Sub::Unbalanced,
                     Some("doubled") => Sub::Doubled,
                     Some("detached") => Sub::Detached,
+                    Some("lost") => Sub::Lost,
                     _ => Sub::MixedStyles,
                 };
                 let pairs: Vec<(char, char)> = def
@@ -94,11 +96,7 @@ impl QuotesCheck {
                 } else {
                     Vec::new()
                 };
-                let pair_marks = pairs
-                    .iter()
-                    .filter(|(o, c)| o != c)
-                    .map(|&(o, c)| (o, c, CharSet::new([o, c])))
-                    .collect();
+                let groups = pair_groups(&pairs);
                 let marks = match sub {
                     Sub::Doubled => CharSet::new(std::iter::once('"').chain(pairs.iter().map(|p| p.1))),
                     _ => CharSet::new(std::iter::once('"').chain(pairs.iter().flat_map(|&(o, c)| [o, c]))),
@@ -108,7 +106,7 @@ impl QuotesCheck {
                     sub,
                     pairs,
                     detached,
-                    pair_marks,
+                    groups,
                     marks,
                 })
             })
@@ -121,7 +119,9 @@ impl Check for QuotesCheck {
     /// `mixed-styles` flags the style the rest of the document does not use; a straight pair
     /// is detached (and then not unbalanced) only if its phrase is quoted properly elsewhere.
     fn document_wide(&self, rule: RuleIdx) -> bool {
-        self.rules.iter().any(|r| r.rule == rule && r.sub != Sub::Doubled)
+        self.rules
+            .iter()
+            .any(|r| r.rule == rule && !matches!(r.sub, Sub::Doubled | Sub::Lost))
     }
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
@@ -134,9 +134,10 @@ impl Check for QuotesCheck {
             }
             match r.sub {
                 Sub::Unbalanced => unbalanced(doc, r, detached_pairs(), sink),
-                Sub::Doubled => doubled(doc, r, sink),
+                Sub::Doubled => doubled(doc, r, detached_pairs(), sink),
                 Sub::Detached => detached(doc, r, detached_pairs(), sink),
                 Sub::MixedStyles => mixed_styles(doc, r, sink),
+                Sub::Lost => lost(doc, r, sink),
             }
         }
     }
@@ -183,81 +184,320 @@ fn straight_quotes(text: &str, para: Span) -> Vec<(Span, Role)> {
     out
 }
 
-/// `detached` holds the straight pairs detached from the words they enclose.
-fn unbalanced(doc: &Document, r: &QuoteRule, detached: &[(Span, Span)], sink: &mut Sink<'_>) {
-    let text = &doc.text;
+/// A typographic pair of marks. `either`: the rule lists the pair both ways round
+/// (`»…«` and `«…»` in German), and each paragraph is read in the direction it uses.
+struct PairGroup {
+    open: char,
+    close: char,
+    either: bool,
+    marks: CharSet,
+}
+
+fn pair_groups(pairs: &[(char, char)]) -> Vec<PairGroup> {
+    let mut groups: Vec<PairGroup> = Vec::new();
+    for &(o, c) in pairs.iter().filter(|(o, c)| o != c) {
+        if let Some(g) = groups.iter_mut().find(|g| g.open == c && g.close == o) {
+            g.either = true;
+            continue;
+        }
+        if groups.iter().any(|g| g.open == o && g.close == c) {
+            continue;
+        }
+        groups.push(PairGroup {
+            open: o,
+            close: c,
+            either: false,
+            marks: CharSet::new([o, c]),
+        });
+    }
+    groups
+}
+
+/// An unbalanced mark: where, what is wrong, the mark, and the next opening mark when that
+/// is why.
+struct Problem {
+    span: Span,
+    problem: String,
+    quote: char,
+    next: Option<Span>,
+}
+
+/// A quotation mark right after a digit is an inch, foot or second mark (`a 27" monitor`,
+/// `6'2"`, `12" x 8"`), unless it must close a quotation.
+/// The number must stand on its own (`27"`, `6'2"`, `x 8"`), not end a word or a version
+/// (`"v1.12"`).
+fn after_digit(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    if !before.ends_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let number = before.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+    number
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || "'’′x×(-–".contains(c))
+}
+
+/// The unbalanced quotation marks of `para`. `detached` holds the straight pairs detached
+/// from the words they enclose; `continued`: the next paragraph opens with a quotation mark,
+/// so a quotation left open here goes on there (the convention for quoting several
+/// paragraphs).
+fn paragraph_problems(
+    text: &str,
+    para: Span,
+    detached: &[(Span, Span)],
+    groups: &[PairGroup],
+    continued: bool,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
     // A detached pair (`the" two new "organization`) is a pair, misplaced: its first quote
     // opens and its second closes, whatever the spaces say. The `detached` check reports it.
-    for &para in doc.paragraphs() {
-        let mut open: Option<Span> = None;
-        for (span, role) in straight_quotes(text, para) {
-            let role = if detached.iter().any(|&(q1, _)| q1 == span) {
-                Role::Open
-            } else if detached.iter().any(|&(_, q2)| q2 == span) {
-                Role::Close
-            } else {
-                role
-            };
-            let closes = match role {
-                Role::Open => false,
-                Role::Close => true,
-                Role::Either => open.is_some(),
-            };
-            if closes {
-                if open.take().is_none() {
-                    let problem = "closing quote with no opening quote in this paragraph";
-                    sink.flag(r.rule, span, &[("problem", problem), ("quote", "\"")]);
-                }
-            } else if let Some(prev) = open.replace(span) {
-                let problem = "opening quote is never closed: another opening quote follows";
-                sink.push(
-                    r.rule,
-                    prev,
-                    &[("problem", problem), ("quote", "\"")],
-                    None,
-                    vec![Label {
-                        span,
-                        message: "next opening quote".into(),
-                    }],
-                );
+    let quotes = straight_quotes(text, para);
+    let mut open: Option<Span> = None;
+    for (k, &(span, role)) in quotes.iter().enumerate() {
+        // `""`: an empty pair, as in `the empty string, "".`
+        if span.len() == 2 && role != Role::Close && role != Role::Open {
+            continue;
+        }
+        if span.len() == 1 && after_digit(text, span.start) {
+            let later = quotes[k + 1..].iter().any(|&(_, r)| r != Role::Open);
+            if open.is_none() || later {
+                continue;
             }
         }
-        if let Some(span) = open {
-            sink.flag(
-                r.rule,
+        let role = if detached.iter().any(|&(q1, _)| q1 == span) {
+            Role::Open
+        } else if detached.iter().any(|&(_, q2)| q2 == span) {
+            Role::Close
+        } else {
+            role
+        };
+        let closes = match role {
+            Role::Open => false,
+            Role::Close => true,
+            Role::Either => open.is_some(),
+        };
+        if closes {
+            if open.take().is_none() {
+                out.push(Problem {
+                    span,
+                    problem: "closing quote with no opening quote in this paragraph".into(),
+                    quote: '"',
+                    next: None,
+                });
+            }
+        } else if let Some(prev) = open.replace(span) {
+            out.push(Problem {
+                span: prev,
+                problem: "opening quote is never closed: another opening quote follows".into(),
+                quote: '"',
+                next: Some(span),
+            });
+        }
+    }
+    if let Some(span) = open.filter(|_| !continued) {
+        out.push(Problem {
+            span,
+            problem: "opening quote is never closed in this paragraph".into(),
+            quote: '"',
+            next: None,
+        });
+    }
+    let p = para.text(text);
+    for g in groups {
+        if is_separator(p, g) {
+            continue;
+        }
+        let forward = pair_problems(p, para.start, g.open, g.close, &g.marks, continued);
+        if g.either && !forward.is_empty() {
+            let backward = pair_problems(p, para.start, g.close, g.open, &g.marks, continued);
+            if backward.len() < forward.len() {
+                out.extend(backward);
+                continue;
+            }
+        }
+        out.extend(forward);
+    }
+    out
+}
+
+/// A paragraph whose only marks of a pair are right-pointing guillemets, each with white
+/// space on both sides, uses them as separators (`Home » News » Article`), not as quotation
+/// marks. (A spaced `«` alone is a French quotation left open.)
+fn is_separator(p: &str, g: &PairGroup) -> bool {
+    let found: Vec<(usize, char)> = g.marks.find_iter(p).collect();
+    let Some(&(_, first)) = found.first() else {
+        return false;
+    };
+    (first == '»' || first == '›')
+        && found.iter().all(|&(i, c)| {
+            c == first
+                && p[..i].chars().next_back().is_some_and(char::is_whitespace)
+                && p[i + c.len_utf8()..].chars().next().is_some_and(char::is_whitespace)
+        })
+}
+
+/// The unbalanced marks of the pair `o`…`c` in the paragraph `p` (at `base` in the text).
+fn pair_problems(p: &str, base: usize, o: char, c: char, marks: &CharSet, continued: bool) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut stack: Vec<Span> = Vec::new();
+    let mut prev: Option<(char, usize)> = None;
+    for (i, ch) in marks.find_iter(p) {
+        let span = Span::new(base + i, base + i + ch.len_utf8());
+        // A doubled closing mark (`»»`) is one mark written twice, as a run of
+        // straight quotes counts once: the `doubled` check reports it.
+        let doubled = ch == c && prev == Some((c, i));
+        prev = Some((ch, i + ch.len_utf8()));
+        if doubled {
+            continue;
+        }
+        if ch == o {
+            stack.push(span);
+        } else if ch == c && stack.pop().is_none() && !after_digit(p, i) {
+            out.push(Problem {
                 span,
-                &[
-                    ("problem", "opening quote is never closed in this paragraph"),
-                    ("quote", "\""),
-                ],
-            );
+                problem: format!("closing {c} with no opening {o} in this paragraph"),
+                quote: c,
+                next: None,
+            });
         }
-        for (o, c, marks) in &r.pair_marks {
-            let (o, c) = (*o, *c);
-            let mut stack: Vec<Span> = Vec::new();
-            let p = para.text(text);
-            let mut prev: Option<(char, usize)> = None;
-            for (i, ch) in marks.find_iter(p) {
-                let span = Span::new(para.start + i, para.start + i + ch.len_utf8());
-                // A doubled closing mark (`»»`) is one mark written twice, as a run of
-                // straight quotes counts once: the `doubled` check reports it.
-                let doubled = ch == c && prev == Some((c, i));
-                prev = Some((ch, i + ch.len_utf8()));
-                if doubled {
-                    continue;
-                }
-                if ch == o {
-                    stack.push(span);
-                } else if ch == c && stack.pop().is_none() {
-                    let problem = format!("closing {c} with no opening {o} in this paragraph");
-                    sink.flag(r.rule, span, &[("problem", &problem), ("quote", &c.to_string())]);
-                }
-            }
-            for span in stack {
-                let problem = format!("opening {o} is never closed by {c} in this paragraph");
-                sink.flag(r.rule, span, &[("problem", &problem), ("quote", &o.to_string())]);
-            }
+    }
+    if !continued {
+        for span in stack {
+            out.push(Problem {
+                span,
+                problem: format!("opening {o} is never closed by {c} in this paragraph"),
+                quote: o,
+                next: None,
+            });
         }
+    }
+    out
+}
+
+/// True when the paragraph after `paras[k]` opens with a quotation mark of `r`.
+fn next_opens_quote(text: &str, paras: &[Span], k: usize, r: &QuoteRule) -> bool {
+    paras.get(k + 1).is_some_and(|next| {
+        next.text(text)
+            .chars()
+            .next()
+            .is_some_and(|c| c == '"' || r.groups.iter().any(|g| c == g.open || (g.either && c == g.close)))
+    })
+}
+
+fn unbalanced(doc: &Document, r: &QuoteRule, detached: &[(Span, Span)], sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let paras = doc.paragraphs();
+    for (k, &para) in paras.iter().enumerate() {
+        let continued = next_opens_quote(text, paras, k, r);
+        for p in paragraph_problems(text, para, detached, &r.groups, continued) {
+            let quote = p.quote.to_string();
+            let args = [("problem", p.problem.as_str()), ("quote", quote.as_str())];
+            let labels = p
+                .next
+                .map(|span| Label {
+                    span,
+                    message: "next opening quote".into(),
+                })
+                .into_iter()
+                .collect();
+            sink.push(r.rule, p.span, &args, None, labels);
+        }
+    }
+}
+
+/// How safe a quote fix is: safe as the kind suggests only when, with the fix applied, the
+/// quotes it writes are balanced (a whole pair, or marks that pair with the paragraph's
+/// others) and the paragraph has no more unbalanced marks than before. A fix whose quotes
+/// pair with the wrong marks of a badly quoted passage needs a human.
+fn recheck(
+    doc: &Document,
+    r: &QuoteRule,
+    detached: &[(Span, Span)],
+    edits: &[Edit],
+    suggested: Applicability,
+) -> Applicability {
+    if suggested != Applicability::Safe {
+        return suggested;
+    }
+    let text = &doc.text;
+    let paras = doc.paragraphs();
+    let Some(first) = edits.iter().map(|e| e.span.start).min() else {
+        return suggested;
+    };
+    let k = paras.partition_point(|p| p.end < first);
+    let Some(&para) = paras.get(k) else {
+        return suggested;
+    };
+    if edits.iter().any(|e| e.span.start < para.start || e.span.end > para.end) {
+        return Applicability::Unsafe;
+    }
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| e.span.start);
+    // The paragraph with the fix applied, where its old offsets move, and where the quotes
+    // the fix writes land.
+    let mut fixed = String::with_capacity(para.len() + 8);
+    let mut at = para.start;
+    let mut shifts: Vec<(usize, isize)> = Vec::new();
+    let mut delta = 0isize;
+    let mut written: Vec<usize> = Vec::new();
+    for e in &sorted {
+        fixed.push_str(&text[at..e.span.start]);
+        let base = fixed.len();
+        written.extend(
+            e.replacement
+                .char_indices()
+                .filter(|&(_, c)| c == '"' || r.groups.iter().any(|g| c == g.open || c == g.close))
+                .map(|(i, _)| base + i),
+        );
+        fixed.push_str(&e.replacement);
+        delta += e.replacement.len() as isize - e.span.len() as isize;
+        shifts.push((e.span.end, delta));
+        at = e.span.end;
+    }
+    fixed.push_str(&text[at..para.end]);
+    let moved = |offset: usize| {
+        let d = shifts.iter().rev().find(|(end, _)| *end <= offset).map_or(0, |s| s.1);
+        (offset - para.start).checked_add_signed(d)
+    };
+    let touched = |s: Span| sorted.iter().any(|e| e.span.start <= s.end && s.start <= e.span.end);
+    let in_para: Vec<(Span, Span)> = detached
+        .iter()
+        .copied()
+        .filter(|&(q1, q2)| para.start <= q1.start && q2.end <= para.end)
+        .collect();
+    let others: Vec<(Span, Span)> = in_para
+        .iter()
+        .filter(|&&(q1, q2)| !touched(q1) && !touched(q2))
+        .filter_map(|&(q1, q2)| {
+            let m = |s: Span| Some(Span::new(moved(s.start)?, moved(s.end)?));
+            Some((m(q1)?, m(q2)?))
+        })
+        .collect();
+    let continued = next_opens_quote(text, paras, k, r);
+    let before = paragraph_problems(text, para, &in_para, &r.groups, continued).len();
+    let after = paragraph_problems(&fixed, Span::new(0, fixed.len()), &others, &r.groups, continued);
+    let on_written = |s: Span| written.iter().any(|&w| s.start <= w && w < s.end);
+    // A fix that writes one whole pair (`of" two new "building` → `of "two new" building`)
+    // balances what it writes even when another quote of the paragraph stays open: that
+    // quote was open before and is reported on its own.
+    let writes_one_pair = written.len() == 2 && {
+        let (a, b) = (written[0], written[1]);
+        let after_a = a + fixed[a..].chars().next().map_or(1, char::len_utf8);
+        let inner = fixed.get(after_a..b).unwrap_or("");
+        !inner.is_empty()
+            && !inner.starts_with(char::is_whitespace)
+            && !inner.ends_with(char::is_whitespace)
+            && !inner.chars().any(|c| is_quote(c, r) || c == '"')
+    };
+    let unbalanced_here = !writes_one_pair
+        && after
+            .iter()
+            .any(|p| on_written(p.span) || p.next.is_some_and(on_written));
+    if unbalanced_here || after.len() > before {
+        Applicability::Unsafe
+    } else {
+        suggested
     }
 }
 
@@ -267,7 +507,7 @@ fn is_quote(c: char, r: &QuoteRule) -> bool {
 
 /// `power""`, `units.".`, `merchants."".`: a closing quote doubled, or sentence punctuation
 /// on both sides of it.
-fn doubled(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
+fn doubled(doc: &Document, r: &QuoteRule, detached: &[(Span, Span)], sink: &mut Sink<'_>) {
     let text = &doc.text;
     let mut pos = doc.body;
     let bytes = text.as_bytes();
@@ -303,13 +543,9 @@ fn doubled(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
         let (fixed, problem) = normalize_cluster(cluster, r);
         if fixed != cluster {
             let span = Span::new(start, end);
-            sink.fix(
-                r.rule,
-                span,
-                &[("problem", problem)],
-                vec![Edit::replace(span, fixed)],
-                Applicability::Safe,
-            );
+            let edits = vec![Edit::replace(span, fixed)];
+            let applicability = recheck(doc, r, detached, &edits, Applicability::Safe);
+            sink.fix(r.rule, span, &[("problem", problem)], edits, applicability);
         }
     }
 }
@@ -455,6 +691,7 @@ fn detached(doc: &Document, r: &QuoteRule, straight: &[(Span, Span)], sink: &mut
             Edit::replace(Span::new(q2.start - 1, q2.end), format!("{close} ")),
         ];
         let problem = format!("quotes detached from the words they enclose: write {open}{inner}{close}");
+        let suggested = recheck(doc, r, straight, &edits, suggested);
         sink.fix(
             r.rule,
             Span::new(q1.start, q2.end),
@@ -481,6 +718,77 @@ fn detached(doc: &Document, r: &QuoteRule, straight: &[(Span, Span)], sink: &mut
             );
         }
     }
+}
+
+/// `?` where a conversion to a code page without curly quotes or dashes lost a character:
+/// `the ?Belt and Road? initiative`, `?853?` (a pair of quotes), `Leaders?Visit` (a character
+/// between two words). A question mark never opens a word, nor joins two.
+fn lost(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    if memchr::memchr(b'?', text.as_bytes()).is_none() {
+        return;
+    }
+    let (open, close) = r.pairs.iter().copied().find(|(o, c)| o != c).unwrap_or(('“', '”'));
+    let (open, close) = (open.to_string(), close.to_string());
+    for &para in doc.paragraphs() {
+        let p = para.text(text);
+        let marks: Vec<usize> = memchr::memchr_iter(b'?', p.as_bytes()).collect();
+        let around = |i: usize| (p[..i].chars().next_back(), p[i + 1..].chars().next());
+        let mut k = 0;
+        while k < marks.len() {
+            let i = marks[k];
+            k += 1;
+            if in_address(p, i) {
+                continue;
+            }
+            let (before, after) = around(i);
+            let word_after = after.is_some_and(char::is_alphanumeric);
+            let q = Span::new(para.start + i, para.start + i + 1);
+            if before.is_some_and(char::is_alphabetic) && after.is_some_and(char::is_alphabetic) {
+                let problem = "\"?\" between two words: a character lost in an encoding conversion";
+                sink.flag(r.rule, q, &[("problem", problem), ("quote", "?")]);
+                continue;
+            }
+            if !(word_after && before.is_none_or(|c| c.is_whitespace() || "([{".contains(c))) {
+                continue;
+            }
+            // The closing one: the next `?` glued to the end of a word, within 80 bytes.
+            let closing = marks[k..].iter().position(|&j| {
+                let (b, a) = around(j);
+                j - i <= 80 && b.is_some_and(|c| !c.is_whitespace()) && !a.is_some_and(char::is_alphanumeric)
+            });
+            match closing {
+                Some(n) => {
+                    let j = marks[k + n];
+                    k += n + 1;
+                    let q2 = Span::new(para.start + j, para.start + j + 1);
+                    let problem = format!("\"?\" for lost quotation marks: write {open}{}{close}", &p[i + 1..j]);
+                    sink.fix(
+                        r.rule,
+                        Span::new(q.start, q2.end),
+                        &[("problem", &problem), ("quote", "?")],
+                        vec![Edit::replace(q, open.clone()), Edit::replace(q2, close.clone())],
+                        Applicability::Unsafe,
+                    );
+                }
+                None => {
+                    let problem = "\"?\" opening a word: a quotation mark lost in an encoding conversion";
+                    sink.flag(r.rule, q, &[("problem", problem), ("quote", "?")]);
+                }
+            }
+        }
+    }
+}
+
+/// True when the `?` at `i` is part of an address or code (`index.php?id=3`, `?q=1`).
+fn in_address(p: &str, i: usize) -> bool {
+    let start = p[..i]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace())
+        .map_or(0, |(s, c)| s + c.len_utf8());
+    let end = p[i..].find(char::is_whitespace).map_or(p.len(), |e| i + e);
+    p[start..end].contains(['=', '/', '&', '\\', '`', '<', '>', '$', '%', '{'])
 }
 
 /// Curly quotes say it themselves: an opening mark glued to the word before and a closing
@@ -540,7 +848,7 @@ mod tests {
             sub: Sub::Doubled,
             pairs: vec![('“', '”')],
             detached: Vec::new(),
-            pair_marks: Vec::new(),
+            groups: Vec::new(),
             marks: CharSet::new(['"', '”']),
         }
     }

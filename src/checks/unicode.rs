@@ -3,14 +3,18 @@
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::charset::{next_non_ascii, non_ascii_runs, CharSet};
+mod entity;
+mod mojibake;
+
+use super::charset::{non_ascii_runs, CharSet};
 use super::{Check, RuleIdx, Sink};
 use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::formats::InputFormat;
 use crate::span::Span;
 
-const CHECKS: &[&str] = &["nfc", "invisible", "control", "nbsp", "mojibake"];
+const CHECKS: &[&str] = &["nfc", "invisible", "control", "nbsp", "mojibake", "entity"];
 const DEFAULT_INVISIBLE: &str =
     "\u{200b}\u{2060}\u{feff}\u{00ad}\u{200e}\u{200f}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}";
 const DEFAULT_NBSP: &str = "\u{a0}\u{202f}";
@@ -56,7 +60,7 @@ impl UnicodeCheck {
                     _ => "",
                 };
                 let chars = d.chars.as_deref().unwrap_or(default);
-                reads_ascii |= check == "control" || chars.chars().any(|c| c.is_ascii());
+                reads_ascii |= check == "control" || check == "entity" || chars.chars().any(|c| c.is_ascii());
                 UniRule {
                     rule: *i,
                     scan: CharSet::new(chars.chars()),
@@ -83,6 +87,7 @@ impl Check for UnicodeCheck {
                 "control" => control(doc, r, sink),
                 "nbsp" => nbsp(doc, r, sink),
                 "mojibake" => mojibake(doc, r, sink),
+                "entity" => entity(doc, r, sink),
                 _ => {}
             }
         }
@@ -174,93 +179,94 @@ fn nbsp(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     }
 }
 
-/// The Windows-1252 byte a character stands for, when text was decoded with the wrong
-/// codec: Latin-1 letters map to themselves, the 0x80–0x9F block to its CP1252 symbols.
-fn cp1252_byte(c: char) -> Option<u8> {
-    let cp = c as u32;
-    if (0xA0..=0xFF).contains(&cp) || (0x80..=0x9F).contains(&cp) {
-        return Some(cp as u8);
-    }
-    Some(match c {
-        '€' => 0x80,
-        '‚' => 0x82,
-        'ƒ' => 0x83,
-        '„' => 0x84,
-        '…' => 0x85,
-        '†' => 0x86,
-        '‡' => 0x87,
-        'ˆ' => 0x88,
-        '‰' => 0x89,
-        'Š' => 0x8A,
-        '‹' => 0x8B,
-        'Œ' => 0x8C,
-        'Ž' => 0x8E,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '˜' => 0x98,
-        '™' => 0x99,
-        'š' => 0x9A,
-        '›' => 0x9B,
-        'œ' => 0x9C,
-        'ž' => 0x9E,
-        'Ÿ' => 0x9F,
-        _ => return None,
-    })
-}
-
-/// `â€™` for ’, `Ã©` for é: UTF-8 bytes decoded as Windows-1252. A run of characters whose
-/// CP1252 bytes form valid multi-byte UTF-8 is decoded back.
+/// Text decoded with the wrong codec (see [`mojibake`](self::mojibake)): repaired when the
+/// repair is certain, else flagged with the repair as an unsafe fix. A lone `Ã` or `Â` whose
+/// next byte was lost is flagged on its own.
 fn mojibake(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let bytes = text.as_bytes();
-    // Every character with a CP1252 byte is non-ASCII: skip the ASCII between them.
-    let mut at = 0;
-    while let Some(start) = next_non_ascii(bytes, at) {
-        let mut chars = text[start..].chars();
-        let Some(c) = chars.next() else { break };
-        at = start + c.len_utf8();
-        let lead = match cp1252_byte(c) {
-            Some(b @ 0xC2..=0xF4) => b,
-            _ => continue,
-        };
-        let need = match lead {
-            0xC2..=0xDF => 1,
-            0xE0..=0xEF => 2,
-            _ => 3,
-        };
-        let mut utf8 = vec![lead];
-        let mut end = at;
-        for d in chars.take(need) {
-            match cp1252_byte(d) {
-                Some(b @ 0x80..=0xBF) => {
-                    utf8.push(b);
-                    end += d.len_utf8();
-                }
-                _ => break,
-            }
-        }
-        let decoded = (utf8.len() == need + 1)
-            .then(|| std::str::from_utf8(&utf8).ok())
-            .flatten();
-        if let Some(s) = decoded.filter(|s| !s.is_ascii()) {
-            let span = Span::new(start, end);
+    let body = &text[doc.body..];
+    for run in non_ascii_runs(body) {
+        let run = doc.body + run.start..doc.body + run.end;
+        let repairs = mojibake::repairs_in_run(text, run.clone());
+        for m in &repairs {
+            let span = Span::new(m.start, m.end);
+            // Chinese writes a dash as two (——); other languages as one.
+            let fixed = if m.fixed == "——" && doc.language != "zh" {
+                "—"
+            } else {
+                m.fixed.as_str()
+            };
+            let layers = if m.layers > 1 {
+                format!(", {} times", m.layers)
+            } else {
+                String::new()
+            };
             let problem = format!(
-                "mojibake \"{}\" for \"{s}\" (UTF-8 read as Windows-1252)",
-                span.text(text)
+                "mojibake \"{}\" for \"{}\" ({}{layers})",
+                span.text(text),
+                fixed,
+                m.misreading.describe()
             );
+            let applicability = if m.certain {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            };
             sink.fix(
                 r.rule,
                 span,
                 &[("problem", &problem)],
-                vec![Edit::replace(span, s)],
-                Applicability::Safe,
+                vec![Edit::replace(span, fixed)],
+                applicability,
             );
-            at = end;
         }
+        for (i, c) in text[run.clone()].char_indices() {
+            let at = run.start + i;
+            if repairs.iter().any(|m| m.start <= at && at < m.end) {
+                continue;
+            }
+            let Some(suggested) = mojibake::stray_lead(text, at, c) else {
+                continue;
+            };
+            let span = Span::new(at, at + c.len_utf8());
+            let problem = format!("a stray \"{c}\": the rest of a character lost in an encoding mix-up");
+            match suggested {
+                Some(fixed) => sink.fix(
+                    r.rule,
+                    span,
+                    &[("problem", &problem)],
+                    vec![Edit::replace(span, fixed)],
+                    Applicability::Unsafe,
+                ),
+                None => sink.flag(r.rule, span, &[("problem", &problem)]),
+            }
+        }
+    }
+}
+
+/// HTML character references in plain text (`&nbsp;`, `&amp;`, `country & apos; s`). In
+/// Markdown they are markup, except white space opening a paragraph (scraped indentation); in
+/// XML formats they are how the file writes text.
+fn entity(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
+    let indent_only = match doc.format {
+        InputFormat::Markdown => true,
+        InputFormat::Xliff | InputFormat::Tmx => return,
+        _ => false,
+    };
+    for res in entity::residues(&doc.text, doc.body, doc.text.len(), indent_only) {
+        let span = Span::new(res.start, res.end);
+        let problem = format!("HTML character reference \"{}\" left in the text", res.written);
+        let applicability = if res.certain {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        sink.fix(
+            r.rule,
+            span,
+            &[("problem", &problem)],
+            vec![Edit::replace(span, res.replacement)],
+            applicability,
+        );
     }
 }

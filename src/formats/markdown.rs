@@ -36,10 +36,13 @@ struct Builder {
     /// Region being built and the parts of it that are text.
     current: Option<Span>,
     covered: Vec<Span>,
+    /// No text of the current block yet but white-space entities.
+    indenting: bool,
 }
 
 impl Builder {
     fn extend(&mut self, span: Span) {
+        self.indenting = false;
         self.current = Some(match self.current {
             Some(c) => Span::new(c.start.min(span.start), c.end.max(span.end)),
             None => span,
@@ -52,6 +55,7 @@ impl Builder {
     }
 
     fn close(&mut self) {
+        self.indenting = true;
         if let Some(region) = self.current.take() {
             self.covered.sort();
             let covered = super::normalize(std::mem::take(&mut self.covered));
@@ -62,6 +66,15 @@ impl Builder {
             self.regions.push(region);
         }
     }
+}
+
+/// True when `raw` is only white space and white-space character references.
+fn is_space_entities(raw: &str) -> bool {
+    static SPACES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:\s|&(?:nbsp|ensp|emsp|thinsp|#160|#xa0|#8194|#8195|#12288|#x3000);)+$")
+            .expect("valid regex")
+    });
+    SPACES.is_match(raw)
 }
 
 fn is_block_start(tag: &Tag<'_>) -> bool {
@@ -142,9 +155,13 @@ pub fn parse(text: &str, body: usize) -> Parsed {
             Event::Html(_) => comments.push(span),
             _ if opaque > 0 => {}
             Event::Text(t) => {
-                b.text(span);
                 let raw = &src[range.clone()];
-                if raw != t.as_ref() {
+                // `&emsp;&emsp;` opening a paragraph is indentation scraped from a web page,
+                // not markup: left unmasked for the `unicode` check to remove.
+                let indent = b.indenting && is_space_entities(raw);
+                b.text(span);
+                b.indenting = indent;
+                if raw != t.as_ref() && !indent {
                     // Escapes or entities: the source is not the text; keep it as written.
                     b.inline.push(span);
                 } else {
