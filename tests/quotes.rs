@@ -132,6 +132,10 @@ fn a_detached_curly_pair_is_rechecked_without_slicing_inside_a_quote() {
             .args([cmd, "a.txt"])
             .output()
             .expect("mtlint runs");
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
