@@ -15,7 +15,7 @@ pub const STARTER: &str = r#"# mtlint configuration. mtlint uses the nearest mtl
 # Shipped packs to use (default: every pack for the file's language). `mtlint rules` lists them.
 # packs = ["en", "zh-en"]
 
-# Your own rule files, relative to this file. See the README, "Writing rules".
+# Your own rule files, relative to this file. See docs/rules-and-kinds.md, "Writing rules".
 # rules = ["house/terms.toml"]
 
 # Only these rules or packs / never these (rule ids like "en/run-on", or pack names).
@@ -26,7 +26,7 @@ pub const STARTER: &str = r#"# mtlint configuration. mtlint uses the nearest mtl
 # fail_on = "warning"
 
 # Files checked when walking directories (globs relative to this file).
-# Default: *.txt, *.text, *.md, *.markdown.
+# Default: *.txt, *.text, *.md, *.markdown, *.xlf, *.xliff, *.po, *.tmx, *.tsv.
 # include = ["drafts/**/*.txt"]
 # exclude = ["archive/"]
 

@@ -53,7 +53,7 @@ pub enum Format {
     Human,
     /// One line a finding: `path:line:col: rule: message`.
     Concise,
-    /// One JSON document (see README: JSON output).
+    /// One JSON document (see docs/reports.md: JSON output).
     Json,
     /// One JSON object a file, a line each.
     Jsonl,
