@@ -7,7 +7,28 @@ use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::span::Span;
 
+#[path = "capitalization/by_shape.rs"]
+mod by_shape;
+
+/// Sub-checks that judge capitals from the document itself and take no `terms`.
+const CHECKS: &[&str] = &["distinctive-case", "heading-start"];
+
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    if let Some(c) = def.check.as_deref() {
+        if !CHECKS.contains(&c) {
+            return Err((
+                "check",
+                format!("unknown capitalization check `{c}` (one of: {})", CHECKS.join(", ")),
+            ));
+        }
+        if !def.terms.is_empty() {
+            return Err((
+                "terms",
+                format!("the `{c}` check takes no `terms`: it reads the document"),
+            ));
+        }
+        return Ok(());
+    }
     if def.terms.is_empty() {
         return Err((
             "terms",
@@ -24,6 +45,8 @@ pub struct CapitalizationCheck {
     automaton: Literals,
     /// Pattern → (rule, canonical form).
     terms: Vec<(RuleIdx, String)>,
+    /// Rules of the `distinctive-case` and `heading-start` sub-checks.
+    by_shape: Vec<(RuleIdx, String)>,
 }
 
 impl CapitalizationCheck {
@@ -32,9 +55,14 @@ impl CapitalizationCheck {
             .iter()
             .flat_map(|(i, d)| d.terms.iter().map(move |t| (*i, t.clone())))
             .collect();
+        let by_shape = rules.iter().filter_map(|(i, d)| Some((*i, d.check.clone()?))).collect();
         let patterns: Vec<&str> = terms.iter().map(|t| t.1.as_str()).collect();
         let automaton = Literals::new(&patterns).map_err(|e| format!("capitalization terms: {e}"))?;
-        Ok(CapitalizationCheck { automaton, terms })
+        Ok(CapitalizationCheck {
+            automaton,
+            terms,
+            by_shape,
+        })
     }
 }
 
@@ -74,6 +102,16 @@ impl Check for CapitalizationCheck {
     }
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        for (rule, check) in &self.by_shape {
+            if !sink.is_active(*rule) {
+                continue;
+            }
+            match check.as_str() {
+                "distinctive-case" => by_shape::distinctive_case(doc, *rule, sink),
+                "heading-start" => by_shape::heading_start(doc, *rule, sink),
+                _ => {}
+            }
+        }
         let text = &doc.text;
         let mut hits: Vec<(usize, Span)> = Vec::new();
         for m in self.automaton.find_iter(text.as_str()) {

@@ -115,7 +115,7 @@ impl CheckKind {
             CheckKind::Script => &["scripts"],
             CheckKind::Unicode => &["check", "chars"],
             CheckKind::Repetition => &["allow", "doubles"],
-            CheckKind::Capitalization => &["terms"],
+            CheckKind::Capitalization => &["terms", "check"],
             CheckKind::Numbers => &["allow"],
             CheckKind::Untranslated => &["check", "min_length"],
             CheckKind::SourceTerm => &["glossary", "drop_article", "case_sensitive"],
