@@ -327,7 +327,7 @@ pub fn fingerprint(text: &str, span: Span) -> String {
         .as_bytes()
         .iter()
         .chain(&[0xFF])
-        .chain(text[start..end].as_bytes())
+        .chain(&text.as_bytes()[start..end])
         .chain(&[0xFF])
         .chain(after.as_bytes())
     {
@@ -364,25 +364,23 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-/// How the baseline at `baseline_file` names `file`: relative to the baseline's directory,
-/// with `/` between components, when the file is under it; else its absolute path.
+/// How the baseline at `baseline_file` names `file`: relative to the baseline's directory
+/// (with `..` when the file is beside or above it), `/` between components; the absolute
+/// path only when the two share no root (another drive).
 pub fn path_key(baseline_file: &Path, file: &Path) -> String {
     let dir = normalize(&absolute(baseline_file));
     let dir = dir.parent().unwrap_or(Path::new("/"));
     let file = normalize(&absolute(file));
-    let rel = file.strip_prefix(dir).unwrap_or(&file);
-    let parts: Vec<String> = rel
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    if rel.is_absolute() {
-        format!("/{}", parts.join("/"))
-    } else {
-        parts.join("/")
+    let (dir_parts, file_parts): (Vec<Component>, Vec<Component>) =
+        (dir.components().collect(), file.components().collect());
+    let shared = dir_parts.iter().zip(&file_parts).take_while(|(a, b)| a == b).count();
+    let name = |c: &Component| c.as_os_str().to_string_lossy().into_owned();
+    if shared == 0 {
+        return file.to_string_lossy().replace('\\', "/");
     }
+    let mut parts: Vec<String> = vec!["..".to_string(); dir_parts.len() - shared];
+    parts.extend(file_parts[shared..].iter().map(name));
+    parts.join("/")
 }
 
 /// The file that a path of the baseline at `baseline_file` names.
@@ -446,7 +444,8 @@ mod tests {
             path_key(Path::new("/p/base.jsonl"), Path::new("/p/x/../y/./a.md")),
             "y/a.md"
         );
-        assert_eq!(path_key(Path::new("/p/base.jsonl"), Path::new("/q/a.md")), "/q/a.md");
+        assert_eq!(path_key(Path::new("/p/ci/base.jsonl"), Path::new("/p/a.md")), "../a.md");
+        assert_eq!(path_key(Path::new("/p/base.jsonl"), Path::new("/q/a.md")), "../q/a.md");
     }
 
     #[test]
