@@ -239,8 +239,9 @@ impl Baseline {
     /// The entries that no longer match: for each file in `checked` (path → its findings),
     /// recorded findings it no longer holds; and every entry of a file that no longer exists
     /// (`exists` says, by recorded path).
+    /// Entries of one file and rule with the same excerpt are reported together.
     pub fn stale(&self, checked: &BTreeMap<String, FileFindings>, exists: impl Fn(&str) -> bool) -> Vec<Stale> {
-        let mut stale = Vec::new();
+        let mut stale: BTreeMap<(String, String, String, bool), usize> = BTreeMap::new();
         for (path, recorded) in &self.files {
             let found = checked.get(path);
             let file_gone = found.is_none() && !exists(path);
@@ -251,17 +252,21 @@ impl Baseline {
             for (key, entry) in recorded {
                 let now = found.and_then(|f| f.get(key)).map_or(0, |e| e.count);
                 if now < entry.count {
-                    stale.push(Stale {
-                        path: path.clone(),
-                        rule: key.rule.clone(),
-                        text: entry.text.clone(),
-                        missing: entry.count - now,
-                        file_gone,
-                    });
+                    let place = (path.clone(), key.rule.clone(), entry.text.clone(), file_gone);
+                    *stale.entry(place).or_default() += entry.count - now;
                 }
             }
         }
         stale
+            .into_iter()
+            .map(|((path, rule, text, file_gone), missing)| Stale {
+                path,
+                rule,
+                text,
+                missing,
+                file_gone,
+            })
+            .collect()
     }
 
     /// The baseline without its stale entries (see [`Baseline::stale`]): counts come down to

@@ -353,3 +353,24 @@ fn a_missing_or_broken_baseline_is_an_error() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("needs a baseline"), "{}", r.stderr);
 }
+
+#[test]
+fn the_baseline_file_is_never_checked_itself() {
+    let d = adopted();
+    // Even when the config asks for every file, the baseline's excerpts are not findings.
+    write(d.path(), "mtlint.toml", "lang = \"en\"\ninclude = [\"**/*\"]\n");
+    let w = mtlint(d.path(), &["check", ".", "--write-baseline", "base.jsonl"]);
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    let first = base(&d);
+    assert!(!first.contains("\"path\":\"base.jsonl\""), "{first}");
+    assert_eq!(
+        mtlint(d.path(), &["check", ".", "--write-baseline", "base.jsonl"]).code,
+        0
+    );
+    assert_eq!(base(&d), first);
+    let r = mtlint(
+        d.path(),
+        &["check", ".", "--format", "concise", "--baseline", "base.jsonl"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}

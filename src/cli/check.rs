@@ -32,7 +32,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let mut profiles = Profiles::new(&args.shared)?;
     let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
     collected.say_skipped(&args.shared);
-    let inputs = collected.inputs;
+    let mut inputs = collected.inputs;
     let writing = args.write_baseline.is_some();
     let baselines = match &args.write_baseline {
         Some(file) => Baselines::to_write(file),
@@ -41,6 +41,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if args.prune_baseline && baselines.is_empty() {
         anyhow::bail!("--prune-baseline needs a baseline: --baseline FILE, or `baseline` in the config");
     }
+    // A baseline is never checked itself (its excerpts would be findings of the next write).
+    inputs.retain(|i| !baselines.holds_file(&i.path));
     // Per baseline: what each checked file holds now, by its path in the baseline.
     let mut checked: Vec<BTreeMap<String, FileFindings>> = vec![BTreeMap::new(); baselines.len()];
     let mut hidden = 0usize;
@@ -272,6 +274,15 @@ impl Baselines {
 
     pub fn len(&self) -> usize {
         self.used.len()
+    }
+
+    /// True when `path` is one of the baseline files.
+    pub fn holds_file(&self, path: &Path) -> bool {
+        self.used.iter().any(|u| {
+            u.file
+                .file_name()
+                .is_some_and(|name| baseline::path_key(&u.file, path) == name.to_string_lossy())
+        })
     }
 
     /// The baseline `input` is checked against, with its index, and the input's path in it.

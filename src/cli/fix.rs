@@ -329,6 +329,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         true => Baselines::default(),
         false => Baselines::load(args.baseline.as_deref(), &inputs)?,
     };
+    inputs.retain(|i| !baselines.holds_file(&i.path));
     if stdin {
         return run_stdin(&args, &inputs[0], min, &baselines);
     }
