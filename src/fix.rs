@@ -241,7 +241,23 @@ pub fn fix_document(
     min: Applicability,
     filter: &dyn Fn(&Diagnostic) -> bool,
 ) -> FixOutcome {
-    let mut excluded = Excluded::default();
+    fix_document_keeping(engine, doc, min, filter, BTreeSet::new())
+}
+
+/// Like [`fix_document`], but no fix of a rule touches a place of `kept` (rule, span of the
+/// original text): findings the user accepted (a baseline) are left as they are. These places
+/// are not reported as left out.
+pub fn fix_document_keeping(
+    engine: &Engine,
+    doc: Document,
+    min: Applicability,
+    filter: &dyn Fn(&Diagnostic) -> bool,
+    kept: BTreeSet<(String, Span)>,
+) -> FixOutcome {
+    let mut excluded = Excluded {
+        places: kept.clone(),
+        rules: BTreeSet::new(),
+    };
     let mut restarts = 0;
     let mut doc = doc;
     loop {
@@ -252,6 +268,7 @@ pub fn fix_document(
                 let mut left_out: Vec<LeftOut> = excluded
                     .places
                     .iter()
+                    .filter(|place| !kept.contains(place))
                     .filter(|(rule, _)| !excluded.rules.contains(rule))
                     .map(|(rule, span)| LeftOut {
                         rule: rule.clone(),

@@ -5,6 +5,7 @@
 //! in parallel → [`diagnostic::Diagnostic`]s go to an [`output`] format, or to [`fix`].
 
 pub mod api;
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;

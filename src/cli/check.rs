@@ -1,12 +1,14 @@
 //! `mtlint check`.
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
-
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::files::{self, Input, Profiles};
 use super::{progress, set_color, CheckArgs};
-use crate::output::{self, EmitOptions, Format, HumanOptions, Summary};
+use crate::baseline::{self, Baseline, BaselineError, FileFindings};
+use crate::output::{self, EmitOptions, FileReport, Format, HumanOptions, Summary};
 use crate::timing::{self, Stage};
 
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
@@ -19,6 +21,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             interactive: false,
             format: args.format,
             records: false,
+            baseline: args.baseline,
+            include_baselined: false,
             shared: args.shared,
         });
     }
@@ -28,7 +32,20 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let mut profiles = Profiles::new(&args.shared)?;
     let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
     collected.say_skipped(&args.shared);
-    let inputs = collected.inputs;
+    let mut inputs = collected.inputs;
+    let writing = args.write_baseline.is_some();
+    let baselines = match &args.write_baseline {
+        Some(file) => Baselines::to_write(file),
+        None => Baselines::load(args.baseline.as_deref(), &inputs)?,
+    };
+    if args.prune_baseline && baselines.is_empty() {
+        anyhow::bail!("--prune-baseline needs a baseline: --baseline FILE, or `baseline` in the config");
+    }
+    // A baseline is never checked itself (its excerpts would be findings of the next write).
+    inputs.retain(|i| !baselines.holds_file(&i.path));
+    // Per baseline: what each checked file holds now, by its path in the baseline.
+    let mut checked: Vec<BTreeMap<String, FileFindings>> = vec![BTreeMap::new(); baselines.len()];
+    let mut hidden = 0usize;
     let mut out = output::stdout(args.format);
     let human = HumanOptions {
         summary: !args.shared.quiet,
@@ -51,48 +68,249 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     // file; the others are written here, in order, from the report.
     let renderer = output::FileRenderer::new(args.format, &opts);
     let check = |input: &Input| {
-        let report = input.check();
-        let rendered = renderer
-            .as_ref()
-            .map(|r| timing::time(Stage::Output, || r.render(&report)));
-        (report, rendered)
-    };
-    files::for_each_ordered(&inputs, progress::counted(&bar, check), |input, (report, rendered)| {
-        summary.add(&report);
-        status.add(input, &report);
-        let write = || -> std::io::Result<()> {
-            match rendered {
-                Some(pieces) => {
-                    emitter.before_rendered(&mut out)?;
-                    for piece in pieces? {
-                        out.write_all(&piece)?;
-                    }
-                }
-                None => emitter.file(&mut out, &report)?,
-            }
-            if stdout_is_terminal {
-                // Someone is watching: show each file as it is done.
-                out.flush()?;
-            }
-            // Machine formats carry file errors in their own fields; say them on stderr too.
-            if let (Some(e), true) = (&report.error, args.format != Format::Human) {
-                eprintln!("error: {}: {e}", report.path);
-            }
-            Ok(())
+        let mut report = input.check();
+        let matched = baselines.split(input, &mut report);
+        let rendered = match writing {
+            true => None,
+            false => renderer
+                .as_ref()
+                .map(|r| timing::time(Stage::Output, || r.render(&report))),
         };
-        // The bar is taken off the terminal only when something is written to it.
-        timing::time(Stage::Output, || {
-            if stdout_is_terminal || report.error.is_some() {
-                progress::suspend(&bar, write)
-            } else {
-                write()
+        (report, rendered, matched)
+    };
+    files::for_each_ordered(
+        &inputs,
+        progress::counted(&bar, check),
+        |input, (report, rendered, matched)| {
+            if let Some(m) = matched {
+                hidden += m.hidden;
+                checked[m.baseline].insert(m.path, m.found);
             }
-        })
-    })?;
+            if writing {
+                status.errors |= report.error.is_some();
+                if let Some(e) = &report.error {
+                    progress::suspend(&bar, || -> std::io::Result<()> {
+                        eprintln!("error: {}: {e}", report.path);
+                        Ok(())
+                    })?;
+                }
+                return Ok(());
+            }
+            summary.add(&report);
+            status.add(input, &report);
+            let write = || -> std::io::Result<()> {
+                match rendered {
+                    Some(pieces) => {
+                        emitter.before_rendered(&mut out)?;
+                        for piece in pieces? {
+                            out.write_all(&piece)?;
+                        }
+                    }
+                    None => emitter.file(&mut out, &report)?,
+                }
+                if stdout_is_terminal {
+                    // Someone is watching: show each file as it is done.
+                    out.flush()?;
+                }
+                // Machine formats carry file errors in their own fields; say them on stderr too.
+                if let (Some(e), true) = (&report.error, args.format != Format::Human) {
+                    eprintln!("error: {}: {e}", report.path);
+                }
+                Ok(())
+            };
+            // The bar is taken off the terminal only when something is written to it.
+            timing::time(Stage::Output, || {
+                if stdout_is_terminal || report.error.is_some() {
+                    progress::suspend(&bar, write)
+                } else {
+                    write()
+                }
+            })
+        },
+    )?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    if let Some(file) = &args.write_baseline {
+        let mut baseline = Baseline::new();
+        for (path, found) in checked.into_iter().flatten() {
+            baseline.record(&path, found);
+        }
+        baseline.write(file)?;
+        if !args.shared.quiet {
+            eprintln!(
+                "Wrote the baseline {}: {} in {}.",
+                file.display(),
+                plural(baseline.len(), "finding", "findings"),
+                plural(baseline.file_count(), "file", "files")
+            );
+        }
+        return Ok(status.code());
+    }
     emitter.finish(&mut out, &summary)?;
     out.flush()?;
+    if hidden > 0 && !args.shared.quiet {
+        eprintln!("{} hidden by the baseline.", plural(hidden, "finding", "findings"));
+    }
+    for (used, checked) in baselines.used.iter().zip(&checked) {
+        let exists = |p: &str| baseline::resolve(&used.file, p).exists();
+        let file = used.file.display();
+        if args.prune_baseline {
+            let pruned = used.baseline.pruned(checked, exists);
+            let dropped = used.baseline.len() - pruned.len();
+            if pruned != used.baseline {
+                pruned.write(&used.file)?;
+            }
+            if !args.shared.quiet {
+                eprintln!(
+                    "Pruned the baseline {file}: {} dropped.",
+                    plural(dropped, "stale finding", "stale findings")
+                );
+            }
+            continue;
+        }
+        let stale = used.baseline.stale(checked, exists);
+        if stale.is_empty() || args.shared.quiet {
+            continue;
+        }
+        let total: usize = stale.iter().map(|s| s.missing).sum();
+        eprintln!(
+            "warning: the baseline {file} holds {} no longer found (--prune-baseline drops them):",
+            plural(total, "finding", "findings")
+        );
+        for s in &stale {
+            let gone = if s.file_gone { " (the file is gone)" } else { "" };
+            let times = if s.missing > 1 {
+                format!(" ×{}", s.missing)
+            } else {
+                String::new()
+            };
+            eprintln!("  {}: {}{times} \"{}\"{gone}", s.path, s.rule, s.text);
+        }
+    }
     Ok(status.code())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A baseline a run uses, and the file it came from (or goes to).
+pub(super) struct Used {
+    pub file: PathBuf,
+    pub baseline: Baseline,
+}
+
+/// The baselines of a run: `--baseline FILE` for every file, else the one each file's config
+/// names (each loaded once).
+#[derive(Default)]
+pub(super) struct Baselines {
+    used: Vec<Used>,
+    /// `--baseline` (or `--write-baseline`): the index in `used` every file takes.
+    explicit: Option<usize>,
+    by_file: HashMap<PathBuf, usize>,
+}
+
+/// What matching one checked file against its baseline found.
+pub(super) struct FileMatch {
+    /// Index of the baseline in the run's list.
+    pub baseline: usize,
+    /// The file's path in the baseline.
+    pub path: String,
+    pub found: FileFindings,
+    pub hidden: usize,
+}
+
+impl Baselines {
+    /// Loads `--baseline FILE` when given, else the baselines the inputs' configs name.
+    pub fn load(explicit: Option<&Path>, inputs: &[Input]) -> anyhow::Result<Self> {
+        let mut b = Baselines::default();
+        if let Some(file) = explicit {
+            b.explicit = Some(b.add(file)?);
+            return Ok(b);
+        }
+        for input in inputs {
+            if let Some(file) = &input.profile.baseline {
+                if !b.by_file.contains_key(file) {
+                    let i = b.add(file)?;
+                    b.by_file.insert(file.clone(), i);
+                }
+            }
+        }
+        Ok(b)
+    }
+
+    /// An empty baseline to be written to `file`: every finding is recorded.
+    pub fn to_write(file: &Path) -> Self {
+        Baselines {
+            used: vec![Used {
+                file: file.to_path_buf(),
+                baseline: Baseline::new(),
+            }],
+            explicit: Some(0),
+            by_file: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, file: &Path) -> anyhow::Result<usize> {
+        let baseline = Baseline::load(file).map_err(|e| match e {
+            BaselineError::Read { .. } if !file.exists() => anyhow::anyhow!(
+                "the baseline {} does not exist (write it with `mtlint check --write-baseline {}`)",
+                file.display(),
+                file.display()
+            ),
+            e => e.into(),
+        })?;
+        self.used.push(Used {
+            file: file.to_path_buf(),
+            baseline,
+        });
+        Ok(self.used.len() - 1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.used.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.used.len()
+    }
+
+    /// True when `path` is one of the baseline files.
+    pub fn holds_file(&self, path: &Path) -> bool {
+        self.used.iter().any(|u| {
+            u.file
+                .file_name()
+                .is_some_and(|name| baseline::path_key(&u.file, path) == name.to_string_lossy())
+        })
+    }
+
+    /// The baseline `input` is checked against, with its index, and the input's path in it.
+    pub fn for_input(&self, input: &Input) -> Option<(usize, &Used, String)> {
+        let i = self.explicit.or_else(|| {
+            input
+                .profile
+                .baseline
+                .as_ref()
+                .and_then(|f| self.by_file.get(f).copied())
+        })?;
+        let used = &self.used[i];
+        Some((i, used, baseline::path_key(&used.file, &input.path)))
+    }
+
+    /// Takes the baselined findings out of `report`; says what the file holds by key.
+    pub fn split(&self, input: &Input, report: &mut FileReport) -> Option<FileMatch> {
+        let (i, used, path) = self.for_input(input)?;
+        let doc = report.document.as_ref()?;
+        let matched = used
+            .baseline
+            .matches(&path, &doc.text, std::mem::take(&mut report.diagnostics));
+        report.diagnostics = matched.new;
+        Some(FileMatch {
+            baseline: i,
+            path,
+            found: matched.found,
+            hidden: matched.baselined.len(),
+        })
+    }
 }

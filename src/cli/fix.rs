@@ -19,11 +19,12 @@ use std::path::{Path, PathBuf};
 use anstream::ColorChoice;
 use anstyle::{AnsiColor, Style};
 
+use super::check::Baselines;
 use super::files::{self, Input, Profiles};
 use super::{set_color, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::document::Document;
-use crate::fix::{apply_to, fix_document, select, unsound, LeftOut, MAX_PASSES};
+use crate::fix::{apply_to, fix_document_keeping, select, unsound, LeftOut, MAX_PASSES};
 use crate::output::{self, FileReport, HumanOptions, Summary};
 use crate::span::Span;
 
@@ -72,16 +73,49 @@ fn load(input: &Input) -> Result<(Document, std::sync::Arc<crate::engine::Engine
     Ok((doc, engine, lossy))
 }
 
-fn fix_one(input: &Input, min: Applicability) -> FileFix {
+/// The places of the findings of `diagnostics` the baseline of `input` holds (by rule and
+/// span), which no fix may touch.
+fn baselined_places(
+    baselines: &Baselines,
+    input: &Input,
+    text: &str,
+    diagnostics: Vec<Diagnostic>,
+) -> BTreeSet<(String, Span)> {
+    let Some((_, used, path)) = baselines.for_input(input) else {
+        return BTreeSet::new();
+    };
+    let mut places = BTreeSet::new();
+    for d in used.baseline.matches(&path, text, diagnostics).baselined {
+        let rule = d.rule_id().to_string();
+        places.insert((rule.clone(), d.span));
+        for e in d.fix.iter().flat_map(|f| &f.edits) {
+            places.insert((rule.clone(), e.span));
+        }
+    }
+    places
+}
+
+fn fix_one(input: &Input, min: Applicability, baselines: &Baselines) -> FileFix {
     let (doc, engine, lossy) = match load(input) {
         Ok(x) => x,
         Err(e) => return FileFix::failed(input, e),
     };
     let original = doc.text.clone();
     let keep = input.keeper();
-    let outcome = fix_document(&engine, doc, min, &keep);
+    let kept = match baselines.is_empty() {
+        true => BTreeSet::new(),
+        false => {
+            let mut found = engine.check(&doc);
+            found.retain(&keep);
+            baselined_places(baselines, input, &doc.text, found)
+        }
+    };
+    let outcome = fix_document_keeping(&engine, doc, min, &keep, kept);
     let mut remaining = outcome.remaining;
     remaining.retain(&keep);
+    if let Some((_, used, path)) = baselines.for_input(input) {
+        remaining = used.baseline.matches(&path, &outcome.document.text, remaining).new;
+    }
     let fixed = (outcome.document.text != original).then(|| outcome.document.text.clone());
     FileFix {
         report: FileReport {
@@ -291,11 +325,16 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     } else {
         Applicability::Safe
     };
+    let baselines = match args.include_baselined {
+        true => Baselines::default(),
+        false => Baselines::load(args.baseline.as_deref(), &inputs)?,
+    };
+    inputs.retain(|i| !baselines.holds_file(&i.path));
     if stdin {
-        return run_stdin(&args, &inputs[0], min);
+        return run_stdin(&args, &inputs[0], min, &baselines);
     }
     if args.diff {
-        return run_diff(&args, &inputs, min);
+        return run_diff(&args, &inputs, min, &baselines);
     }
     let mut out = anstream::stdout().lock();
     let mut err = anstream::stderr().lock();
@@ -349,13 +388,13 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
             if session.quit {
                 break;
             }
-            let r = review_file(input, min, &mut session, &mut out, &mut stdin, color)?;
+            let r = review_file(input, min, &baselines, &mut session, &mut out, &mut stdin, color)?;
             each(input, r, &mut out, &mut err)?;
         }
     } else {
         files::for_each_ordered(
             &inputs,
-            |i| fix_one(i, min),
+            |i| fix_one(i, min, &baselines),
             |input, r| each(input, r, &mut out, &mut err),
         )?;
     }
@@ -505,10 +544,10 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-fn run_stdin(args: &FixArgs, input: &Input, min: Applicability) -> anyhow::Result<u8> {
+fn run_stdin(args: &FixArgs, input: &Input, min: Applicability, baselines: &Baselines) -> anyhow::Result<u8> {
     let mut out = anstream::stdout().lock();
     let mut err = anstream::stderr().lock();
-    let r = fix_one(input, min);
+    let r = fix_one(input, min, baselines);
     if let Some(e) = &r.report.error {
         writeln!(err, "error: {}: {e}", r.report.path)?;
         return Ok(EXIT_ERROR);
@@ -542,7 +581,7 @@ fn run_stdin(args: &FixArgs, input: &Input, min: Applicability) -> anyhow::Resul
     })
 }
 
-fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability) -> anyhow::Result<u8> {
+fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability, baselines: &Baselines) -> anyhow::Result<u8> {
     let mut out = anstream::stdout().lock();
     let mut err = anstream::stderr().lock();
     let color = out.current_choice() != ColorChoice::Never;
@@ -550,7 +589,7 @@ fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability) -> anyhow::Res
     let mut errors = false;
     files::for_each_ordered(
         inputs,
-        |i| fix_one(i, min),
+        |i| fix_one(i, min, baselines),
         |_, r| {
             if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
                 files_changed += 1;
@@ -750,6 +789,7 @@ fn window(doc: &Document, span: Span) -> Span {
 fn review_file(
     input: &Input,
     min: Applicability,
+    baselines: &Baselines,
     session: &mut Session,
     out: &mut dyn Write,
     stdin: &mut dyn BufRead,
@@ -768,8 +808,16 @@ fn review_file(
     let mut diags = engine.check(&doc);
     let keep = input.keeper();
     loop {
+        let accepted = match baselines.is_empty() {
+            true => BTreeSet::new(),
+            false => {
+                let found = diags.iter().filter(|d| keep(d)).cloned().collect();
+                baselined_places(baselines, input, &doc.text, found)
+            }
+        };
         let eligible = |d: &Diagnostic| {
             keep(d)
+                && !accepted.contains(&(d.rule_id().to_string(), d.span))
                 && !not_converged.contains(d.rule_id())
                 && d.fix.as_ref().is_some_and(|f| {
                     unsound(&doc, f).is_none() && !skipped.contains(&(d.rule_id().to_string(), f.span().start))
@@ -810,6 +858,9 @@ fn review_file(
         }
     }
     diags.retain(input.keeper());
+    if let Some((_, used, path)) = baselines.for_input(input) {
+        diags = used.baseline.matches(&path, &doc.text, diags).new;
+    }
     let fixed = (doc.text != original).then(|| doc.text.clone());
     Ok(FileFix {
         report: FileReport {

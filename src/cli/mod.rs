@@ -170,6 +170,16 @@ pub struct CheckArgs {
     /// one result line per record: id, language, diagnostics, error
     #[arg(long, conflicts_with = "diff")]
     pub records: bool,
+    /// Hide the findings recorded in this baseline and fail only on new ones; entries whose
+    /// findings are gone are reported as stale [default: `baseline` in the config]
+    #[arg(long, value_name = "FILE", conflicts_with = "records")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding of this run in FILE as the accepted baseline, and print none
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["records", "diff", "baseline", "prune_baseline"])]
+    pub write_baseline: Option<PathBuf>,
+    /// Drop the baseline's stale entries (findings that are gone) from the baseline file
+    #[arg(long, conflicts_with_all = ["records", "diff"])]
+    pub prune_baseline: bool,
     #[command(flatten)]
     pub shared: SharedArgs,
 }
@@ -195,6 +205,12 @@ pub struct FixArgs {
     /// one result line per record, with its fixed text; no file is written
     #[arg(long, conflicts_with_all = ["diff", "interactive"])]
     pub records: bool,
+    /// Leave the findings recorded in this baseline unfixed [default: `baseline` in the config]
+    #[arg(long, value_name = "FILE", conflicts_with = "records")]
+    pub baseline: Option<PathBuf>,
+    /// Fix the findings of the baseline too
+    #[arg(long, conflicts_with = "baseline")]
+    pub include_baselined: bool,
     #[command(flatten)]
     pub shared: SharedArgs,
 }

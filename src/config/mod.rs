@@ -159,6 +159,9 @@ pub struct ConfigFile {
     /// Glob → rule ids or packs ignored in matching files.
     #[serde(default)]
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// Baseline of accepted findings (`mtlint check --write-baseline`), relative to the config
+    /// file: `check` and `fix` leave its findings alone.
+    pub baseline: Option<String>,
 }
 
 /// Finds the nearest `mtlint.toml` or `.mtlint.toml` in `dir` or its ancestors.
@@ -201,6 +204,8 @@ pub struct Profile {
     pub lang: Option<String>,
     pub source_lang: Option<String>,
     pub fail_on: Severity,
+    /// The config's `baseline`, resolved against its directory.
+    pub baseline: Option<PathBuf>,
     packs: Option<Vec<String>>,
     rules: Vec<LoadedRule>,
     accept: Vec<String>,
@@ -414,12 +419,14 @@ impl Profile {
                 ids.clone(),
             ));
         }
+        let baseline = cfg.baseline.as_ref().map(|b| base_dir.join(b));
         Ok(Profile {
             config_path: config_path.map(Path::to_path_buf),
             base_dir,
             lang: cli_lang.or(cfg_lang),
             source_lang: cli_source_lang.or(cfg_source_lang),
             fail_on: cli.fail_on.or(cfg.fail_on).unwrap_or(Severity::Warning),
+            baseline,
             packs: cfg.packs,
             rules,
             accept: cfg.accept,
