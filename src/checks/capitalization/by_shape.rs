@@ -37,7 +37,7 @@ fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
                 || text[i..].chars().next().is_some_and(char::is_alphabetic);
             if i - start >= 3
                 && !before.is_some_and(glued)
-                && !(after.is_some_and(glued) && !dot_ends)
+                && (dot_ends || !after.is_some_and(glued))
                 && !letter_beside
             {
                 return Some(Span::new(start, i));
