@@ -147,27 +147,40 @@ impl Check for RomanizationCheck {
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = doc.text.as_str();
-        let mut words = None;
         for rule in &self.rules {
             if !sink.is_active(rule.idx) {
                 continue;
             }
-            let words = words.get_or_insert_with(|| Words {
-                text,
-                spans: super::spelling::words(text).collect(),
-            });
             let needed_by = format!("rule {}", sink.rule(rule.idx).meta.id);
             let dict = English::load(&rule.dictionary, &needed_by);
             let english = |w: &str| dict.as_ref().is_some_and(|d| d.knows(w));
             let runs = |sub: Sub| rule.sub.is_none_or(|s| s == sub);
-            if runs(Sub::Lowercase) {
-                lowercase_names(doc, words, rule, dict.is_some(), &english, sink);
-            }
-            if runs(Sub::RunTogether) && dict.is_some() {
-                run_together(words, rule, &english, sink);
-            }
-            if runs(Sub::Split) {
-                split_names(words, rule, sink);
+            // Surnames written alone, capitalised, somewhere in the document ("Mr Gong said").
+            let standalone: HashSet<&str> = if runs(Sub::RunTogether) {
+                super::spelling::words(text)
+                    .map(|s| s.text(text))
+                    .filter(|w| w.len() <= 6 && is_capitalised(w) && rule.surnames.contains(&w.to_ascii_lowercase()))
+                    .collect()
+            } else {
+                HashSet::new()
+            };
+            // A name never runs across sentences: the words of one at a time.
+            for &sentence in doc.sentences() {
+                let words = Words {
+                    text,
+                    spans: super::spelling::words(sentence.text(text))
+                        .map(|s| Span::new(s.start + sentence.start, s.end + sentence.start))
+                        .collect(),
+                };
+                if runs(Sub::Lowercase) {
+                    lowercase_names(doc, &words, rule, dict.is_some(), &english, sink);
+                }
+                if runs(Sub::RunTogether) && dict.is_some() {
+                    run_together(&words, rule, &standalone, &english, sink);
+                }
+                if runs(Sub::Split) {
+                    split_names(&words, rule, sink);
+                }
             }
         }
     }
@@ -175,8 +188,12 @@ impl Check for RomanizationCheck {
 
 /// The gazetteer entry written at word `i`, as (words matched, entry).
 fn gazetteer_at<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<(usize, &'r [String])> {
-    let first = words.word(i).replace('’', "'").to_ascii_lowercase();
-    let entries = rule.names.get(&first)?;
+    let w = words.word(i);
+    let entries = if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        rule.names.get(&w.replace('’', "'").to_ascii_lowercase())
+    } else {
+        rule.names.get(w)
+    }?;
     entries.iter().find_map(|e| {
         let fits = (1..e.len())
             .all(|k| words.joined(i + k - 1) && words.word(i + k).replace('’', "'").eq_ignore_ascii_case(&e[k]));
@@ -203,7 +220,8 @@ fn lowercase_names(
                 .zip(entry)
                 .any(|(f, e)| !is_minor(&e.to_ascii_lowercase()) && is_lower(f) && !is_lower(e));
             let single_english = len == 1 && english(found[0]);
-            if lowered && !single_english && !(len == 1 && !have_dict) {
+            // A one-word name is told from an English word only with a dictionary.
+            if lowered && (len > 1 || have_dict) && !single_english {
                 let span = Span::new(words.spans[i].start, words.spans[i + len - 1].end);
                 let mut fixed = entry.join(" ");
                 if found[0].contains('’') {
@@ -230,7 +248,13 @@ fn lowercase_names(
         };
         // A lower-case name of two or more syllables, with a lower-case surname before it and
         // a lower-case generic word ("county") after it.
-        if is_lower(w) && name_like(w) {
+        // After a capitalised pinyin word it is a title in sentence case, as library
+        // catalogues romanise them ("Zhanji hutao tie"): left alone.
+        let after_pinyin = i > 0 && words.joined(i - 1) && {
+            let prev = words.word(i - 1);
+            is_capitalised(prev) && pinyin::split(prev).is_some()
+        };
+        if is_lower(w) && !after_pinyin && name_like(w) {
             let mut first = i;
             if i > 0 && words.joined(i - 1) {
                 let prev = words.word(i - 1);
@@ -292,7 +316,7 @@ fn run_together_parts(word: &str, surnames: &HashSet<String>) -> Option<(String,
         .map(|(i, _)| i)
         .collect();
     let camel = caps.len() == 3 && cuts.iter().zip(&caps).all(|(r, c)| r.start == *c);
-    if !(camel || caps.len() == 1) || (ways != 1 && !camel) {
+    if !(camel || (caps.len() == 1 && ways == 1)) {
         return None;
     }
     let surname = word[cuts[0].clone()].to_ascii_lowercase();
@@ -303,20 +327,21 @@ fn run_together_parts(word: &str, surnames: &HashSet<String>) -> Option<(String,
     Some((capitalize(&surname), capitalize(&given), camel))
 }
 
-fn run_together(words: &Words<'_>, rule: &NameRule, english: &dyn Fn(&str) -> bool, sink: &mut Sink<'_>) {
-    // Surnames written alone, capitalised, somewhere in the document ("Mr Gong said").
-    let standalone: HashSet<&str> = (0..words.spans.len())
-        .map(|k| words.word(k))
-        .filter(|w| is_capitalised(w) && rule.surnames.contains(&w.to_ascii_lowercase()))
-        .collect();
+fn run_together(
+    words: &Words<'_>,
+    rule: &NameRule,
+    standalone: &HashSet<&str>,
+    english: &dyn Fn(&str) -> bool,
+    sink: &mut Sink<'_>,
+) {
     for (k, &span) in words.spans.iter().enumerate() {
         let w = words.word(k);
-        if rule.single_names.contains(&w.to_ascii_lowercase()) || english(w) || english(&w.to_ascii_lowercase()) {
-            continue;
-        }
         let Some((surname, given, camel)) = run_together_parts(w, &rule.surnames) else {
             continue;
         };
+        if rule.single_names.contains(&w.to_ascii_lowercase()) || english(w) || english(&w.to_ascii_lowercase()) {
+            continue;
+        }
         // "Zhangjiajie County", "Shijiazhuang City": a place.
         if words.joined(k) && rule.generics.contains(&words.word(k + 1).to_ascii_lowercase()) {
             continue;
@@ -339,12 +364,23 @@ fn run_together(words: &Words<'_>, rule: &NameRule, english: &dyn Fn(&str) -> bo
 fn split_names(words: &Words<'_>, rule: &NameRule, sink: &mut Sink<'_>) {
     let text = words.text;
     let n = words.spans.len();
-    let whole: HashSet<String> = (0..n).map(|k| words.word(k).to_string()).collect();
+    // The name written whole somewhere in the document.
+    let whole = |name: &str| {
+        text.match_indices(name)
+            .any(|(at, _)| super::is_whole_word(text, Span::new(at, at + name.len())))
+    };
+    // Capitalised single syllables ("Zheng", "Bo"): only runs of them can be a split name.
+    let syllable: Vec<bool> = (0..n)
+        .map(|k| {
+            let w = words.word(k);
+            w.len() <= 6 && is_capitalised(w) && pinyin::is_syllable(&w.to_ascii_lowercase())
+        })
+        .collect();
     let mut i = 0;
     while i < n {
         let mut hit = None;
         for len in (2..=4).rev() {
-            if i + len > n || !(i..i + len - 1).all(|k| words.joined(k)) {
+            if i + len > n || !syllable[i..i + len].iter().all(|&s| s) || !(i..i + len - 1).all(|k| words.joined(k)) {
                 continue;
             }
             let parts: Vec<&str> = (i..i + len).map(|k| words.word(k)).collect();
@@ -360,7 +396,7 @@ fn split_names(words: &Words<'_>, rule: &NameRule, sink: &mut Sink<'_>) {
                 .collect::<Vec<_>>()
                 .join(" ");
             if let Some(name) = rule.by_syllables.get(&key) {
-                let safety = if whole.contains(name) {
+                let safety = if whole(name) {
                     Applicability::Safe
                 } else {
                     Applicability::Unsafe

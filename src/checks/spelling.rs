@@ -229,6 +229,11 @@ fn corrections(word: &str) -> Option<&'static [&'static str]> {
 }
 
 impl Check for SpellingCheck {
+    /// An unknown word is judged by how often the document uses it.
+    fn document_wide(&self, rule: RuleIdx) -> bool {
+        self.rules.iter().any(|r| r.idx == rule && r.unknown_words)
+    }
+
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = doc.text.as_str();
         let mut counts: Option<HashMap<String, usize>> = None;
@@ -241,13 +246,19 @@ impl Check for SpellingCheck {
             if rule.unknown_words && dict.is_none() {
                 continue;
             }
+            // Most words recur: ask the dictionary once per word.
+            let mut known: HashMap<&str, bool> = HashMap::new();
             for span in words(text) {
                 let word = span.text(text);
-                if looks_like_name_or_code(doc, span, word) || rule.allow.contains(&word.to_lowercase()) {
+                if looks_like_name_or_code(doc, span, word)
+                    || (!rule.allow.is_empty() && rule.allow.contains(&word.to_lowercase()))
+                {
                     continue;
                 }
-                if dict.as_ref().is_some_and(|d| d.knows(word)) {
-                    continue;
+                if let Some(d) = &dict {
+                    if *known.entry(word).or_insert_with(|| d.knows(word)) {
+                        continue;
+                    }
                 }
                 let fixes = corrections(word).filter(|c| word.len() > 3 && !c.is_empty());
                 match (rule.unknown_words, fixes, &dict) {
@@ -294,8 +305,8 @@ fn misspelling(span: Span, word: &str, fixes: &[&str], rule: RuleIdx, sink: &mut
 }
 
 /// A word no dictionary knows, reported when it looks like a slip: used once in the document
-/// (a term of the subject recurs), four letters or more, not cut off by the end of the text,
-/// not a romanised Chinese name, and one edit away from a dictionary word.
+/// (a term of the subject recurs), six letters or more, not cut off by the end of the text,
+/// not a romanised Chinese name, and one edit away from one to three dictionary words.
 fn unknown_word(
     doc: &Document,
     span: Span,
@@ -309,15 +320,16 @@ fn unknown_word(
         .strip_suffix("'s")
         .or_else(|| word.strip_suffix("’s"))
         .unwrap_or(word);
-    if word.len() < 4
+    if word.len() < 6
         || span.end == doc.text.trim_end().len()
         || counts.get(&word.to_ascii_lowercase()).is_some_and(|&n| n > 1)
         || super::pinyin::split(stem).is_some()
     {
         return;
     }
+    // A word with many neighbours is too short or too common a shape to tell what was meant.
     let near = dict.near(word);
-    if near.is_empty() {
+    if near.is_empty() || near.len() > 3 {
         return;
     }
     let list = near.join("\", \"");
