@@ -73,8 +73,8 @@ fn html_sorts_documents_worst_first_with_their_scores() {
     assert_eq!(
         order,
         [
-            "tests/data/reports/salon-lumiere.txt",
             "tests/data/reports/lamp-fair.txt",
+            "tests/data/reports/salon-lumiere.txt",
             "tests/data/reports/script-injection.txt",
             "tests/data/reports/clean-control.txt",
         ]
