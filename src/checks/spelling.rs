@@ -31,7 +31,11 @@ pub(super) struct English(Vec<Arc<spellbook::Dictionary>>);
 impl English {
     /// Loads (once per process) the dictionaries at `paths`; `None` when none loads.
     pub(super) fn load(paths: &[String], needed_by: &str) -> Option<English> {
-        let dicts: Vec<_> = paths.iter().filter_map(|p| english_dictionary(p, needed_by)).collect();
+        use rayon::prelude::*;
+        let dicts: Vec<_> = paths
+            .par_iter()
+            .filter_map(|p| english_dictionary(p, needed_by))
+            .collect();
         (!dicts.is_empty()).then_some(English(dicts))
     }
 
@@ -101,28 +105,30 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
 }
 
 /// A Hunspell dictionary, loaded on first use and shared by every check and thread; a
-/// dictionary that cannot be loaded is reported once on stderr and stays missing.
-pub(super) fn english_dictionary(path: &str, needed_by: &str) -> Option<Arc<spellbook::Dictionary>> {
-    type Cache = Mutex<HashMap<PathBuf, Option<Arc<spellbook::Dictionary>>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
+/// dictionary that cannot be loaded is reported once on stderr and stays missing. Each path
+/// has its own cell, so that two dictionaries load at the same time.
+fn english_dictionary(path: &str, needed_by: &str) -> Option<Arc<spellbook::Dictionary>> {
+    type Cell = Arc<OnceLock<Option<Arc<spellbook::Dictionary>>>>;
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Cell>>> = OnceLock::new();
     let base = dictionary_base(path);
-    let mut cache = CACHE
+    let cell = CACHE
         .get_or_init(Default::default)
         .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    cache
+        .unwrap_or_else(|e| e.into_inner())
         .entry(base.clone())
-        .or_insert_with(|| match load(&base) {
-            Ok(d) => Some(Arc::new(d)),
-            Err(e) => {
-                eprintln!(
-                    "warning: no English dictionary: {e}; {needed_by} is off (install Debian's \
-                     hunspell-en-us, or set the rule's `dictionary` to a Hunspell .dic file)"
-                );
-                None
-            }
-        })
-        .clone()
+        .or_default()
+        .clone();
+    cell.get_or_init(|| match load(&base) {
+        Ok(d) => Some(Arc::new(d)),
+        Err(e) => {
+            eprintln!(
+                "warning: no English dictionary: {e}; {needed_by} is off (install Debian's \
+                 hunspell-en-us, or set the rule's `dictionary` to a Hunspell .dic file)"
+            );
+            None
+        }
+    })
+    .clone()
 }
 
 /// `x/en_US`, `x/en_US.dic` and `x/en_US.aff` all name the pair `x/en_US.{aff,dic}`.
