@@ -163,4 +163,6 @@ kind_tests! {
     placeholders => "placeholders",
     segment_consistency => "segment-consistency",
     length_ratio => "length-ratio",
+    spelling => "spelling",
+    romanization => "romanization",
 }

@@ -18,10 +18,13 @@ mod capitalization;
 mod charset;
 mod consistency;
 mod pattern;
+mod pinyin;
 mod quotes;
 mod repetition;
+mod romanization;
 mod script;
 mod sentence_length;
+mod spelling;
 mod term;
 mod typography;
 mod unicode;
@@ -57,10 +60,12 @@ pub enum CheckKind {
     Placeholders,
     SegmentConsistency,
     LengthRatio,
+    Spelling,
+    Romanization,
 }
 
 impl CheckKind {
-    pub const ALL: [CheckKind; 17] = [
+    pub const ALL: [CheckKind; 19] = [
         CheckKind::Term,
         CheckKind::Consistency,
         CheckKind::Pattern,
@@ -78,6 +83,8 @@ impl CheckKind {
         CheckKind::Placeholders,
         CheckKind::SegmentConsistency,
         CheckKind::LengthRatio,
+        CheckKind::Spelling,
+        CheckKind::Romanization,
     ];
 
     pub fn name(self) -> &'static str {
@@ -99,6 +106,8 @@ impl CheckKind {
             CheckKind::Placeholders => "placeholders",
             CheckKind::SegmentConsistency => "segment-consistency",
             CheckKind::LengthRatio => "length-ratio",
+            CheckKind::Spelling => "spelling",
+            CheckKind::Romanization => "romanization",
         }
     }
 
@@ -122,6 +131,8 @@ impl CheckKind {
             CheckKind::Placeholders => &["check", "pattern"],
             CheckKind::SegmentConsistency => &["check"],
             CheckKind::LengthRatio => &["max_ratio", "min_length"],
+            CheckKind::Spelling => &["check", "dictionary", "allow"],
+            CheckKind::Romanization => &["check", "dictionary", "surnames", "names", "terms"],
         }
     }
 
@@ -152,6 +163,8 @@ impl CheckKind {
             CheckKind::Placeholders => "design/markup",
             CheckKind::SegmentConsistency => "terminology/inconsistent",
             CheckKind::LengthRatio => "accuracy",
+            CheckKind::Spelling => "fluency/spelling",
+            CheckKind::Romanization => "fluency/spelling",
         }
     }
 
@@ -175,6 +188,8 @@ impl CheckKind {
             CheckKind::Placeholders => include_str!("placeholders.md"),
             CheckKind::SegmentConsistency => include_str!("segment_consistency.md"),
             CheckKind::LengthRatio => include_str!("length_ratio.md"),
+            CheckKind::Spelling => include_str!("spelling.md"),
+            CheckKind::Romanization => include_str!("romanization.md"),
         }
     }
 
@@ -198,6 +213,8 @@ impl CheckKind {
             CheckKind::Placeholders => Box::new(placeholders::PlaceholdersCheck::new(rules)?),
             CheckKind::SegmentConsistency => Box::new(segment_consistency::SegmentConsistencyCheck::new(rules)),
             CheckKind::LengthRatio => Box::new(length_ratio::LengthRatioCheck::new(rules)),
+            CheckKind::Spelling => Box::new(spelling::SpellingCheck::new(rules)),
+            CheckKind::Romanization => Box::new(romanization::RomanizationCheck::new(rules)),
         })
     }
 }
@@ -222,6 +239,8 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
         CheckKind::Placeholders => placeholders::validate(def),
         CheckKind::SegmentConsistency => segment_consistency::validate(def),
         CheckKind::LengthRatio => length_ratio::validate(def),
+        CheckKind::Spelling => spelling::validate(def),
+        CheckKind::Romanization => romanization::validate(def),
     }
 }
 
@@ -518,6 +537,8 @@ impl CheckKind {
             CheckKind::Placeholders => "{problem}",
             CheckKind::SegmentConsistency => "{problem}",
             CheckKind::LengthRatio => "target is {ratio}× the length of its source; this file's norm is {norm}×",
+            CheckKind::Spelling => "\"{match}\" is misspelt",
+            CheckKind::Romanization => "romanised Chinese name \"{match}\" should be written \"{replacement}\"",
         }
     }
 }

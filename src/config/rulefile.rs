@@ -262,6 +262,28 @@ pub struct RuleDef {
     // length-ratio, untranslated
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<usize>,
+    // spelling, romanization: one Hunspell dictionary or a list of them
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    pub dictionary: Vec<String>,
+    // romanization
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub surnames: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+}
+
+/// A parameter written as one string or a list of strings.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// The parameter names every rule may use, whatever its kind.
@@ -309,6 +331,9 @@ impl RuleDef {
         add(!self.glossary.is_empty(), "glossary");
         add(self.max_ratio.is_some(), "max_ratio");
         add(self.min_length.is_some(), "min_length");
+        add(!self.dictionary.is_empty(), "dictionary");
+        add(!self.surnames.is_empty(), "surnames");
+        add(!self.names.is_empty(), "names");
         v
     }
 

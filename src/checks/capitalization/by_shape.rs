@@ -35,10 +35,7 @@ fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
             // Part of a longer word with letters beyond ASCII (`café`).
             let letter_beside = text[..start].chars().next_back().is_some_and(char::is_alphabetic)
                 || text[i..].chars().next().is_some_and(char::is_alphabetic);
-            if i - start >= 3
-                && !before.is_some_and(glued)
-                && (dot_ends || !after.is_some_and(glued))
-                && !letter_beside
+            if i - start >= 3 && !before.is_some_and(glued) && (dot_ends || !after.is_some_and(glued)) && !letter_beside
             {
                 return Some(Span::new(start, i));
             }
@@ -72,13 +69,23 @@ fn shape(word: &str) -> Shape {
 
 pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    // Every written form of each word, keyed by its lower-case form.
+    // First the words written with an inner capital somewhere; then every written form of
+    // those words only (a large file holds millions of words, few of them names).
     let mut forms: HashMap<String, Vec<Span>> = HashMap::new();
     for span in words(&text[..]) {
-        forms
-            .entry(span.text(text).to_ascii_lowercase())
-            .or_default()
-            .push(span);
+        let w = span.text(text);
+        if shape(w) == Shape::Inner {
+            forms.entry(w.to_ascii_lowercase()).or_default();
+        }
+    }
+    if forms.is_empty() {
+        return;
+    }
+    for span in words(&text[..]) {
+        let w = span.text(text);
+        if let Some(spans) = forms.get_mut(w.to_ascii_lowercase().as_str()) {
+            spans.push(span);
+        }
     }
     for spans in forms.values() {
         if spans.len() < 2 {

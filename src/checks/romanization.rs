@@ -1,0 +1,448 @@
+//! `romanization`: romanised Chinese names written in lower case, run together or split into
+//! syllables, judged by the pinyin syllable table, a surname list and a gazetteer; an English
+//! dictionary keeps English words that are also pinyin (`long`, `fan`, `change`) out.
+
+use std::collections::{HashMap, HashSet};
+
+use super::spelling::{dictionary_paths, English};
+use super::{capitalize, pinyin, validate_check, Check, RuleIdx, Sink};
+use crate::config::rulefile::RuleDef;
+use crate::diagnostic::{Applicability, Edit};
+use crate::document::Document;
+use crate::span::Span;
+
+const CHECKS: [&str; 3] = ["lowercase-name", "run-together-name", "split-name"];
+
+pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    validate_check(def, &CHECKS)?;
+    for (key, list) in [
+        ("names", &def.names),
+        ("surnames", &def.surnames),
+        ("terms", &def.terms),
+    ] {
+        if let Some(bad) = list.iter().find(|n| !n.is_ascii() || n.trim().is_empty()) {
+            return Err((key, format!("{bad:?}: entries must be ASCII and not empty")));
+        }
+    }
+    if def.check.as_deref().is_none_or(|c| c == "run-together-name") && def.surnames.is_empty() {
+        return Err(("surnames", "run-together-name needs `surnames`".into()));
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Sub {
+    Lowercase,
+    RunTogether,
+    Split,
+}
+
+struct NameRule {
+    idx: RuleIdx,
+    /// The sub-check the rule runs; all of them when it names none.
+    sub: Option<Sub>,
+    dictionary: Vec<String>,
+    surnames: HashSet<String>,
+    /// Gazetteer: lower-case first word → entries (their words as written).
+    names: HashMap<String, Vec<Vec<String>>>,
+    /// Lower-case single-word names: never split or reported as run together.
+    single_names: HashSet<String>,
+    /// Single-word names by their syllables joined with spaces ("zheng zhou" → "Zhengzhou").
+    by_syllables: HashMap<String, String>,
+    /// Generic words written after a place name ("County", "Village"), lower-cased.
+    generics: HashSet<String>,
+}
+
+pub struct RomanizationCheck {
+    rules: Vec<NameRule>,
+}
+
+impl RomanizationCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
+        let rules = rules
+            .iter()
+            .map(|(idx, d)| {
+                let sub = match d.check.as_deref() {
+                    Some("run-together-name") => Some(Sub::RunTogether),
+                    Some("split-name") => Some(Sub::Split),
+                    Some(_) => Some(Sub::Lowercase),
+                    None => None,
+                };
+                let mut names: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+                let mut single_names = HashSet::new();
+                let mut by_syllables = HashMap::new();
+                for n in &d.names {
+                    let ws: Vec<String> = n.split_whitespace().map(str::to_string).collect();
+                    if let [one] = ws.as_slice() {
+                        single_names.insert(one.to_ascii_lowercase());
+                        if let Some((_, cuts)) = pinyin::split(one) {
+                            if cuts.len() > 1 {
+                                let key: Vec<String> = cuts.into_iter().map(|r| one[r].to_ascii_lowercase()).collect();
+                                by_syllables.insert(key.join(" "), one.clone());
+                            }
+                        }
+                    }
+                    names.entry(ws[0].to_ascii_lowercase()).or_default().push(ws);
+                }
+                for entries in names.values_mut() {
+                    // Longest entry first, so "Communist Party of China" wins over "Communist Party".
+                    entries.sort_by_key(|e| std::cmp::Reverse(e.len()));
+                }
+                NameRule {
+                    idx: *idx,
+                    sub,
+                    dictionary: dictionary_paths(d),
+                    surnames: d.surnames.iter().map(|s| s.to_ascii_lowercase()).collect(),
+                    names,
+                    single_names,
+                    by_syllables,
+                    generics: d.terms.iter().map(|s| s.to_ascii_lowercase()).collect(),
+                }
+            })
+            .collect();
+        RomanizationCheck { rules }
+    }
+}
+
+/// Short words that stay lower-case inside a capitalised name ("Ministry of Education").
+fn is_minor(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "and" | "the" | "for" | "in" | "on" | "at" | "to" | "a" | "an"
+    )
+}
+
+fn is_lower(word: &str) -> bool {
+    word.bytes().all(|b| !b.is_ascii_uppercase())
+}
+
+fn is_capitalised(word: &str) -> bool {
+    let mut b = word.bytes();
+    b.next().is_some_and(|c| c.is_ascii_uppercase()) && b.all(|c| !c.is_ascii_uppercase())
+}
+
+/// The words of a document with what lies between them.
+struct Words<'t> {
+    text: &'t str,
+    spans: Vec<Span>,
+}
+
+impl<'t> Words<'t> {
+    fn word(&self, i: usize) -> &'t str {
+        self.spans[i].text(self.text)
+    }
+
+    /// True when word `i` is followed by word `i + 1` with one space between.
+    fn joined(&self, i: usize) -> bool {
+        i + 1 < self.spans.len() && &self.text[self.spans[i].end..self.spans[i + 1].start] == " "
+    }
+}
+
+impl Check for RomanizationCheck {
+    /// A run-together name is judged by the surname written alone elsewhere in the document,
+    /// and a split name by the name written whole elsewhere.
+    fn document_wide(&self, _rule: RuleIdx) -> bool {
+        true
+    }
+
+    fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        let text = doc.text.as_str();
+        for rule in &self.rules {
+            if !sink.is_active(rule.idx) {
+                continue;
+            }
+            let needed_by = format!("rule {}", sink.rule(rule.idx).meta.id);
+            let dict = English::load(&rule.dictionary, &needed_by);
+            let english = |w: &str| dict.as_ref().is_some_and(|d| d.knows(w));
+            let runs = |sub: Sub| rule.sub.is_none_or(|s| s == sub);
+            // Surnames written alone, capitalised, somewhere in the document ("Mr Gong said").
+            let standalone: HashSet<&str> = if runs(Sub::RunTogether) {
+                super::spelling::words(text)
+                    .map(|s| s.text(text))
+                    .filter(|w| w.len() <= 6 && is_capitalised(w) && rule.surnames.contains(&w.to_ascii_lowercase()))
+                    .collect()
+            } else {
+                HashSet::new()
+            };
+            // A name never runs across sentences: the words of one at a time.
+            for &sentence in doc.sentences() {
+                let words = Words {
+                    text,
+                    spans: super::spelling::words(sentence.text(text))
+                        .map(|s| Span::new(s.start + sentence.start, s.end + sentence.start))
+                        .collect(),
+                };
+                if runs(Sub::Lowercase) {
+                    lowercase_names(doc, &words, rule, dict.is_some(), &english, sink);
+                }
+                if runs(Sub::RunTogether) && dict.is_some() {
+                    run_together(&words, rule, &standalone, &english, sink);
+                }
+                if runs(Sub::Split) {
+                    split_names(&words, rule, sink);
+                }
+            }
+        }
+    }
+}
+
+/// The gazetteer entry written at word `i`, as (words matched, entry).
+fn gazetteer_at<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<(usize, &'r [String])> {
+    let w = words.word(i);
+    let entries = if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        rule.names.get(&w.replace('’', "'").to_ascii_lowercase())
+    } else {
+        rule.names.get(w)
+    }?;
+    entries.iter().find_map(|e| {
+        let fits = (1..e.len())
+            .all(|k| words.joined(i + k - 1) && words.word(i + k).replace('’', "'").eq_ignore_ascii_case(&e[k]));
+        fits.then_some((e.len(), e.as_slice()))
+    })
+}
+
+fn lowercase_names(
+    doc: &Document,
+    words: &Words<'_>,
+    rule: &NameRule,
+    have_dict: bool,
+    english: &dyn Fn(&str) -> bool,
+    sink: &mut Sink<'_>,
+) {
+    let n = words.spans.len();
+    let mut i = 0;
+    while i < n {
+        // A gazetteer name with a major word in lower case.
+        if let Some((len, entry)) = gazetteer_at(words, rule, i) {
+            let found: Vec<&str> = (i..i + len).map(|k| words.word(k)).collect();
+            let lowered = found
+                .iter()
+                .zip(entry)
+                .any(|(f, e)| !is_minor(&e.to_ascii_lowercase()) && is_lower(f) && !is_lower(e));
+            let single_english = len == 1 && english(found[0]);
+            // A one-word name is told from an English word only with a dictionary.
+            if lowered && (len > 1 || have_dict) && !single_english {
+                let span = Span::new(words.spans[i].start, words.spans[i + len - 1].end);
+                let mut fixed = entry.join(" ");
+                if found[0].contains('’') {
+                    fixed = fixed.replace('\'', "’");
+                }
+                // A single place name is certain; an institution's name may be used generically.
+                let safety = if len == 1 {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                };
+                sink.fix(rule.idx, span, &[], vec![Edit::replace(span, fixed)], safety);
+            }
+            i += len;
+            continue;
+        }
+        if !have_dict {
+            i += 1;
+            continue;
+        }
+        let w = words.word(i);
+        let name_like = |w: &str| {
+            pinyin::syllable_count(w).is_some_and(|c| c >= 2) && w.len() >= 4 && !english(w) && !w.contains('\'')
+        };
+        // A lower-case name of two or more syllables, with a lower-case surname before it and
+        // a lower-case generic word ("county") after it.
+        // After a capitalised pinyin word it is a title in sentence case, as library
+        // catalogues romanise them ("Zhanji hutao tie"): left alone.
+        let after_pinyin = i > 0 && words.joined(i - 1) && {
+            let prev = words.word(i - 1);
+            is_capitalised(prev) && pinyin::split(prev).is_some()
+        };
+        if is_lower(w) && !after_pinyin && name_like(w) {
+            let mut first = i;
+            if i > 0 && words.joined(i - 1) {
+                let prev = words.word(i - 1);
+                if is_lower(prev) && rule.surnames.contains(prev) && !english(prev) {
+                    first = i - 1;
+                }
+            }
+            let mut last = i;
+            if words.joined(i) && rule.generics.contains(words.word(i + 1)) && is_lower(words.word(i + 1)) {
+                last = i + 1;
+            }
+            let span = Span::new(words.spans[first].start, words.spans[last].end);
+            let fixed: Vec<String> = (first..=last).map(|k| capitalize(words.word(k))).collect();
+            sink.fix(
+                rule.idx,
+                span,
+                &[],
+                vec![Edit::replace(span, fixed.join(" "))],
+                Applicability::Safe,
+            );
+            i = last + 1;
+            continue;
+        }
+        // A lower-case surname before a capitalised given name: "zhao Chunyue".
+        if is_lower(w)
+            && rule.surnames.contains(w)
+            && !english(w)
+            && words.joined(i)
+            && is_capitalised(words.word(i + 1))
+            && name_like(words.word(i + 1))
+            && !doc.starts_sentence(words.spans[i].start)
+        {
+            let span = words.spans[i];
+            sink.fix(
+                rule.idx,
+                span,
+                &[],
+                vec![Edit::replace(span, capitalize(w))],
+                Applicability::Safe,
+            );
+        }
+        i += 1;
+    }
+}
+
+/// The syllables of a capitalised word that is a surname and a two-syllable given name run
+/// together ("Gonghaijie", "ZhangHaiCong"), split one way only; with whether capitals mark
+/// the syllables.
+fn run_together_parts(word: &str, surnames: &HashSet<String>) -> Option<(String, String, bool)> {
+    if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let (ways, cuts) = pinyin::split(word)?;
+    if cuts.len() != 3 {
+        return None;
+    }
+    let caps: Vec<usize> = word
+        .match_indices(|c: char| c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .collect();
+    let camel = caps.len() == 3 && cuts.iter().zip(&caps).all(|(r, c)| r.start == *c);
+    if !(camel || (caps.len() == 1 && ways == 1)) {
+        return None;
+    }
+    let surname = word[cuts[0].clone()].to_ascii_lowercase();
+    if !surnames.contains(&surname) {
+        return None;
+    }
+    let given = word[cuts[1].start..].to_ascii_lowercase();
+    Some((capitalize(&surname), capitalize(&given), camel))
+}
+
+fn run_together(
+    words: &Words<'_>,
+    rule: &NameRule,
+    standalone: &HashSet<&str>,
+    english: &dyn Fn(&str) -> bool,
+    sink: &mut Sink<'_>,
+) {
+    for (k, &span) in words.spans.iter().enumerate() {
+        let w = words.word(k);
+        let Some((surname, given, camel)) = run_together_parts(w, &rule.surnames) else {
+            continue;
+        };
+        if rule.single_names.contains(&w.to_ascii_lowercase()) || english(w) || english(&w.to_ascii_lowercase()) {
+            continue;
+        }
+        // "Zhangjiajie County", "Shijiazhuang City": a place.
+        if words.joined(k) && rule.generics.contains(&words.word(k + 1).to_ascii_lowercase()) {
+            continue;
+        }
+        if !camel && !standalone.contains(surname.as_str()) {
+            continue;
+        }
+        let safety = if camel {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        let fixed = format!("{surname} {given}");
+        sink.fix(rule.idx, span, &[], vec![Edit::replace(span, fixed)], safety);
+    }
+}
+
+/// A single-word place name of the gazetteer written as separate syllables ("Zheng Zhou"),
+/// and capitalised single syllables before a generic word ("Bo Gu village").
+fn split_names(words: &Words<'_>, rule: &NameRule, sink: &mut Sink<'_>) {
+    let text = words.text;
+    let n = words.spans.len();
+    // The name written whole somewhere in the document.
+    let whole = |name: &str| {
+        text.match_indices(name)
+            .any(|(at, _)| super::is_whole_word(text, Span::new(at, at + name.len())))
+    };
+    // Capitalised single syllables ("Zheng", "Bo"): only runs of them can be a split name.
+    let syllable: Vec<bool> = (0..n)
+        .map(|k| {
+            let w = words.word(k);
+            w.len() <= 6 && is_capitalised(w) && pinyin::is_syllable(&w.to_ascii_lowercase())
+        })
+        .collect();
+    let mut i = 0;
+    while i < n {
+        let mut hit = None;
+        for len in (2..=4).rev() {
+            if i + len > n || !syllable[i..i + len].iter().all(|&s| s) || !(i..i + len - 1).all(|k| words.joined(k)) {
+                continue;
+            }
+            let parts: Vec<&str> = (i..i + len).map(|k| words.word(k)).collect();
+            if !parts
+                .iter()
+                .all(|p| is_capitalised(p) && pinyin::is_syllable(&p.to_ascii_lowercase()))
+            {
+                continue;
+            }
+            let key = parts
+                .iter()
+                .map(|p| p.to_ascii_lowercase())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if let Some(name) = rule.by_syllables.get(&key) {
+                let safety = if whole(name) {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                };
+                hit = Some((len, name.clone(), safety));
+                break;
+            }
+            let generic = i + len < n && words.joined(i + len - 1);
+            let next = if generic { words.word(i + len) } else { "" };
+            if rule.generics.contains(&next.to_ascii_lowercase()) && len >= 2 {
+                let joined: String = capitalize(&key.replace(' ', ""));
+                hit = Some((len + 1, format!("{joined} {}", capitalize(next)), Applicability::Unsafe));
+                break;
+            }
+        }
+        match hit {
+            Some((len, fixed, safety)) => {
+                let span = Span::new(words.spans[i].start, words.spans[i + len - 1].end);
+                if span.text(text) != fixed {
+                    sink.fix(rule.idx, span, &[], vec![Edit::replace(span, fixed)], safety);
+                }
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_together_names_split_once() {
+        let surnames: HashSet<String> = ["gong", "zhang", "wang"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            run_together_parts("Gonghaijie", &surnames),
+            Some(("Gong".into(), "Haijie".into(), false))
+        );
+        assert_eq!(
+            run_together_parts("ZhangHaiCong", &surnames),
+            Some(("Zhang".into(), "Haicong".into(), true))
+        );
+        // Two syllables, or a first syllable that is no surname: left alone.
+        assert_eq!(run_together_parts("Meicheng", &surnames), None);
+        assert_eq!(run_together_parts("Huangshan", &surnames), None);
+        assert_eq!(run_together_parts("gonghaijie", &surnames), None);
+    }
+}

@@ -1,0 +1,379 @@
+//! `spelling`: known misspellings with their corrections (the typos project's list), and words
+//! a Hunspell dictionary does not know.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::{capitalize, validate_check, Check, RuleIdx, Sink};
+use crate::config::rulefile::RuleDef;
+use crate::diagnostic::{Applicability, Edit};
+use crate::document::Document;
+use crate::span::Span;
+
+const CHECKS: [&str; 2] = ["misspelling", "unknown-word"];
+
+/// Where Debian's `hunspell-en-us` puts the dictionary; a rule's `dictionary` overrides it.
+pub const DEFAULT_DICTIONARY: &str = "/usr/share/hunspell/en_US";
+
+/// The Hunspell dictionaries a rule names (Debian's en_US when it names none).
+pub(super) fn dictionary_paths(def: &RuleDef) -> Vec<String> {
+    if def.dictionary.is_empty() {
+        vec![DEFAULT_DICTIONARY.to_string()]
+    } else {
+        def.dictionary.clone()
+    }
+}
+
+/// The dictionaries of one rule that could be loaded: a word is English when one knows it.
+pub(super) struct English(Vec<Arc<spellbook::Dictionary>>);
+
+impl English {
+    /// Loads (once per process) the dictionaries at `paths`; `None` when none loads.
+    pub(super) fn load(paths: &[String], needed_by: &str) -> Option<English> {
+        use rayon::prelude::*;
+        let dicts: Vec<_> = paths
+            .par_iter()
+            .filter_map(|p| english_dictionary(p, needed_by))
+            .collect();
+        (!dicts.is_empty()).then_some(English(dicts))
+    }
+
+    /// True when a dictionary knows the word; a curly apostrophe is read as a straight one.
+    pub(super) fn knows(&self, word: &str) -> bool {
+        let word: std::borrow::Cow<'_, str> = if word.contains('’') {
+            word.replace('’', "'").into()
+        } else {
+            word.into()
+        };
+        self.0.iter().any(|d| d.check(&word))
+    }
+
+    /// Dictionary words one edit (a letter added, dropped, changed, or two swapped) from `word`.
+    fn near(&self, word: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut found = Vec::new();
+        for d in &self.0 {
+            d.suggester().with_ngram_suggestions(false).suggest(word, &mut found);
+            for s in found.drain(..) {
+                if !out.contains(&s) && s.bytes().all(|b| b.is_ascii_alphabetic()) && one_edit(word, &s) {
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// True when `a` and `b` differ by one letter added, dropped or changed, or two neighbours
+/// swapped; letter case is ignored.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase().into_bytes(), b.to_ascii_lowercase().into_bytes());
+    if a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (da, db) = (
+        a.len() - prefix - suffix.min(a.len() - prefix),
+        b.len() - prefix - suffix.min(b.len() - prefix),
+    );
+    match (da, db) {
+        (1, 1) | (1, 0) | (0, 1) => true,
+        (2, 2) => a[prefix] == b[prefix + 1] && a[prefix + 1] == b[prefix],
+        _ => false,
+    }
+}
+
+pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    validate_check(def, &CHECKS)?;
+    if def.check.is_none() {
+        return Err((
+            "kind",
+            format!("a spelling rule needs `check` (one of: {})", CHECKS.join(", ")),
+        ));
+    }
+    if def.dictionary.iter().any(String::is_empty) {
+        return Err(("dictionary", "`dictionary` is empty".into()));
+    }
+    Ok(())
+}
+
+/// A Hunspell dictionary, loaded on first use and shared by every check and thread; a
+/// dictionary that cannot be loaded is reported once on stderr and stays missing. Each path
+/// has its own cell, so that two dictionaries load at the same time.
+fn english_dictionary(path: &str, needed_by: &str) -> Option<Arc<spellbook::Dictionary>> {
+    type Cell = Arc<OnceLock<Option<Arc<spellbook::Dictionary>>>>;
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Cell>>> = OnceLock::new();
+    let base = dictionary_base(path);
+    let cell = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(base.clone())
+        .or_default()
+        .clone();
+    cell.get_or_init(|| match load(&base) {
+        Ok(d) => Some(Arc::new(d)),
+        Err(e) => {
+            eprintln!(
+                "warning: no English dictionary: {e}; {needed_by} is off (install Debian's \
+                 hunspell-en-us, or set the rule's `dictionary` to a Hunspell .dic file)"
+            );
+            None
+        }
+    })
+    .clone()
+}
+
+/// `x/en_US`, `x/en_US.dic` and `x/en_US.aff` all name the pair `x/en_US.{aff,dic}`.
+fn dictionary_base(path: &str) -> PathBuf {
+    let p = Path::new(path);
+    match p.extension().and_then(|e| e.to_str()) {
+        Some("dic" | "aff") => p.with_extension(""),
+        _ => p.to_path_buf(),
+    }
+}
+
+fn load(base: &Path) -> Result<spellbook::Dictionary, String> {
+    let read = |ext: &str| {
+        let p = base.with_extension(ext);
+        std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let (aff, dic) = (read("aff")?, read("dic")?);
+    spellbook::Dictionary::new(&aff, &dic).map_err(|e| format!("{}.dic: {e}", base.display()))
+}
+
+/// Words as the checks see them: ASCII letters with inner apostrophes, split at hyphens,
+/// skipping anything glued to digits, markup or path characters, and single letters.
+pub(super) fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if !b[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() {
+                if b[i].is_ascii_alphabetic() {
+                    i += 1;
+                } else if b[i] == b'\'' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                    i += 2;
+                } else if b[i..].starts_with("’".as_bytes()) && b.get(i + 3).is_some_and(u8::is_ascii_alphabetic) {
+                    i += 4;
+                } else {
+                    break;
+                }
+            }
+            let end = i;
+            // Glued to a letter of another script, a digit or code characters: not prose.
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            let code = |c: char| c.is_alphanumeric() || "_@/\\#$%&=<>{}|~^`*+".contains(c);
+            let dotted = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+            if before.is_some_and(code)
+                || after.is_some_and(code)
+                || (before == Some('.') && dotted(text[..start - 1].chars().next_back()))
+                || (after == Some('.') && dotted(text[end + 1..].chars().next()))
+                || end - start < 2
+            {
+                continue;
+            }
+            return Some(Span::new(start, end));
+        }
+        None
+    })
+}
+
+/// True for words the checks leave alone whatever the dictionary says: acronyms and mixed
+/// case (`PBFT`, `iPhone`, `appToken`), and capitalised words mid-sentence (names).
+pub(super) fn looks_like_name_or_code(doc: &Document, span: Span, word: &str) -> bool {
+    let mut chars = word.chars();
+    let first_upper = chars.next().is_some_and(|c| c.is_ascii_uppercase());
+    if chars.any(|c| c.is_ascii_uppercase()) {
+        return true;
+    }
+    first_upper && !doc.starts_sentence(span.start)
+}
+
+pub struct SpellingCheck {
+    rules: Vec<SpellingRule>,
+}
+
+struct SpellingRule {
+    idx: RuleIdx,
+    unknown_words: bool,
+    dictionary: Vec<String>,
+    allow: Vec<String>,
+}
+
+impl SpellingCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
+        let rules = rules
+            .iter()
+            .map(|(idx, d)| SpellingRule {
+                idx: *idx,
+                unknown_words: d.check.as_deref() == Some("unknown-word"),
+                dictionary: dictionary_paths(d),
+                allow: d.allow.iter().map(|w| w.to_lowercase()).collect(),
+            })
+            .collect();
+        SpellingCheck { rules }
+    }
+}
+
+/// The typos project's corrections of `word`, if it is a known misspelling.
+fn corrections(word: &str) -> Option<&'static [&'static str]> {
+    typos_dict::WORD.find(&unicase::UniCase::new(word)).copied()
+}
+
+impl Check for SpellingCheck {
+    /// An unknown word is judged by how often the document uses it.
+    fn document_wide(&self, rule: RuleIdx) -> bool {
+        self.rules.iter().any(|r| r.idx == rule && r.unknown_words)
+    }
+
+    fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        let text = doc.text.as_str();
+        let mut counts: Option<HashMap<String, usize>> = None;
+        for rule in &self.rules {
+            if !sink.is_active(rule.idx) {
+                continue;
+            }
+            let needed_by = format!("rule {}", sink.rule(rule.idx).meta.id);
+            let dict = English::load(&rule.dictionary, &needed_by);
+            if rule.unknown_words && dict.is_none() {
+                continue;
+            }
+            // Most words recur: ask the dictionary once per word.
+            let mut known: HashMap<&str, bool> = HashMap::new();
+            for span in words(text) {
+                let word = span.text(text);
+                if looks_like_name_or_code(doc, span, word)
+                    || (!rule.allow.is_empty() && rule.allow.contains(&word.to_lowercase()))
+                {
+                    continue;
+                }
+                if let Some(d) = &dict {
+                    if *known.entry(word).or_insert_with(|| d.knows(word)) {
+                        continue;
+                    }
+                }
+                let fixes = corrections(word).filter(|c| word.len() > 3 && !c.is_empty());
+                match (rule.unknown_words, fixes, &dict) {
+                    (true, None, Some(dict)) => {
+                        let counts = counts.get_or_insert_with(|| word_counts(text));
+                        unknown_word(doc, span, word, dict, counts, rule.idx, sink);
+                    }
+                    (false, Some(fixes), _) => misspelling(span, word, fixes, rule.idx, sink),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// How often each word (lower-cased) occurs in the text.
+fn word_counts(text: &str) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for span in words(text) {
+        *counts.entry(span.text(text).to_ascii_lowercase()).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn misspelling(span: Span, word: &str, fixes: &[&str], rule: RuleIdx, sink: &mut Sink<'_>) {
+    let shaped: Vec<String> = fixes
+        .iter()
+        .map(|c| {
+            if word.starts_with(|c: char| c.is_ascii_uppercase()) {
+                capitalize(c)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let list = shaped.join("\", \"");
+    let args = [("corrections", list.as_str())];
+    if let [one] = shaped.as_slice() {
+        let edits = vec![Edit::replace(span, one.clone())];
+        sink.fix(rule, span, &args, edits, Applicability::Safe);
+    } else {
+        sink.flag(rule, span, &args);
+    }
+}
+
+/// A word no dictionary knows, reported when it looks like a slip: used once in the document
+/// (a term of the subject recurs), six letters or more, not cut off by the end of the text,
+/// not a romanised Chinese name, and one edit away from one to three dictionary words.
+fn unknown_word(
+    doc: &Document,
+    span: Span,
+    word: &str,
+    dict: &English,
+    counts: &HashMap<String, usize>,
+    rule: RuleIdx,
+    sink: &mut Sink<'_>,
+) {
+    let stem = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .unwrap_or(word);
+    if word.len() < 6
+        || span.end == doc.text.trim_end().len()
+        || counts.get(&word.to_ascii_lowercase()).is_some_and(|&n| n > 1)
+        || super::pinyin::split(stem).is_some()
+    {
+        return;
+    }
+    // A word with many neighbours is too short or too common a shape to tell what was meant.
+    let near = dict.near(word);
+    if near.is_empty() || near.len() > 3 {
+        return;
+    }
+    let list = near.join("\", \"");
+    let args = [("suggestions", list.as_str())];
+    let edits = vec![Edit::replace(span, near[0].clone())];
+    let fix = (near.len() == 1).then_some((edits, Applicability::Unsafe));
+    sink.push(rule, span, &args, fix, Vec::new());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<&str> {
+        words(text).map(|s| s.text(text)).collect()
+    }
+
+    #[test]
+    fn words_skip_code_and_numbers() {
+        assert_eq!(
+            all("The poineering town’s 13year file.txt a_b x@y.z well-known e.g. it"),
+            ["The", "poineering", "town’s", "well", "known", "it"]
+        );
+    }
+
+    #[test]
+    fn one_edit_apart() {
+        assert!(one_edit("provinclal", "provincial"));
+        assert!(one_edit("soild", "solid"));
+        assert!(one_edit("flourishs", "flourishes"));
+        assert!(one_edit("Ther", "there"));
+        assert!(!one_edit("nurturance", "nurturing"));
+        assert!(!one_edit("same", "same"));
+    }
+
+    #[test]
+    fn typos_list_knows_common_misspellings() {
+        assert_eq!(corrections("Unfortunatly"), Some(&["unfortunately"][..]));
+        assert!(corrections("pioneering").is_none());
+    }
+}
