@@ -304,7 +304,9 @@ where
             }
             let mut err = anstream::stderr();
             let style = anstyle::AnsiColor::Red.on_default().bold();
-            let _ = writeln!(err, "{style}error{style:#}: {e:#}");
+            // Errors quote paths, XML names and rule text: never raw to the terminal.
+            let message = format!("{e:#}");
+            let _ = writeln!(err, "{style}error{style:#}: {}", crate::output::sanitize::terminal(&message));
             EXIT_ERROR
         }
     }

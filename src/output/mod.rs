@@ -10,6 +10,7 @@ mod human;
 pub(crate) mod json;
 mod junit;
 mod sarif;
+pub mod sanitize;
 
 use std::io::{self, Write};
 use std::sync::Arc;
