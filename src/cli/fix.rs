@@ -64,6 +64,10 @@ impl FileFix {
 }
 
 fn load(input: &Input) -> Result<(Document, std::sync::Arc<crate::engine::Engine>, bool), String> {
+    if input.text.is_none() && input.error.is_none() {
+        // `fix` writes files back: only regular ones, and a FIFO must not block the run.
+        crate::input::open_regular(&input.path).map_err(|e| crate::input::ReadError::Io(e).to_string())?;
+    }
     let (doc, replaced) = input.read()?;
     let lossy = replaced.is_some();
     if let Some(r) = replaced {
@@ -110,11 +114,23 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), S
         return Err("the file is read-only; not written (make it writable to fix it)".into());
     }
     // Opening for writing (without truncating) checks the permission without changing a byte.
-    std::fs::OpenOptions::new()
-        .write(true)
+    // Without blocking: a FIFO put in the file's place would hold the run forever.
+    let mut probe = std::fs::OpenOptions::new();
+    probe.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        probe.custom_flags(libc::O_NONBLOCK);
+    }
+    if !meta.is_file() {
+        return Err("not a regular file any more; not written".into());
+    }
+    probe
         .open(&target)
         .map_err(|e| format!("cannot write to the file: {}; not written", reason(&e)))?;
-    let current = std::fs::read(&target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
+    // Not blocking on a file swapped for a FIFO since it was read.
+    let current =
+        crate::input::read_regular(&target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
     if current != expected.as_bytes() {
         return Err("the file changed on disk while it was being fixed; not written (run fix again)".into());
     }
@@ -185,6 +201,7 @@ fn reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::InvalidInput => e.to_string(),
         _ => {
             let s = e.to_string();
             s.split(" (os error").next().unwrap_or(&s).to_string()
