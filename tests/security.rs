@@ -66,7 +66,14 @@ fn a_config_cannot_name_rule_files_outside_the_project() {
         .stdout(predicate::str::contains("local/kiln"));
     fs::write(project.join("mtlint.toml"), "").unwrap();
     mtlint(&project)
-        .args(["check", "--format", "concise", "--rules", "../outside/secret.toml", "a.txt"])
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--rules",
+            "../outside/secret.toml",
+            "a.txt",
+        ])
         .assert()
         .stdout(predicate::str::contains("local/kiln"));
 }
@@ -104,7 +111,11 @@ fn a_file_that_is_no_rule_file_is_never_quoted() {
             .stderr(predicate::str::contains(SECRET).not());
     }
     // A real rule file's mistakes are still shown with their line.
-    fs::write(dir.path().join("bad.toml"), "[pack]\nname = \"x\"\n[[rule]]\nid = \"k\"\nkind = \"nope\"\n").unwrap();
+    fs::write(
+        dir.path().join("bad.toml"),
+        "[pack]\nname = \"x\"\n[[rule]]\nid = \"k\"\nkind = \"nope\"\n",
+    )
+    .unwrap();
     mtlint(dir.path())
         .args(["check", "--rules", "bad.toml", "a.txt"])
         .assert()
@@ -144,8 +155,14 @@ fn on_terminal(dir: &Path, args: &str, input: &str) -> Option<String> {
 const HOSTILE: &str = "The the kiln \u{1b}]0;owned\u{7} fired \u{1b}[2J twice \u{202e}deliver\u{202c} now.\n";
 
 fn assert_no_raw_payload(shown: &str, snippet: bool) {
-    assert!(!shown.contains("\u{1b}]0;"), "an OSC title sequence reached the terminal:\n{shown}");
-    assert!(!shown.contains("\u{1b}[2J"), "clear-screen reached the terminal:\n{shown}");
+    assert!(
+        !shown.contains("\u{1b}]0;"),
+        "an OSC title sequence reached the terminal:\n{shown}"
+    );
+    assert!(
+        !shown.contains("\u{1b}[2J"),
+        "clear-screen reached the terminal:\n{shown}"
+    );
     assert!(!shown.contains('\u{7}'), "a bell reached the terminal:\n{shown}");
     assert!(!shown.contains('\u{202e}'), "U+202E reached the terminal:\n{shown}");
     assert!(!shown.contains('\u{202c}'), "U+202C reached the terminal:\n{shown}");
@@ -190,9 +207,18 @@ fn rule_file_text_and_file_names_reach_the_terminal_sanitised() {
             return;
         };
         assert!(shown.contains("kiln"), "`{args}` printed nothing useful:\n{shown}");
-        assert!(!shown.contains("\u{1b}]0;"), "`{args}`: OSC reached the terminal:\n{shown}");
-        assert!(!shown.contains("\u{1b}[2J"), "`{args}`: clear-screen reached the terminal:\n{shown}");
-        assert!(!shown.contains('\u{202e}'), "`{args}`: U+202E reached the terminal:\n{shown}");
+        assert!(
+            !shown.contains("\u{1b}]0;"),
+            "`{args}`: OSC reached the terminal:\n{shown}"
+        );
+        assert!(
+            !shown.contains("\u{1b}[2J"),
+            "`{args}`: clear-screen reached the terminal:\n{shown}"
+        );
+        assert!(
+            !shown.contains('\u{202e}'),
+            "`{args}`: U+202E reached the terminal:\n{shown}"
+        );
     }
 }
 
@@ -235,7 +261,7 @@ fn every_bidi_control_is_flagged_in_every_language() {
             .as_array()
             .unwrap()
             .iter()
-                .filter(|d| d["message"].as_str().unwrap_or("").contains("invisible character"))
+            .filter(|d| d["message"].as_str().unwrap_or("").contains("invisible character"))
             .map(|d| d["span"]["line"].as_u64().unwrap())
             .collect();
         for line in 1..=controls.len() as u64 {

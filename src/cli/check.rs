@@ -76,7 +76,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             }
             // Machine formats carry file errors in their own fields; say them on stderr too.
             if let (Some(e), true) = (&report.error, args.format != Format::Human) {
-                eprintln!("error: {}: {}", crate::output::sanitize::one_line(&report.path), crate::output::sanitize::terminal(e));
+                eprintln!(
+                    "error: {}: {}",
+                    crate::output::sanitize::one_line(&report.path),
+                    crate::output::sanitize::terminal(e)
+                );
             }
             Ok(())
         };

@@ -46,7 +46,12 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
             t(&def.when_document_mentions.join(", "))
         )?;
     }
-    writeln!(out, "defined in {}:{}", t(&loaded.origin.display().to_string()), loaded.line)?;
+    writeln!(
+        out,
+        "defined in {}:{}",
+        t(&loaded.origin.display().to_string()),
+        loaded.line
+    )?;
     if let Some(doc) = &def.doc {
         writeln!(out, "\n{}", t(doc.trim()))?;
     }

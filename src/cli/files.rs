@@ -105,7 +105,11 @@ impl Collected {
     pub fn say_skipped(&self, shared: &SharedArgs) {
         if shared.verbose {
             for s in &self.skipped {
-                eprintln!("skipped {}: {}", crate::output::sanitize::one_line(&s.path.display().to_string()), s.why);
+                eprintln!(
+                    "skipped {}: {}",
+                    crate::output::sanitize::one_line(&s.path.display().to_string()),
+                    s.why
+                );
             }
         }
     }

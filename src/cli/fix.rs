@@ -693,7 +693,7 @@ fn show_fix(out: &mut dyn Write, doc: &Document, d: &Diagnostic, f: &Fix, color:
         one_line(&doc.path),
         at.line,
         at.column,
-        terminal(&d.rule_id()),
+        terminal(d.rule_id()),
         terminal(&d.message)
     )?;
     let mut windows: Vec<Span> = Vec::new();

@@ -311,7 +311,11 @@ where
             let style = anstyle::AnsiColor::Red.on_default().bold();
             // Errors quote paths, XML names and rule text: never raw to the terminal.
             let message = format!("{e:#}");
-            let _ = writeln!(err, "{style}error{style:#}: {}", crate::output::sanitize::terminal(&message));
+            let _ = writeln!(
+                err,
+                "{style}error{style:#}: {}",
+                crate::output::sanitize::terminal(&message)
+            );
             EXIT_ERROR
         }
     }

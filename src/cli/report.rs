@@ -41,7 +41,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
         status.add(input, &report);
         if let Some(e) = &report.error {
             progress::suspend(&bar, || {
-                eprintln!("error: {}: {}", crate::output::sanitize::one_line(&report.path), crate::output::sanitize::terminal(e))
+                eprintln!(
+                    "error: {}: {}",
+                    crate::output::sanitize::one_line(&report.path),
+                    crate::output::sanitize::terminal(e)
+                )
             });
         }
         reports.push(report);

@@ -250,7 +250,10 @@ fn inside_project(path: &Path, base: &Path) -> bool {
     let Ok(real) = path.canonicalize() else {
         return false;
     };
-    let roots = [base.canonicalize(), std::env::current_dir().and_then(|d| d.canonicalize())];
+    let roots = [
+        base.canonicalize(),
+        std::env::current_dir().and_then(|d| d.canonicalize()),
+    ];
     roots.iter().flatten().any(|root| real.starts_with(root))
 }
 

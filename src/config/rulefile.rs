@@ -362,7 +362,11 @@ impl RuleDef {
             .map(|r| ("replace", r))
             .chain(self.canonical.iter().map(|r| ("canonical", r)))
             .chain(self.entries.iter().map(|e| ("entries", &e.replace)))
-            .chain(self.glossary.iter().flat_map(|g| g.target.iter().map(|t| ("glossary", t))));
+            .chain(
+                self.glossary
+                    .iter()
+                    .flat_map(|g| g.target.iter().map(|t| ("glossary", t))),
+            );
         for (key, r) in replacements {
             if r.len() > MAX_REPLACEMENT_BYTES {
                 return Some((
@@ -488,7 +492,12 @@ fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRu
             return Err(SourceError::at(path, source, key_at(key), msg));
         }
         if let Some((key, msg)) = def.oversized() {
-            return Err(SourceError::at(path, source, key_at(key), format!("rule `{}`: {msg}", def.id)));
+            return Err(SourceError::at(
+                path,
+                source,
+                key_at(key),
+                format!("rule `{}`: {msg}", def.id),
+            ));
         }
         let checked = if validate {
             crate::checks::validate(&def)

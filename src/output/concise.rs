@@ -41,7 +41,7 @@ pub fn findings(out: &mut dyn Write, path: &str, doc: &Document, diags: &[Diagno
             one_line(path),
             s.line,
             s.column,
-            terminal(&d.rule_id()),
+            terminal(d.rule_id()),
             one_line(&d.message)
         )?;
     }

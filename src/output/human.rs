@@ -159,12 +159,18 @@ fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document
         out,
         "{sev}{}{sev:#}{bold}[{}]: {}{bold:#}",
         d.severity,
-        terminal(&d.rule_id()),
+        terminal(d.rule_id()),
         terminal(&d.message)
     )?;
     let gutter = start.line.to_string().len();
     let pad = " ".repeat(gutter);
-    writeln!(out, "{pad}{blue}-->{blue:#} {}:{}:{}", one_line(path), start.line, start.column)?;
+    writeln!(
+        out,
+        "{pad}{blue}-->{blue:#} {}:{}:{}",
+        one_line(path),
+        start.line,
+        start.column
+    )?;
 
     let idx = doc.line_index();
     let line = idx.line_span(text, start.line - 1);

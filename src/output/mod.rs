@@ -9,8 +9,8 @@ mod gitlab;
 mod human;
 pub(crate) mod json;
 mod junit;
-mod sarif;
 pub mod sanitize;
+mod sarif;
 
 use std::io::{self, Write};
 use std::sync::Arc;

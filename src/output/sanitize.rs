@@ -61,9 +61,11 @@ mod tests {
 
     #[test]
     fn every_bidi_control_is_shown() {
-        for c in ['\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}']
-            .into_iter()
-            .chain('\u{2066}'..='\u{2069}')
+        for c in [
+            '\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}',
+        ]
+        .into_iter()
+        .chain('\u{2066}'..='\u{2069}')
         {
             let shown = terminal(&format!("a{c}b")).into_owned();
             assert_eq!(shown, format!("a⟨U+{:04X}⟩b", c as u32));
