@@ -432,3 +432,48 @@ fn huge_messages_and_replacements_are_refused() {
         .code(2)
         .stderr(predicate::str::contains("messages are capped"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// 12. Smaller ones
+
+#[cfg(unix)]
+#[test]
+fn init_does_not_write_through_a_dangling_link() {
+    let dir = tree(&[]);
+    let target = dir.path().join("elsewhere.toml");
+    std::os::unix::fs::symlink(&target, dir.path().join("mtlint.toml")).unwrap();
+    for args in [vec!["init"], vec!["init", "--force"]] {
+        mtlint(dir.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is a symbolic link"));
+        assert!(!target.exists(), "{args:?} wrote through the link");
+    }
+    fs::remove_file(dir.path().join("mtlint.toml")).unwrap();
+    mtlint(dir.path()).arg("init").assert().success();
+    assert!(fs::read_to_string(dir.path().join("mtlint.toml"))
+        .unwrap()
+        .contains("[rule."));
+}
+
+/// The HTML report's filter script reads its filters from the address: a malformed
+/// `%`-escape there must not throw (that stops every filter). Run with node where it exists.
+#[test]
+fn the_report_script_survives_a_malformed_escape_in_the_address() {
+    let script = include_str!("../src/report/report.js");
+    let start = script
+        .find("function decodePart")
+        .expect("the script decodes through decodePart");
+    let end = start + script[start..].find("\n  }\n").expect("decodePart ends") + 4;
+    let test = format!(
+        "{}\nif (decodePart('%E0%A4%A') !== '%E0%A4%A' || decodePart('en%2Frun-on') !== 'en/run-on') process.exit(1);\n",
+        &script[start..end]
+    );
+    let Ok(out) = Command::new("node").args(["-e", &test]).output() else {
+        eprintln!("skipped: no node to run the script");
+        return;
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!script.contains("= decodeURIComponent("), "an unguarded decode is left");
+}
