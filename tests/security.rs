@@ -194,7 +194,7 @@ fn terminal_output_never_carries_a_documents_escapes() {
 
 #[test]
 fn rule_file_text_and_file_names_reach_the_terminal_sanitised() {
-    let rules = "[pack]\nname = \"local\"\n\n[[rule]]\nid = \"kiln\"\nkind = \"term\"\nvariants = [\"kiln\"]\nreplace = \"furnace\"\nmessage = \"say \\u001B]0;owned\\u0007 \\u202Edeliver\\u202C\"\n";
+    let rules = "[pack]\nname = \"local\"\n\n[[rule]]\nid = \"kiln\"\nkind = \"term\"\nvariants = [\"kiln\"]\nreplace = \"furnace\"\nmessage = \"say \\u001B]0;owned\\u0007 \\u202Edeliver\\u202C\"\nexamples = [{ ok = \"the kiln \\u001B]0;owned\\u0007 \\u202Edeliver\" }]\n";
     let name = "odd\u{1b}[2J\u{202e}name.txt";
     let dir = tree(&[("rules.toml", rules), (name, "The kiln fired twice.\n")]);
     for args in [
@@ -202,6 +202,7 @@ fn rule_file_text_and_file_names_reach_the_terminal_sanitised() {
         format!("check --format concise --rules rules.toml '{name}'"),
         "explain local/kiln --rules rules.toml".to_string(),
         "rules --rules rules.toml --pack local".to_string(),
+        "test-rules rules.toml".to_string(),
     ] {
         let Some(shown) = on_terminal(dir.path(), &args, "") else {
             return;
