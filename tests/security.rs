@@ -478,3 +478,31 @@ fn the_report_script_survives_a_malformed_escape_in_the_address() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!script.contains("= decodeURIComponent("), "an unguarded decode is left");
 }
+
+#[test]
+fn inline_tags_are_not_counted_as_words() {
+    let tags = "<x id=\"t\"/>".repeat(50);
+    let xliff = format!(
+        "<xliff version=\"1.2\"><file source-language=\"zh\" target-language=\"en\"><body>\n\
+         <trans-unit id=\"1\"><source>窑炉烧了两次。</source><target>The kiln {tags}fired twice.</target></trans-unit>\n\
+         </body></file></xliff>\n"
+    );
+    let dir = tree(&[
+        ("a.xlf", &xliff),
+        ("mtlint.toml", "[rule.\"en/run-on\"]\nmax_words = 10\nmin_splices = 0\n"),
+    ]);
+    mtlint(dir.path())
+        .args(["check", "--format", "concise", "a.xlf"])
+        .assert()
+        .stdout(predicate::str::contains("en/run-on").not());
+    // Eleven real words are still too many.
+    fs::write(
+        dir.path().join("a.xlf"),
+        xliff.replace("fired twice.", "fired twice in the old town before the long night."),
+    )
+    .unwrap();
+    mtlint(dir.path())
+        .args(["check", "--format", "concise", "a.xlf"])
+        .assert()
+        .stdout(predicate::str::contains("en/run-on"));
+}
