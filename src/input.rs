@@ -49,6 +49,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::InvalidInput => e.to_string(),
         _ => {
             let s = e.to_string();
             // Drop the "(os error N)" tail: the reason is enough, in lower case like the others.
@@ -103,6 +104,65 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
     let bytes = std::fs::read(path).map_err(ReadError::Io)?;
     decode(bytes)
+}
+
+/// Opens `path` for reading only if it is a regular file (after following symbolic links):
+/// a FIFO, socket or device is refused with a clear error instead of blocking the run. The file
+/// is opened without blocking and checked again by its open handle, so a file swapped for a
+/// FIFO between the check and the open is refused too.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let not_regular = |kind: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("not a regular file ({kind}); only regular files are read"),
+        )
+    };
+    let kind_of = |m: &std::fs::Metadata| -> Option<&'static str> {
+        let t = m.file_type();
+        if t.is_file() {
+            return None;
+        }
+        if t.is_dir() {
+            return Some("a directory");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_fifo() {
+                return Some("a FIFO");
+            }
+            if t.is_socket() {
+                return Some("a socket");
+            }
+            if t.is_char_device() || t.is_block_device() {
+                return Some("a device");
+            }
+        }
+        Some("a special file")
+    };
+    if let Some(kind) = kind_of(&std::fs::metadata(path)?) {
+        return Err(not_regular(kind));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if let Some(kind) = kind_of(&file.metadata()?) {
+        return Err(not_regular(kind));
+    }
+    Ok(file)
+}
+
+/// Reads a whole regular file (see [`open_regular`]).
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    open_regular(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// What `--lossy` replaced in a file that was not valid UTF-8.

@@ -440,6 +440,7 @@ impl Linter {
                 select: select.clone(),
                 ignore: ignore.clone(),
                 fail_on: None,
+                allow_external_rules: false,
             },
             input_format,
         };

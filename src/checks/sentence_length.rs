@@ -141,6 +141,30 @@ impl SentenceLengthCheck {
     }
 }
 
+/// The words of `sentence`, inline tags (XLIFF `<x/>`, `<g>`, HTML in Markdown) not counted:
+/// each tag counts as a space. Code spans and entities stand for words and still count.
+fn count_words_outside_markup(doc: &Document, sentence: Span) -> usize {
+    let text = &doc.text;
+    let first = doc.inline_masked.partition_point(|m| m.end <= sentence.start);
+    let inside = doc.inline_masked[first..]
+        .iter()
+        .take_while(|m| m.start < sentence.end)
+        .filter(|m| text[m.start..].starts_with('<'));
+    let mut shown = String::with_capacity(sentence.len());
+    let mut at = sentence.start;
+    for m in inside {
+        let (start, end) = (m.start.clamp(at, sentence.end), m.end.clamp(at, sentence.end));
+        shown.push_str(&text[at..start]);
+        shown.push(' ');
+        at = end;
+    }
+    if at == sentence.start {
+        return count_words(sentence.text(text));
+    }
+    shown.push_str(&text[at..sentence.end]);
+    count_words(&shown)
+}
+
 impl Check for SentenceLengthCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         if !self.rules.iter().any(|r| sink.is_active(r.idx)) {
@@ -160,7 +184,7 @@ impl Check for SentenceLengthCheck {
             if s.len().div_ceil(2) <= shortest || max_words(s) <= shortest {
                 continue;
             }
-            let words = count_words(s);
+            let words = count_words_outside_markup(doc, sentence);
             for rule in &self.rules {
                 if words <= rule.max || !sink.is_active(rule.idx) {
                     continue;

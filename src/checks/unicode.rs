@@ -16,7 +16,7 @@ use crate::span::Span;
 
 const CHECKS: &[&str] = &["nfc", "invisible", "control", "nbsp", "mojibake", "entity"];
 const DEFAULT_INVISIBLE: &str =
-    "\u{200b}\u{2060}\u{feff}\u{00ad}\u{200e}\u{200f}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}";
+    "\u{200b}\u{2060}\u{feff}\u{00ad}\u{200e}\u{200f}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}\u{061c}";
 const DEFAULT_NBSP: &str = "\u{a0}\u{202f}";
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {

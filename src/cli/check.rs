@@ -90,7 +90,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
                 status.errors |= report.error.is_some();
                 if let Some(e) = &report.error {
                     progress::suspend(&bar, || -> std::io::Result<()> {
-                        eprintln!("error: {}: {e}", report.path);
+                        eprintln!(
+                            "error: {}: {}",
+                            crate::output::sanitize::one_line(&report.path),
+                            crate::output::sanitize::terminal(e)
+                        );
                         Ok(())
                     })?;
                 }
@@ -114,7 +118,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
                 }
                 // Machine formats carry file errors in their own fields; say them on stderr too.
                 if let (Some(e), true) = (&report.error, args.format != Format::Human) {
-                    eprintln!("error: {}: {e}", report.path);
+                    eprintln!(
+                        "error: {}: {}",
+                        crate::output::sanitize::one_line(&report.path),
+                        crate::output::sanitize::terminal(e)
+                    );
                 }
                 Ok(())
             };
@@ -185,7 +193,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             } else {
                 String::new()
             };
-            eprintln!("  {}: {}{times} \"{}\"{gone}", s.path, s.rule, s.text);
+            eprintln!(
+                "  {}: {}{times} \"{}\"{gone}",
+                crate::output::sanitize::one_line(&s.path),
+                s.rule,
+                crate::output::sanitize::one_line(&s.text)
+            );
         }
     }
     Ok(status.code())

@@ -7,6 +7,8 @@ use crate::checks::CheckKind;
 use crate::config::Profile;
 use crate::engine::Rule;
 
+use crate::output::sanitize::terminal as t;
+
 pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
     super::set_color(args.shared.color);
     let mut out = anstream::stdout().lock();
@@ -20,33 +22,38 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
         .iter()
         .find(|r| r.full_id() == args.rule || (!args.rule.contains('/') && r.def.id == args.rule));
     let Some(loaded) = found else {
-        anyhow::bail!("no rule `{}` (see `mtlint rules`)", args.rule);
+        anyhow::bail!("no rule `{}` (see `mtlint rules`)", t(&args.rule));
     };
     let rule = Rule::new(loaded);
     let def = &loaded.def;
     let bold = anstyle::Style::new().bold();
-    writeln!(out, "{bold}{}{bold:#}: {}\n", rule.id(), rule.summary())?;
+    writeln!(out, "{bold}{}{bold:#}: {}\n", t(rule.id()), t(&rule.summary()))?;
     let lang = match (&loaded.pack.source, &loaded.pack.target) {
         (Some(s), Some(t)) => format!("{s} → {t}"),
         (None, Some(t)) => t.clone(),
         _ => "any".to_string(),
     };
-    writeln!(out, "pack:      {} ({lang})", loaded.pack.name)?;
+    writeln!(out, "pack:      {} ({})", t(&loaded.pack.name), t(&lang))?;
     writeln!(out, "kind:      {}", def.kind.name())?;
     writeln!(out, "severity:  {}", rule.meta.severity)?;
-    writeln!(out, "category:  {}", rule.meta.category)?;
+    writeln!(out, "category:  {}", t(&rule.meta.category))?;
     writeln!(out, "fix:       {}", super::rules::fixability(loaded))?;
-    writeln!(out, "message:   {}", rule.message)?;
+    writeln!(out, "message:   {}", t(&rule.message))?;
     if !def.when_document_mentions.is_empty() {
         writeln!(
             out,
             "only when the document mentions: {}",
-            def.when_document_mentions.join(", ")
+            t(&def.when_document_mentions.join(", "))
         )?;
     }
-    writeln!(out, "defined in {}:{}", loaded.origin.display(), loaded.line)?;
+    writeln!(
+        out,
+        "defined in {}:{}",
+        t(&loaded.origin.display().to_string()),
+        loaded.line
+    )?;
     if let Some(doc) = &def.doc {
-        writeln!(out, "\n{}", doc.trim())?;
+        writeln!(out, "\n{}", t(doc.trim()))?;
     }
     let mut params = def.clone();
     params.examples.clear();
@@ -54,18 +61,18 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
     params.message = None;
     params.when_document_mentions.clear();
     let toml = toml::to_string(&params).unwrap_or_default();
-    writeln!(out, "\n{bold}Definition{bold:#}\n{}", toml.trim())?;
+    writeln!(out, "\n{bold}Definition{bold:#}\n{}", t(toml.trim()))?;
     if !def.examples.is_empty() {
         writeln!(out, "\n{bold}Examples{bold:#}")?;
         for ex in &def.examples {
             if let Some(bad) = &ex.bad {
-                writeln!(out, "  flagged:  {bad}")?;
+                writeln!(out, "  flagged:  {}", t(bad))?;
             }
             if let Some(good) = &ex.good {
-                writeln!(out, "  fixed:    {good}")?;
+                writeln!(out, "  fixed:    {}", t(good))?;
             }
             if let Some(ok) = &ex.ok {
-                writeln!(out, "  left alone: {ok}")?;
+                writeln!(out, "  left alone: {}", t(ok))?;
             }
         }
     }

@@ -105,7 +105,11 @@ impl Collected {
     pub fn say_skipped(&self, shared: &SharedArgs) {
         if shared.verbose {
             for s in &self.skipped {
-                eprintln!("skipped {}: {}", s.path.display(), s.why);
+                eprintln!(
+                    "skipped {}: {}",
+                    crate::output::sanitize::one_line(&s.path.display().to_string()),
+                    s.why
+                );
             }
         }
     }
@@ -399,7 +403,7 @@ impl Input {
     pub fn load(&self) -> Result<Document, String> {
         let (doc, replaced) = self.read()?;
         if let Some(r) = replaced {
-            eprintln!("warning: {}: {r}", self.display);
+            eprintln!("warning: {}: {r}", crate::output::sanitize::one_line(&self.display));
         }
         Ok(doc)
     }

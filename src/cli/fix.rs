@@ -25,6 +25,7 @@ use super::{set_color, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::document::Document;
 use crate::fix::{apply_to, fix_document_keeping, select, unsound, LeftOut, MAX_PASSES};
+use crate::output::sanitize::{one_line, terminal};
 use crate::output::{self, FileReport, HumanOptions, Summary};
 use crate::span::Span;
 
@@ -64,10 +65,14 @@ impl FileFix {
 }
 
 fn load(input: &Input) -> Result<(Document, std::sync::Arc<crate::engine::Engine>, bool), String> {
+    if input.text.is_none() && input.error.is_none() {
+        // `fix` writes files back: only regular ones, and a FIFO must not block the run.
+        crate::input::open_regular(&input.path).map_err(|e| crate::input::ReadError::Io(e).to_string())?;
+    }
     let (doc, replaced) = input.read()?;
     let lossy = replaced.is_some();
     if let Some(r) = replaced {
-        eprintln!("warning: {}: {r}", input.display);
+        eprintln!("warning: {}: {r}", one_line(&input.display));
     }
     let engine = input.profile.engine_for_document(&doc)?;
     Ok((doc, engine, lossy))
@@ -143,11 +148,23 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), S
         return Err("the file is read-only; not written (make it writable to fix it)".into());
     }
     // Opening for writing (without truncating) checks the permission without changing a byte.
-    std::fs::OpenOptions::new()
-        .write(true)
+    // Without blocking: a FIFO put in the file's place would hold the run forever.
+    let mut probe = std::fs::OpenOptions::new();
+    probe.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        probe.custom_flags(libc::O_NONBLOCK);
+    }
+    if !meta.is_file() {
+        return Err("not a regular file any more; not written".into());
+    }
+    probe
         .open(&target)
         .map_err(|e| format!("cannot write to the file: {}; not written", reason(&e)))?;
-    let current = std::fs::read(&target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
+    // Not blocking on a file swapped for a FIFO since it was read.
+    let current =
+        crate::input::read_regular(&target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
     if current != expected.as_bytes() {
         return Err("the file changed on disk while it was being fixed; not written (run fix again)".into());
     }
@@ -218,6 +235,7 @@ fn reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::InvalidInput => e.to_string(),
         _ => {
             let s = e.to_string();
             s.split(" (os error").next().unwrap_or(&s).to_string()
@@ -245,7 +263,17 @@ const BOLD: Style = Style::new().bold();
 /// Prints a unified diff of `old` → `new`. Plain, it is exactly what `diff -u` and `patch`
 /// read (line endings included); in colour, the changed words inside `-`/`+` lines are
 /// highlighted, for a reviewer to take in at a glance.
-fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str, color: bool) -> std::io::Result<()> {
+///
+/// On a terminal, the text goes through the terminal sanitiser: a document's escape sequences
+/// and bidirectional controls are shown as `⟨U+XXXX⟩`, never sent to the terminal.
+fn print_diff(
+    out: &mut dyn Write,
+    path: &str,
+    old: &str,
+    new: &str,
+    color: bool,
+    on_terminal: bool,
+) -> std::io::Result<()> {
     // Relative paths get git's a/ and b/ prefixes (`patch -p1`, `git apply`); absolute
     // paths are printed as they are.
     let name = path.strip_prefix("./").unwrap_or(path);
@@ -255,11 +283,15 @@ fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str, color: bool
         (format!("a/{name}"), format!("b/{name}"))
     };
     let diff = similar::TextDiff::from_lines(old, new);
-    if !color {
+    if !color && !on_terminal {
         return diff.unified_diff().context_radius(1).header(&a, &b).to_writer(out);
     }
-    writeln!(out, "{BOLD}--- {a}{BOLD:#}")?;
-    writeln!(out, "{BOLD}+++ {b}{BOLD:#}")?;
+    if !color {
+        let text = diff.unified_diff().context_radius(1).header(&a, &b).to_string();
+        return out.write_all(terminal(&text.replace("\r\n", "\n")).as_bytes());
+    }
+    writeln!(out, "{BOLD}--- {}{BOLD:#}", one_line(&a))?;
+    writeln!(out, "{BOLD}+++ {}{BOLD:#}", one_line(&b))?;
     for hunk in diff.unified_diff().context_radius(1).iter_hunks() {
         writeln!(out, "{CYAN}{}{CYAN:#}", hunk.header())?;
         for op in hunk.ops() {
@@ -271,7 +303,7 @@ fn print_diff(out: &mut dyn Write, path: &str, old: &str, new: &str, color: bool
                 };
                 write!(out, "{style}{sign}")?;
                 for (emphasized, value) in change.iter_strings_lossy() {
-                    let value = value.trim_end_matches(['\n', '\r']);
+                    let value = terminal(value.trim_end_matches(['\n', '\r']));
                     if emphasized {
                         let strong = style.invert();
                         write!(out, "{style:#}{strong}{value}{strong:#}{style}")?;
@@ -363,7 +395,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
                     totals.files_changed += 1;
                     totals.applied += r.total_applied();
                     if !args.shared.quiet {
-                        writeln!(err, "Fixed {}: {}", r.report.path, describe(&r.applied))?;
+                        writeln!(err, "Fixed {}: {}", one_line(&r.report.path), describe(&r.applied))?;
                     }
                 }
                 Err(e) => r.report = FileReport::failed(r.report.path.clone(), e),
@@ -378,7 +410,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         totals.count_left(&r.report, min);
         emitter.file(out, &r.report)?;
         if let (Some(e), true) = (&r.report.error, args.format != output::Format::Human) {
-            writeln!(err, "error: {}: {e}", r.report.path)?;
+            writeln!(err, "error: {}: {}", one_line(&r.report.path), terminal(e))?;
         }
         Ok(())
     };
@@ -496,11 +528,13 @@ fn describe(applied: &BTreeMap<String, usize>) -> String {
 
 fn warn_engine_trouble(err: &mut dyn Write, r: &FileFix) -> std::io::Result<()> {
     for LeftOut { rule, span } in &r.left_out {
-        let path = &r.report.path;
+        let path = one_line(&r.report.path);
+        let rule = terminal(rule);
         match (span, &r.original) {
             (Some(span), Some(original)) => {
                 let (line, column) = line_column(original, span.start);
                 let text = excerpt(span.text(original));
+                let text = terminal(&text);
                 writeln!(
                     err,
                     "warning: {path}:{line}:{column}: the fix of {rule} at \"{text}\" does not converge (it changes nothing, or fixes there undo one another or keep changing the text for {MAX_PASSES} passes); it was left out, the other fixes were applied"
@@ -515,8 +549,10 @@ fn warn_engine_trouble(err: &mut dyn Write, r: &FileFix) -> std::io::Result<()> 
     for (rule, why) in &r.unsound {
         writeln!(
             err,
-            "warning: {}: a fix of {rule} was not applied: {why} (a bug in the rule's check kind)",
-            r.report.path
+            "warning: {}: a fix of {} was not applied: {} (a bug in the rule's check kind)",
+            one_line(&r.report.path),
+            terminal(rule),
+            terminal(why)
         )?;
     }
     Ok(())
@@ -549,15 +585,16 @@ fn run_stdin(args: &FixArgs, input: &Input, min: Applicability, baselines: &Base
     let mut err = anstream::stderr().lock();
     let r = fix_one(input, min, baselines);
     if let Some(e) = &r.report.error {
-        writeln!(err, "error: {}: {e}", r.report.path)?;
+        writeln!(err, "error: {}: {}", one_line(&r.report.path), terminal(e))?;
         return Ok(EXIT_ERROR);
     }
     warn_engine_trouble(&mut err, &r)?;
     let original = r.original.as_deref().unwrap_or("");
     if args.diff {
         let color = out.current_choice() != ColorChoice::Never;
+        let on_terminal = std::io::stdout().is_terminal();
         if let Some(fixed) = &r.fixed {
-            print_diff(&mut out, &r.report.path, original, fixed, color)?;
+            print_diff(&mut out, &r.report.path, original, fixed, color, on_terminal)?;
         }
         out.flush()?;
         let changed_or_left_out = r.fixed.is_some() || !r.left_out.is_empty();
@@ -585,6 +622,7 @@ fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability, baselines: &Ba
     let mut out = anstream::stdout().lock();
     let mut err = anstream::stderr().lock();
     let color = out.current_choice() != ColorChoice::Never;
+    let on_terminal = std::io::stdout().is_terminal();
     let (mut files_changed, mut applied, mut left_out) = (0usize, 0usize, 0usize);
     let mut errors = false;
     files::for_each_ordered(
@@ -594,13 +632,13 @@ fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability, baselines: &Ba
             if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
                 files_changed += 1;
                 applied += r.total_applied();
-                print_diff(&mut out, &r.report.path, original, fixed, color)?;
+                print_diff(&mut out, &r.report.path, original, fixed, color, on_terminal)?;
             }
             warn_engine_trouble(&mut err, &r)?;
             left_out += r.left_out.len();
             if let Some(e) = &r.report.error {
                 errors = true;
-                writeln!(err, "error: {}: {e}", r.report.path)?;
+                writeln!(err, "error: {}: {}", one_line(&r.report.path), terminal(e))?;
             }
             Ok(())
         },
@@ -661,7 +699,8 @@ fn ask(out: &mut dyn Write, input: &mut dyn BufRead, rule: &str) -> std::io::Res
     loop {
         write!(
             out,
-            "{BOLD}Apply this fix?{BOLD:#} [y]es, [n]o (skip), [a]ll fixes of {rule}, [q]uit: "
+            "{BOLD}Apply this fix?{BOLD:#} [y]es, [n]o (skip), [a]ll fixes of {}, [q]uit: ",
+            terminal(rule)
         )?;
         out.flush()?;
         let mut line = String::new();
@@ -690,11 +729,11 @@ fn show_fix(out: &mut dyn Write, doc: &Document, d: &Diagnostic, f: &Fix, color:
     writeln!(
         out,
         "\n{BOLD}{}:{}:{}{BOLD:#}: {}: {}",
-        doc.path,
+        one_line(&doc.path),
         at.line,
         at.column,
-        d.rule_id(),
-        d.message
+        terminal(d.rule_id()),
+        terminal(&d.message)
     )?;
     let mut windows: Vec<Span> = Vec::new();
     for e in &f.edits {
@@ -732,6 +771,11 @@ fn show_fix(out: &mut dyn Write, doc: &Document, d: &Diagnostic, f: &Fix, color:
                         .replace("\r\n", "⏎")
                         .replace('\n', "⏎"),
                 )
+            })
+            .map(|(tag, run)| {
+                // The document's own characters: never raw to the terminal.
+                let shown = terminal(&run).into_owned();
+                (tag, shown)
             })
             .collect();
         if color {

@@ -44,10 +44,29 @@ pub const STARTER: &str = r#"# mtlint configuration. mtlint uses the nearest mtl
 "#;
 
 pub fn run(args: InitArgs) -> anyhow::Result<u8> {
+    use std::io::Write;
+    // A link (even a dangling one) would have the starter written wherever it points.
+    if std::fs::symlink_metadata(&args.path).is_ok_and(|m| m.file_type().is_symlink()) {
+        anyhow::bail!(
+            "{} is a symbolic link; not written through it (remove the link first)",
+            args.path.display()
+        );
+    }
     if args.path.exists() && !args.force {
         anyhow::bail!("{} exists already (use --force to overwrite it)", args.path.display());
     }
-    std::fs::write(&args.path, STARTER).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.path.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if args.force {
+        options.create(true).truncate(true);
+    } else {
+        // Refuses a file or link that appeared since the checks above.
+        options.create_new(true);
+    }
+    options
+        .open(&args.path)
+        .and_then(|mut f| f.write_all(STARTER.as_bytes()))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.path.display()))?;
     println!(
         "Wrote {}. Edit it to set the language, packs and your own rule files.",
         args.path.display()

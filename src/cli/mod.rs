@@ -105,6 +105,10 @@ pub struct SharedArgs {
     /// Lowest severity that makes the exit status 1 [default: warning]
     #[arg(long, value_enum, value_name = "LEVEL", global = true)]
     pub fail_on: Option<SeverityArg>,
+    /// Let `rules` in a config name rule files outside the config's directory and the current
+    /// directory (off by default, so a committed config cannot read other files)
+    #[arg(long, global = true)]
+    pub allow_external_rules: bool,
     /// Read the text from standard input
     #[arg(long, global = true)]
     pub stdin: bool,
@@ -148,6 +152,7 @@ impl SharedArgs {
             select: self.select.clone(),
             ignore: self.ignore.clone(),
             fail_on: self.fail_on.map(Into::into),
+            allow_external_rules: self.allow_external_rules,
         }
     }
 }
@@ -320,7 +325,13 @@ where
             }
             let mut err = anstream::stderr();
             let style = anstyle::AnsiColor::Red.on_default().bold();
-            let _ = writeln!(err, "{style}error{style:#}: {e:#}");
+            // Errors quote paths, XML names and rule text: never raw to the terminal.
+            let message = format!("{e:#}");
+            let _ = writeln!(
+                err,
+                "{style}error{style:#}: {}",
+                crate::output::sanitize::terminal(&message)
+            );
             EXIT_ERROR
         }
     }

@@ -82,7 +82,11 @@ pub fn run(paths: &[PathBuf], shared: &SharedArgs, fix: Option<bool>) -> anyhow:
             match std::fs::File::open(path) {
                 Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
                 Err(e) => {
-                    eprintln!("error: {name}: {}", crate::input::ReadError::Io(e));
+                    eprintln!(
+                        "error: {}: {}",
+                        crate::output::sanitize::one_line(&name),
+                        crate::input::ReadError::Io(e)
+                    );
                     errors = true;
                     continue;
                 }
@@ -90,7 +94,11 @@ pub fn run(paths: &[PathBuf], shared: &SharedArgs, fix: Option<bool>) -> anyhow:
         };
         let mut each = |line: Line| -> std::io::Result<()> {
             if let Some(e) = &line.error {
-                eprintln!("error: {name}:{e}");
+                eprintln!(
+                    "error: {}:{}",
+                    crate::output::sanitize::one_line(&name),
+                    crate::output::sanitize::terminal(&e.to_string())
+                );
                 errors = true;
             }
             failing |= line.worst.is_some_and(|w| w >= fail_on);
@@ -98,7 +106,7 @@ pub fn run(paths: &[PathBuf], shared: &SharedArgs, fix: Option<bool>) -> anyhow:
         };
         let io_error = stream(reader, &linter, fix, &mut each)?;
         if let Some(e) = io_error {
-            eprintln!("error: {name}: cannot read: {e}");
+            eprintln!("error: {}: cannot read: {e}", crate::output::sanitize::one_line(&name));
             errors = true;
         }
         out.flush()?;

@@ -40,7 +40,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     files::for_each_ordered(&inputs, progress::counted(&bar, Input::check), |input, report| {
         status.add(input, &report);
         if let Some(e) = &report.error {
-            progress::suspend(&bar, || eprintln!("error: {}: {e}", report.path));
+            progress::suspend(&bar, || {
+                eprintln!(
+                    "error: {}: {}",
+                    crate::output::sanitize::one_line(&report.path),
+                    crate::output::sanitize::terminal(e)
+                )
+            });
         }
         reports.push(report);
         Ok(())

@@ -49,6 +49,8 @@ pub fn fixability(rule: &LoadedRule) -> &'static str {
     }
 }
 
+use crate::output::sanitize::one_line;
+
 pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
     super::set_color(args.shared.color);
     let profile = Profile::load(args.shared.config.as_deref(), &args.shared.overrides())?;
@@ -89,7 +91,11 @@ pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
         writeln!(
             out,
             "{:w_id$}  {:w_kind$}  {:8}  {:6}  {}",
-            r.id, r.kind, r.severity, r.fix, r.summary
+            one_line(&r.id),
+            r.kind,
+            r.severity,
+            r.fix,
+            one_line(&r.summary)
         )?;
     }
     let mut packs: Vec<&str> = rows.iter().map(|r| r.pack.as_str()).collect();

@@ -32,7 +32,8 @@ pub fn run(args: TestRulesArgs) -> anyhow::Result<u8> {
     }
     let mut out = anstream::stdout().lock();
     for f in &failures {
-        writeln!(out, "FAIL {f}")?;
+        // Failures quote the rule file's examples: never raw to the terminal.
+        writeln!(out, "FAIL {}", crate::output::sanitize::terminal(&f.to_string()))?;
     }
     let without: Vec<String> = rules
         .iter()

@@ -79,7 +79,7 @@ pub const MAX_GLOSSARY_TERMS: usize = 200_000;
 fn read_source(path: &Path) -> Result<String, ConfigError> {
     use std::io::Read;
     let invalid = |msg: String| ConfigError::Invalid(format!("{}: {msg}", path.display()));
-    let file = std::fs::File::open(path).map_err(|e| invalid(crate::input::ReadError::Io(e).to_string()))?;
+    let file = crate::input::open_regular(path).map_err(|e| invalid(crate::input::ReadError::Io(e).to_string()))?;
     let mut bytes = Vec::new();
     file.take(MAX_RULE_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -96,9 +96,30 @@ fn read_source(path: &Path) -> Result<String, ConfigError> {
 /// Reads and parses a user rule file.
 pub fn load_rule_file(path: &Path) -> Result<Vec<LoadedRule>, ConfigError> {
     let text = read_source(path)?;
+    if !looks_like_rule_file(&text) {
+        // Errors quote the offending line; a file that is no rule file at all (a key file, a
+        // `.env`) is refused without a word of its content.
+        return Err(ConfigError::Invalid(format!(
+            "{}: not a rule file: it has no `[pack]` table and no `[[rule]]` table (its content is not shown)",
+            path.display()
+        )));
+    }
     let rules = parse_rule_file(path, &text)?;
     check_glossary_size(&rules)?;
     Ok(rules)
+}
+
+/// Whether `text` has the shape of a rule file: a `[pack]` or `[[rule]]` table header on a
+/// line of its own.
+fn looks_like_rule_file(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        let header = |name: &str| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.trim_start().is_empty() || rest.trim_start().starts_with('#'))
+        };
+        header("[pack]") || header("[[rule]]")
+    })
 }
 
 /// How many glossary entries a rule compiles.
@@ -164,19 +185,79 @@ pub struct ConfigFile {
     pub baseline: Option<String>,
 }
 
-/// Finds the nearest `mtlint.toml` or `.mtlint.toml` in `dir` or its ancestors.
+/// Finds the nearest `mtlint.toml` or `.mtlint.toml` in `dir` or its ancestors, up to the
+/// root of the repository `dir` is in (the first directory holding `.git`), the way git finds
+/// its own files. A config another user owns or others may write to is passed over with a
+/// warning (see [`unsafe_config`]): in a shared directory such as `/tmp` anyone could plant one.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
     let mut cur = Some(dir);
     while let Some(d) = cur {
         for name in CONFIG_NAMES {
             let p = d.join(name);
             if p.is_file() {
-                return Some(p);
+                match unsafe_config(&p) {
+                    None => return Some(p),
+                    Some(why) => warn_unsafe_once(&p, why),
+                }
             }
+        }
+        if d.join(".git").exists() {
+            // The repository's root: a config above it belongs to something else.
+            return None;
         }
         cur = d.parent();
     }
     None
+}
+
+/// Why a discovered config file is not trusted, if it is not: writable by every user, or
+/// owned by a user other than the one running mtlint (root's files are trusted too, as they
+/// are a system's own). A config given with `--config` is not checked.
+#[cfg(unix)]
+pub fn unsafe_config(path: &Path) -> Option<&'static str> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let me = unsafe { libc::getuid() };
+    if meta.mode() & 0o002 != 0 {
+        return Some("it is writable by every user");
+    }
+    if meta.uid() != me && meta.uid() != 0 {
+        return Some("it is owned by another user");
+    }
+    None
+}
+
+#[cfg(not(unix))]
+pub fn unsafe_config(_path: &Path) -> Option<&'static str> {
+    None
+}
+
+/// Warns once a run about a config file discovery passed over.
+fn warn_unsafe_once(path: &Path, why: &str) {
+    static WARNED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    if warned.iter().any(|p| p == path) {
+        return;
+    }
+    warned.push(path.to_path_buf());
+    eprintln!(
+        "warning: {}: ignored: {why}, so anyone could have put it there; use it with --config if you trust it",
+        crate::output::sanitize::one_line(&path.display().to_string())
+    );
+}
+
+/// Whether `path` (which exists) lies inside `base` or the current directory, after
+/// following symbolic links.
+fn inside_project(path: &Path, base: &Path) -> bool {
+    let Ok(real) = path.canonicalize() else {
+        return false;
+    };
+    let roots = [
+        base.canonicalize(),
+        std::env::current_dir().and_then(|d| d.canonicalize()),
+    ];
+    roots.iter().flatten().any(|root| real.starts_with(root))
 }
 
 pub fn load_config(path: &Path) -> Result<(ConfigFile, String), ConfigError> {
@@ -194,6 +275,9 @@ pub struct Overrides {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub fail_on: Option<Severity>,
+    /// Let a config's `rules` name files outside its directory and the current directory
+    /// (`--allow-external-rules`).
+    pub allow_external_rules: bool,
 }
 
 /// Everything files under one config are checked with. Engines are compiled lazily, once per
@@ -264,6 +348,23 @@ impl Profile {
         let cfg_path = config_path.unwrap_or(Path::new("mtlint.toml"));
         for r in &cfg.rules {
             let path = base_dir.join(r);
+            if path.exists() && !cli.allow_external_rules && !inside_project(&path, &base_dir) {
+                // A committed config must not read (and quote in errors) files elsewhere on
+                // the machine: `../../home/ci/.git-credentials`.
+                let at = cfg_text
+                    .find(&format!("\"{r}\""))
+                    .or_else(|| cfg_text.find(&format!("'{r}'")));
+                return Err(SourceError::at(
+                    cfg_path,
+                    &cfg_text,
+                    at.unwrap_or(0),
+                    format!(
+                        "`rules` names `{r}`, which is outside the project (the config's directory and the \
+                         current directory); not read. Give it with --rules, or allow it with --allow-external-rules"
+                    ),
+                )
+                .into());
+            }
             if !path.is_file() {
                 // Say which line of the config names the missing file, not only the path.
                 let at = cfg_text
@@ -573,6 +674,9 @@ fn apply_override(def: &RuleDef, table: &toml::Table) -> Result<RuleDef, String>
         .try_into()
         .map_err(|e: toml::de::Error| e.message().to_string())?;
     if let Some((_, msg)) = merged.stray_param() {
+        return Err(msg);
+    }
+    if let Some((_, msg)) = merged.oversized() {
         return Err(msg);
     }
     crate::checks::validate(&merged).map_err(|(_, m)| m)?;

@@ -286,6 +286,14 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
     })
 }
 
+/// The longest `message` a rule may have, in bytes: ten times the longest shipped one, far
+/// below what would flood a log when the rule fires thousands of times.
+pub const MAX_MESSAGE_BYTES: usize = 2048;
+
+/// The longest replacement (`replace`, `canonical`, a glossary target) a rule may have, in
+/// bytes: a fix corrects a word or a phrase, never inserts a page.
+pub const MAX_REPLACEMENT_BYTES: usize = 1024;
+
 /// The parameter names every rule may use, whatever its kind.
 const COMMON_KEYS: &[&str] = &[
     "id",
@@ -355,6 +363,47 @@ impl RuleDef {
                 ),
             )
         })
+    }
+
+    /// The first message or replacement longer than its cap ([`MAX_MESSAGE_BYTES`],
+    /// [`MAX_REPLACEMENT_BYTES`]): its key and the error. A rule's message is printed with
+    /// every finding and a replacement is written into documents, so a huge one would multiply
+    /// into gigabytes of output.
+    pub fn oversized(&self) -> Option<(&'static str, String)> {
+        if let Some(m) = &self.message {
+            if m.len() > MAX_MESSAGE_BYTES {
+                return Some((
+                    "message",
+                    format!(
+                        "`message` is {} bytes long; messages are capped at {MAX_MESSAGE_BYTES} bytes (put the explanation in `doc`)",
+                        m.len()
+                    ),
+                ));
+            }
+        }
+        let replacements = self
+            .replace
+            .iter()
+            .map(|r| ("replace", r))
+            .chain(self.canonical.iter().map(|r| ("canonical", r)))
+            .chain(self.entries.iter().map(|e| ("entries", &e.replace)))
+            .chain(
+                self.glossary
+                    .iter()
+                    .flat_map(|g| g.target.iter().map(|t| ("glossary", t))),
+            );
+        for (key, r) in replacements {
+            if r.len() > MAX_REPLACEMENT_BYTES {
+                return Some((
+                    key,
+                    format!(
+                        "a replacement in `{key}` is {} bytes long; replacements are capped at {MAX_REPLACEMENT_BYTES} bytes",
+                        r.len()
+                    ),
+                ));
+            }
+        }
+        None
     }
 
     pub fn is_common_key(key: &str) -> bool {
@@ -466,6 +515,14 @@ fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRu
         }
         if let Some((key, msg)) = def.stray_param() {
             return Err(SourceError::at(path, source, key_at(key), msg));
+        }
+        if let Some((key, msg)) = def.oversized() {
+            return Err(SourceError::at(
+                path,
+                source,
+                key_at(key),
+                format!("rule `{}`: {msg}", def.id),
+            ));
         }
         let checked = if validate {
             crate::checks::validate(&def)

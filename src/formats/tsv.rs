@@ -8,6 +8,16 @@ pub fn parse(text: &str, body: usize) -> Result<Parsed, FormatError> {
     let mut parsed = Parsed::default();
     for (n, line) in crate::segment::line_spans(text, body).enumerate() {
         let s = line.text(text);
+        if let Some(cr) = s.find('\r') {
+            // Old Mac line ends, or a stray CR: read as one line, two rows would merge into
+            // one segment without a word. Refused instead.
+            return Err(FormatError::at(
+                InputFormat::Tsv,
+                text,
+                line.start + cr,
+                "a carriage return without a line feed: rows must end in LF or CRLF (convert the file, e.g. `tr '\\r' '\\n'`)",
+            ));
+        }
         if s.trim().is_empty() {
             continue;
         }
@@ -39,6 +49,15 @@ pub fn parse(text: &str, body: usize) -> Result<Parsed, FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_carriage_return_is_refused() {
+        let err = parse("古镇\tGuzhen\r党建\tParty building\n", 0)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("carriage return without a line feed"), "{err}");
+        assert!(parse("古镇\tGuzhen\r\n党建\tParty building\r\n", 0).is_ok());
+    }
 
     #[test]
     fn columns_and_errors() {

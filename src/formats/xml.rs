@@ -89,7 +89,14 @@ fn resolve_entity(name: &str) -> Option<char> {
                 Some(hex) => u32::from_str_radix(hex, 16).ok()?,
                 None => n.parse().ok()?,
             };
-            char::from_u32(code)?
+            // Only what XML 1.0 calls a character: `&#0;` and other C0 controls are not.
+            let ch = char::from_u32(code)?;
+            let xml_char =
+                matches!(ch, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+            if !xml_char {
+                return None;
+            }
+            ch
         }
     })
 }
@@ -140,6 +147,12 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
                 let name = local(e.name().as_ref());
                 if let Some(Err(bad)) = e.attributes().find(Result::is_err) {
                     return Err(err(start, format!("bad attribute in <{name}>: {bad}")));
+                }
+                if root_seen && stack.is_empty() {
+                    return Err(err(
+                        start,
+                        format!("a second root element <{name}>: an XML file has exactly one"),
+                    ));
                 }
                 if !root_seen {
                     root_seen = true;
@@ -355,6 +368,12 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
                                 c.text.push(ch);
                             }
                         }
+                        None if name.starts_with('#') => {
+                            return Err(err(
+                                start,
+                                format!("character reference &{name}; names no character XML allows"),
+                            ))
+                        }
                         None => return Err(err(start, format!("unknown entity &{name};"))),
                     }
                 }
@@ -374,7 +393,19 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
                     inline.push(span);
                 }
             }
-            Event::Decl(_) | Event::DocType(_) => {}
+            Event::DocType(ref d) => {
+                // Entities declared in the document are never expanded (that is how entity
+                // bombs work); say so instead of failing later at the first `&name;`.
+                if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") {
+                    return Err(err(
+                        start,
+                        "entities declared in the DOCTYPE are not supported (mtlint never expands them); \
+                         write their text in place"
+                            .into(),
+                    ));
+                }
+            }
+            Event::Decl(_) => {}
         }
     }
     if let Some(open) = stack.last() {
@@ -486,6 +517,9 @@ mod tests {
             ("<xliff version=\"1.2\"><file><body><trans-unit><source>a &bogus;</source></trans-unit></body></file></xliff>", (1, 56), "unknown entity &bogus;"),
             ("<xliff version=\"1.2\">\n<file>\n", (3, 1), "<file> is not closed"),
             ("<html/>", (1, 1), "the root element is <html>, expected <xliff>"),
+            ("<xliff version=\"1.2\"><file><body><trans-unit><source>a&#0;</source></trans-unit></body></file></xliff>", (1, 55), "&#0; names no character"),
+            ("<xliff version=\"1.2\"></xliff>\n<xliff version=\"1.2\"></xliff>", (2, 1), "a second root element <xliff>"),
+            ("<!DOCTYPE xliff [<!ENTITY co \"Guzhen\">]>\n<xliff version=\"1.2\"></xliff>", (1, 1), "entities declared in the DOCTYPE are not supported"),
         ];
         for (text, (line, column), what) in cases {
             let e = parse(InputFormat::Xliff, text, 0).unwrap_err();

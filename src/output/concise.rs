@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::sanitize::{one_line, terminal};
 use super::{Emitter, FileReport, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -15,7 +16,7 @@ impl Emitter for Concise {
 
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         if let Some(err) = &r.error {
-            writeln!(out, "{}: error: {err}", r.path)?;
+            writeln!(out, "{}: error: {}", one_line(&r.path), terminal(err))?;
         }
         let Some(doc) = &r.document else { return Ok(()) };
         findings(out, &r.path, doc, &r.diagnostics)?;
@@ -37,11 +38,11 @@ pub fn findings(out: &mut dyn Write, path: &str, doc: &Document, diags: &[Diagno
         writeln!(
             out,
             "{}:{}:{}: {}: {}{fix}",
-            path,
+            one_line(path),
             s.line,
             s.column,
-            d.rule_id(),
-            d.message
+            terminal(d.rule_id()),
+            one_line(&d.message)
         )?;
     }
     Ok(())

@@ -8,6 +8,7 @@ use anstyle::{AnsiColor, Style};
 use unicode_normalization::UnicodeNormalization;
 use unicode_width::UnicodeWidthChar;
 
+use super::sanitize::{is_unsafe, one_line, terminal};
 use super::{position, Emitter, FileReport, Summary};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
@@ -84,11 +85,8 @@ fn visible(s: &str) -> String {
             '\t' => out.push_str("    "),
             '\u{feff}' => {}
             // Invisible or control: a visible stand-in, so the underline has something to mark.
-            c if c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{ad}' | '\u{202a}'..='\u{202e}') =>
-            {
-                out.push('\u{fffd}')
-            }
+            c if is_unsafe(c) => out.push_str(&terminal(c.encode_utf8(&mut [0; 4]))),
+            c if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{ad}') => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -105,6 +103,7 @@ fn show(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\u{a0}' => out.push_str("<nbsp>"),
             '\u{202f}' => out.push_str("<narrow nbsp>"),
+            c if is_unsafe(c) => out.push_str(&terminal(c.encode_utf8(&mut [0; 4]))),
             c if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{ad}') => {
                 out.push_str(&format!("<U+{:04X}>", c as u32));
             }
@@ -160,12 +159,18 @@ fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document
         out,
         "{sev}{}{sev:#}{bold}[{}]: {}{bold:#}",
         d.severity,
-        d.rule_id(),
-        d.message
+        terminal(d.rule_id()),
+        terminal(&d.message)
     )?;
     let gutter = start.line.to_string().len();
     let pad = " ".repeat(gutter);
-    writeln!(out, "{pad}{blue}-->{blue:#} {path}:{}:{}", start.line, start.column)?;
+    writeln!(
+        out,
+        "{pad}{blue}-->{blue:#} {}:{}:{}",
+        one_line(path),
+        start.line,
+        start.column
+    )?;
 
     let idx = doc.line_index();
     let line = idx.line_span(text, start.line - 1);
@@ -225,7 +230,9 @@ fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document
         writeln!(
             out,
             "{pad} {blue}={blue:#} {bold}note{bold:#}: {} at {}:{}",
-            label.message, lc.line, lc.column
+            terminal(&label.message),
+            lc.line,
+            lc.column
         )?;
     }
     if let Some(fix) = &d.fix {
@@ -293,7 +300,12 @@ impl Emitter for Human {
         let bold = self.palette.bold;
         if let Some(err) = &r.error {
             let style = self.palette.severity(Severity::Error);
-            writeln!(out, "{style}error{style:#}{bold}: {}: {err}{bold:#}\n", r.path)?;
+            writeln!(
+                out,
+                "{style}error{style:#}{bold}: {}: {}{bold:#}\n",
+                one_line(&r.path),
+                terminal(err)
+            )?;
         }
         let Some(doc) = &r.document else { return Ok(()) };
         self.findings(out, &r.path, doc, &r.diagnostics)

@@ -9,6 +9,7 @@ mod gitlab;
 mod human;
 pub(crate) mod json;
 mod junit;
+pub mod sanitize;
 mod sarif;
 
 use std::io::{self, Write};

@@ -1,5 +1,6 @@
 //! The Markdown review report: the summary and the findings, for a pull-request comment.
-//! Text from the documents is escaped so it shows as written (GitHub renders inline HTML).
+//! Text from the documents is escaped so it shows as written (GitHub renders inline HTML) and
+//! mentions nobody.
 
 use std::fmt::Write;
 
@@ -19,6 +20,9 @@ fn cell(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\n' | '\r' => out.push(' '),
+            // A mention (`@user`, `@org/team`) in a posted report would notify them: an empty
+            // HTML comment after the `@` keeps it from being one, and shows nothing.
+            '@' => out.push_str("@<!-- -->"),
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' => {
                 out.push('\\');
                 out.push(c);
@@ -262,6 +266,10 @@ mod tests {
     fn cells_escape_html_and_markdown() {
         assert_eq!(cell("<script>a|b</script>"), "&lt;script&gt;a\\|b&lt;/script&gt;");
         assert_eq!(cell("*x* _y_"), "\\*x\\* \\_y\\_");
+        assert_eq!(
+            cell("ask @octocat and @org/team"),
+            "ask @<!-- -->octocat and @<!-- -->org/team"
+        );
         assert_eq!(code_cell("a|b"), "`a\\|b`");
         assert_eq!(code_cell(" "), "`\u{2423}`");
     }

@@ -55,11 +55,20 @@
 
   // The filters live in the address too (#sev=error,warning&cat=terminology&rule=en/run-on),
   // so a filtered view can be bookmarked or sent to someone.
+  // A malformed `%`-escape (`#rule=%E0%A4%A`) must not stop the script: it is kept as typed.
+  function decodePart(s) {
+    try {
+      return decodeURIComponent(s);
+    } catch (e) {
+      return s;
+    }
+  }
+
   function readHash() {
     var params = {};
     location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
       var i = kv.indexOf("=");
-      if (i > 0) params[decodeURIComponent(kv.slice(0, i))] = decodeURIComponent(kv.slice(i + 1));
+      if (i > 0) params[decodePart(kv.slice(0, i))] = decodePart(kv.slice(i + 1));
     });
     if (!("sev" in params || "cat" in params || "rule" in params)) return false;
     var sevs = (params.sev || "error,warning,info").split(",");
