@@ -391,15 +391,16 @@ impl Document {
         if self.is_masked(span) {
             return true;
         }
-        // In Markdown, an edit right after a backslash could turn it into an escape.
-        if self.format == InputFormat::Markdown
-            && self
-                .text
-                .as_bytes()
-                .get(..span.start)
-                .is_some_and(|b| b.ends_with(b"\\"))
-        {
-            return true;
+        // In Markdown, an edit right after a backslash could turn it into an escape, and an
+        // edit beside an emphasis delimiter (`*`, `_`) can change whether it opens or closes
+        // emphasis (`&* ."*` → `&*."*` is emphasised).
+        if self.format == InputFormat::Markdown {
+            let bytes = self.text.as_bytes();
+            let before = bytes.get(..span.start).and_then(|b| b.last().copied());
+            let after = bytes.get(span.end).copied();
+            if before == Some(b'\\') || matches!(before, Some(b'*' | b'_')) || matches!(after, Some(b'*' | b'_')) {
+                return true;
+            }
         }
         if self.inline_masked.is_empty() {
             return false;
