@@ -392,13 +392,19 @@ impl Document {
             return true;
         }
         // In Markdown, an edit right after a backslash could turn it into an escape, and an
-        // edit beside an emphasis delimiter (`*`, `_`) can change whether it opens or closes
-        // emphasis (`&* ."*` → `&*."*` is emphasised).
+        // edit beside a literal `*` or `_` can make it open or close emphasis (`&* ."*` →
+        // `&*."*` is emphasised). Delimiters that already are emphasis are markup, kept as is.
         if self.format == InputFormat::Markdown {
             let bytes = self.text.as_bytes();
             let before = bytes.get(..span.start).and_then(|b| b.last().copied());
             let after = bytes.get(span.end).copied();
-            if before == Some(b'\\') || matches!(before, Some(b'*' | b'_')) || matches!(after, Some(b'*' | b'_')) {
+            let literal = |at: usize| {
+                let i = self.inline_masked.partition_point(|m| m.end <= at);
+                !self.inline_masked.get(i).is_some_and(|m| m.start <= at)
+            };
+            let emphasis_before = matches!(before, Some(b'*' | b'_')) && literal(span.start - 1);
+            let emphasis_after = matches!(after, Some(b'*' | b'_')) && literal(span.end);
+            if before == Some(b'\\') || emphasis_before || emphasis_after {
                 return true;
             }
         }
