@@ -400,7 +400,7 @@ impl Document {
             let after = bytes.get(span.end).copied();
             let literal = |at: usize| {
                 let i = self.inline_masked.partition_point(|m| m.end <= at);
-                !self.inline_masked.get(i).is_some_and(|m| m.start <= at)
+                self.inline_masked.get(i).is_none_or(|m| m.start > at)
             };
             let emphasis_before = matches!(before, Some(b'*' | b'_')) && literal(span.start - 1);
             let emphasis_after = matches!(after, Some(b'*' | b'_')) && literal(span.end);
