@@ -130,7 +130,8 @@ examples = [{ bad = "A wodget broke.", good = "A widget broke." }]
     text = "The wodget  costs less .\n"
     copy = pickle.loads(pickle.dumps(linter))
     assert copy.check(text) == linter.check(text)
-    assert [d.rule for d in copy.check(text)] == ["house/widget", "en/space-before-punctuation"]
+    # The shipped rules stay on beside the user's (the spelling check may also flag "wodget").
+    assert {"house/widget", "en/space-before-punctuation"} <= {d.rule for d in copy.check(text)}
     assert copy.fix(text).text == "The widget  costs less.\n"
     assert copy.rules == [rules] and copy.ignore == ["en/double-space"] and copy.lang == "en"
     # Unpickling again in the same process reuses the linter built for these settings.
