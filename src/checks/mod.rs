@@ -119,7 +119,7 @@ impl CheckKind {
             CheckKind::Pattern => &["pattern", "replace", "case_sensitive"],
             CheckKind::Quotes => &["check", "pairs"],
             CheckKind::SentenceLength => &["max_words", "min_splices", "subjects", "joins", "openers"],
-            CheckKind::Boilerplate => &["lines"],
+            CheckKind::Boilerplate => &["lines", "labels", "widgets", "menu", "crumbs"],
             CheckKind::Typography => &["check", "chars"],
             CheckKind::Script => &["scripts"],
             CheckKind::Unicode => &["check", "chars"],

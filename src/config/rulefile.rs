@@ -241,6 +241,18 @@ pub struct RuleDef {
     // boilerplate
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<String>,
+    /// Labels of scraped metadata (`source`, `hits`, `editor in charge`), each before a colon.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// Words and phrases that only page widgets hold (`share`, `font size`, `chat online`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub widgets: Vec<String>,
+    /// Words of menus and section links (`home`, `news`, `contact`), chrome only beside chrome.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub menu: Vec<String>,
+    /// How a breadcrumb trail begins (`home`, `your location`, `you are here`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crumbs: Vec<String>,
     // script
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scripts: Vec<String>,
@@ -333,6 +345,10 @@ impl RuleDef {
         add(!self.openers.is_empty(), "openers");
         add(!self.doubles.is_empty(), "doubles");
         add(!self.lines.is_empty(), "lines");
+        add(!self.labels.is_empty(), "labels");
+        add(!self.widgets.is_empty(), "widgets");
+        add(!self.menu.is_empty(), "menu");
+        add(!self.crumbs.is_empty(), "crumbs");
         add(!self.scripts.is_empty(), "scripts");
         add(!self.allow.is_empty(), "allow");
         add(!self.terms.is_empty(), "terms");

@@ -1,4 +1,7 @@
-//! `boilerplate`: whole lines of scraped web page chrome.
+//! `boilerplate`: whole lines of scraped web page chrome, matched by the rules' patterns
+//! (`lines`) or judged by their shape and their neighbours ([`shape`]).
+
+mod shape;
 
 use regex::{RegexSet, RegexSetBuilder};
 
@@ -9,12 +12,15 @@ use crate::document::Document;
 use crate::span::Span;
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    if def.lines.is_empty() {
+    if def.lines.is_empty() && !shape::Vocabulary::is_set(def) {
         return Err((
             "lines",
-            "a boilerplate rule needs `lines` (regular expressions matching whole lines)".into(),
+            "a boilerplate rule needs `lines` (regular expressions matching whole lines) or the \
+             vocabulary of page shapes (`labels`, `widgets`, `menu`, `crumbs`)"
+                .into(),
         ));
     }
+    shape::Vocabulary::validate(def)?;
     for l in &def.lines {
         super::pattern::check_regex(&anchored(l), true).map_err(|e| ("lines", e))?;
     }
@@ -29,16 +35,22 @@ pub struct BoilerplateCheck {
     set: RegexSet,
     /// Set pattern → rule.
     owners: Vec<RuleIdx>,
+    /// Rules that judge lines by their shape.
+    shapes: Vec<(RuleIdx, shape::Vocabulary)>,
 }
 
 impl BoilerplateCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
+        let mut shapes = Vec::new();
         for &(rule, def) in rules {
             for l in &def.lines {
                 patterns.push(anchored(l));
                 owners.push(rule);
+            }
+            if shape::Vocabulary::is_set(def) {
+                shapes.push((rule, shape::Vocabulary::new(def)));
             }
         }
         let set = RegexSetBuilder::new(&patterns)
@@ -52,13 +64,16 @@ impl BoilerplateCheck {
                     super::describe_regex_error(&e)
                 )
             })?;
-        Ok(BoilerplateCheck { set, owners })
+        Ok(BoilerplateCheck { set, owners, shapes })
     }
 }
 
 impl Check for BoilerplateCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = &doc.text;
+        // Lines the patterns took: the shape rules leave them alone but count them as page
+        // chrome beside their neighbours.
+        let mut taken = Vec::new();
         for line in doc.lines() {
             let content = line.text(text).trim();
             if content.is_empty() || content.len() > 300 {
@@ -67,6 +82,7 @@ impl Check for BoilerplateCheck {
             let Some(i) = self.set.matches(content).iter().next() else {
                 continue;
             };
+            taken.push(line.start);
             let rule = self.owners[i];
             let lead = line.text(text).len() - line.text(text).trim_start().len();
             let content_start = line.start + lead;
@@ -94,50 +110,62 @@ impl Check for BoilerplateCheck {
                 }
                 applicability = Applicability::Unsafe;
             }
-            // Remove the line with its terminator; a last line without one takes the line
-            // break before it.
-            let after = &text[line.end..];
-            let terminator = if after.starts_with("\r\n") {
-                2
-            } else {
-                usize::from(after.starts_with('\n'))
-            };
-            let blank_before = line.start == doc.body
-                || text[..line.start].ends_with("\n\n")
-                || text[..line.start].ends_with("\n\r\n");
-            let removal = if terminator > 0 {
-                // Between blank lines (or at the top), the blank line after goes too, so the
-                // removal leaves one paragraph break rather than two.
-                let next = line.end + terminator;
-                let rest = &text[next..];
-                let blank_after = if rest.starts_with("\r\n") {
-                    2
-                } else {
-                    usize::from(rest.starts_with('\n'))
-                };
-                let extra = if blank_before { blank_after } else { 0 };
-                Span::new(line.start, next + extra)
-            } else {
-                let mut start = line.start;
-                // The last line takes the line breaks before it, back to the text.
-                while start > doc.body && text.as_bytes()[start - 1] == b'\n' {
-                    start -= 1;
-                    if start > doc.body && text.as_bytes()[start - 1] == b'\r' {
-                        start -= 1;
-                    }
-                    if !blank_before {
-                        break;
-                    }
-                }
-                Span::new(start, line.end)
-            };
-            let trimmed = Span::new(
-                line.start + (line.len() - line.text(text).trim_start().len()),
-                line.start + line.text(text).trim_end().len(),
-            );
+            let (trimmed, removal) = line_removal(doc, line);
             sink.fix(rule, trimmed, &[], vec![Edit::delete(removal)], applicability);
         }
+        for (rule, vocabulary) in &self.shapes {
+            if sink.is_active(*rule) {
+                shape::check(vocabulary, *rule, doc, &taken, sink);
+            }
+        }
     }
+}
+
+/// A line's trimmed content and what deleting the whole line removes: the line with its
+/// terminator, and between blank lines (or at the top) the blank line after it too, so the
+/// removal leaves one paragraph break rather than two; a last line without a terminator takes
+/// the line breaks before it.
+fn line_removal(doc: &Document, line: Span) -> (Span, Span) {
+    let text = &doc.text;
+    let after = &text[line.end..];
+    let terminator = if after.starts_with("\r\n") {
+        2
+    } else {
+        usize::from(after.starts_with('\n'))
+    };
+    let blank_before =
+        line.start == doc.body || text[..line.start].ends_with("\n\n") || text[..line.start].ends_with("\n\r\n");
+    let removal = if terminator > 0 {
+        // Between blank lines (or at the top), the blank line after goes too, so the
+        // removal leaves one paragraph break rather than two.
+        let next = line.end + terminator;
+        let rest = &text[next..];
+        let blank_after = if rest.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(rest.starts_with('\n'))
+        };
+        let extra = if blank_before { blank_after } else { 0 };
+        Span::new(line.start, next + extra)
+    } else {
+        let mut start = line.start;
+        // The last line takes the line breaks before it, back to the text.
+        while start > doc.body && text.as_bytes()[start - 1] == b'\n' {
+            start -= 1;
+            if start > doc.body && text.as_bytes()[start - 1] == b'\r' {
+                start -= 1;
+            }
+            if !blank_before {
+                break;
+            }
+        }
+        Span::new(start, line.end)
+    };
+    let trimmed = Span::new(
+        line.start + (line.len() - line.text(text).trim_start().len()),
+        line.start + line.text(text).trim_end().len(),
+    );
+    (trimmed, removal)
 }
 
 /// Where running prose starts in a line, if it holds any: the first run of at least five
