@@ -123,7 +123,7 @@ impl CheckKind {
             CheckKind::Typography => &["check", "chars"],
             CheckKind::Script => &["scripts"],
             CheckKind::Unicode => &["check", "chars"],
-            CheckKind::Repetition => &["allow", "doubles"],
+            CheckKind::Repetition => &["check", "allow", "doubles"],
             CheckKind::Capitalization => &["terms", "check"],
             CheckKind::Numbers => &["allow"],
             CheckKind::Untranslated => &["check", "min_length"],

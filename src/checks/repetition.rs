@@ -1,4 +1,6 @@
-//! `repetition`: the same word twice in a row ("the the").
+//! `repetition`: the same word twice in a row ("the the"); with `check = "phrases"`, longer
+//! echoes: a phrase twice in a row, a word repeated after commas or joined to itself by
+//! "and", a paragraph written twice.
 
 use std::collections::HashSet;
 
@@ -12,6 +14,15 @@ use crate::span::Span;
 /// Checks the `doubles` entries: each is one word twice (`bye bye`), or that after a comma
 /// (`, die die`).
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    match def.check.as_deref() {
+        None | Some("words" | "phrases") => {}
+        Some(other) => {
+            return Err((
+                "check",
+                format!("unknown repetition check `{other}` (expected `words` or `phrases`)"),
+            ))
+        }
+    }
     for entry in &def.doubles {
         if Double::parse(entry).is_none() {
             return Err((
@@ -45,6 +56,8 @@ impl Double {
 
 struct Rule {
     idx: RuleIdx,
+    /// `check = "phrases"`: this rule looks for echoed phrases, not doubled words.
+    phrases: bool,
     /// Words whose doubling is never flagged (the older `allow` list).
     allow: HashSet<String>,
     /// Doubles that are always correct.
@@ -66,6 +79,7 @@ impl RepetitionCheck {
                 .map(|(i, d)| {
                     let mut rule = Rule {
                         idx: *i,
+                        phrases: d.check.as_deref() == Some("phrases"),
                         allow: d.allow.iter().map(|a| a.to_lowercase()).collect(),
                         doubles: HashSet::new(),
                         after_comma: HashSet::new(),
@@ -109,6 +123,14 @@ impl Check for RepetitionCheck {
         if !self.rules.iter().any(|r| sink.is_active(r.idx)) {
             return;
         }
+        for rule in self.rules.iter().filter(|r| r.phrases) {
+            if sink.is_active(rule.idx) {
+                phrases::check(rule.idx, &rule.allow, doc, sink);
+            }
+        }
+        if !self.rules.iter().any(|r| !r.phrases && sink.is_active(r.idx)) {
+            return;
+        }
         let text = &doc.text;
         let check_pair = |p: Span, word: Span, sink: &mut Sink<'_>| {
             let gap = &text[p.end..word.start];
@@ -123,29 +145,33 @@ impl Check for RepetitionCheck {
             if !same {
                 return;
             }
-            // "The the" at a sentence start is a repetition; "Lighting lighting" mid-sentence is
-            // a name followed by a word, which only a human can untangle.
-            if a != b && !doc.starts_sentence(p.start) {
-                return;
-            }
             if !a.chars().any(char::is_alphabetic) || a.chars().any(crate::segment::is_cjk) {
                 return;
             }
-            // Capitalised twice mid-sentence is a name ("the pianist Lang Lang"), not a slip.
+            // "The the" at a sentence start is a plain slip. Mid-sentence, "Team team" may be
+            // a name followed by a word and "Poverty Poverty" a title's slip: only a person
+            // can untangle them, so their fix is unsafe. Capitalised twice as one Chinese
+            // syllable ("the pianist Lang Lang") is a name.
             let capital = |w: &str| w.starts_with(char::is_uppercase);
-            if capital(a) && capital(b) && !doc.starts_sentence(p.start) {
-                return;
+            let mut doubtful = false;
+            if (a != b || capital(a)) && !doc.starts_sentence(p.start) {
+                if capital(a) && capital(b) && super::pinyin::is_syllable(&a.to_ascii_lowercase()) {
+                    return;
+                }
+                doubtful = true;
             }
             if spaced_letters(text, p, word) {
                 return;
             }
             let lower = a.to_lowercase();
             let after_comma = text[..p.start].trim_end().ends_with([',', '，']);
-            for rule in &self.rules {
+            for rule in self.rules.iter().filter(|r| !r.phrases) {
                 if rule.allow.contains(&lower) || rule.doubles.contains(&lower) {
                     continue;
                 }
-                let applicability = if rule.after_comma.contains(&lower) {
+                let applicability = if doubtful {
+                    Applicability::Unsafe
+                } else if rule.after_comma.contains(&lower) {
                     if after_comma {
                         continue;
                     }
@@ -178,6 +204,8 @@ impl Check for RepetitionCheck {
         });
     }
 }
+
+mod phrases;
 
 /// Calls `f` with each word of `text` in order: runs of letters, digits, apostrophes (' and ’)
 /// and hyphens. ASCII text is cut 64 bytes at a time with bit masks.

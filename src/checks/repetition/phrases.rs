@@ -1,0 +1,284 @@
+//! Echoes longer than one doubled word, as machine translation writes them: a phrase twice in
+//! a row (`of the town of the town`), a word repeated after commas (`Fujian, Fujian, Fujian`)
+//! or joined to itself (`benevolence and benevolence`), a paragraph written twice in a row.
+//!
+//! All fixes are unsafe but the phrase of three words or more written twice in a row: lists,
+//! emphasis ("very, very"), lyrics and headings repeat on purpose.
+
+use std::collections::HashSet;
+
+use super::for_each_word;
+use crate::checks::{RuleIdx, Sink};
+use crate::diagnostic::{Applicability, Edit};
+use crate::document::Document;
+use crate::span::Span;
+
+/// The longest phrase looked for, in words.
+const MAX_PHRASE: usize = 6;
+/// Words remembered: enough for two copies of the longest phrase.
+const WINDOW: usize = 2 * MAX_PHRASE;
+
+pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let mut recent: Vec<Span> = Vec::with_capacity(WINDOW + 1);
+    // Where the last finding ended: echoes overlapping it are the same echo.
+    let mut reported_to = 0;
+    for_each_word(text, |word| {
+        if recent.len() == WINDOW {
+            recent.remove(0);
+        }
+        recent.push(word);
+        if word.start < reported_to {
+            return;
+        }
+        if let Some(found) = echoed_phrase(text, &recent, allow) {
+            reported_to = found.span.end;
+            sink.fix(
+                rule,
+                found.span,
+                &[("word", found.phrase)],
+                vec![Edit::delete(found.delete)],
+                found.applicability,
+            );
+            return;
+        }
+        if let Some(found) = joined_to_itself(text, &recent, allow) {
+            reported_to = found.span.end;
+            sink.fix(
+                rule,
+                found.span,
+                &[("word", found.phrase)],
+                vec![Edit::delete(found.delete)],
+                found.applicability,
+            );
+        }
+    });
+    repeated_paragraphs(rule, doc, sink);
+}
+
+struct Echo<'t> {
+    span: Span,
+    phrase: &'t str,
+    delete: Span,
+    applicability: Applicability,
+}
+
+fn same(text: &str, a: Span, b: Span) -> bool {
+    let (a, b) = (a.text(text), b.text(text));
+    a.eq_ignore_ascii_case(b) || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase())
+}
+
+fn gap(text: &str, a: Span, b: Span) -> &str {
+    &text[a.end..b.start]
+}
+
+fn is_space(gap: &str) -> bool {
+    !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\t')
+}
+
+/// A phrase of two to six words written twice in a row with spaces only between its words:
+/// `the development of the development of`. The doubled single word is the words rule's.
+fn echoed_phrase<'t>(text: &'t str, recent: &[Span], allow: &HashSet<String>) -> Option<Echo<'t>> {
+    let end = recent.len();
+    for n in 2..=MAX_PHRASE.min(end / 2) {
+        let (first, second) = (&recent[end - 2 * n..end - n], &recent[end - n..]);
+        if !first.iter().zip(second).all(|(&a, &b)| same(text, a, b)) {
+            continue;
+        }
+        let all = &recent[end - 2 * n..];
+        if !all.windows(2).all(|w| is_space(gap(text, w[0], w[1]))) {
+            continue;
+        }
+        // `very very very` is the words rule's; a phrase needs two different words, one of
+        // them with three letters or more, and no digits (`1 2 1 2`).
+        let words: HashSet<String> = first.iter().map(|w| w.text(text).to_lowercase()).collect();
+        let letters = |w: &Span| w.text(text).chars().all(char::is_alphabetic);
+        if words.len() < 2 || !first.iter().all(letters) || !first.iter().any(|w| w.len() >= 3) {
+            continue;
+        }
+        // `and more and more` is the emphasis `more and more`.
+        if words.iter().any(|w| allow.contains(w)) {
+            continue;
+        }
+        let phrase = &text[first[0].start..first[n - 1].end];
+        return Some(Echo {
+            span: Span::new(first[0].start, second[n - 1].end),
+            phrase,
+            delete: Span::new(first[n - 1].end, second[n - 1].end),
+            applicability: if n >= 3 {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            },
+        });
+    }
+    None
+}
+
+/// One word after itself with a comma between (`Fujian, Fujian, Fujian`, `prepare, prepare`)
+/// or joined to itself by "and" (`benevolence and benevolence`). Emphasis (`very, very`,
+/// `more and more`, the rule's `allow`), comparatives (`closer and closer`) and plurals of
+/// amount (`miles and miles`) are English.
+fn joined_to_itself<'t>(text: &'t str, recent: &[Span], allow: &HashSet<String>) -> Option<Echo<'t>> {
+    let fits = |w: Span| {
+        let word = w.text(text);
+        word.chars().all(char::is_alphabetic) && word.chars().count() >= 3 && !allow.contains(&word.to_lowercase())
+    };
+    if let [.., a, b] = recent {
+        let (a, b) = (*a, *b);
+        if same(text, a, b) && fits(a) && is_comma(gap(text, a, b)) && !continues_run(text, b) {
+            // Take the whole run: `Fujian, Fujian, Fujian`.
+            let mut first = a;
+            let mut copies = 2;
+            for &w in recent[..recent.len() - 2].iter().rev() {
+                if !(same(text, w, a) && is_comma(gap(text, w, first))) {
+                    break;
+                }
+                first = w;
+                copies += 1;
+            }
+            // Two copies only when the run ends there (`prepare, prepare, commit`), not when
+            // the second starts a new phrase (`in business, business people`).
+            if copies >= 3 || ends_phrase(text, b) {
+                return Some(Echo {
+                    span: Span::new(first.start, b.end),
+                    phrase: a.text(text),
+                    delete: Span::new(first.end, b.end),
+                    applicability: Applicability::Unsafe,
+                });
+            }
+        }
+    }
+    let [.., a, and, b] = recent else { return None };
+    let (a, b) = (*a, *b);
+    let word = a.text(text);
+    let lower = word.to_lowercase();
+    let joined =
+        and.text(text).eq_ignore_ascii_case("and") && is_space(gap(text, a, *and)) && is_space(gap(text, *and, b));
+    let plural = lower.ends_with('s') && !lower.ends_with("ss");
+    let emphasis = lower.ends_with("er") || plural || word.starts_with(char::is_uppercase);
+    // `task and task scheduling` joins two phrases that share a word.
+    (joined && same(text, a, b) && fits(a) && !emphasis && ends_phrase(text, b)).then(|| Echo {
+        span: Span::new(a.start, b.end),
+        phrase: word,
+        delete: Span::new(a.end, b.end),
+        applicability: Applicability::Unsafe,
+    })
+}
+
+/// True when `, word` follows `word` again: the run goes on and is reported at its end.
+fn continues_run(text: &str, word: Span) -> bool {
+    let after = text[word.end..].trim_start_matches([' ', '\t']);
+    let Some(after) = after.strip_prefix([',', '，']) else {
+        return false;
+    };
+    let after = after.trim_start_matches([' ', '\t']);
+    let w = word.text(text);
+    after.len() >= w.len()
+        && after.is_char_boundary(w.len())
+        && after[..w.len()].eq_ignore_ascii_case(w)
+        && !after[w.len()..].starts_with(char::is_alphanumeric)
+}
+
+/// True when punctuation or the end of the line follows `word`.
+fn ends_phrase(text: &str, word: Span) -> bool {
+    let after = text[word.end..].trim_start_matches([' ', '\t']);
+    after.is_empty() || after.starts_with([',', '.', ';', ':', ')', '\n', '\r', '，', '。', '；', '!', '?'])
+}
+
+fn is_comma(gap: &str) -> bool {
+    let t = gap.trim_matches([' ', '\t']);
+    t == "," || t == "，"
+}
+
+/// A paragraph (of three words or more) identical to the one before it: a headline scraped
+/// twice. The second copy goes, with the break before it.
+fn repeated_paragraphs(rule: RuleIdx, doc: &Document, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    for pair in doc.paragraphs().windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let (ta, tb) = (a.text(text).trim(), b.text(text).trim());
+        if ta != tb
+            || ta
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count()
+                < 3
+        {
+            continue;
+        }
+        let lead = b.text(text).len() - b.text(text).trim_start().len();
+        let span = Span::new(b.start + lead, b.start + lead + tb.len());
+        let first_end = a.start + (a.text(text).len() - a.text(text).trim_start().len()) + ta.len();
+        sink.fix(
+            rule,
+            span,
+            &[("word", ta)],
+            vec![Edit::delete(Span::new(first_end, span.end))],
+            Applicability::Unsafe,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<Span> {
+        let mut v = Vec::new();
+        for_each_word(text, |w| v.push(w));
+        v
+    }
+
+    fn echo(text: &str) -> Option<String> {
+        let w = words(text);
+        let allow = ["more"].map(String::from).into();
+        echoed_phrase(text, &w, &allow).map(|e| e.span.text(text).to_string())
+    }
+
+    fn joined(text: &str) -> Option<String> {
+        let w = words(text);
+        let allow = ["very", "more", "again", "over"].map(String::from).into();
+        joined_to_itself(text, &w, &allow).map(|e| e.span.text(text).to_string())
+    }
+
+    #[test]
+    fn phrases_twice_in_a_row() {
+        assert_eq!(
+            echo("the growth of the town of the town").as_deref(),
+            Some("of the town of the town")
+        );
+        assert_eq!(echo("in Huzhou in Huzhou").as_deref(), Some("in Huzhou in Huzhou"));
+        assert_eq!(echo("very very very"), None);
+        assert_eq!(echo("one two, one two"), None);
+        assert_eq!(echo("1 2 1 2"), None);
+        assert_eq!(echo("a b a b"), None);
+        assert_eq!(echo("and more and more"), None);
+    }
+
+    #[test]
+    fn words_joined_to_themselves() {
+        assert_eq!(
+            joined("Fujian, Fujian, Fujian").as_deref(),
+            Some("Fujian, Fujian, Fujian")
+        );
+        assert_eq!(joined("we prepare, prepare").as_deref(), Some("prepare, prepare"));
+        assert_eq!(joined("in business, business people"), None);
+        assert_eq!(
+            joined("with kindness and kindness.").as_deref(),
+            Some("kindness and kindness")
+        );
+        assert_eq!(joined("task and task scheduling"), None);
+        for ok in [
+            "very, very",
+            "more and more",
+            "closer and closer",
+            "miles and miles",
+            "Johnson and Johnson",
+            "no, no",
+            "again and again",
+        ] {
+            assert_eq!(joined(ok), None, "{ok}");
+        }
+    }
+}
