@@ -9,9 +9,11 @@ use crate::span::Span;
 
 #[path = "capitalization/by_shape.rs"]
 mod by_shape;
+#[path = "capitalization/variants.rs"]
+mod variants;
 
 /// Sub-checks that judge capitals from the document itself and take no `terms`.
-const CHECKS: &[&str] = &["distinctive-case", "heading-start"];
+const CHECKS: &[&str] = &["distinctive-case", "heading-start", "name-variants"];
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
     if let Some(c) = def.check.as_deref() {
@@ -109,6 +111,7 @@ impl Check for CapitalizationCheck {
             match check.as_str() {
                 "distinctive-case" => by_shape::distinctive_case(doc, *rule, sink),
                 "heading-start" => by_shape::heading_start(doc, *rule, sink),
+                "name-variants" => variants::name_variants(doc, *rule, sink),
                 _ => {}
             }
         }

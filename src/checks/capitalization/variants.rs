@@ -1,0 +1,176 @@
+//! `name-variants`: one name written two ways in one document, with no list of names:
+//! a romanised name joined and split at a syllable (`Meicheng` / `Mei Cheng`), with and without a hyphen (`Co-op` / `Coop`),
+//! with and without accents (`Ríos` / `Rios`). The form the document writes more often is
+//! taken as the right one; the other is flagged with it as an unsafe fix.
+//!
+//! Only capitalised words are names here, and a difference of case alone is left to the
+//! other sub-checks: `Party`/`party` and `LUCI`/`Luci` need knowledge this check lacks.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::super::{RuleIdx, Sink};
+use crate::diagnostic::{Applicability, Edit};
+use crate::document::Document;
+use crate::span::Span;
+
+/// Words of two letters or more that start with a capital, with their spans. Letters,
+/// combining marks and hyphens inside make one word (an apostrophe ends it: `Pod's` is `Pod`); a word glued to a digit,
+/// `.`, `_`, `/`, `@`, `\`, `$` or `#` belongs to an identifier or a path and is skipped.
+fn names(text: &str) -> impl Iterator<Item = Span> + '_ {
+    let mut chars = text.char_indices().peekable();
+    let mut before: Option<char> = None;
+    std::iter::from_fn(move || {
+        while let Some((start, c)) = chars.next() {
+            if !c.is_alphabetic() {
+                before = Some(c);
+                continue;
+            }
+            let mut end = start + c.len_utf8();
+            let mut last = c;
+            while let Some(&(i, n)) = chars.peek() {
+                let joiner = n == '-';
+                if n.is_alphabetic() || is_mark(n) || joiner {
+                    chars.next();
+                    end = i + n.len_utf8();
+                    last = n;
+                } else {
+                    break;
+                }
+            }
+            let glued = |c: Option<char>| {
+                c.is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '/' | '@' | '\\' | '$' | '#'))
+            };
+            let after = chars.peek().map(|&(_, n)| n);
+            // A full stop after a word ends a sentence unless a letter follows it.
+            let dot_ends = after == Some('.') && !text[end + 1..].starts_with(char::is_alphanumeric);
+            let prev = before;
+            before = Some(last);
+            let word = &text[start..end];
+            let word = word.trim_end_matches('-');
+            if c.is_uppercase() && word.chars().count() >= 2 && !glued(prev) && (dot_ends || !glued(after)) {
+                return Some(Span::new(start, start + word.len()));
+            }
+        }
+        None
+    })
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+/// The key names are compared by: lower case, no accents, no hyphens, apostrophes or spaces.
+fn key(form: &str) -> String {
+    form.nfd()
+        .filter(|c| c.is_alphabetic() && !is_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// True when two forms of one key differ in spaces, hyphens, apostrophes or accents, not in
+/// case alone. A form in capitals (`LUCI`) never counts: it may be a heading or an acronym;
+/// nor does one with an inner capital.
+fn differs_by_joins_or_accents(a: &str, b: &str) -> bool {
+    let upper = |s: &str| s.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    key(a) == key(b) && a.to_lowercase() != b.to_lowercase() && !upper(a) && !upper(b) && !camel(a) && !camel(b)
+}
+
+/// True for a word with a capital inside it (`NetworkPolicy`, `DataSource`): an identifier
+/// whose split form in prose (`Network Policy`) is right too.
+fn camel(form: &str) -> bool {
+    form.split([' ', '-'])
+        .any(|w| w.chars().skip(1).any(char::is_uppercase))
+}
+
+pub fn name_variants(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    // Each capitalised word, and each pair of capitalised words one space apart, by key.
+    let mut forms: HashMap<String, Vec<(Span, bool)>> = HashMap::new();
+    let mut prev: Option<Span> = None;
+    for span in names(text) {
+        forms.entry(key(span.text(text))).or_default().push((span, false));
+        if let Some(p) = prev {
+            // Split at a syllable: `Mei Cheng` for `Meicheng`. Two English words written apart
+            // and together (`Data Source`, `Datasource`) are a matter of style.
+            let romanised = |s: Span| super::super::pinyin::split(s.text(text)).is_some();
+            if &text[p.end..span.start] == " " && romanised(p) && romanised(span) {
+                let pair = Span::new(p.start, span.end);
+                forms.entry(key(pair.text(text))).or_default().push((pair, true));
+            }
+        }
+        prev = Some(span);
+    }
+    let mut found: Vec<(Span, String)> = Vec::new();
+    for spans in forms.values() {
+        if spans.len() < 3 {
+            continue;
+        }
+        // Count each written form; pairs count only when their key is also a single word's
+        // (`Mei Cheng` beside `Meicheng`), so `New York` alone is never compared.
+        let has_single = spans.iter().any(|&(_, pair)| !pair);
+        let has_pair = spans.iter().any(|&(_, pair)| pair);
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for &(s, _) in spans {
+            let w = s.text(text);
+            match counts.iter_mut().find(|(f, _)| *f == w) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((w, 1)),
+            }
+        }
+        if counts.len() < 2 || (has_pair && !has_single) {
+            continue;
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let (right, most) = counts[0];
+        // A clear majority: written at least twice, and more often than any other form.
+        if most < 2 || counts[1].1 == most {
+            continue;
+        }
+        for &(s, _) in spans {
+            let w = s.text(text);
+            if w != right && differs_by_joins_or_accents(w, right) {
+                found.push((s, right.to_string()));
+            }
+        }
+    }
+    found.sort_by_key(|(s, _)| (s.start, s.end));
+    for (span, right) in found {
+        let problem = format!("written \"{right}\" elsewhere in this document");
+        sink.fix(
+            rule,
+            span,
+            &[("problem", &problem), ("canonical", &right)],
+            vec![Edit::replace(span, right.clone())],
+            Applicability::Unsafe,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<&str> {
+        names(text).map(|s| s.text(text)).collect()
+    }
+
+    #[test]
+    fn names_are_capitalised_words() {
+        assert_eq!(all("Ríos met Wi-Fi users in Pod's shop."), ["Ríos", "Wi-Fi", "Pod"]);
+        assert_eq!(all("see Config.toml and v2.Beta or A."), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn forms_that_differ_by_joins_or_accents() {
+        assert!(differs_by_joins_or_accents("Mei Cheng", "Meicheng"));
+        assert!(differs_by_joins_or_accents("Rios", "Ríos"));
+        assert!(differs_by_joins_or_accents("Email", "E-mail"));
+        assert!(!differs_by_joins_or_accents("Luci", "LUCI"));
+        assert!(!differs_by_joins_or_accents("Zookeeper", "ZooKeeper"));
+        assert!(!differs_by_joins_or_accents("Network Policy", "NetworkPolicy"));
+        assert_eq!(key("Mei Cheng"), key("Meicheng"));
+        assert_eq!(key("Ríos"), key("Rios"));
+    }
+}
