@@ -476,6 +476,7 @@ mod tests {
             message: format!("{id} <message>"),
             span,
             labels: Vec::new(),
+            related: Vec::new(),
             fix,
         }
     }
