@@ -372,8 +372,8 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     let mut err = anstream::stderr().lock();
     let color = out.current_choice() != ColorChoice::Never;
     let human = HumanOptions {
-        summary: false,
-        fix_hint: false,
+        width: output::terminal_width(),
+        ..HumanOptions::default()
     };
     let mut emitter = output::emitter(args.format, &human);
     let mut summary = Summary::default();
@@ -605,8 +605,8 @@ fn run_stdin(args: &FixArgs, input: &Input, min: Applicability, baselines: &Base
     out.flush()?;
     if !args.shared.quiet {
         let human = HumanOptions {
-            summary: false,
-            fix_hint: false,
+            width: output::terminal_width(),
+            ..HumanOptions::default()
         };
         output::emitter(output::Format::Human, &human).file(&mut err, &r.report)?;
     }
