@@ -62,5 +62,8 @@ fn json_carries_the_merged_finding_as_related() {
     assert_eq!(term["related"][0]["rule"], "zh-en/guzhen");
     assert_eq!(term["related"][0]["severity"], "error");
     // Findings with nothing merged into them carry no `related` key.
-    assert!(diags.iter().filter(|d| d["rule"] != "zh-en/source-term").all(|d| d.get("related").is_none()));
+    assert!(diags
+        .iter()
+        .filter(|d| d["rule"] != "zh-en/source-term")
+        .all(|d| d.get("related").is_none()));
 }
