@@ -22,7 +22,7 @@ use crate::document::Document;
 pub use catalog::{code_span, RuleCatalog, RuleDoc};
 pub use github::step_summary;
 pub use gitlab::Fingerprints;
-pub use human::{terminal_width, write_fixes, write_summary, HumanOptions, Palette};
+pub use human::{groups, terminal_width, write_fixes, write_summary, HumanOptions, Palette};
 pub use statistics::{RuleStatistics, Statistics};
 
 /// The result of checking one file.
