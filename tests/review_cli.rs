@@ -139,7 +139,7 @@ fn show_fixes_lists_each_group_once() {
         "{text}"
     );
     assert!(
-        text.contains("a.txt:5:19: en/space-before-punctuation: fix: \" .\" → \".\""),
+        text.contains("a.txt:5:21: en/space-before-punctuation: fix: \" .\" → \".\""),
         "{text}"
     );
 }
@@ -182,7 +182,7 @@ fn github_format_says_how_many_annotations_are_hidden_and_writes_a_step_summary(
 
 #[test]
 fn context_windows_fit_the_terminal_width() {
-    let long = format!("{} R & D {}\n", "word ".repeat(60), "more ".repeat(60));
+    let long = format!("{}The R & D lab. {}\n", "Lamps glow at night. ".repeat(12), "Kilns cool by day. ".repeat(12));
     let dir = tree(&[("a.txt", &long)]);
     for columns in [60usize, 100, 160] {
         let out = mtlint(dir.path())

@@ -522,8 +522,12 @@ pub fn write_fixes(
     Ok(())
 }
 
-/// The key findings are grouped by: the same rule, flagged text and fix.
-fn group_key<'a>(text: &'a str, d: &'a Diagnostic) -> (&'a str, &'a str, Option<(Applicability, String)>) {
+/// The key findings are grouped by: the same rule, flagged text, message and fix (a rule
+/// that says different things about one text, such as which placeholder is missing, reports
+/// different defects).
+type GroupKey<'a> = (&'a str, &'a str, &'a str, Option<(Applicability, String)>);
+
+fn group_key<'a>(text: &'a str, d: &'a Diagnostic) -> GroupKey<'a> {
     let fix = d.fix.as_ref().map(|f| {
         let area = crate::span::Span::new(d.span.start.min(f.span().start), d.span.end.max(f.span().end));
         (
@@ -531,7 +535,7 @@ fn group_key<'a>(text: &'a str, d: &'a Diagnostic) -> (&'a str, &'a str, Option<
             format!("{}\u{0}{}", area.text(text), f.preview(text, area)),
         )
     });
-    (d.rule_id(), d.span.text(text), fix)
+    (d.rule_id(), d.span.text(text), &d.message, fix)
 }
 
 /// `diags` in groups of the same rule, flagged text and fix, in the order of each group's

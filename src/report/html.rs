@@ -344,7 +344,7 @@ fn triage(batch: &Batch, placements: &[Placement]) -> Markup {
             section.triage #triage {
                 h2 { "Triage: each finding once, worst first" }
                 p.meta { (plural(batch.counts.total(), "finding", "findings")) " in " (plural(total, "group", "groups"))
-                    " (the same rule, text and fix in one document). Click a rule to show only its findings." }
+                    " (the same rule, text, message and fix in one document). Click a rule to show only its findings." }
                 table.triage {
                     thead { tr { th { "severity" } th { "rule" } th.num { "×" } th { "text" } th { "document" } } }
                     tbody {
