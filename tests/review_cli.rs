@@ -182,7 +182,11 @@ fn github_format_says_how_many_annotations_are_hidden_and_writes_a_step_summary(
 
 #[test]
 fn context_windows_fit_the_terminal_width() {
-    let long = format!("{}The R & D lab. {}\n", "Lamps glow at night. ".repeat(12), "Kilns cool by day. ".repeat(12));
+    let long = format!(
+        "{}The R & D lab. {}\n",
+        "Lamps glow at night. ".repeat(12),
+        "Kilns cool by day. ".repeat(12)
+    );
     let dir = tree(&[("a.txt", &long)]);
     for columns in [60usize, 100, 160] {
         let out = mtlint(dir.path())
