@@ -142,6 +142,11 @@ fn show_fixes_lists_each_group_once() {
         text.contains("a.txt:5:21: en/space-before-punctuation: fix: \" .\" → \".\""),
         "{text}"
     );
+    // JSON stays JSON: the list is text, so it is refused there.
+    mtlint(dir.path())
+        .args(["check", "--show-fixes", "--format", "json", "a.txt"])
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -29,6 +29,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if args.records {
         return super::records::run(&args.paths, &args.shared, None);
     }
+    if args.show_fixes && !matches!(args.format, Format::Human | Format::Concise) {
+        anyhow::bail!("--show-fixes lists the fixes as text: use it with --format human or concise");
+    }
     let mut profiles = Profiles::new(&args.shared)?;
     let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
     collected.say_skipped(&args.shared);
