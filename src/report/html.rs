@@ -779,7 +779,7 @@ mod tests {
         );
         // Numbered in text order: the outer span, the insertion point, the inner span.
         assert_eq!(page.matches("<a class=\"ref").count(), 3);
-        assert!(page.contains("<a class=\"ref sev-warning at\" href=\"#f-2\""));
+        assert!(page.contains("<a class=\"ref sev-warning at\" id=\"m-2\" href=\"#f-2\""));
         // "big" is covered by both the outer and the inner finding, shaded as the error.
         assert!(
             page.contains(r#"<span class="seg hl sev-error" data-f="1 3""#),
