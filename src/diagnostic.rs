@@ -149,6 +149,14 @@ pub struct RuleMeta {
     pub category: String,
 }
 
+/// Another rule's finding of the same defect on the same span, kept with the finding that
+/// reports it (one defect, one finding; see [`crate::engine`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub rule: Arc<RuleMeta>,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub rule: Arc<RuleMeta>,
@@ -157,6 +165,8 @@ pub struct Diagnostic {
     pub span: Span,
     pub labels: Vec<Label>,
     pub fix: Option<Fix>,
+    /// The same defect as other rules saw it (their findings were merged into this one).
+    pub related: Vec<Related>,
 }
 
 impl Diagnostic {

@@ -83,6 +83,8 @@ pub struct Engine {
     document_wide: Vec<bool>,
     accept: Option<AhoCorasick>,
     mentions: Mentions,
+    /// Per rule id: how specific the rule is, for [`merge_same_defect`].
+    specificity: std::collections::HashMap<String, u8>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -114,12 +116,14 @@ impl Engine {
             Some(AhoCorasick::new(accept).map_err(|e| format!("accept list: {e}"))?)
         };
         let mentions = Mentions::new(&rules);
+        let specificity = rules.iter().map(|r| (r.id().to_string(), specificity(r))).collect();
         Ok(Engine {
             rules,
             checks,
             document_wide,
             accept,
             mentions,
+            specificity,
         })
     }
 
@@ -219,8 +223,79 @@ impl Engine {
             }
         }
         sort(&mut diags);
-        diags
+        merge_same_defect(diags, &self.specificity)
     }
+}
+
+/// How specific a rule's judgement is: a rule that reads the source text of a bilingual file
+/// knows most, a rule of a language-pair pack (zh-en) more than one of a target pack (en).
+fn specificity(rule: &Rule) -> u8 {
+    let reads_source = matches!(
+        rule.def.kind,
+        CheckKind::Numbers
+            | CheckKind::Untranslated
+            | CheckKind::SourceTerm
+            | CheckKind::Placeholders
+            | CheckKind::SegmentConsistency
+            | CheckKind::LengthRatio
+    );
+    if reads_source {
+        2
+    } else {
+        u8::from(rule.pack.source.is_some())
+    }
+}
+
+/// True when two MQM categories name the same defect: equal, or one a subtype of the other
+/// (`terminology` and `terminology/inconsistent`).
+fn same_category(a: &str, b: &str) -> bool {
+    let sub = |x: &str, y: &str| x.len() > y.len() && x.starts_with(y) && x.as_bytes()[y.len()] == b'/';
+    a == b || sub(a, b) || sub(b, a)
+}
+
+/// One defect, one finding: findings of different rules on the same span in the same MQM
+/// category are one defect. The most specific rule's finding is kept (then the more severe,
+/// then the one with the better fix); the others become its `related` entries, it takes the
+/// highest severity among them, and a fix of theirs when it has none. `diags` is sorted by
+/// span, so such findings are neighbours.
+fn merge_same_defect(diags: Vec<Diagnostic>, specificity: &std::collections::HashMap<String, u8>) -> Vec<Diagnostic> {
+    let rank = |d: &Diagnostic| {
+        (
+            specificity.get(d.rule_id()).copied().unwrap_or(0),
+            d.severity,
+            d.fix.as_ref().map(|f| f.applicability),
+        )
+    };
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
+    // Index in `out` where the findings of the current span begin.
+    let mut span_start = 0;
+    for d in diags {
+        if out.last().is_none_or(|last| last.span != d.span) {
+            span_start = out.len();
+        }
+        let twin = out[span_start..]
+            .iter()
+            .position(|o| o.rule_id() != d.rule_id() && same_category(o.category(), d.category()));
+        let Some(i) = twin.map(|i| span_start + i) else {
+            out.push(d);
+            continue;
+        };
+        let mut other = d;
+        if rank(&other) > rank(&out[i]) {
+            std::mem::swap(&mut other, &mut out[i]);
+        }
+        let keep = &mut out[i];
+        keep.severity = keep.severity.max(other.severity);
+        if keep.fix.is_none() {
+            keep.fix = other.fix;
+        }
+        keep.related.push(crate::diagnostic::Related {
+            rule: other.rule,
+            message: other.message,
+        });
+        keep.related.extend(other.related);
+    }
+    out
 }
 
 /// Sorts findings by position, then rule id. The sort is stable and merges sorted runs in

@@ -552,6 +552,7 @@ mod tests {
             message: String::new(),
             span: fix.span(),
             labels: Vec::new(),
+            related: Vec::new(),
             fix: Some(fix),
         }
     }

@@ -92,8 +92,7 @@ fn human_format_shows_line_span_rule_and_fix() {
         ))
         .stdout(predicate::str::contains(" --> faulty.txt:1:1"))
         .stdout(predicate::str::contains("1 | The the kiln fired twice"))
-        .stdout(predicate::str::contains("  | ^^^^^^^"))
-        .stdout(predicate::str::contains("= fix: \"The the\" → \"The\""))
+        .stdout(predicate::str::contains("  | ^^^^^^^ fix: \"The the\" → \"The\""))
         .stdout(predicate::str::contains("Found 2 problems"))
         .stdout(predicate::str::contains("\u{1b}[").not());
 }

@@ -517,9 +517,96 @@ fn interactive_quit_keeps_what_was_accepted() {
     let out = child.wait_with_output().unwrap();
     drop(stdin);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("Please answer y, n, a or q."), "{stdout}");
+    assert!(stdout.contains("Please answer y, n, e, r, a or q."), "{stdout}");
     assert_eq!(read(&a), "The R&D centre. The meeting . The M & A desk.\n", "{stdout}");
     assert_eq!(read(&b), FIXABLE, "a file after quitting was changed");
+}
+
+/// Runs `mtlint fix -i` on `args` in a pseudo-terminal with `answers`, and `env` set;
+/// `None` when script(1) is not installed.
+#[cfg(unix)]
+fn interactive(args: &str, answers: &[u8], env: &[(&str, &Path)]) -> Option<String> {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("script(1) is not installed; skipping");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("mtlint");
+    let cmd = format!("{} fix -i --color never {args}", bin.display());
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_remove("VISUAL")
+        .env_remove("EDITOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        script.env(k, v);
+    }
+    let mut child = script.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answers).unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// "Edit this one" with a replacement typed at the prompt, and "skip this rule for this file".
+#[cfg(unix)]
+#[test]
+fn interactive_edit_typed_and_skip_rule() {
+    let d = dir();
+    let a = write(
+        d.path(),
+        "a.txt",
+        "The R & D centre. The meeting . The M & A desk. The P & G lab.
+",
+    );
+    // The first R & D: edit, type "research"; accept the space before the full stop; at M & A
+    // skip the ampersand rule for the file.
+    let Some(stdout) = interactive(&a.display().to_string(), b"e\nresearch\ny\nr\n", &[]) else {
+        return;
+    };
+    assert_eq!(
+        read(&a),
+        "The research centre. The meeting. The M & A desk. The P & G lab.\n",
+        "{stdout}"
+    );
+    assert!(stdout.contains("[e]dit this one"), "{stdout}");
+    assert!(stdout.contains("Replace \"R & D\" with"), "{stdout}");
+    // Asked about R & D, the space, then M & A (skipped with its rule): P & G never.
+    assert_eq!(stdout.matches("Apply this fix?").count(), 3, "{stdout}");
+}
+
+/// "Edit this one" with an empty answer opens $EDITOR on the text, at the finding's line.
+#[cfg(unix)]
+#[test]
+fn interactive_edit_opens_the_editor_at_the_place() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = dir();
+    let a = write(d.path(), "a.txt", "A first line.\nThe meeting . It ended.\n");
+    // An "editor" that records its arguments and rewrites the second line.
+    let log = d.path().join("editor.log");
+    let editor = write(
+        d.path(),
+        "editor.sh",
+        &format!(
+            "#!/bin/sh\necho \"$@\" > '{}'\nsed -i 's/The meeting \\./The meeting was short./' \"$2\"\n",
+            log.display()
+        ),
+    );
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let Some(stdout) = interactive(&a.display().to_string(), b"e\n\n", &[("EDITOR", &editor)]) else {
+        return;
+    };
+    assert_eq!(
+        read(&a),
+        "A first line.\nThe meeting was short. It ended.\n",
+        "{stdout}"
+    );
+    let args = read(&log);
+    assert!(args.starts_with("+2 "), "opened at line 2: {args}");
+    assert!(args.trim_end().ends_with(".txt"), "a file of the same kind: {args}");
 }
 
 fn copy_tree(from: &Path, to: &Path) {

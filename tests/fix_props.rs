@@ -285,6 +285,7 @@ fn diag(i: usize, fix: Fix) -> Diagnostic {
         message: String::new(),
         span: fix.span(),
         labels: Vec::new(),
+        related: Vec::new(),
         fix: Some(fix),
     }
 }

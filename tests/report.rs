@@ -87,8 +87,19 @@ fn html_sorts_documents_worst_first_with_their_scores() {
 #[test]
 fn html_explains_every_finding_in_place() {
     let html = html_report();
-    assert_eq!(html.matches("<div id=\"f-").count(), 20, "one note a finding");
     assert_eq!(html.matches("<a class=\"ref sev-").count(), 20, "one marker a finding");
+    // One note a group of findings (the same rule, text, message and fix); together they hold
+    // every finding.
+    let notes: Vec<usize> = html
+        .split("<details class=\"note sev-")
+        .skip(1)
+        .map(|n| between(n, "data-count=\"", "\"").parse().unwrap())
+        .collect();
+    assert_eq!(notes.iter().sum::<usize>(), 20, "{notes:?}");
+    assert!(
+        !html.contains("<details class=\"note sev-warning\" open"),
+        "notes start collapsed"
+    );
     // Each note carries what the filters select on.
     for attr in [
         "data-sev=\"error\"",
@@ -108,6 +119,77 @@ fn html_explains_every_finding_in_place() {
     // A run-on sentence is underlined, not shaded, so the findings inside it stay visible.
     assert!(html.contains("seg hl wide sev-warning"));
     assert!(html.contains("<span class=\"seg hl sev-warning\" data-f=\""));
+}
+
+/// Writes `files` to a temporary directory and returns the HTML report of it.
+fn html_of(files: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = Command::cargo_bin("mtlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["report", ".", "--html", "r.html"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(dir.path().join("r.html")).unwrap()
+}
+
+#[test]
+fn html_groups_repeated_findings_in_one_note_with_n_more() {
+    let html = html_of(&[(
+        "a.txt",
+        "The R & D team met.\nOur R & D budget grew.\nNo R & D today.\nThe R & D lab came .\n",
+    )]);
+    let group = html
+        .split("<details class=\"note sev-")
+        .skip(1)
+        .find(|n| n.contains("data-rule=\"en/ampersand-spacing\""))
+        .expect("a note of the group");
+    assert!(group.contains("data-count=\"4\""), "{group}");
+    assert!(group.contains("<span class=\"times\">× 4</span>"), "{group}");
+    assert!(group.contains("<summary>3 more</summary>"), "{group}");
+    assert_eq!(
+        html.matches("data-rule=\"en/ampersand-spacing\"").count(),
+        2,
+        "one note, one triage row"
+    );
+    // Each place is still marked in the text, linking to the group's note.
+    assert_eq!(html.matches("<a class=\"ref sev-warning\"").count(), 5);
+    // The triage view lists the group once, with its count.
+    let triage = between(&html, "<section class=\"triage\"", "</section>");
+    assert!(triage.contains("<td class=\"num\">4</td>"), "{triage}");
+    // Rules in the tables filter when clicked.
+    assert!(html.contains("<a class=\"filter\" href=\"#rule=en/ampersand-spacing\""));
+}
+
+#[test]
+fn html_shows_a_bilingual_file_side_by_side_and_counts_target_words() {
+    let tsv = "展会明天开幕。\tThe fair opens tomorrow.\n展会吸引了很多客商。\tThe fair drew 很多客商 from abroad.\n";
+    let html = html_of(&[("pair.tsv", tsv)]);
+    let table = between(&html, "<table class=\"segments\">", "</table>");
+    assert_eq!(table.matches("<tr class=\"seg-row\">").count(), 2, "one row a segment");
+    assert!(table.contains(">展会明天开幕。</td>"), "{table}");
+    assert!(
+        table.contains("<td class=\"tgt\" lang=\"en\">The fair opens tomorrow.</td>"),
+        "{table}"
+    );
+    // The finding is marked in the target cell.
+    let second = table.split("<tr class=\"seg-row\">").nth(2).unwrap();
+    let target = between(second, "<td class=\"tgt\"", "</td>");
+    assert!(target.contains("<a class=\"ref sev-error\""), "{target}");
+    // Words of the targets only: 4, then 5 English words and 4 Chinese characters left in it.
+    assert!(
+        html.contains("13 words of target text"),
+        "{}",
+        between(&html, "<p class=\"meta\">", "</p>")
+    );
 }
 
 #[test]

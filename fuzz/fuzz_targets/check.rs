@@ -29,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
     let human = HumanOptions {
         summary: true,
         fix_hint: true,
+        ..HumanOptions::default()
     };
     for format in [
         Format::Human,

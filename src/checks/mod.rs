@@ -413,6 +413,7 @@ impl<'a> Sink<'a> {
             span,
             labels,
             fix,
+            related: Vec::new(),
         });
     }
 

@@ -29,6 +29,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if args.records {
         return super::records::run(&args.paths, &args.shared, None);
     }
+    if args.show_fixes && !matches!(args.format, Format::Human | Format::Concise) {
+        anyhow::bail!("--show-fixes lists the fixes as text: use it with --format human or concise");
+    }
     let mut profiles = Profiles::new(&args.shared)?;
     let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
     collected.say_skipped(&args.shared);
@@ -46,11 +49,25 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     // Per baseline: what each checked file holds now, by its path in the baseline.
     let mut checked: Vec<BTreeMap<String, FileFindings>> = vec![BTreeMap::new(); baselines.len()];
     let mut hidden = 0usize;
-    let mut out = output::stdout(args.format);
-    let human = HumanOptions {
-        summary: !args.shared.quiet,
-        fix_hint: true,
+    // With -o the report goes to the file, plain, and the summary to standard error.
+    let to_file = args.output_file.is_some();
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(path) => {
+            Box::new(std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| {
+                anyhow::anyhow!("cannot write the report to {}: {e}", path.display())
+            })?))
+        }
+        None => output::stdout(args.format),
     };
+    let human = HumanOptions {
+        summary: !args.shared.quiet && !to_file && !args.statistics,
+        fix_hint: true,
+        width: if to_file { 0 } else { output::terminal_width() },
+        plain: to_file,
+    };
+    let mut statistics = output::Statistics::default();
+    let mut fixes: Vec<u8> = Vec::new();
+    let fix_palette = output::Palette::for_output(&human);
     let opts = EmitOptions {
         human,
         rules: Arc::new(files::rule_catalog(&inputs)),
@@ -63,14 +80,22 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     };
     let mut status = files::Status::default();
     let bar = progress::bar(inputs.len(), args.shared.quiet);
-    let stdout_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let stdout_is_terminal = !to_file && std::io::IsTerminal::is_terminal(&std::io::stdout());
     // Formats that need nothing from other files are rendered by the worker that checked the
     // file; the others are written here, in order, from the report.
-    let renderer = output::FileRenderer::new(args.format, &opts);
+    let renderer = match args.statistics {
+        true => None,
+        false => output::FileRenderer::new(args.format, &opts),
+    };
+    let github_summary = match args.format {
+        Format::Github => std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()),
+        _ => None,
+    };
+    let count_rules = args.statistics || github_summary.is_some();
     let check = |input: &Input| {
         let mut report = input.check();
         let matched = baselines.split(input, &mut report);
-        let rendered = match writing {
+        let rendered = match writing || args.statistics {
             true => None,
             false => renderer
                 .as_ref()
@@ -102,6 +127,22 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             }
             summary.add(&report);
             status.add(input, &report);
+            if count_rules {
+                statistics.add(&report);
+            }
+            if let (true, Some(doc)) = (args.show_fixes, &report.document) {
+                output::write_fixes(&mut fixes, &fix_palette, &report.path, doc, &report.diagnostics)?;
+            }
+            if args.statistics {
+                if let Some(e) = &report.error {
+                    eprintln!(
+                        "error: {}: {}",
+                        crate::output::sanitize::one_line(&report.path),
+                        crate::output::sanitize::terminal(e)
+                    );
+                }
+                return Ok(());
+            }
             let write = || -> std::io::Result<()> {
                 match rendered {
                     Some(pieces) => {
@@ -155,8 +196,34 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         }
         return Ok(status.code());
     }
-    emitter.finish(&mut out, &summary)?;
+    if args.statistics {
+        match args.format {
+            Format::Json => statistics.write_json(&mut out)?,
+            _ => statistics.write_text(&mut out)?,
+        }
+    } else {
+        emitter.finish(&mut out, &summary)?;
+    }
+    if args.show_fixes && !fixes.is_empty() {
+        writeln!(out, "Fixes (`mtlint fix`; unsafe ones with `--unsafe-fixes`):")?;
+        out.write_all(&fixes)?;
+    }
     out.flush()?;
+    // The summary goes to standard error when the report went to a file (or was replaced by
+    // the statistics), so a terminal still sees it.
+    if (to_file || args.statistics) && !args.shared.quiet {
+        let mut err = anstream::stderr();
+        output::write_summary(&mut err, &output::Palette::for_stdout(), &summary, true)?;
+    }
+    if let Some(file) = github_summary {
+        let md = output::step_summary(&summary, &statistics);
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&file)
+            .map_err(|e| anyhow::anyhow!("cannot write the step summary to {}: {e}", Path::new(&file).display()))?;
+        f.write_all(md.as_bytes())?;
+    }
     if hidden > 0 && !args.shared.quiet {
         eprintln!("{} hidden by the baseline.", plural(hidden, "finding", "findings"));
     }
@@ -201,7 +268,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             );
         }
     }
-    Ok(status.code())
+    Ok(match (args.exit_zero, status.code()) {
+        (true, super::EXIT_FINDINGS) => super::EXIT_OK,
+        (_, code) => code,
+    })
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

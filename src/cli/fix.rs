@@ -372,8 +372,8 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     let mut err = anstream::stderr().lock();
     let color = out.current_choice() != ColorChoice::Never;
     let human = HumanOptions {
-        summary: false,
-        fix_hint: false,
+        width: output::terminal_width(),
+        ..HumanOptions::default()
     };
     let mut emitter = output::emitter(args.format, &human);
     let mut summary = Summary::default();
@@ -605,8 +605,8 @@ fn run_stdin(args: &FixArgs, input: &Input, min: Applicability, baselines: &Base
     out.flush()?;
     if !args.shared.quiet {
         let human = HumanOptions {
-            summary: false,
-            fix_hint: false,
+            width: output::terminal_width(),
+            ..HumanOptions::default()
         };
         output::emitter(output::Format::Human, &human).file(&mut err, &r.report)?;
     }
@@ -692,6 +692,10 @@ enum Answer {
     Yes,
     No,
     All,
+    /// Edit this one: a replacement typed at the prompt, or the text in `$EDITOR`.
+    Edit,
+    /// Skip this rule for the rest of this file.
+    SkipRule,
     Quit,
 }
 
@@ -699,8 +703,8 @@ fn ask(out: &mut dyn Write, input: &mut dyn BufRead, rule: &str) -> std::io::Res
     loop {
         write!(
             out,
-            "{BOLD}Apply this fix?{BOLD:#} [y]es, [n]o (skip), [a]ll fixes of {}, [q]uit: ",
-            terminal(rule)
+            "{BOLD}Apply this fix?{BOLD:#} [y]es, [n]o (skip), [e]dit this one, [r]: skip {rule} in this file, [a]ll fixes of {rule}, [q]uit: ",
+            rule = terminal(rule)
         )?;
         out.flush()?;
         let mut line = String::new();
@@ -712,10 +716,83 @@ fn ask(out: &mut dyn Write, input: &mut dyn BufRead, rule: &str) -> std::io::Res
             "y" | "yes" => return Ok(Answer::Yes),
             "n" | "no" | "s" | "skip" => return Ok(Answer::No),
             "a" | "all" => return Ok(Answer::All),
+            "e" | "edit" => return Ok(Answer::Edit),
+            "r" | "rule" => return Ok(Answer::SkipRule),
             "q" | "quit" => return Ok(Answer::Quit),
-            _ => writeln!(out, "Please answer y, n, a or q.")?,
+            _ => writeln!(out, "Please answer y, n, e, r, a or q.")?,
         }
     }
+}
+
+/// "Edit this one": the text of `doc` with the finding `d` rewritten by hand, or `None` when
+/// nothing changed. A replacement typed at the prompt takes the place of the flagged text;
+/// an empty answer opens the whole text in `$VISUAL` or `$EDITOR` at the finding's line.
+fn edit_one(
+    out: &mut dyn Write,
+    input: &mut dyn BufRead,
+    doc: &Document,
+    d: &Diagnostic,
+) -> std::io::Result<Option<String>> {
+    write!(
+        out,
+        "Replace \"{}\" with (type the text, or press Enter to open $EDITOR there): ",
+        terminal(d.span.text(&doc.text))
+    )?;
+    out.flush()?;
+    let mut line = String::new();
+    if input.read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
+    let typed = line.trim_end_matches(['\n', '\r']);
+    if !typed.is_empty() {
+        let mut text = doc.text.clone();
+        text.replace_range(d.span.start..d.span.end, typed);
+        return Ok((text != doc.text).then_some(text));
+    }
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .find(|e| !e.is_empty());
+    let Some(editor) = editor else {
+        writeln!(out, "Neither $VISUAL nor $EDITOR is set: type the replacement instead.")?;
+        return Ok(None);
+    };
+    // The text as it is now (with the fixes accepted so far), in a file of the same kind.
+    let suffix = Path::new(&doc.path)
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let file = tempfile::Builder::new()
+        .prefix("mtlint-edit-")
+        .suffix(&suffix)
+        .tempfile()?;
+    std::fs::write(file.path(), &doc.text)?;
+    let line_no = doc.line_index().line_of(d.span.start) + 1;
+    // `$EDITOR` may hold arguments (`code --wait`); editors take `+LINE` before the file.
+    let status = if cfg!(windows) {
+        std::process::Command::new(&editor).arg(file.path()).status()
+    } else {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{} \"$@\"", editor.to_string_lossy()))
+            .arg("mtlint")
+            .arg(format!("+{line_no}"))
+            .arg(file.path())
+            .status()
+    };
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            writeln!(out, "The editor exited with {s}: nothing changed.")?;
+            return Ok(None);
+        }
+        Err(e) => {
+            writeln!(out, "Cannot run the editor: {e}")?;
+            return Ok(None);
+        }
+    }
+    let edited = std::fs::read_to_string(file.path())?;
+    Ok((edited != doc.text).then_some(edited))
 }
 
 /// Characters of context shown on each side of an edit.
@@ -848,6 +925,8 @@ fn review_file(
     let mut not_converged: BTreeSet<String> = BTreeSet::new();
     // Declined fixes, by rule and the offset of their first edit in the current text.
     let mut skipped: Vec<(String, usize)> = Vec::new();
+    // Rules skipped for the rest of this file.
+    let mut skipped_rules: BTreeSet<String> = BTreeSet::new();
     let mut seen: BTreeSet<u64> = BTreeSet::from([hash(&doc.text)]);
     let mut diags = engine.check(&doc);
     let keep = input.keeper();
@@ -863,6 +942,7 @@ fn review_file(
             keep(d)
                 && !accepted.contains(&(d.rule_id().to_string(), d.span))
                 && !not_converged.contains(d.rule_id())
+                && !skipped_rules.contains(d.rule_id())
                 && d.fix.as_ref().is_some_and(|f| {
                     unsound(&doc, f).is_none() && !skipped.contains(&(d.rule_id().to_string(), f.span().start))
                 })
@@ -882,6 +962,18 @@ fn review_file(
                 break;
             }
             Answer::No => skipped.push((rule, f.span().start)),
+            Answer::SkipRule => {
+                skipped_rules.insert(rule);
+            }
+            Answer::Edit => match edit_one(out, stdin, &doc, d)? {
+                Some(text) if seen.insert(hash(&text)) => {
+                    *applied.entry(rule).or_default() += 1;
+                    doc = Document::new(doc.path.clone(), text, Some(&doc.language));
+                    diags = engine.check(&doc);
+                }
+                // Unchanged, or back to a text already seen: ask about it no more.
+                _ => skipped.push((rule, f.span().start)),
+            },
             Answer::Yes | Answer::All => {
                 if answer == Answer::All {
                     session.accept_all.insert(rule.clone());

@@ -185,6 +185,20 @@ pub struct CheckArgs {
     /// Drop the baseline's stale entries (findings that are gone) from the baseline file
     #[arg(long, conflicts_with_all = ["records", "diff"])]
     pub prune_baseline: bool,
+    /// Print the findings counted per rule (with groups and fixable counts) instead of each
+    /// finding; `--format json` gives them as JSON
+    #[arg(long, conflicts_with_all = ["records", "diff", "write_baseline"])]
+    pub statistics: bool,
+    /// Exit 0 even when findings are reported (2 still means an error)
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Write the report to FILE instead of standard output; the summary goes to standard error
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with_all = ["records", "diff", "write_baseline"])]
+    pub output_file: Option<PathBuf>,
+    /// After the findings, list the fixes `mtlint fix` (and `--unsafe-fixes`) would make,
+    /// grouped by rule, text and replacement
+    #[arg(long, conflicts_with_all = ["records", "diff", "write_baseline", "statistics"])]
+    pub show_fixes: bool,
     #[command(flatten)]
     pub shared: SharedArgs,
 }

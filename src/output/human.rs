@@ -13,10 +13,14 @@ use super::{position, Emitter, FileReport, Summary};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
 
-/// Characters of context shown on each side of a span in a long line.
-const CONTEXT: usize = 40;
 /// Longest stretch of a span shown; a longer span (a run-on sentence) is cut in the middle.
 const MAX_SPAN: usize = 80;
+/// Columns assumed when neither `COLUMNS` nor the terminal says.
+pub const DEFAULT_WIDTH: usize = 100;
+/// Fewest characters of context shown on each side of a span, however narrow the terminal.
+const MIN_CONTEXT: usize = 12;
+/// Lines of a group listed before `…`.
+const GROUP_LINES: usize = 12;
 
 #[derive(Debug, Clone, Default)]
 pub struct HumanOptions {
@@ -24,6 +28,25 @@ pub struct HumanOptions {
     pub summary: bool,
     /// Name the command that applies fixes (`mtlint fix`) in the summary.
     pub fix_hint: bool,
+    /// Columns the output fits in (0: [`DEFAULT_WIDTH`]); see [`terminal_width`].
+    pub width: usize,
+    /// Never colour (the output goes to a file).
+    pub plain: bool,
+}
+
+/// The width of the terminal the output goes to: `COLUMNS` when set, else the size of the
+/// terminal on standard output, else [`DEFAULT_WIDTH`].
+pub fn terminal_width() -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok());
+    match columns {
+        Some(c) if c > 0 => c,
+        _ => terminal_size::terminal_size_of(io::stdout())
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|&w| w > 0)
+            .unwrap_or(DEFAULT_WIDTH),
+    }
 }
 
 /// The styles of the human format; all plain when colour is off, so nothing has to strip
@@ -55,6 +78,15 @@ impl Palette {
         }
     }
 
+    /// No colour when `opts` say so (output to a file), else [`Palette::for_stdout`].
+    pub fn for_output(opts: &HumanOptions) -> Self {
+        if opts.plain {
+            Palette::new(false)
+        } else {
+            Palette::for_stdout()
+        }
+    }
+
     /// Colour when standard output takes it (a terminal, `--color always`, not `NO_COLOR`).
     pub fn for_stdout() -> Self {
         Palette::new(anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never)
@@ -78,39 +110,94 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
+/// The name an invisible or spacing character is shown by, `⟨ZWSP⟩`.
+fn invisible_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{a0}' => "NBSP",
+        '\u{202f}' => "NNBSP",
+        '\u{2009}' => "THIN SPACE",
+        '\u{200b}' => "ZWSP",
+        '\u{200c}' => "ZWNJ",
+        '\u{200d}' => "ZWJ",
+        '\u{2060}' => "WJ",
+        '\u{feff}' => "BOM",
+        '\u{ad}' => "SHY",
+        '\u{3000}' => "IDEOGRAPHIC SPACE",
+        _ => return None,
+    })
+}
+
+/// A zero-width or control character a reader could not see, other than tab and line feed.
+fn is_invisible(c: char) -> bool {
+    is_unsafe(c) || c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{ad}' | '\u{feff}')
+}
+
+/// Text of a source line as shown: tabs as spaces, invisible characters as `⟨ZWSP⟩` (or
+/// `⟨U+XXXX⟩`), so the underline has something to mark and nothing reaches the terminal raw.
 fn visible(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '\t' => out.push_str("    "),
-            '\u{feff}' => {}
-            // Invisible or control: a visible stand-in, so the underline has something to mark.
-            c if is_unsafe(c) => out.push_str(&terminal(c.encode_utf8(&mut [0; 4]))),
-            c if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{ad}') => out.push('\u{fffd}'),
+            c if is_invisible(c) => match invisible_name(c) {
+                Some(name) => {
+                    out.push('⟨');
+                    out.push_str(name);
+                    out.push('⟩');
+                }
+                None => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
+            },
             c => out.push(c),
         }
     }
     out
 }
 
-/// Shows an invisible or spacing-only string so a reader can see it.
+/// Quotation marks and apostrophes, which cannot be told apart when quoted in quotes.
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '`' | '\u{2018}'..='\u{201f}' | '\u{00ab}' | '\u{00bb}' | '\u{2039}' | '\u{203a}'
+            | '\u{300c}'..='\u{300f}' | '\u{301d}'..='\u{301f}' | '\u{ff02}' | '\u{ff07}'
+    )
+}
+
+/// A piece of text of a fix, shown so a reader can see it: invisible and spacing characters
+/// by name (`⟨NBSP⟩`, `\n`), in backticks when it holds a straight double quote, and a short
+/// piece made of quotes and punctuation followed by its code points (`“` U+201C), never as an
+/// unreadable `"""`.
 fn show(s: &str) -> String {
-    let mut out = String::new();
+    let mut body = String::new();
     for c in s.chars() {
         match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{a0}' => out.push_str("<nbsp>"),
-            '\u{202f}' => out.push_str("<narrow nbsp>"),
-            c if is_unsafe(c) => out.push_str(&terminal(c.encode_utf8(&mut [0; 4]))),
-            c if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{ad}') => {
-                out.push_str(&format!("<U+{:04X}>", c as u32));
-            }
-            c => out.push(c),
+            '\n' => body.push_str("\\n"),
+            '\r' => body.push_str("\\r"),
+            '\t' => body.push_str("\\t"),
+            c if is_invisible(c) || invisible_name(c).is_some() => match invisible_name(c) {
+                Some(name) => {
+                    body.push('⟨');
+                    body.push_str(name);
+                    body.push('⟩');
+                }
+                None => body.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
+            },
+            c => body.push(c),
         }
     }
-    out
+    let quoted = if s.contains('"') {
+        format!("`{body}`")
+    } else {
+        format!("\"{body}\"")
+    };
+    let short_marks = s.chars().count() <= 3
+        && s.chars().any(is_quote)
+        && s.chars().all(|c| is_quote(c) || c.is_ascii_punctuation() || c == ' ');
+    if short_marks {
+        let points: Vec<String> = s.chars().map(|c| format!("U+{:04X}", c as u32)).collect();
+        format!("{quoted} {}", points.join(" "))
+    } else {
+        quoted
+    }
 }
 
 fn code_points(s: &str) -> String {
@@ -123,6 +210,100 @@ fn code_points(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The longest start of `s` at most `w` columns wide.
+fn take_width(s: &str, w: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        used += width(c.encode_utf8(&mut [0; 4]));
+        if used > w {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// The longest end of `s` at most `w` columns wide.
+fn last_width(s: &str, w: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices().rev() {
+        used += width(c.encode_utf8(&mut [0; 4]));
+        if used > w {
+            return &s[i + c.len_utf8()..];
+        }
+    }
+    s
+}
+
+/// The fix of `d` as the reader sees it: `unsafe fix: "party" → "Party"`.
+fn fix_text(p: &Palette, text: &str, d: &Diagnostic) -> Option<String> {
+    let Palette { bold, green, red, .. } = *p;
+    let fix = d.fix.as_ref()?;
+    let area = crate::span::Span::new(d.span.start.min(fix.span().start), d.span.end.max(fix.span().end));
+    let old = area.text(text);
+    let new = fix.preview(text, area);
+    let kind = match fix.applicability {
+        Applicability::Safe => "fix",
+        Applicability::Unsafe => "unsafe fix",
+        Applicability::DisplayOnly => "suggestion",
+    };
+    let (old, new) = focus(old, &new);
+    let (mut shown_old, mut shown_new) = (show(&old), show(&new));
+    let same_look = match old.is_ascii() && new.is_ascii() {
+        true => shown_old == shown_new,
+        false => shown_old.nfc().eq(shown_new.nfc()),
+    };
+    if same_look {
+        // Looks the same (NFC, a lookalike letter): spell out the code points.
+        shown_old = format!("\"{}\"", code_points(&old));
+        shown_new = format!("\"{}\"", code_points(&new));
+    }
+    Some(if new.trim().is_empty() && !old.trim().is_empty() {
+        format!("{bold}{kind}{bold:#}: delete {red}{}{red:#}", shorten(&shown_old))
+    } else {
+        format!(
+            "{bold}{kind}{bold:#}: {red}{}{red:#} → {green}{}{green:#}",
+            shorten(&shown_old),
+            shorten(&shown_new)
+        )
+    })
+}
+
+/// A long fix (a sentence split in its middle) cut to what changes, with a little of the
+/// unchanged text around it, so the two sides do not look the same once shortened.
+fn focus(old: &str, new: &str) -> (String, String) {
+    const KEEP: usize = 12;
+    if old.chars().count() <= 2 * KEEP + 16 && new.chars().count() <= 2 * KEEP + 16 {
+        return (old.to_string(), new.to_string());
+    }
+    let prefix: usize = old
+        .chars()
+        .zip(new.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
+    let suffix: usize = old_rest
+        .chars()
+        .rev()
+        .zip(new_rest.chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let lead = last_chars(&old[..prefix], KEEP);
+    let tail = take_chars(&old[old.len() - suffix..], KEEP);
+    let cut = |middle: &str| {
+        format!(
+            "{}{lead}{middle}{tail}{}",
+            if lead.len() < prefix { "…" } else { "" },
+            if tail.len() < suffix { "…" } else { "" }
+        )
+    };
+    (
+        cut(&old_rest[..old_rest.len() - suffix]),
+        cut(&new_rest[..new_rest.len() - suffix]),
+    )
 }
 
 fn take_chars(s: &str, n: usize) -> &str {
@@ -143,15 +324,22 @@ fn last_chars(s: &str, n: usize) -> &str {
     }
 }
 
-fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document, d: &Diagnostic) -> io::Result<()> {
-    let Palette {
-        bold,
-        dim,
-        blue,
-        green,
-        red,
-        ..
-    } = *p;
+/// Occurrences of one finding beyond the first: how many, and on which lines.
+pub struct Repeats {
+    pub count: usize,
+    pub lines: Vec<usize>,
+}
+
+fn write_diagnostic(
+    out: &mut dyn Write,
+    p: &Palette,
+    columns: usize,
+    path: &str,
+    doc: &Document,
+    d: &Diagnostic,
+    repeats: Option<&Repeats>,
+) -> io::Result<()> {
+    let Palette { bold, dim, blue, .. } = *p;
     let text = &doc.text;
     let (start, _) = position(doc, d);
     let sev = p.severity(d.severity);
@@ -174,54 +362,67 @@ fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document
 
     let idx = doc.line_index();
     let line = idx.line_span(text, start.line - 1);
-    let line_text = line.text(text);
     let span_start = d.span.start.clamp(line.start, line.end);
     let span_end = d.span.end.clamp(span_start, line.end);
     let before = &text[line.start..span_start];
     let inside = &text[span_start..span_end];
     let after = &text[span_end..line.end];
 
-    let (lead, before_shown) = if before.chars().count() > CONTEXT {
-        ("…", last_chars(before, CONTEXT))
-    } else {
-        ("", before)
-    };
     let (inside_shown, cut) = if inside.chars().count() > MAX_SPAN {
-        (
-            format!(
-                "{} … {}",
-                take_chars(inside, MAX_SPAN / 2),
-                last_chars(inside, MAX_SPAN / 2 - 4)
-            ),
-            true,
-        )
+        let half = take_width(inside, (columns / 3).clamp(10, MAX_SPAN / 2));
+        let tail = last_width(inside, (columns / 3).clamp(10, MAX_SPAN / 2).saturating_sub(4));
+        (format!("{half} … {tail}"), true)
     } else {
         (inside.to_string(), false)
     };
-    let (after_shown, trail) = if after.chars().count() > CONTEXT {
-        (take_chars(after, CONTEXT), "…")
+    let inside_shown = visible(&inside_shown);
+    // What is left of the terminal's width for context, shared by the two sides.
+    let room = columns.saturating_sub(gutter + 3 + width(&inside_shown) + 2);
+    let side = (room / 2).max(MIN_CONTEXT);
+    let (before_v, after_v) = (visible(before), visible(after));
+    // The side with less to show leaves its room to the other.
+    let (before_room, after_room) = (
+        side + side.saturating_sub(width(&after_v)),
+        side + side.saturating_sub(width(&before_v)),
+    );
+    let (lead, before_shown) = if width(&before_v) > before_room {
+        ("…", last_width(&before_v, before_room.saturating_sub(1)))
     } else {
-        (after, "")
+        ("", before_v.as_str())
     };
-    let _ = line_text;
-    writeln!(out, "{pad} {blue}|{blue:#}")?;
-    let (before_shown, inside_shown) = (visible(before_shown), visible(&inside_shown));
+    let (after_shown, trail) = if width(&after_v) > after_room {
+        (take_width(&after_v, after_room.saturating_sub(1)), "…")
+    } else {
+        (after_v.as_str(), "")
+    };
     writeln!(
         out,
         "{blue}{}{blue:#} {blue}|{blue:#} {dim}{lead}{dim:#}{}{}{}{dim}{trail}{dim:#}",
         start.line,
-        before_shown,
-        inside_shown,
-        visible(after_shown)
+        terminal(before_shown),
+        terminal(&inside_shown),
+        terminal(after_shown)
     )?;
-    let offset = width(lead) + width(&before_shown);
+    let offset = width(lead) + width(before_shown);
     let marks = width(&inside_shown).max(1);
-    let marker = if cut {
-        "^".repeat(marks) + " (sentence cut for display)"
-    } else {
-        "^".repeat(marks)
+    let mut marker = "^".repeat(marks);
+    if cut {
+        marker.push_str(" (sentence cut for display)");
+    }
+    let fix = fix_text(p, text, d);
+    // The fix goes beside the underline when it fits the terminal, else on a line of its own.
+    let beside = match &fix {
+        Some(f) if !cut && gutter + 3 + offset + marks + 1 + plain_width(f) <= columns => Some(f),
+        _ => None,
     };
-    writeln!(out, "{pad} {blue}|{blue:#} {}{sev}{marker}{sev:#}", " ".repeat(offset))?;
+    match beside {
+        Some(f) => writeln!(
+            out,
+            "{pad} {blue}|{blue:#} {}{sev}{marker}{sev:#} {f}",
+            " ".repeat(offset)
+        )?,
+        None => writeln!(out, "{pad} {blue}|{blue:#} {}{sev}{marker}{sev:#}", " ".repeat(offset))?,
+    }
     if d.span.end > line.end && !cut {
         writeln!(out, "{pad} {blue}|{blue:#} {dim}(continues on the next lines){dim:#}")?;
     }
@@ -235,48 +436,124 @@ fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document
             lc.column
         )?;
     }
-    if let Some(fix) = &d.fix {
-        let area = crate::span::Span::new(d.span.start.min(fix.span().start), d.span.end.max(fix.span().end));
-        let old = area.text(text);
-        let new = fix.preview(text, area);
-        let kind = match fix.applicability {
-            Applicability::Safe => "fix",
-            Applicability::Unsafe => "unsafe fix",
-            Applicability::DisplayOnly => "suggestion",
-        };
-        let (mut shown_old, mut shown_new) = (show(old), show(&new));
-        let same_look = match old.is_ascii() && new.is_ascii() {
-            true => shown_old == shown_new,
-            false => shown_old.nfc().eq(shown_new.nfc()),
-        };
-        if same_look {
-            // Looks the same (NFC, a lookalike letter): spell out the code points.
-            shown_old = code_points(old);
-            shown_new = code_points(&new);
+    if let (Some(f), None) = (&fix, beside) {
+        writeln!(out, "{pad} {blue}={blue:#} {}", terminal(f))?;
+    }
+    for r in &d.related {
+        writeln!(
+            out,
+            "{pad} {blue}={blue:#} {bold}also{bold:#}: {}: {}",
+            terminal(&r.rule.id),
+            terminal(&r.message)
+        )?;
+    }
+    if let Some(r) = repeats {
+        let mut lines: Vec<String> = r.lines.iter().take(GROUP_LINES).map(ToString::to_string).collect();
+        if r.lines.len() > GROUP_LINES {
+            lines.push("…".to_string());
         }
-        if new.trim().is_empty() && !old.trim().is_empty() {
-            writeln!(
-                out,
-                "{pad} {blue}={blue:#} {bold}{kind}{bold:#}: delete {red}\"{}\"{red:#}",
-                shorten(&shown_old)
-            )?;
-        } else {
-            writeln!(
-                out,
-                "{pad} {blue}={blue:#} {bold}{kind}{bold:#}: {red}\"{}\"{red:#} → {green}\"{}\"{green:#}",
-                shorten(&shown_old),
-                shorten(&shown_new)
-            )?;
-        }
+        let what = match &fix {
+            Some(_) => "the same finding and fix",
+            None => "the same finding",
+        };
+        writeln!(
+            out,
+            "{pad} {blue}={blue:#} {bold}{} ×{bold:#} {what} in this file (lines {})",
+            r.count,
+            lines.join(", ")
+        )?;
     }
     writeln!(out)
 }
 
+/// Columns `s` takes once its escape codes are left out.
+fn plain_width(s: &str) -> usize {
+    let mut w = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, c) => w += width(c.encode_utf8(&mut [0; 4])),
+        }
+    }
+    w
+}
+
 fn shorten(s: &str) -> String {
+    const CONTEXT: usize = 40;
     if s.chars().count() <= 2 * CONTEXT {
         return s.to_string();
     }
-    format!("{} … {}", take_chars(s, CONTEXT), last_chars(s, CONTEXT - 4))
+    let head: String = s.chars().take(CONTEXT).collect();
+    let count = s.chars().count();
+    let tail: String = s.chars().skip(count - (CONTEXT - 4)).collect();
+    format!("{head} … {tail}")
+}
+
+/// `--show-fixes`: one line for each group of `diags` (findings in `doc`, read from `path`)
+/// that has a fix: where its first finding is, the rule, the fix, and how many times.
+pub fn write_fixes(
+    out: &mut dyn Write,
+    p: &Palette,
+    path: &str,
+    doc: &Document,
+    diags: &[Diagnostic],
+) -> io::Result<()> {
+    for group in groups(doc, diags) {
+        let d = group[0];
+        let Some(fix) = fix_text(p, &doc.text, d) else { continue };
+        let (start, _) = position(doc, d);
+        let times = match group.len() {
+            1 => String::new(),
+            n => format!(" ({n} ×)"),
+        };
+        writeln!(
+            out,
+            "{}:{}:{}: {}: {}{times}",
+            one_line(path),
+            start.line,
+            start.column,
+            terminal(d.rule_id()),
+            terminal(&fix)
+        )?;
+    }
+    Ok(())
+}
+
+/// The key findings are grouped by: the same rule, flagged text, message and fix (a rule
+/// that says different things about one text, such as which placeholder is missing, reports
+/// different defects).
+type GroupKey<'a> = (&'a str, &'a str, &'a str, Option<(Applicability, String)>);
+
+fn group_key<'a>(text: &'a str, d: &'a Diagnostic) -> GroupKey<'a> {
+    let fix = d.fix.as_ref().map(|f| {
+        let area = crate::span::Span::new(d.span.start.min(f.span().start), d.span.end.max(f.span().end));
+        (
+            f.applicability,
+            format!("{}\u{0}{}", area.text(text), f.preview(text, area)),
+        )
+    });
+    (d.rule_id(), d.span.text(text), &d.message, fix)
+}
+
+/// `diags` in groups of the same rule, flagged text and fix, in the order of each group's
+/// first finding.
+pub fn groups<'a>(doc: &'a Document, diags: &'a [Diagnostic]) -> Vec<Vec<&'a Diagnostic>> {
+    let mut index: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    let mut out: Vec<Vec<&Diagnostic>> = Vec::new();
+    for d in diags {
+        let key = group_key(&doc.text, d);
+        match index.get(&key) {
+            Some(&i) => out[i].push(d),
+            None => {
+                index.insert(key, out.len());
+                out.push(vec![d]);
+            }
+        }
+    }
+    out
 }
 
 #[derive(Clone)]
@@ -287,9 +564,24 @@ pub struct Human {
 
 impl Human {
     /// Each of `diags`, findings in `doc` (read from `path`), with its snippet.
+    /// Findings of one rule with the same flagged text and fix are one group: the first is
+    /// shown in full, with how many more there are and on which lines.
     pub fn findings(&self, out: &mut dyn Write, path: &str, doc: &Document, diags: &[Diagnostic]) -> io::Result<()> {
-        for d in diags {
-            write_diagnostic(out, &self.palette, path, doc, d)?;
+        let columns = match self.opts.width {
+            0 => DEFAULT_WIDTH,
+            w => w,
+        };
+        let idx = doc.line_index();
+        for group in groups(doc, diags) {
+            let repeats = (group.len() > 1).then(|| {
+                let mut lines: Vec<usize> = group.iter().map(|d| idx.line_of(d.span.start) + 1).collect();
+                lines.dedup();
+                Repeats {
+                    count: group.len(),
+                    lines,
+                }
+            });
+            write_diagnostic(out, &self.palette, columns, path, doc, group[0], repeats.as_ref())?;
         }
         Ok(())
     }

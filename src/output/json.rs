@@ -38,6 +38,14 @@ struct JsonLabel<'a> {
     message: &'a str,
 }
 
+/// Another rule's finding of the same defect, merged into this one.
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    message: &'a str,
+}
+
 /// One finding as the JSON schema has it.
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
@@ -49,6 +57,8 @@ pub struct JsonDiagnostic<'a> {
     fix: Option<JsonFix<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     labels: Vec<JsonLabel<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
 }
 
 #[derive(Serialize)]
@@ -117,6 +127,15 @@ pub fn diagnostics<'a>(doc: &Document, diags: &'a [Diagnostic]) -> Vec<JsonDiagn
                         start: l.span.start,
                         end: l.span.end,
                         message: &l.message,
+                    })
+                    .collect(),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| JsonRelated {
+                        rule: &r.rule.id,
+                        severity: r.rule.severity.as_str(),
+                        message: &r.message,
                     })
                     .collect(),
             }

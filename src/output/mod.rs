@@ -11,6 +11,7 @@ pub(crate) mod json;
 mod junit;
 pub mod sanitize;
 mod sarif;
+mod statistics;
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -19,8 +20,10 @@ use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
 
 pub use catalog::{code_span, RuleCatalog, RuleDoc};
+pub use github::step_summary;
 pub use gitlab::Fingerprints;
-pub use human::HumanOptions;
+pub use human::{groups, terminal_width, write_fixes, write_summary, HumanOptions, Palette};
+pub use statistics::{RuleStatistics, Statistics};
 
 /// The result of checking one file.
 #[derive(Debug)]
@@ -157,7 +160,7 @@ pub fn emitter_with(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
     match format {
         Format::Human => Box::new(human::Human {
             opts: opts.human.clone(),
-            palette: human::Palette::for_stdout(),
+            palette: human::Palette::for_output(&opts.human),
         }),
         Format::Concise => Box::new(concise::Concise),
         Format::Json => Box::new(json::Json { first: true }),
@@ -190,7 +193,7 @@ impl FileRenderer {
         match format {
             Format::Human => Some(FileRenderer::Human(human::Human {
                 opts: opts.human.clone(),
-                palette: human::Palette::for_stdout(),
+                palette: human::Palette::for_output(&opts.human),
             })),
             Format::Concise => Some(FileRenderer::Concise),
             Format::Json => Some(FileRenderer::Json),

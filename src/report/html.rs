@@ -58,7 +58,7 @@ fn badge(s: Severity) -> Markup {
 /// The page for `batch`.
 pub fn render(batch: &Batch, opts: &HtmlOptions) -> String {
     let nonce = opts.nonce.clone().unwrap_or_else(random_nonce);
-    // Finding ids run over the whole page, so each note has its own anchor.
+    // Finding ids run over the whole page, so each finding has its own anchor.
     let first_ids: Vec<usize> = batch
         .entries
         .iter()
@@ -67,6 +67,12 @@ pub fn render(batch: &Batch, opts: &HtmlOptions) -> String {
             *next += e.report.diagnostics.len();
             Some(first)
         })
+        .collect();
+    let placements: Vec<Placement> = batch
+        .entries
+        .iter()
+        .zip(&first_ids)
+        .map(|(e, &first)| place(e.doc, &e.report.diagnostics, first))
         .collect();
     let csp = format!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-{nonce}'");
     let page = html! {
@@ -92,6 +98,7 @@ pub fn render(batch: &Batch, opts: &HtmlOptions) -> String {
                 main {
                     (summary(batch))
                     (filters(batch))
+                    (triage(batch, &placements))
                     @if !batch.failed.is_empty() {
                         section.failed {
                             h2 { "Files that could not be checked" }
@@ -103,7 +110,7 @@ pub fn render(batch: &Batch, opts: &HtmlOptions) -> String {
                         }
                     }
                     @for (i, entry) in batch.entries.iter().enumerate() {
-                        (document(i, entry, batch, first_ids[i]))
+                        (document(i, entry, batch, &placements[i]))
                     }
                 }
                 footer {
@@ -163,14 +170,14 @@ fn summary(batch: &Batch) -> Markup {
                 div.chart {
                     h3 { "By severity" }
                     @for s in SEVERITIES {
-                        (bar(badge(s), batch.counts.of(s), max_sev, &format!("sev-{}", s.as_str())))
+                        (bar(html! { a.filter href={ "#sev=" (s.as_str()) } title="show only this severity" { (badge(s)) } }, batch.counts.of(s), max_sev, &format!("sev-{}", s.as_str())))
                     }
                 }
                 div.chart {
                     h3 { "By MQM category" }
                     @if batch.by_category.is_empty() { p.none { "No findings." } }
                     @for (cat, n) in &batch.by_category {
-                        (bar(html! { (cat) }, *n, max_cat, "cat"))
+                        (bar(html! { a.filter href={ "#cat=" (cat) } title="show only this category" { (cat) } }, *n, max_cat, "cat"))
                     }
                 }
             }
@@ -203,9 +210,9 @@ fn summary(batch: &Batch) -> Markup {
                     tbody {
                         @for r in &batch.by_rule {
                             tr {
-                                td { code { (r.id) } }
+                                td { a.filter href={ "#rule=" (r.id) } title="show only this rule" { code { (r.id) } } }
                                 td { (badge(r.severity)) }
-                                td { (r.category) }
+                                td { a.filter href={ "#cat=" (r.category) } title="show only this category" { (r.category) } }
                                 td.num { (r.count) }
                                 td { (r.summary) }
                             }
@@ -247,28 +254,179 @@ fn filters(batch: &Batch) -> Markup {
 /// A finding placed in the text.
 struct Placed<'a> {
     id: usize,
-    number: usize,
+    /// The id and number of the group's first finding, whose note explains them all.
+    lead_id: usize,
+    lead_number: usize,
     d: &'a Diagnostic,
     wide: bool,
 }
 
-fn document(index: usize, e: &Entry, batch: &Batch, first_id: usize) -> Markup {
-    let doc = e.doc;
-    let text = &doc.text;
-    let idx = doc.line_index();
-    let mut diags: Vec<&Diagnostic> = e.report.diagnostics.iter().collect();
-    diags.sort_by_key(|d| (d.span.start, d.span.end));
-    let placed: Vec<Placed> = diags
+/// Each document's findings in text order, grouped (the same rule, flagged text and fix, as
+/// the human output groups them), with page-wide ids.
+struct Placement<'a> {
+    placed: Vec<Placed<'a>>,
+    /// Per group (in the order of its first finding): the indexes in `placed` of its members.
+    groups: Vec<Vec<usize>>,
+}
+
+fn place<'a>(doc: &'a crate::document::Document, diags: &'a [Diagnostic], first_id: usize) -> Placement<'a> {
+    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+    sorted.sort_by_key(|d| (d.span.start, d.span.end));
+    let position: std::collections::HashMap<*const Diagnostic, usize> = sorted
         .iter()
         .enumerate()
-        .map(|(n, d)| Placed {
-            id: first_id + n,
-            number: n + 1,
+        .map(|(i, d)| (*d as *const Diagnostic, i))
+        .collect();
+    let mut groups: Vec<Vec<usize>> = crate::output::groups(doc, diags)
+        .into_iter()
+        .map(|g| {
+            let mut members: Vec<usize> = g.iter().map(|d| position[&(*d as *const Diagnostic)]).collect();
+            members.sort_unstable();
+            members
+        })
+        .collect();
+    groups.sort_by_key(|g| g[0]);
+    let mut lead = vec![0; sorted.len()];
+    let mut number = vec![0; sorted.len()];
+    for (n, g) in groups.iter().enumerate() {
+        for &m in g {
+            lead[m] = g[0];
+            number[m] = n + 1;
+        }
+    }
+    let placed = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Placed {
+            id: first_id + i,
+            lead_id: first_id + lead[i],
+            lead_number: number[i],
             d,
             wide: d.span.len() > WIDE,
         })
         .collect();
-    // Each finding's note goes under the line where the finding ends.
+    Placement { placed, groups }
+}
+
+/// Words of the text a reader of the document reads: the targets of a bilingual file,
+/// else the body.
+pub fn target_words(doc: &crate::document::Document) -> usize {
+    if doc.segments.is_empty() {
+        crate::segment::count_words(&doc.text[doc.body..])
+    } else {
+        doc.segments
+            .iter()
+            .map(|s| crate::segment::count_words(&s.target_text))
+            .sum()
+    }
+}
+
+/// The triage view: each group of findings once, worst first (most severe, then most
+/// frequent), linked to its note.
+fn triage(batch: &Batch, placements: &[Placement]) -> Markup {
+    const ROWS: usize = 500;
+    let mut rows: Vec<(&Placed, usize, &str)> = Vec::new();
+    for (e, pl) in batch.entries.iter().zip(placements) {
+        for g in &pl.groups {
+            rows.push((&pl.placed[g[0]], g.len(), e.report.path.as_str()));
+        }
+    }
+    rows.sort_by(|a, b| {
+        b.0.d
+            .severity
+            .cmp(&a.0.d.severity)
+            .then(b.1.cmp(&a.1))
+            .then(a.0.id.cmp(&b.0.id))
+    });
+    let total = rows.len();
+    html! {
+        @if total > 0 {
+            section.triage #triage {
+                h2 { "Triage: each finding once, worst first" }
+                p.meta { (plural(batch.counts.total(), "finding", "findings")) " in " (plural(total, "group", "groups"))
+                    " (the same rule, text, message and fix in one document). Click a rule to show only its findings." }
+                table.triage {
+                    thead { tr { th { "severity" } th { "rule" } th.num { "×" } th { "text" } th { "document" } } }
+                    tbody {
+                        @for (p, n, path) in rows.iter().take(ROWS) {
+                            tr.trow data-f=(p.lead_id) data-sev=(p.d.severity.as_str()) data-cat=(p.d.category()) data-rule=(p.d.rule_id()) {
+                                td { (badge(p.d.severity)) }
+                                td { a.filter href={ "#rule=" (p.d.rule_id()) } title="show only this rule" { code { (p.d.rule_id()) } } }
+                                td.num { (n) }
+                                td.flagged { a href={ "#f-" (p.lead_id) } { (flagged_text(p)) } }
+                                td.path { (path) }
+                            }
+                        }
+                    }
+                }
+                @if total > ROWS { p.meta { (thousands(total - ROWS)) " more groups are in the documents below." } }
+            }
+        }
+    }
+}
+
+/// The flagged text of a finding and its fix, short: `party → Party`.
+fn flagged_text(p: &Placed) -> String {
+    let shorten = |s: &str| {
+        let s = s.trim();
+        if s.chars().count() > 60 {
+            format!("{}…", s.chars().take(58).collect::<String>())
+        } else {
+            s.to_string()
+        }
+    };
+    // The message says what is wrong in words; the text shows where.
+    let msg = shorten(&p.d.message);
+    match &p.d.fix {
+        Some(_) => format!("{msg} (fix)"),
+        None => msg,
+    }
+}
+
+fn document(index: usize, e: &Entry, batch: &Batch, placement: &Placement) -> Markup {
+    let doc = e.doc;
+    let idx = doc.line_index();
+    let placed = &placement.placed;
+    let group_of: std::collections::HashMap<usize, &Vec<usize>> = placement.groups.iter().map(|g| (g[0], g)).collect();
+    let bilingual = !doc.segments.is_empty();
+    html! {
+        section.document #{ "doc-" (index) } data-findings=(placed.len()) {
+            header.doc-head {
+                div {
+                    h2 { (e.report.path) }
+                    p.meta {
+                        "language " (doc.language) " · " (plural(e.score.words, "word", "words"))
+                        @if bilingual { " of target text · " (plural(doc.segments.len(), "segment", "segments")) }
+                        " · " (plural(e.counts.total(), "finding", "findings"))
+                        @for s in SEVERITIES {
+                            @if e.counts.of(s) > 0 { " · " (plural(e.counts.of(s), s.as_str(), &format!("{}s", s.as_str()))) }
+                        }
+                        @if !placed.is_empty() { " · " span.shown {} }
+                    }
+                }
+                (score_card(&e.score))
+            }
+            @if placed.is_empty() {
+                p.clean { "No findings." }
+            }
+            @if bilingual {
+                (segments_view(doc, placed, &group_of, batch))
+            } @else {
+                (lines_view(doc, idx, placed, &group_of, batch))
+            }
+        }
+    }
+}
+
+/// The document line by line, each group's note under the line where its first finding ends.
+fn lines_view(
+    doc: &crate::document::Document,
+    idx: &crate::span::LineIndex,
+    placed: &[Placed],
+    group_of: &std::collections::HashMap<usize, &Vec<usize>>,
+    batch: &Batch,
+) -> Markup {
+    let text = &doc.text;
     let note_line = |p: &Placed| {
         idx.line_of(if p.d.span.is_empty() {
             p.d.span.start
@@ -277,11 +435,11 @@ fn document(index: usize, e: &Entry, batch: &Batch, first_id: usize) -> Markup {
         })
     };
     let lines = idx.line_count();
-    // The findings shown on each line and the notes under it, found in one pass, so a long
-    // document with many findings costs their total length, not lines × findings.
+    // The findings shown on each line and the markers and notes under it, found in one pass,
+    // so a long document with many findings costs their total length, not lines × findings.
     let mut on_line: Vec<Vec<&Placed>> = vec![Vec::new(); lines];
-    let mut notes_of: Vec<Vec<&Placed>> = vec![Vec::new(); lines];
-    for p in &placed {
+    let mut marks_of: Vec<Vec<&Placed>> = vec![Vec::new(); lines];
+    for p in placed {
         let last = note_line(p);
         for (line, shown) in on_line
             .iter_mut()
@@ -294,49 +452,122 @@ fn document(index: usize, e: &Entry, batch: &Batch, first_id: usize) -> Markup {
                 shown.push(p);
             }
         }
-        notes_of[last].push(p);
+        marks_of[last].push(p);
     }
     html! {
-        section.document #{ "doc-" (index) } data-findings=(placed.len()) {
-            header.doc-head {
-                div {
-                    h2 { (e.report.path) }
-                    p.meta {
-                        "language " (doc.language) " · " (plural(e.score.words, "word", "words")) " · "
-                        (plural(e.counts.total(), "finding", "findings"))
-                        @for s in SEVERITIES {
-                            @if e.counts.of(s) > 0 { " · " (plural(e.counts.of(s), s.as_str(), &format!("{}s", s.as_str()))) }
-                        }
-                        @if !placed.is_empty() { " · " span.shown {} }
+        div.text lang=(doc.language) {
+            @for line in 0..lines {
+                @let span = idx.line_span(text, line);
+                @let span = Span::new(span.start.max(doc.body).min(span.end), span.end);
+                @let marks = &marks_of[line];
+                @let markers: Vec<(usize, &Placed)> = marks
+                    .iter()
+                    .map(|p| (if p.d.span.is_empty() { p.d.span.start } else { p.d.span.end }.clamp(span.start, span.end), *p))
+                    .collect();
+                @if !(line + 1 == lines && span.is_empty() && marks.is_empty()) {
+                    div class=(if span.is_empty() { "line empty" } else { "line" }) {
+                        span.ln { (line + 1) }
+                        span.tx { (line_text(text, span, &on_line[line], &markers)) }
                     }
+                    (notes_box(doc, marks, placed, group_of, batch))
                 }
-                (score_card(&e.score))
             }
-            @if placed.is_empty() {
-                p.clean { "No findings." }
+        }
+    }
+}
+
+/// The notes of the groups whose first finding is among `marks`.
+fn notes_box(
+    doc: &crate::document::Document,
+    marks: &[&Placed],
+    placed: &[Placed],
+    group_of: &std::collections::HashMap<usize, &Vec<usize>>,
+    batch: &Batch,
+) -> Markup {
+    let first_id = placed.first().map_or(0, |p| p.id);
+    let leads: Vec<&&Placed> = marks.iter().filter(|p| p.id == p.lead_id).collect();
+    html! {
+        @if !leads.is_empty() {
+            div.notes {
+                @for p in leads {
+                    @let members: Vec<&Placed> = group_of
+                        .get(&(p.id - first_id))
+                        .map(|g| g.iter().map(|&i| &placed[i]).collect())
+                        .unwrap_or_default();
+                    (note(doc, p, &members, batch))
+                }
             }
-            div.text {
-                @for line in 0..lines {
-                    @let span = idx.line_span(text, line);
-                    @let span = Span::new(span.start.max(doc.body).min(span.end), span.end);
-                    @let here = &on_line[line];
-                    @let notes = &notes_of[line];
-                    @let markers: Vec<(usize, &Placed)> = notes
-                        .iter()
-                        .map(|p| (if p.d.span.is_empty() { p.d.span.start } else { p.d.span.end }.clamp(span.start, span.end), *p))
-                        .collect();
-                    @if !(line + 1 == lines && span.is_empty() && notes.is_empty()) {
-                        div class=(if span.is_empty() { "line empty" } else { "line" }) {
-                            span.ln { (line + 1) }
-                            span.tx { (line_text(text, span, here, &markers)) }
-                        }
-                        @if !notes.is_empty() {
-                            div.notes {
-                                @for p in notes { (note(doc, p, batch)) }
+        }
+    }
+}
+
+/// A bilingual file as a two-column table, one row a segment: the source beside the target,
+/// the findings marked on the target and explained under the row.
+fn segments_view(
+    doc: &crate::document::Document,
+    placed: &[Placed],
+    group_of: &std::collections::HashMap<usize, &Vec<usize>>,
+    batch: &Batch,
+) -> Markup {
+    // Each finding goes to the segment whose target (else whose source) holds its start;
+    // the rest are listed after the table.
+    let row_of = |p: &Placed| {
+        doc.segments
+            .iter()
+            .position(|s| s.target.is_some_and(|t| touches(p.d.span, t)))
+            .or_else(|| {
+                doc.segments
+                    .iter()
+                    .position(|s| s.source_span.start <= p.d.span.start && p.d.span.start <= s.source_span.end)
+            })
+    };
+    let mut in_row: Vec<Vec<&Placed>> = vec![Vec::new(); doc.segments.len()];
+    let mut outside: Vec<&Placed> = Vec::new();
+    for p in placed {
+        match row_of(p) {
+            Some(r) => in_row[r].push(p),
+            None => outside.push(p),
+        }
+    }
+    html! {
+        table.segments {
+            thead { tr { th.sid { "#" } th { "source" @if let Some(l) = &doc.source_language { " (" (l) ")" } } th { "target (" (doc.language) ")" } } }
+            tbody {
+                @for (i, seg) in doc.segments.iter().enumerate() {
+                    @let here = &in_row[i];
+                    tr.seg-row {
+                        td.sid { (seg.id.clone().unwrap_or_else(|| (i + 1).to_string())) }
+                        td.src lang=[doc.source_language.as_deref()] { (seg.source) }
+                        td.tgt lang=(doc.language) {
+                            @match seg.target {
+                                Some(t) => {
+                                    @let markers: Vec<(usize, &Placed)> = here
+                                        .iter()
+                                        .filter(|p| touches(p.d.span, t))
+                                        .map(|p| (if p.d.span.is_empty() { p.d.span.start } else { p.d.span.end }.clamp(t.start, t.end), *p))
+                                        .collect();
+                                    @let over: Vec<&Placed> = here.iter().copied().filter(|p| touches(p.d.span, t)).collect();
+                                    (cut_text(&doc.text, t, &over, &markers, matches!(doc.format, crate::formats::InputFormat::Xliff | crate::formats::InputFormat::Tmx)))
+                                    // Findings on the source side (a missing target): markers only.
+                                    @for p in here.iter().filter(|p| !touches(p.d.span, t)) { (marker(p)) }
+                                }
+                                None => {
+                                    span.none { "(no target)" }
+                                    @for p in here { (marker(p)) }
+                                }
                             }
                         }
                     }
+                    @if here.iter().any(|p| p.id == p.lead_id) {
+                        tr.seg-notes { td {} td colspan="2" { (notes_box(doc, here, placed, group_of, batch)) } }
+                    }
                 }
+            }
+        }
+        @if !outside.is_empty() {
+            div.outside {
+                p.meta { "Outside the segments:" @for p in &outside { " " (marker(p)) } }
+                (notes_box(doc, &outside, placed, group_of, batch))
             }
         }
     }
@@ -352,9 +583,20 @@ fn touches(s: Span, line: Span) -> bool {
 }
 
 /// The line's text cut at every finding boundary; each piece is shaded by the findings over
-/// it. `markers` are the numbered markers of the findings whose notes follow this line, each
-/// at the finding's end (or where it would insert).
+/// it. `markers` are the numbered markers of the findings that end on this line, each at the
+/// finding's end (or where it would insert).
 fn line_text(text: &str, line: Span, here: &[&Placed], markers: &[(usize, &Placed)]) -> Markup {
+    cut_text(text, line, here, markers, false)
+}
+
+/// A piece of an XML file's target as the reader reads it: `&amp;` as `&`. Findings never
+/// begin or end inside an entity, so each piece holds whole ones.
+fn xml_piece(piece: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::unescape(piece).unwrap_or(std::borrow::Cow::Borrowed(piece))
+}
+
+/// [`line_text`], with XML entities shown decoded when `xml`.
+fn cut_text(text: &str, line: Span, here: &[&Placed], markers: &[(usize, &Placed)], xml: bool) -> Markup {
     let mut cuts: Vec<usize> = vec![line.start, line.end];
     for p in here {
         cuts.push(p.d.span.start.clamp(line.start, line.end));
@@ -369,12 +611,12 @@ fn line_text(text: &str, line: Span, here: &[&Placed], markers: &[(usize, &Place
                 (marker(p))
             }
             @if let Some(&next) = cuts.get(i + 1) {
-                @let piece = &text[pos..next];
+                @let piece = if xml { xml_piece(&text[pos..next]) } else { std::borrow::Cow::Borrowed(&text[pos..next]) };
                 @let over: Vec<&&Placed> = here.iter().filter(|p| p.d.span.start <= pos && p.d.span.end >= next && !p.d.span.is_empty()).collect();
                 @if over.is_empty() {
                     (piece)
                 } @else {
-                    @let ids: Vec<String> = over.iter().map(|p| p.id.to_string()).collect();
+                    @let ids: Vec<String> = over.iter().map(|p| p.lead_id.to_string()).collect();
                     @let titles: Vec<String> = over.iter().map(|p| format!("{}: {}", p.d.rule_id(), p.d.message)).collect();
                     span class=(shade_class(&over)) data-f=(ids.join(" ")) title=(titles.join("\n")) { (piece) }
                 }
@@ -396,6 +638,7 @@ fn shade_class(over: &[&&Placed]) -> String {
     }
 }
 
+/// The numbered marker of a finding: the number of its group, linking to the group's note.
 fn marker(p: &Placed) -> Markup {
     let class = format!(
         "ref sev-{}{}",
@@ -403,11 +646,13 @@ fn marker(p: &Placed) -> Markup {
         if p.d.span.is_empty() { " at" } else { "" }
     );
     html! {
-        a class=(class) href={ "#f-" (p.id) } data-f=(p.id) title=(p.d.message) { (p.number) }
+        a class=(class) id={ "m-" (p.id) } href={ "#f-" (p.lead_id) } data-f=(p.lead_id) title=(p.d.message) { (p.lead_number) }
     }
 }
 
-fn note(doc: &crate::document::Document, p: &Placed, batch: &Batch) -> Markup {
+/// A group's note: collapsed to its number, severity, rule and message on one line; open, it
+/// shows where, the fix, related findings and the group's other places ("n more").
+fn note(doc: &crate::document::Document, p: &Placed, members: &[&Placed], batch: &Batch) -> Markup {
     let d = p.d;
     let idx = doc.line_index();
     let at = idx.line_col(&doc.text, d.span.start);
@@ -416,37 +661,60 @@ fn note(doc: &crate::document::Document, p: &Placed, batch: &Batch) -> Markup {
         .get(d.rule_id())
         .map(|r| r.summary.clone())
         .unwrap_or_default();
+    let more: Vec<&&Placed> = members.iter().filter(|m| m.id != p.id).collect();
     html! {
-        div class={ "note sev-" (d.severity.as_str()) } #{ "f-" (p.id) }
+        details class={ "note sev-" (d.severity.as_str()) } id={ "f-" (p.id) }
             data-f=(p.id) data-sev=(d.severity.as_str()) data-cat=(d.category()) data-rule=(d.rule_id())
-            data-wide=(if p.wide { "1" } else { "0" }) {
-            div.note-head {
-                span class={ "num sev-" (d.severity.as_str()) } { (p.number) }
+            data-wide=(if p.wide { "1" } else { "0" }) data-count=(members.len().max(1)) {
+            summary.note-head {
+                span class={ "num sev-" (d.severity.as_str()) } { (p.lead_number) }
                 (badge(d.severity))
                 code.rule title=(summary) { (d.rule_id()) }
-                span.cat { (d.category()) }
-                span.pos { "line " (at.line) ", column " (at.column) }
+                span.msg1 { (d.message) }
+                @if !more.is_empty() { span.times { "× " (members.len()) } }
             }
-            div.msg { (d.message) }
-            @for l in &d.labels {
-                @let lc = idx.line_col(&doc.text, l.span.start);
-                div.label { "see line " (lc.line) ", column " (lc.column) ": " (l.message) }
-            }
-            @if let Some(fix) = &d.fix {
-                div.fix {
-                    span class={ "applic " (fix.applicability.as_str()) } {
-                        @match fix.applicability {
-                            Applicability::Safe => "safe fix",
-                            Applicability::Unsafe => "suggested fix, check it",
-                            Applicability::DisplayOnly => "suggestion",
+            div.note-body {
+                div.where {
+                    span.cat { (d.category()) }
+                    " · "
+                    span.pos { "line " (at.line) ", column " (at.column) }
+                    " · "
+                    a.filter href={ "#rule=" (d.rule_id()) } { "show only " (d.rule_id()) }
+                }
+                @for l in &d.labels {
+                    @let lc = idx.line_col(&doc.text, l.span.start);
+                    div.label { "see line " (lc.line) ", column " (lc.column) ": " (l.message) }
+                }
+                @if let Some(fix) = &d.fix {
+                    div.fix {
+                        span class={ "applic " (fix.applicability.as_str()) } {
+                            @match fix.applicability {
+                                Applicability::Safe => "safe fix",
+                                Applicability::Unsafe => "suggested fix, check it",
+                                Applicability::DisplayOnly => "suggestion",
+                            }
+                        }
+                        span.diff {
+                            @for piece in diff_pieces(doc, fix) {
+                                @match piece {
+                                    Piece::Same(s) => span.same { (s) },
+                                    Piece::Del(s) => del { (visible(&s)) },
+                                    Piece::Ins(s) => ins { (visible(&s)) },
+                                }
+                            }
                         }
                     }
-                    span.diff {
-                        @for piece in diff_pieces(doc, fix) {
-                            @match piece {
-                                Piece::Same(s) => span.same { (s) },
-                                Piece::Del(s) => del { (visible(&s)) },
-                                Piece::Ins(s) => ins { (visible(&s)) },
+                }
+                @for r in &d.related {
+                    div.related { "also found by " code { (r.rule.id) } ": " (r.message) }
+                }
+                @if !more.is_empty() {
+                    details.more {
+                        summary { (more.len()) " more" }
+                        ul {
+                            @for m in &more {
+                                @let lc = idx.line_col(&doc.text, m.d.span.start);
+                                li { a href={ "#m-" (m.id) } { "line " (lc.line) ", column " (lc.column) } }
                             }
                         }
                     }
@@ -476,6 +744,7 @@ mod tests {
             message: format!("{id} <message>"),
             span,
             labels: Vec::new(),
+            related: Vec::new(),
             fix,
         }
     }
@@ -510,7 +779,7 @@ mod tests {
         );
         // Numbered in text order: the outer span, the insertion point, the inner span.
         assert_eq!(page.matches("<a class=\"ref").count(), 3);
-        assert!(page.contains("<a class=\"ref sev-warning at\" href=\"#f-2\""));
+        assert!(page.contains("<a class=\"ref sev-warning at\" id=\"m-2\" href=\"#f-2\""));
         // "big" is covered by both the outer and the inner finding, shaded as the error.
         assert!(
             page.contains(r#"<span class="seg hl sev-error" data-f="1 3""#),

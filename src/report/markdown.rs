@@ -230,6 +230,7 @@ mod tests {
                 message: "space before \".\"".into(),
                 span: Span::new(at, at + 2),
                 labels: Vec::new(),
+                related: Vec::new(),
                 fix: Some(Fix::new(Applicability::Safe, vec![Edit::delete(Span::new(at, at + 1))])),
             })
             .collect();

@@ -15,7 +15,6 @@ pub use score::{mqm_severity, weight, Band, Score};
 use crate::diagnostic::Severity;
 use crate::document::Document;
 use crate::output::{FileReport, RuleCatalog};
-use crate::segment::count_words;
 
 /// Findings counted by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,7 +94,7 @@ impl<'a> Batch<'a> {
                 continue;
             };
             let mut s = Score {
-                words: count_words(&doc.text[doc.body..]),
+                words: html::target_words(doc),
                 penalty: 0,
             };
             let mut c = Counts::default();

@@ -1,5 +1,7 @@
-// Filters findings by severity, category and rule. Reads everything from the page's own
-// data attributes; runs only with the report's nonce.
+// Filters findings by severity, category and rule (the selects, and every link to
+// `#rule=…`, `#cat=…` or `#sev=…`), and opens a collapsed note when a marker or the triage
+// table links to it. Reads everything from the page's own data attributes; runs only with the
+// report's nonce. A note stands for a group of findings (`data-count`).
 (function () {
   "use strict";
   var notes = Array.prototype.slice.call(document.querySelectorAll(".note"));
@@ -27,13 +29,17 @@
     sevBoxes.forEach(function (b) { sevs[b.value] = b.checked; });
     var shown = {};
     var total = 0;
+    var all = 0;
     notes.forEach(function (n) {
       var ok = sevs[n.dataset.sev] && (!cat.value || cat.value === n.dataset.cat) &&
         (!rule.value || rule.value === n.dataset.rule);
+      var count = parseInt(n.dataset.count || "1", 10);
       n.hidden = !ok;
-      if (ok) { shown[n.dataset.f] = true; total++; }
+      all += count;
+      if (ok) { shown[n.dataset.f] = true; total += count; }
     });
     document.querySelectorAll("a.ref").forEach(function (a) { a.hidden = !shown[a.dataset.f]; });
+    document.querySelectorAll("tr.trow").forEach(function (r) { r.hidden = !shown[r.dataset.f]; });
     document.querySelectorAll(".seg").forEach(function (s) {
       var ids = s.dataset.f.split(" ").filter(function (id) { return shown[id]; });
       if (!ids.length) { s.className = "seg"; return; }
@@ -44,12 +50,16 @@
       box.hidden = !box.querySelector(".note:not([hidden])");
     });
     document.querySelectorAll("section.document").forEach(function (d) {
-      var all = d.querySelectorAll(".note").length;
-      var vis = d.querySelectorAll(".note:not([hidden])").length;
+      var sum = function (list) {
+        var n = 0;
+        Array.prototype.forEach.call(list, function (x) { n += parseInt(x.dataset.count || "1", 10); });
+        return n;
+      };
+      var mine = sum(d.querySelectorAll(".note"));
+      var vis = sum(d.querySelectorAll(".note:not([hidden])"));
       var out = d.querySelector(".shown");
-      if (out) out.textContent = all ? vis + " of " + all + " shown" : "";
+      if (out) out.textContent = mine ? vis + " of " + mine + " shown" : "";
     });
-    var all = notes.length;
     counter.textContent = total === all ? all + " findings" : total + " of " + all + " findings shown";
   }
 
@@ -91,11 +101,33 @@
 
   function changed() { apply(); writeHash(); }
 
+  // A link to a note (`#f-12`, from a marker or the triage table) opens it; a link to a
+  // finding's place (`#m-12`) or a document (`#doc-3`) scrolls there.
+  function openTarget() {
+    var id = location.hash.replace(/^#/, "");
+    if (!/^(f|m|doc)-\d+$/.test(id)) return;
+    var el = document.getElementById(id);
+    if (!el) return;
+    if (el.tagName === "DETAILS") el.open = true;
+    var note = el.closest ? el.closest("details.note") : null;
+    if (note) note.open = true;
+    el.scrollIntoView({ block: id.indexOf("doc-") === 0 ? "start" : "center" });
+  }
+
   sevBoxes.forEach(function (b) { b.addEventListener("change", changed); });
   cat.addEventListener("change", changed);
   rule.addEventListener("change", changed);
-  window.addEventListener("hashchange", function () { if (readHash()) apply(); });
+  window.addEventListener("hashchange", function () {
+    if (readHash()) apply();
+    openTarget();
+  });
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest ? ev.target.closest("a[href^='#']") : null;
+    // The same link twice fires no hashchange: open and scroll anyway.
+    if (a && a.getAttribute("href") === location.hash) setTimeout(openTarget, 0);
+  });
   readHash();
   apply();
+  openTarget();
   document.documentElement.dataset.filtersReady = "1";
 })();
