@@ -4,7 +4,7 @@
 //! config or I/O error (one bad file never stops the others from being checked).
 
 mod check;
-mod explain;
+pub(crate) mod explain;
 mod files;
 mod fix;
 mod init;
@@ -55,6 +55,8 @@ enum Command {
     TestRules(TestRulesArgs),
     /// Write a commented starter mtlint.toml
     Init(InitArgs),
+    /// Run a language server on standard input and output, for editors (see docs/editors.md)
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -308,6 +310,7 @@ where
         Some(Command::Explain(args)) => explain::run(args),
         Some(Command::TestRules(args)) => test_rules::run(args),
         Some(Command::Init(args)) => init::run(args),
+        Some(Command::Server) => crate::server::run().map_err(anyhow::Error::from),
     };
     crate::timing::report();
     match result {
