@@ -143,7 +143,10 @@ struct Results {
 /// Why a config could not be loaded, and the file and place to show it at.
 #[derive(Debug, Clone)]
 struct LoadFailure {
+    /// What is wrong, shown at the place.
     message: String,
+    /// The same with the file, line and column, shown on the documents the config governs.
+    located: String,
     at: Option<(PathBuf, usize, usize)>,
 }
 
@@ -613,7 +616,7 @@ impl Server {
             Err(f) => {
                 let message = format!(
                     "mtlint cannot check this file: its configuration does not load: {}",
-                    f.message
+                    f.located
                 );
                 return self.publish(uri, vec![whole_file_error(message)], Some(version));
             }
@@ -795,13 +798,17 @@ fn kind_covers(requested: &str, kind: &str) -> bool {
 }
 
 fn failure(e: ConfigError, config: Option<&Path>) -> LoadFailure {
+    // The first line: the place and the message, without the quoted source line.
+    let message = e.to_string().lines().next().unwrap_or_default().to_string();
     match e {
         ConfigError::Source(s) => LoadFailure {
             message: s.message.clone(),
+            located: message,
             at: Some((s.path.clone(), s.line, s.column)),
         },
-        other => LoadFailure {
-            message: other.to_string(),
+        _ => LoadFailure {
+            located: message.clone(),
+            message,
             at: config.map(|c| (c.to_path_buf(), 1, 1)),
         },
     }
