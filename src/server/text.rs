@@ -142,6 +142,9 @@ fn to_u32(n: usize) -> u32 {
 
 /// Applies the client's changes in order. A change whose range is out of the text is an
 /// error, and it and the changes after it are not applied.
+///
+/// Each range is found by scanning the text up to it, without indexing every line: typing in
+/// a long document sends a change per keystroke.
 pub fn apply_changes(
     text: &mut String,
     changes: Vec<TextDocumentContentChangeEvent>,
@@ -151,12 +154,71 @@ pub fn apply_changes(
         match change.range {
             None => *text = change.text,
             Some(range) => {
-                let span = Lines::new(text, encoding).span(range)?;
-                text.replace_range(span.start..span.end, &change.text);
+                let start_line = line_start(text, 0, 0, range.start.line)?;
+                let start = offset_in_line(text, start_line, range.start.character, encoding);
+                let end = if range.end.line >= range.start.line {
+                    let end_line = line_start(text, start_line, range.start.line, range.end.line)?;
+                    offset_in_line(text, end_line, range.end.character, encoding)
+                } else {
+                    0
+                };
+                if range.end.line < range.start.line || end < start {
+                    return Err(format!(
+                        "the range ends ({}:{}) before it starts ({}:{})",
+                        range.end.line, range.end.character, range.start.line, range.start.character
+                    ));
+                }
+                text.replace_range(start..end, &change.text);
             }
         }
     }
     Ok(())
+}
+
+/// The byte offset where 0-based `line` starts, scanning from `from`, the start of line
+/// `from_line`. The line just after the last means the end of the text.
+fn line_start(text: &str, from: usize, from_line: u32, line: u32) -> Result<usize, String> {
+    let skip = (line - from_line) as usize;
+    if skip == 0 {
+        return Ok(from);
+    }
+    match memchr::memchr_iter(b'\n', &text.as_bytes()[from..]).nth(skip - 1) {
+        Some(i) => Ok(from + i + 1),
+        None => {
+            let count = from_line as usize + memchr::memchr_iter(b'\n', &text.as_bytes()[from..]).count() + 1;
+            if line as usize == count {
+                Ok(text.len())
+            } else {
+                Err(format!("line {line} is out of range: the text has {count} lines"))
+            }
+        }
+    }
+}
+
+/// The byte offset of `character` in the line starting at `start`, clamped as
+/// [`Lines::offset`] does.
+fn offset_in_line(text: &str, start: usize, character: u32, encoding: Encoding) -> usize {
+    let mut end = memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i);
+    if end > start && text.as_bytes()[end - 1] == b'\r' {
+        end -= 1;
+    }
+    let wanted = character as usize;
+    if encoding == Encoding::Utf8 {
+        let mut at = start + wanted.min(end - start);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        return at;
+    }
+    let mut units = 0;
+    for (i, c) in text[start..end].char_indices() {
+        let w = encoding.width(c);
+        if units + w > wanted {
+            return start + i;
+        }
+        units += w;
+    }
+    end
 }
 
 #[cfg(test)]
@@ -194,6 +256,21 @@ mod tests {
         assert!(lines.offset(pos(3, 0)).is_err());
         let utf8 = Lines::new(text, Encoding::Utf8);
         assert_eq!(utf8.offset(pos(0, 2)), Ok(0));
+    }
+
+    #[test]
+    fn scanning_finds_the_offsets_the_line_index_finds() {
+        let text = "ab\r\n中文e\u{301}😀x\n\nlast 😀";
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let lines = Lines::new(text, enc);
+            for line in 0..6 {
+                for character in 0..16 {
+                    let p = pos(line, character);
+                    let scanned = line_start(text, 0, 0, line).map(|s| offset_in_line(text, s, character, enc));
+                    assert_eq!(scanned, lines.offset(p), "{enc:?} {p:?}");
+                }
+            }
+        }
     }
 
     #[test]
