@@ -96,12 +96,18 @@ pub fn run() -> io::Result<u8> {
     Ok(server.exit_code().unwrap_or(1))
 }
 
+/// Profiles loaded by a server, by config file (`None`: no config), kept between in-process
+/// sessions so that each does not load and compile the rules again.
+#[derive(Default)]
+pub struct ProfileCache(HashMap<Option<PathBuf>, Result<Arc<Profile>, LoadFailure>>);
+
 /// Feeds `input` (framed messages) to a server in-process, checking every pending text after
 /// each message as if the client had paused, and returns what the server sent: the fuzz
-/// target's and the tests' way in. Panics are not caught here, so a fuzzer sees them.
-pub fn run_session(input: &[u8]) -> Vec<Outgoing> {
+/// target's way in. Panics are not caught here, so a fuzzer sees them.
+pub fn run_session(input: &[u8], profiles: &mut ProfileCache) -> Vec<Outgoing> {
     let mut server = Server::new();
     server.catch_panics = false;
+    std::mem::swap(&mut server.profiles, profiles);
     let mut r: &[u8] = input;
     let mut out = Vec::new();
     while let Ok(Some(frame)) = transport::read_frame(&mut r as &mut dyn BufRead) {
@@ -112,6 +118,7 @@ pub fn run_session(input: &[u8]) -> Vec<Outgoing> {
             break;
         }
     }
+    std::mem::swap(&mut server.profiles, profiles);
     out
 }
 
@@ -142,7 +149,7 @@ struct Results {
 
 /// Why a config could not be loaded, and the file and place to show it at.
 #[derive(Debug, Clone)]
-struct LoadFailure {
+pub struct LoadFailure {
     /// What is wrong, shown at the place.
     message: String,
     /// The same with the file, line and column, shown on the documents the config governs.
@@ -155,8 +162,8 @@ pub struct Server {
     phase: Phase,
     encoding: Encoding,
     docs: HashMap<String, OpenDoc>,
-    /// Profiles by config file (`None`: no config), loaded on first use.
-    profiles: HashMap<Option<PathBuf>, Result<Arc<Profile>, LoadFailure>>,
+    /// Profiles by config file, loaded on first use.
+    profiles: ProfileCache,
     /// Config and rule files a load error was published on, to clear after a reload.
     flagged_files: BTreeSet<String>,
     /// When each text with changes is due to be checked.
@@ -185,7 +192,7 @@ impl Server {
             phase: Phase::Uninitialized,
             encoding: Encoding::Utf16,
             docs: HashMap::new(),
-            profiles: HashMap::new(),
+            profiles: ProfileCache::default(),
             flagged_files: BTreeSet::new(),
             due: HashMap::new(),
             folders: Vec::new(),
@@ -515,7 +522,7 @@ impl Server {
     /// Forgets every loaded profile, clears the load errors shown on config and rule files and
     /// checks every open text again.
     fn reload(&mut self) {
-        self.profiles.clear();
+        self.profiles.0.clear();
         for file in std::mem::take(&mut self.flagged_files) {
             if let Ok(uri) = Uri::from_str(&file) {
                 self.publish(uri, Vec::new(), None);
@@ -568,7 +575,7 @@ impl Server {
             None => self.folders.first().cloned(),
         };
         let config = dir.and_then(|d| config::discover(&d));
-        if let Some(p) = self.profiles.get(&config) {
+        if let Some(p) = self.profiles.0.get(&config) {
             return p.clone();
         }
         let loaded = Profile::load(config.as_deref(), &Overrides::default())
@@ -577,7 +584,7 @@ impl Server {
         if let Err(f) = &loaded {
             self.flag_file(f);
         }
-        self.profiles.insert(config, loaded.clone());
+        self.profiles.0.insert(config, loaded.clone());
         loaded
     }
 
