@@ -22,8 +22,13 @@ struct Client {
 
 impl Client {
     fn start(dir: &Path) -> Client {
+        Client::start_with(dir, &[])
+    }
+
+    fn start_with(dir: &Path, options: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mtlint"))
             .arg("server")
+            .args(options)
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -552,6 +557,22 @@ fn malformed_messages_are_answered_not_fatal() {
         json!({"textDocument": {"uri": file}, "position": pos(0, 0)}),
     );
     assert_eq!(hover["result"], Value::Null);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn command_line_options_apply_to_every_file() {
+    // No config at all: --lang and --ignore from the command line.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let mut c = Client::start_with(dir.path(), &["--lang", "en", "--ignore", "en/double-space"]);
+    c.request("initialize", json!({"capabilities": {}}));
+    let file = uri(&dir.path().join("a.txt"));
+    c.open(&file, "plaintext", "It ships  soon , they said.\n");
+    assert_eq!(
+        rule_ids(&c.diagnostics(&file, Some(1))),
+        ["en/space-before-punctuation"]
+    );
     assert_eq!(c.shutdown(), 0);
 }
 

@@ -55,7 +55,8 @@ enum Command {
     TestRules(TestRulesArgs),
     /// Write a commented starter mtlint.toml
     Init(InitArgs),
-    /// Run a language server on standard input and output, for editors (see docs/editors.md)
+    /// Run a language server on standard input and output, for editors (see docs/editors.md);
+    /// --config, --rules, --lang, --select, --ignore… apply to every file it checks
     Server,
 }
 
@@ -310,7 +311,15 @@ where
         Some(Command::Explain(args)) => explain::run(args),
         Some(Command::TestRules(args)) => test_rules::run(args),
         Some(Command::Init(args)) => init::run(args),
-        Some(Command::Server) => crate::server::run().map_err(anyhow::Error::from),
+        Some(Command::Server) => {
+            let shared = &cli.check.shared;
+            let options = crate::server::Options {
+                config: shared.config.clone(),
+                overrides: shared.overrides(),
+                input_format: shared.input_format,
+            };
+            crate::server::run(options).map_err(anyhow::Error::from)
+        }
     };
     crate::timing::report();
     match result {

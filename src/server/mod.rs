@@ -50,9 +50,20 @@ pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// The code action kind of "fix all safe problems".
 pub const FIX_ALL: &str = "source.fixAll.mtlint";
 
+/// The command line's linting options, applied to every file the server checks.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--config`: this config for every file instead of the nearest one.
+    pub config: Option<PathBuf>,
+    /// `--rules`, `--lang`, `--select`, `--ignore`…
+    pub overrides: Overrides,
+    /// `--input-format`: read every file as this format.
+    pub input_format: Option<InputFormat>,
+}
+
 /// Runs the server on standard input and output until the client says `exit` or closes the
 /// input; returns the exit status (1 when the client exits without `shutdown`).
-pub fn run() -> io::Result<u8> {
+pub fn run(options: Options) -> io::Result<u8> {
     let (tx, rx) = mpsc::channel::<Frame>();
     std::thread::Builder::new()
         .name("mtlint-server-reader".into())
@@ -67,6 +78,7 @@ pub fn run() -> io::Result<u8> {
             }
         })?;
     let mut server = Server::new();
+    server.options = options;
     let stdout = io::stdout();
     loop {
         let received = match server.next_deadline() {
@@ -173,6 +185,7 @@ pub struct Server {
     next_id: i32,
     outbox: Vec<Outgoing>,
     exit: Option<u8>,
+    options: Options,
     /// Whether a panic while handling a message is answered as an internal error instead of
     /// ending the server.
     pub catch_panics: bool,
@@ -200,6 +213,7 @@ impl Server {
             next_id: 0,
             outbox: Vec::new(),
             exit: None,
+            options: Options::default(),
             catch_panics: true,
         }
     }
@@ -574,11 +588,14 @@ impl Server {
             Some(p) => p.parent().map(Path::to_path_buf),
             None => self.folders.first().cloned(),
         };
-        let config = dir.and_then(|d| config::discover(&d));
+        let config = match &self.options.config {
+            Some(c) => Some(c.clone()),
+            None => dir.and_then(|d| config::discover(&d)),
+        };
         if let Some(p) = self.profiles.0.get(&config) {
             return p.clone();
         }
-        let loaded = Profile::load(config.as_deref(), &Overrides::default())
+        let loaded = Profile::load(config.as_deref(), &self.options.overrides)
             .map(Arc::new)
             .map_err(|e| failure(e, config.as_deref()));
         if let Err(f) = &loaded {
@@ -629,6 +646,7 @@ impl Server {
             }
         };
         let format = match &path {
+            _ if self.options.input_format.is_some() => self.options.input_format,
             Some(_) => None,
             None => format_of_language(&language_id),
         };
