@@ -154,7 +154,6 @@ struct OpenDoc {
 /// A check's findings with what they were found with.
 struct Results {
     checked: Checked,
-    profile: Arc<Profile>,
     linter: Linter,
     path: Option<String>,
 }
@@ -650,7 +649,7 @@ impl Server {
             Some(_) => None,
             None => format_of_language(&language_id),
         };
-        let linter = Linter::with_profile(profile.clone(), format);
+        let linter = Linter::with_profile(profile, format);
         let display = path.as_ref().map(|p| p.display().to_string());
         let Some(doc) = self.docs.get_mut(key) else {
             return;
@@ -661,7 +660,6 @@ impl Server {
                 let diagnostics = checked.diagnostics.iter().map(|d| to_lsp(d, &lines, &uri)).collect();
                 doc.checked = Some(Results {
                     checked,
-                    profile,
                     linter,
                     path: display,
                 });
@@ -789,7 +787,7 @@ impl Server {
                 text.extend_from_slice(b"\n\n");
             }
             let explained =
-                crate::cli::explain::explain(&results.profile, d.rule_id(), &mut text, anstyle::Style::new())
+                crate::cli::explain::explain(results.linter.profile(), d.rule_id(), &mut text, anstyle::Style::new())
                     .map_err(|e| (ErrorCode::InternalError, e.to_string()))?;
             if !explained {
                 let _ = write!(text, "{}: {}", d.rule_id(), d.message);
