@@ -560,6 +560,74 @@ fn malformed_messages_are_answered_not_fatal() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// The byte offset of an LSP position counted in bytes.
+fn byte_offset(text: &str, p: &Value) -> usize {
+    offset(text, p, true)
+}
+
+#[test]
+fn every_format_gets_the_findings_check_gives_the_saved_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    let names = [
+        "draft.txt",
+        "article.md",
+        "messages.po",
+        "memory.tmx",
+        "pairs.tsv",
+        "xliff12.xlf",
+        "xliff20.xlf",
+    ];
+    for name in &names[1..] {
+        std::fs::copy(fixtures.join(name), dir.path().join(name)).unwrap();
+    }
+    std::fs::write(dir.path().join("draft.txt"), MIXED).unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_mtlint"))
+        .args(["check", "--format", "json"])
+        .args(names)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    // Byte positions, so the comparison needs no conversion of our own.
+    let (mut c, _) = Client::initialized(dir.path(), Some(&["utf-8"]));
+    for file in report["files"].as_array().unwrap() {
+        let name = file["path"].as_str().unwrap();
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        let file_uri = uri(&dir.path().join(name));
+        c.open(&file_uri, "", &text);
+        let got: Vec<(String, usize, usize, String)> = c
+            .diagnostics(&file_uri, Some(1))
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    byte_offset(&text, &d["range"]["start"]),
+                    byte_offset(&text, &d["range"]["end"]),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, usize, usize, String)> = file["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["span"]["start"].as_u64().unwrap() as usize,
+                    d["span"]["end"].as_u64().unwrap() as usize,
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert!(!want.is_empty(), "{name}: the fixture has findings");
+        assert_eq!(got, want, "{name}");
+    }
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 fn command_line_options_apply_to_every_file() {
     // No config at all: --lang and --ignore from the command line.
