@@ -69,7 +69,7 @@ local function run()
     end
   end
   if not applied then return finish('no quick fix to apply') end
-  vim.cmd('write')
+  vim.cmd('silent write')
   vim.wait(30000, function()
     for _, d in ipairs(vim.diagnostic.get(buf)) do
       if code_of(d) == 'en/double-space' then return false end
