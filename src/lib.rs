@@ -21,6 +21,7 @@ pub mod protect;
 pub mod report;
 pub mod rule_examples;
 pub mod segment;
+pub mod server;
 pub mod span;
 #[cfg(test)]
 mod testing;

@@ -17,16 +17,25 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let profile = Profile::load(args.shared.config.as_deref(), &args.shared.overrides())?;
+    if !explain(&profile, &args.rule, &mut out, anstyle::Style::new().bold())? {
+        anyhow::bail!("no rule `{}` (see `mtlint rules`)", t(&args.rule));
+    }
+    Ok(0)
+}
+
+/// Writes the explanation of `rule_id` (`pack/name`, or a name alone) in `profile`, headings
+/// in `bold`; false when the profile has no such rule. The language server's hover shows
+/// the same text, without styles.
+pub fn explain(profile: &Profile, rule_id: &str, out: &mut dyn Write, bold: anstyle::Style) -> std::io::Result<bool> {
     let found = profile
         .all_rules()
         .iter()
-        .find(|r| r.full_id() == args.rule || (!args.rule.contains('/') && r.def.id == args.rule));
+        .find(|r| r.full_id() == rule_id || (!rule_id.contains('/') && r.def.id == rule_id));
     let Some(loaded) = found else {
-        anyhow::bail!("no rule `{}` (see `mtlint rules`)", t(&args.rule));
+        return Ok(false);
     };
     let rule = Rule::new(loaded);
     let def = &loaded.def;
-    let bold = anstyle::Style::new().bold();
     writeln!(out, "{bold}{}{bold:#}: {}\n", t(rule.id()), t(&rule.summary()))?;
     let lang = match (&loaded.pack.source, &loaded.pack.target) {
         (Some(s), Some(t)) => format!("{s} → {t}"),
@@ -82,5 +91,5 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
         def.kind.name(),
         def.kind.doc().trim()
     )?;
-    Ok(0)
+    Ok(true)
 }

@@ -4,7 +4,7 @@
 //! config or I/O error (one bad file never stops the others from being checked).
 
 mod check;
-mod explain;
+pub(crate) mod explain;
 mod files;
 mod fix;
 mod init;
@@ -55,6 +55,9 @@ enum Command {
     TestRules(TestRulesArgs),
     /// Write a commented starter mtlint.toml
     Init(InitArgs),
+    /// Run a language server on standard input and output, for editors (see docs/editors.md);
+    /// --config, --rules, --lang, --select, --ignore… apply to every file it checks
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -322,6 +325,15 @@ where
         Some(Command::Explain(args)) => explain::run(args),
         Some(Command::TestRules(args)) => test_rules::run(args),
         Some(Command::Init(args)) => init::run(args),
+        Some(Command::Server) => {
+            let shared = &cli.check.shared;
+            let options = crate::server::Options {
+                config: shared.config.clone(),
+                overrides: shared.overrides(),
+                input_format: shared.input_format,
+            };
+            crate::server::run(options).map_err(anyhow::Error::from)
+        }
     };
     crate::timing::report();
     match result {
