@@ -191,8 +191,8 @@ fn is_comma(gap: &str) -> bool {
     t == "," || t == "，"
 }
 
-/// A paragraph (of three words or more) identical to the one before it: a headline scraped
-/// twice. The second copy goes, with the break before it.
+/// A title-like paragraph (three words or more, no sentence end) identical to the one before
+/// it: a headline scraped twice. The second copy goes, with the break before it.
 fn repeated_paragraphs(rule: RuleIdx, doc: &Document, sink: &mut Sink<'_>) {
     let text = &doc.text;
     for pair in doc.paragraphs().windows(2) {
@@ -205,6 +205,10 @@ fn repeated_paragraphs(rule: RuleIdx, doc: &Document, sink: &mut Sink<'_>) {
                 .count()
                 < 3
         {
+            continue;
+        }
+        // A title scraped twice ends no sentence; sentences said twice may be a refrain.
+        if ta.ends_with(['.', '!', '?', '。', '！', '？', '"', '”', ':']) {
             continue;
         }
         let lead = b.text(text).len() - b.text(text).trim_start().len();
