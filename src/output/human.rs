@@ -132,15 +132,19 @@ fn take_chars(s: &str, n: usize) -> &str {
     }
 }
 
+/// The last `n` characters of `s` (all of it when shorter), found from the end: the cost
+/// is `n`, not the length of `s`.
 fn last_chars(s: &str, n: usize) -> &str {
-    let count = s.chars().count();
-    if count <= n {
-        return s;
-    }
-    match s.char_indices().nth(count - n) {
+    match n.checked_sub(1).and_then(|k| s.char_indices().rev().nth(k)) {
         Some((i, _)) => &s[i..],
+        None if n == 0 => "",
         None => s,
     }
+}
+
+/// Whether `s` has more than `n` characters, counting at most `n + 1`.
+fn longer_than(s: &str, n: usize) -> bool {
+    s.chars().nth(n).is_some()
 }
 
 fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document, d: &Diagnostic) -> io::Result<()> {
@@ -181,12 +185,12 @@ fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document
     let inside = &text[span_start..span_end];
     let after = &text[span_end..line.end];
 
-    let (lead, before_shown) = if before.chars().count() > CONTEXT {
+    let (lead, before_shown) = if longer_than(before, CONTEXT) {
         ("…", last_chars(before, CONTEXT))
     } else {
         ("", before)
     };
-    let (inside_shown, cut) = if inside.chars().count() > MAX_SPAN {
+    let (inside_shown, cut) = if longer_than(inside, MAX_SPAN) {
         (
             format!(
                 "{} … {}",
@@ -198,7 +202,7 @@ fn write_diagnostic(out: &mut dyn Write, p: &Palette, path: &str, doc: &Document
     } else {
         (inside.to_string(), false)
     };
-    let (after_shown, trail) = if after.chars().count() > CONTEXT {
+    let (after_shown, trail) = if longer_than(after, CONTEXT) {
         (take_chars(after, CONTEXT), "…")
     } else {
         (after, "")
