@@ -59,7 +59,11 @@ fn positions_on_a_long_line_match_the_line_broken_text() {
         let b: Vec<&str> = b.splitn(4, ':').collect();
         let (line, col): (usize, usize) = (b[1].parse().unwrap(), b[2].parse().unwrap());
         assert_eq!(a[1], "1");
-        assert_eq!(a[2].parse::<usize>().unwrap(), (line - 1) * width + col, "{a:?} / {b:?}");
+        assert_eq!(
+            a[2].parse::<usize>().unwrap(),
+            (line - 1) * width + col,
+            "{a:?} / {b:?}"
+        );
         assert_eq!(a[3], b[3]);
         count += 1;
     }
@@ -95,7 +99,14 @@ fn positions_on_a_long_line_match_the_line_broken_text() {
     // In the middle of the long line a snippet has 40 characters of context on each side.
     let twice = SENTENCE.repeat(3);
     let at = SENTENCE.len() + SENTENCE.find("R & D").unwrap();
-    let before: String = twice[..at].chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+    let before: String = twice[..at]
+        .chars()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let after: String = twice[at + 5..].chars().take(40).collect();
     assert_eq!(a[n / 2], format!("{before}R & D{after}…"));
     assert_eq!(b[n / 2], "The R & D café hired ninety people in May.");
@@ -148,12 +159,65 @@ fn an_append_after_the_temporary_file_is_written_is_not_lost() {
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut rest).unwrap();
     assert_eq!(status.code(), Some(2), "{rest}");
-    assert!(rest.contains("the file changed on disk while it was being fixed"), "{rest}");
+    assert!(
+        rest.contains("the file changed on disk while it was being fixed"),
+        "{rest}"
+    );
     assert_eq!(
         fs::read_to_string(&a).unwrap(),
         format!("{original}A line saved by someone else.\n"),
         "the other program's write was lost"
     );
-    let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "a temporary file was left behind: {names:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Elements with many attributes
+
+#[test]
+fn an_element_with_a_flood_of_attributes_is_refused_with_its_place() {
+    let flood: String = (0..200_000).map(|i| format!(" a{i}=\"{i}\"")).collect();
+    let xliff = format!(
+        "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\">\n  <file{flood} source-language=\"zh\" target-language=\"en\"><body>\n<trans-unit id=\"1\"><source>研发</source><target>The new lab , near the river , opened in May.</target></trans-unit>\n</body></file></xliff>\n"
+    );
+    let tmx_flood: String = (0..300).map(|i| format!(" x{i}='{i}'")).collect();
+    let tmx = format!(
+        "<tmx version=\"1.4\"><header srclang=\"zh\"/><body>\n<tu tuid=\"1\"><tuv xml:lang=\"zh\"><seg>研发</seg></tuv><tuv xml:lang=\"en\"{tmx_flood}><seg>R &amp; D</seg></tuv></tu></body></tmx>\n"
+    );
+    let dir = tree(&[("flood.xlf", &xliff), ("flood.tmx", &tmx)]);
+    mtlint(dir.path())
+        .args(["check", "flood.xlf"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("flood.xlf"))
+        .stdout(predicate::str::contains("line 3, column 3"))
+        .stdout(predicate::str::contains(
+            "<file> has more than 256 attributes: an XLIFF or TMX element needs a handful",
+        ));
+    mtlint(dir.path())
+        .args(["check", "flood.tmx"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("line 2, column 52"))
+        .stdout(predicate::str::contains("<tuv> has more than 256 attributes"));
+    // Up to the limit, attributes are read (and a repeated one is still named).
+    let ok: String = (0..200).map(|i| format!(" a{i}=\"{i}\"")).collect();
+    let fine = xliff.replace(&flood, &ok);
+    fs::write(dir.path().join("fine.xlf"), &fine).unwrap();
+    mtlint(dir.path())
+        .args(["check", "--format", "concise", "fine.xlf"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("en/space-before-punctuation"));
+    fs::write(dir.path().join("twice.xlf"), fine.replace(" a7=\"7\"", " a3=\"x\"")).unwrap();
+    mtlint(dir.path())
+        .args(["check", "twice.xlf"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("bad attribute in <file>"))
+        .stdout(predicate::str::contains("duplicated attribute"));
 }
