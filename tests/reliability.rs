@@ -221,3 +221,89 @@ fn an_element_with_a_flood_of_attributes_is_refused_with_its_place() {
         .stdout(predicate::str::contains("bad attribute in <file>"))
         .stdout(predicate::str::contains("duplicated attribute"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7. Fixes inside CDATA targets
+
+fn xliff_with_target(target: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file source-language=\"zh\" target-language=\"en\"><body>\n<trans-unit id=\"1\"><source>研发中心开张了。</source><target>{target}</target></trans-unit>\n</body></file></xliff>\n"
+    )
+}
+
+#[test]
+fn a_fix_in_a_cdata_target_is_written_as_cdata_and_round_trips() {
+    let xliff = xliff_with_target("<![CDATA[The R & D centre opened , near the river.]]>");
+    let tmx = "<tmx version=\"1.4\"><header srclang=\"zh\"/><body>\n<tu tuid=\"1\"><tuv xml:lang=\"zh\"><seg>研发中心</seg></tuv><tuv xml:lang=\"en\"><seg>The lab , <![CDATA[the R & D centre]]> opened.</seg></tuv></tu>\n</body></tmx>\n";
+    let dir = tree(&[("a.xlf", &xliff), ("a.tmx", tmx)]);
+
+    // JSON carries the replacement as the file will hold it: `R&D` inside CDATA, no entity.
+    let out = stdout_of(mtlint(dir.path()).args(["check", "--format", "json", "a.xlf"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let diags = v["files"][0]["diagnostics"].as_array().unwrap();
+    let amp = diags
+        .iter()
+        .find(|d| d["rule"] == "en/ampersand-spacing")
+        .expect("R & D is found");
+    assert_eq!(amp["fix"]["edits"][0]["replacement"], "R&D", "{amp}");
+
+    mtlint(dir.path()).args(["fix", "a.xlf", "a.tmx"]).assert().code(0);
+    let fixed = fs::read_to_string(dir.path().join("a.xlf")).unwrap();
+    assert!(
+        fixed.contains("<target><![CDATA[The R&D centre opened, near the river.]]></target>"),
+        "{fixed}"
+    );
+    let fixed = fs::read_to_string(dir.path().join("a.tmx")).unwrap();
+    assert!(
+        fixed.contains("<seg>The lab, <![CDATA[the R&D centre]]> opened.</seg>"),
+        "{fixed}"
+    );
+    // The fixed files still read, and a second run finds nothing more to fix.
+    mtlint(dir.path())
+        .args(["fix", "--diff", "a.xlf", "a.tmx"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty());
+}
+
+#[test]
+fn a_fix_never_closes_a_cdata_section_early() {
+    // A house rule whose replacement holds `]]>`, and one whose deletion would join `]]` and `>`.
+    let rules = "[pack]\nname = \"house\"\ntarget = \"en\"\n\n[[rule]]\nid = \"arrow\"\nkind = \"pattern\"\npattern = '=>'\nreplace = \"]]>\"\nmessage = \"write the arrow as the house style has it\"\n\n[[rule]]\nid = \"stray-x\"\nkind = \"pattern\"\npattern = '\\]\\]X'\nreplace = \"]]\"\nmessage = \"a stray X\"\n";
+    let xliff = xliff_with_target("<![CDATA[Press => to go on, then ]]X> to stop.]]>");
+    let dir = tree(&[("a.xlf", &xliff), ("house.toml", rules)]);
+    let select = ["--rules", "house.toml", "--select", "house"];
+    let out = stdout_of(
+        mtlint(dir.path())
+            .args(["check", "--format", "json"])
+            .args(select)
+            .arg("a.xlf"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let edits: Vec<String> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["fix"]["edits"][0]["replacement"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(edits, ["]]]]><![CDATA[>", "]]]]><![CDATA["], "{out}");
+    mtlint(dir.path())
+        .args(["fix"])
+        .args(select)
+        .arg("a.xlf")
+        .assert()
+        .code(0);
+    let fixed = fs::read_to_string(dir.path().join("a.xlf")).unwrap();
+    assert!(
+        fixed.contains("<target><![CDATA[Press ]]]]><![CDATA[> to go on, then ]]]]><![CDATA[> to stop.]]></target>"),
+        "{fixed}"
+    );
+    // The file still parses, and its target reads as the rules meant.
+    mtlint(dir.path())
+        .args(["check", "--format", "json"])
+        .args(select)
+        .arg("a.xlf")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"diagnostics\": []"));
+}

@@ -418,8 +418,15 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
             Event::CData(ref d) => {
                 if let Some(c) = capture.as_mut() {
                     // `<![CDATA[` and `]]>` are markup; the content is text.
-                    inline.push(Span::new(span.start, (span.start + 9).min(span.end)));
-                    inline.push(Span::new(span.end.saturating_sub(3).max(span.start), span.end));
+                    let content = Span::new(
+                        (span.start + 9).min(span.end),
+                        span.end.saturating_sub(3).max(span.start),
+                    );
+                    inline.push(Span::new(span.start, content.start));
+                    inline.push(Span::new(content.end.max(content.start), span.end));
+                    parsed
+                        .cdata
+                        .push(Span::new(content.start, content.end.max(content.start)));
                     if c.native.is_none() {
                         c.text.push_str(&String::from_utf8_lossy(d.as_ref()));
                     }
