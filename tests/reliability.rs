@@ -307,3 +307,60 @@ fn a_fix_never_closes_a_cdata_section_early() {
         .code(0)
         .stdout(predicate::str::contains("\"diagnostics\": []"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// 10. Packs with many rules
+
+#[test]
+fn a_pack_of_twenty_thousand_rules_loads_with_its_lines_and_overrides() {
+    let n = 20_000;
+    let mut pack = String::from("[pack]\nname = \"many\"\ntarget = \"en\"\n");
+    let mut last_line = 0;
+    for i in 0..n {
+        // Each rule takes six lines and its header is the second (after a blank line).
+        last_line = 3 + 6 * i + 2;
+        pack.push_str(&format!(
+            "\n[[rule]]\nid = \"rule-{i}\"\nkind = \"pattern\"\npattern = '\\bzq{i}x\\b'\nmessage = \"made-up word {i}\"\n"
+        ));
+    }
+    // The last rule's example is wrong on purpose: `test-rules` names its line.
+    pack.push_str("examples = [{ bad = \"nothing to find\" }]\n");
+    let overrides: String = (0..n)
+        .step_by(4)
+        .map(|i| format!("[rule.\"many/rule-{i}\"]\nseverity = \"error\"\n"))
+        .collect();
+    let config = format!(
+        "rules = [\"many.toml\"]\nselect = [\"many/rule-0\", \"many/rule-19999\", \"many/rule-7\"]\n\n{overrides}"
+    );
+    let dir = tree(&[
+        ("many.toml", &pack),
+        ("mtlint.toml", &config),
+        ("a.txt", "Words zq0x and zq7x and zq19999x and zq5x.\n"),
+    ]);
+    let out = stdout_of(mtlint(dir.path()).args(["check", "--format", "json", "a.txt"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, String)> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().into(),
+                d["severity"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("many/rule-0", "error"),
+        ("many/rule-7", "warning"),
+        ("many/rule-19999", "warning"),
+    ];
+    assert_eq!(found, expected.map(|(r, s)| (r.to_string(), s.to_string())), "{out}");
+    mtlint(dir.path())
+        .args(["test-rules", "many.toml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "FAIL many.toml:{last_line}: many/rule-19999 example 1"
+        )));
+}
