@@ -433,16 +433,22 @@ impl Document {
     }
 
     /// `replacement` of the text at `span` written the way the file's format stores text
-    /// there: XML escapes in XLIFF and TMX (inside a CDATA section, the text as it is with any
-    /// `]]>` split across two sections), C escapes in PO. `None` when the format cannot hold it
-    /// (a tab or line break in a TSV cell).
-    pub fn encode<'r>(&self, span: Span, replacement: &'r str) -> Option<Cow<'r, str>> {
+    /// there: as [`Document::encode`], except inside a CDATA section of XLIFF or TMX, where it
+    /// is the text as it is, with any `]]>` split across two sections.
+    pub fn encode_at<'r>(&self, span: Span, replacement: &'r str) -> Option<Cow<'r, str>> {
         if matches!(self.format, InputFormat::Xliff | InputFormat::Tmx) {
             let i = self.cdata.partition_point(|c| c.end < span.start);
             if let Some(&c) = self.cdata.get(i).filter(|c| c.start <= span.start && span.end <= c.end) {
                 return Some(cdata_escape(&self.text, c, span, replacement));
             }
         }
+        self.encode(replacement)
+    }
+
+    /// `replacement` written the way the file's format stores text outside CDATA: XML escapes
+    /// in XLIFF and TMX, C escapes in PO. `None` when the format cannot hold it (a tab or line
+    /// break in a TSV cell).
+    pub fn encode<'r>(&self, replacement: &'r str) -> Option<Cow<'r, str>> {
         Some(match self.format {
             InputFormat::Xliff | InputFormat::Tmx if replacement.contains(['&', '<', '>']) => Cow::Owned(
                 replacement

@@ -380,7 +380,9 @@ fn line_text(text: &str, line: Span, here: &[&Placed], markers: &[(usize, &Place
     leave.sort_by_key(|&i| clamp(here[i].d.span.end));
     let (mut enter, mut leave) = (enter.iter().peekable(), leave.iter().peekable());
     let mut over_now: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-    let mut pieces: Vec<(Vec<&Placed>, Option<(&str, Vec<&&Placed>)>)> = Vec::with_capacity(cuts.len());
+    // At each cut: the markers there, then the piece up to the next cut with the findings over it.
+    type Piece<'t, 'p, 'a> = Option<(&'t str, Vec<&'p &'p Placed<'a>>)>;
+    let mut pieces: Vec<(Vec<&Placed>, Piece)> = Vec::with_capacity(cuts.len());
     for (i, &pos) in cuts.iter().enumerate() {
         let mut here_markers = Vec::new();
         while let Some(&&m) = next_marker.peek().filter(|&&&m| markers[m].0 == pos) {
