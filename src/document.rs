@@ -32,6 +32,9 @@ pub struct Document {
     /// Markup inside prose (inline code, entities, inline tags, escapes): a finding may run
     /// across it but not begin or end in it; no edit may touch it. Sorted, non-overlapping.
     pub inline_masked: Vec<Span>,
+    /// Contents of CDATA sections (XLIFF, TMX): sorted, non-overlapping. Text written there
+    /// is stored as it is, only `]]>` split; elsewhere in XML it takes entities.
+    pub cdata: Vec<Span>,
     /// Prose units (Markdown blocks, bilingual targets); `None` means the whole body.
     pub regions: Option<Vec<Span>>,
     /// Source/target pairs of a bilingual file.
@@ -73,6 +76,7 @@ impl Document {
             masked: Vec::new(),
             format: InputFormat::Text,
             inline_masked: Vec::new(),
+            cdata: Vec::new(),
             regions: None,
             segments: Vec::new(),
             suppressions: Vec::new(),
@@ -121,6 +125,7 @@ impl Document {
         doc.format = format;
         doc.masked = parsed.masked;
         doc.inline_masked = parsed.inline;
+        doc.cdata = parsed.cdata;
         doc.regions = parsed.regions;
         doc.segments = parsed.segments;
         doc.suppressions = parsed.suppressions;
@@ -291,6 +296,7 @@ impl Document {
         part.format = self.format;
         part.masked = within(&self.masked);
         part.inline_masked = within(&self.inline_masked);
+        part.cdata = within(&self.cdata);
         part.regions = self.regions.as_deref().map(within);
         part.source_language = self.source_language.clone();
         part.suppressions = self
@@ -426,9 +432,22 @@ impl Document {
         self.suppressions.iter().any(|s| s.covers(rule_id, span.start))
     }
 
-    /// `replacement` written the way the file's format stores text: XML escapes in XLIFF and
-    /// TMX, C escapes in PO. `None` when the format cannot hold it (a tab or line break in a TSV
-    /// cell).
+    /// `replacement` of the text at `span` written the way the file's format stores text
+    /// there: as [`Document::encode`], except inside a CDATA section of XLIFF or TMX, where it
+    /// is the text as it is, with any `]]>` split across two sections.
+    pub fn encode_at<'r>(&self, span: Span, replacement: &'r str) -> Option<Cow<'r, str>> {
+        if matches!(self.format, InputFormat::Xliff | InputFormat::Tmx) {
+            let i = self.cdata.partition_point(|c| c.end < span.start);
+            if let Some(&c) = self.cdata.get(i).filter(|c| c.start <= span.start && span.end <= c.end) {
+                return Some(cdata_escape(&self.text, c, span, replacement));
+            }
+        }
+        self.encode(replacement)
+    }
+
+    /// `replacement` written the way the file's format stores text outside CDATA: XML escapes
+    /// in XLIFF and TMX, C escapes in PO. `None` when the format cannot hold it (a tab or line
+    /// break in a TSV cell).
     pub fn encode<'r>(&self, replacement: &'r str) -> Option<Cow<'r, str>> {
         Some(match self.format {
             InputFormat::Xliff | InputFormat::Tmx if replacement.contains(['&', '<', '>']) => Cow::Owned(
@@ -463,6 +482,40 @@ impl Document {
             None => true,
         }
     }
+}
+
+/// `replacement` of `edit`, inside the CDATA section whose content is `content`, written so
+/// the section still holds exactly the new text: wherever `]]>` would appear (in the
+/// replacement, or across its ends with the text beside it) the section is closed after the
+/// first `]` or `]]` and a new one opened, `]]]]><![CDATA[>`. Only the replacement changes.
+fn cdata_escape<'r>(text: &str, content: Span, edit: Span, replacement: &'r str) -> Cow<'r, str> {
+    const SPLIT: &str = "]]><![CDATA[";
+    let bytes = text.as_bytes();
+    let before = &bytes[content.start.max(edit.start.saturating_sub(2))..edit.start];
+    let after = &bytes[edit.end..content.end.min(edit.end + 2)];
+    let joined: Vec<u8> = [before, replacement.as_bytes(), after].concat();
+    let (from, to) = (before.len(), before.len() + replacement.len());
+    let mut cuts = Vec::new();
+    let mut at = 0;
+    while let Some(o) = joined[at..].windows(3).position(|w| w == b"]]>") {
+        let o = at + o;
+        // Cut between `]` and `]` or between `]]` and `>`, wherever the replacement is.
+        let cut = if (from..=to).contains(&(o + 2)) { o + 2 } else { o + 1 };
+        cuts.push(cut - from);
+        at = o + 3;
+    }
+    if cuts.is_empty() {
+        return Cow::Borrowed(replacement);
+    }
+    let mut out = String::with_capacity(replacement.len() + cuts.len() * SPLIT.len());
+    let mut last = 0;
+    for cut in cuts {
+        out.push_str(&replacement[last..cut]);
+        out.push_str(SPLIT);
+        last = cut;
+    }
+    out.push_str(&replacement[last..]);
+    Cow::Owned(out)
 }
 
 /// The offset after the line starting at `at` if that line is empty (`\n` or `\r\n`).

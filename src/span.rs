@@ -76,9 +76,55 @@ pub struct LineCol {
 }
 
 /// Byte offsets of line starts, for turning byte offsets into line/column at output time.
+///
+/// A column is counted in characters from the start of its line. On a long line that count
+/// would make each position cost the length of the line before it, and a line with many
+/// findings quadratic; positions far into a line use [`CharCounts`] instead, so each costs at
+/// most one block.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Built the first time a position lies far into a long line.
+    counts: std::sync::OnceLock<CharCounts>,
+}
+
+/// Bytes a block of [`CharCounts`] covers.
+const BLOCK: usize = 256;
+
+/// Characters before each [`BLOCK`]-byte boundary of a text: the characters before any offset
+/// are then a table look-up plus a count within one block.
+#[derive(Debug, Clone)]
+struct CharCounts {
+    before_block: Vec<usize>,
+}
+
+/// A byte that starts a character (not a UTF-8 continuation byte).
+fn starts_char(b: u8) -> bool {
+    (b as i8) >= -0x40
+}
+
+impl CharCounts {
+    fn new(text: &str) -> Self {
+        let mut before_block = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut total = 0;
+        for block in text.as_bytes().chunks(BLOCK) {
+            before_block.push(total);
+            total += block.iter().filter(|&&b| starts_char(b)).count();
+        }
+        before_block.push(total);
+        CharCounts { before_block }
+    }
+
+    /// Characters that start before byte `offset`.
+    fn before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        let from = block * BLOCK;
+        self.before_block[block]
+            + text.as_bytes()[from..offset]
+                .iter()
+                .filter(|&&b| starts_char(b))
+                .count()
+    }
 }
 
 impl LineIndex {
@@ -86,7 +132,10 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 64 + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            counts: std::sync::OnceLock::new(),
+        }
     }
 
     /// 0-based line number holding `offset`.
@@ -105,7 +154,14 @@ impl LineIndex {
         if line == 0 && text.starts_with('\u{feff}') && offset >= 3 {
             start = 3;
         }
-        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        let column = match text.get(start..offset) {
+            None => offset - start,
+            Some(s) if s.len() <= 2 * BLOCK => s.chars().count(),
+            Some(_) => {
+                let counts = self.counts.get_or_init(|| CharCounts::new(text));
+                counts.before(text, offset) - counts.before(text, start)
+            }
+        } + 1;
         LineCol { line: line + 1, column }
     }
 
@@ -138,6 +194,21 @@ mod tests {
         assert_eq!(idx.line_span(text, 2).text(text), "x");
         let bom = "\u{feff}ab";
         assert_eq!(LineIndex::new(bom).line_col(bom, 4), LineCol { line: 1, column: 2 });
+    }
+
+    #[test]
+    fn columns_far_into_long_lines_count_chars() {
+        let line = "R & D 研发 ".repeat(400);
+        let text = format!("x\n{line}\n\u{feff}{line}");
+        let idx = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(13).chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(idx.line_col(&text, offset).column, expected, "offset {offset}");
+        }
+        let bom = format!("\u{feff}{line}");
+        let idx = LineIndex::new(&bom);
+        assert_eq!(idx.line_col(&bom, bom.len()).column, line.chars().count() + 1);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use mtlint::config::{builtin_rules, Overrides, Profile};
 use mtlint::diagnostic::{Applicability, Diagnostic};
 use mtlint::document::Document;
 use mtlint::fix::fix_document;
+use mtlint::formats::InputFormat;
 use mtlint::input;
 
 fn cases(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
@@ -139,5 +140,49 @@ fn rule_file_regressions() {
                 }
             }
         }
+    }
+}
+
+/// What the `formats` target checks: parsing in the format the first byte picks never panics,
+/// and a fixed file still parses and is fixed for good.
+#[test]
+fn format_regressions() {
+    const FORMATS: [InputFormat; 5] = [
+        InputFormat::Markdown,
+        InputFormat::Xliff,
+        InputFormat::Po,
+        InputFormat::Tmx,
+        InputFormat::Tsv,
+    ];
+    let profile = Profile::load(None, &Overrides::default()).unwrap();
+    for (case, data) in cases("formats") {
+        let Some((&pick, bytes)) = data.split_first() else {
+            continue;
+        };
+        let format = FORMATS[pick as usize % FORMATS.len()];
+        let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {
+            continue;
+        };
+        let Ok(doc) = Document::parse("case", text, None, format) else {
+            continue;
+        };
+        let engine = profile.engine_for_document(&doc).unwrap();
+        for d in engine.check(&doc) {
+            assert_well_formed(&doc, &d, &case);
+        }
+        let first = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+        if !first.not_converged.is_empty() {
+            continue;
+        }
+        let fixed = first.document.text.clone();
+        let reparsed = Document::parse("case", fixed.clone(), Some(&first.document.language), format)
+            .unwrap_or_else(|e| panic!("{}: the fixed file no longer parses: {e}", case.display()));
+        let again = fix_document(&engine, reparsed, Applicability::Unsafe, &|_| true);
+        assert_eq!(
+            again.document.text,
+            fixed,
+            "{}: a second fix pass changed the text",
+            case.display()
+        );
     }
 }

@@ -1,11 +1,12 @@
-//! The engine on arbitrary bytes, with every shipped pack: reading, checking and every output
-//! format must never panic, and every diagnostic must point inside the text.
+//! The engine on arbitrary bytes, with every shipped pack: reading, checking, every output
+//! format and both reports must never panic, and every diagnostic must point inside the text.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use mtlint::document::Document;
 use mtlint::input;
-use mtlint::output::{self, FileReport, Format, HumanOptions};
+use mtlint::output::{self, FileReport, Format, HumanOptions, RuleCatalog};
+use mtlint::report::{html, markdown, Batch};
 use mtlint_fuzz::{assert_well_formed, engine, pick_language};
 
 fuzz_target!(|data: &[u8]| {
@@ -37,12 +38,20 @@ fuzz_target!(|data: &[u8]| {
         Format::Json,
         Format::Jsonl,
         Format::Github,
+        Format::Sarif,
+        Format::Junit,
+        Format::Gitlab,
     ] {
         let mut out = Vec::new();
         output::write(format, &reports, &mut out, &human).expect("writing to memory");
         let out = String::from_utf8(out).expect("output is UTF-8");
-        if format == Format::Json {
+        if matches!(format, Format::Json | Format::Sarif | Format::Gitlab) {
             serde_json::from_str::<serde_json::Value>(&out).expect("json output parses");
         }
     }
+    let catalog = RuleCatalog::default();
+    let batch = Batch::new(&reports, &catalog);
+    let html = html::render(&batch, &html::HtmlOptions::default());
+    assert!(html.ends_with("</html>") || html.ends_with("</html>\n"), "the HTML report is cut short");
+    let _ = markdown::render(&batch, 1 << 20);
 });

@@ -400,7 +400,7 @@ impl<'a> Sink<'a> {
         // the format cannot hold is dropped.
         let fix = fix.and_then(|mut f| {
             for e in &mut f.edits {
-                if let Cow::Owned(encoded) = self.doc.encode(&e.replacement)? {
+                if let Cow::Owned(encoded) = self.doc.encode_at(e.span, &e.replacement)? {
                     e.replacement = encoded;
                 }
             }

@@ -310,6 +310,11 @@ fn misspelling(span: Span, word: &str, fixes: &[&str], rule: RuleIdx, sink: &mut
     }
 }
 
+/// Longest word (in bytes) that near words are looked for: Hunspell's suggester costs far
+/// more than linear time in the word's length (a 300-letter run of one letter took seconds),
+/// and no dictionary word is one edit from a word this long.
+const MAX_SUGGESTED_WORD: usize = 48;
+
 /// A word no dictionary knows, reported when it looks like a slip: used once in the document
 /// (a term of the subject recurs), six letters or more, not cut off by the end of the text,
 /// not a romanised Chinese name, and one edit away from one to three dictionary words.
@@ -327,6 +332,7 @@ fn unknown_word(
         .or_else(|| word.strip_suffix("’s"))
         .unwrap_or(word);
     if word.len() < 6
+        || word.len() > MAX_SUGGESTED_WORD
         || span.end == doc.text.trim_end().len()
         || counts.get(&word.to_ascii_lowercase()).is_some_and(|&n| n > 1)
         || super::pinyin::split(stem).is_some()

@@ -3,14 +3,21 @@
 //!
 //! An in-place write never leaves a file half written: the new text goes to a temporary file
 //! in the same directory, is synced, gets the original's permissions, and is renamed over the
-//! original. Just before that, the file is read again; if it no longer holds the bytes that
-//! were fixed (someone saved it meanwhile), it is skipped with an error. A file with nothing
-//! to fix is never written. A read-only file or directory is an error for that file only.
+//! original. Immediately before the rename, after the temporary file is written and synced,
+//! the file is checked again: its size, modification time and inode must be what they were
+//! when the write began and its content must be the bytes that were fixed (compared in full);
+//! otherwise (someone saved it meanwhile) it is skipped with an error and the temporary file
+//! removed. What remains is the time between that last check and the rename (microseconds),
+//! and a writer that still holds the old file open: its later writes go to the replaced file.
+//! A file with nothing to fix is never written. A read-only file or directory is an error for
+//! that file only.
 //!
-//! Test hook: when the environment variable `MTLINT_TEST_HOLD_BEFORE_WRITE` is set, `fix`
+//! Test hooks: when the environment variable `MTLINT_TEST_HOLD_BEFORE_WRITE` is set, `fix`
 //! prints `mtlint: holding before writing PATH` on standard error before each in-place write
-//! and waits for a line on standard input. The tests use it to change a file between read
-//! and write; nothing else reads it.
+//! and waits for a line on standard input; with `MTLINT_TEST_HOLD_BEFORE_RENAME`, it does the
+//! same (`mtlint: holding before renaming PATH`) once the temporary file is written and synced,
+//! before the last check. The tests use them to change a file between read and write;
+//! nothing else reads them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, IsTerminal, Write};
@@ -30,6 +37,7 @@ use crate::output::{self, FileReport, HumanOptions, Summary};
 use crate::span::Span;
 
 const HOLD_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_WRITE";
+const HOLD_RENAME_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_RENAME";
 
 /// One file after fixing, before anything is written.
 struct FileFix {
@@ -166,7 +174,7 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), S
     let current =
         crate::input::read_regular(&target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
     if current != expected.as_bytes() {
-        return Err("the file changed on disk while it was being fixed; not written (run fix again)".into());
+        return Err(CHANGED.into());
     }
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -202,11 +210,52 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), S
         )
     })?;
     keep_owner(tmp.path(), &meta);
+    hold(HOLD_RENAME_HOOK, "renaming", path);
+    // The last check, as close to the rename as it can be: a write that landed while the
+    // temporary file was written and synced would otherwise be lost. On failure the temporary
+    // file is dropped, which removes it.
+    unchanged_since(&target, &meta, expected)?;
     tmp.persist(&target)
         .map_err(|e| format!("cannot replace the file: {}; not written", reason(&e.error)))?;
     // Make the rename itself durable; a failure here leaves a correct file, so it is ignored.
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+const CHANGED: &str = "the file changed on disk while it was being fixed; not written (run fix again)";
+
+/// The identity of a file's state: size, modification time and inode.
+fn stamp(m: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>, u64) {
+    #[cfg(unix)]
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        m.ino() ^ m.dev().rotate_left(32)
+    };
+    #[cfg(not(unix))]
+    let inode = 0;
+    (m.len(), m.modified().ok(), inode)
+}
+
+/// Checks that `target` is still the file `before` describes (size, modification time, inode)
+/// and still holds `expected` (compared byte for byte, which is what a content hash would
+/// stand in for), and did not change while it was read.
+fn unchanged_since(target: &Path, before: &std::fs::Metadata, expected: &str) -> Result<(), String> {
+    let meta = |what: &str| {
+        std::fs::metadata(target).map_err(|e| format!("cannot read the file {what}: {}; not written", reason(&e)))
+    };
+    let now = meta("again")?;
+    if !now.is_file() || stamp(&now) != stamp(before) || now.len() != expected.len() as u64 {
+        return Err(CHANGED.into());
+    }
+    let current =
+        crate::input::read_regular(target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
+    if current != expected.as_bytes() {
+        return Err(CHANGED.into());
+    }
+    if stamp(&meta("again")?) != stamp(&now) {
+        return Err(CHANGED.into());
     }
     Ok(())
 }
@@ -245,8 +294,13 @@ fn reason(e: &std::io::Error) -> String {
 
 /// The test hook described in the module documentation.
 fn hold_before_write(path: &str) {
-    if std::env::var_os(HOLD_HOOK).is_some_and(|v| !v.is_empty()) {
-        eprintln!("mtlint: holding before writing {path}");
+    hold(HOLD_HOOK, "writing", Path::new(path));
+}
+
+/// The test hooks described in the module documentation.
+fn hold(hook: &str, what: &str, path: &Path) {
+    if std::env::var_os(hook).is_some_and(|v| !v.is_empty()) {
+        eprintln!("mtlint: holding before {what} {}", path.display());
         let mut line = String::new();
         let _ = std::io::stdin().lock().read_line(&mut line);
     }

@@ -3,7 +3,7 @@
 
 pub mod rulefile;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -329,10 +329,6 @@ fn globset(patterns: &[String], what: &str, config: Option<&Path>) -> Result<Glo
         .map_err(|e| ConfigError::Invalid(format!("bad glob in `{what}`: {e}")))
 }
 
-fn selector_matches(sel: &str, rule: &LoadedRule) -> bool {
-    sel == rule.pack.name || sel == rule.full_id()
-}
-
 impl Profile {
     /// Builds the profile from an optional config file and the command line.
     pub fn load(config_path: Option<&Path>, cli: &Overrides) -> Result<Profile, ConfigError> {
@@ -421,25 +417,31 @@ impl Profile {
             .map(|(_, r)| r)
             .collect();
         let mut rules = rules;
+        // Rules by full id, and the pack names: each override and selector below is a look-up,
+        // not a walk over every rule (with many rules and many overrides that was quadratic).
+        let by_id: HashMap<String, usize> = rules.iter().enumerate().map(|(i, r)| (r.full_id(), i)).collect();
         for (id, table) in &cfg.rule {
             let path = cfg_path;
-            let at = cfg_text.find(&format!("\"{id}\"")).unwrap_or(0);
-            let Some(rule) = rules.iter_mut().find(|r| &r.full_id() == id) else {
+            // Where the override is written, looked for only when there is an error to place.
+            let at = || cfg_text.find(&format!("\"{id}\"")).unwrap_or(0);
+            let Some(rule) = by_id.get(id).map(|&i| &mut rules[i]) else {
                 return Err(SourceError::at(
                     path,
                     &cfg_text,
-                    at,
+                    at(),
                     format!("no rule `{id}` to configure (see `mtlint rules`)"),
                 )
                 .into());
             };
             rule.def = apply_override(&rule.def, table)
-                .map_err(|m| SourceError::at(path, &cfg_text, at, format!("[rule.\"{id}\"]: {m}")))?;
+                .map_err(|m| SourceError::at(path, &cfg_text, at(), format!("[rule.\"{id}\"]: {m}")))?;
         }
+        let packs_by_name: HashMap<&str, &Arc<rulefile::PackDef>> =
+            rules.iter().rev().map(|r| (r.pack.name.as_str(), &r.pack)).collect();
         if let Some(packs) = &cfg.packs {
             for name in packs {
                 let at = cfg_text.find(&format!("\"{name}\"")).unwrap_or(0);
-                let Some(pack) = rules.iter().map(|r| &r.pack).find(|p| &p.name == name) else {
+                let Some(pack) = packs_by_name.get(name.as_str()) else {
                     return Err(SourceError::at(
                         cfg_path,
                         &cfg_text,
@@ -496,16 +498,18 @@ impl Profile {
             .cloned()
             .collect();
         for sel in select.iter().chain(&ignore) {
-            if !rules.iter().any(|r| selector_matches(sel, r)) {
+            if !by_id.contains_key(sel) && !packs_by_name.contains_key(sel.as_str()) {
                 return Err(ConfigError::Invalid(format!(
                     "unknown rule or pack `{sel}` in select/ignore (see `mtlint rules`)"
                 )));
             }
         }
-        rules.retain(|r| {
-            (select.is_empty() || select.iter().any(|s| selector_matches(s, r)))
-                && !ignore.iter().any(|s| selector_matches(s, r))
-        });
+        let select: HashSet<&str> = select.iter().map(String::as_str).collect();
+        let ignore: HashSet<&str> = ignore.iter().map(String::as_str).collect();
+        let matches = |set: &HashSet<&str>, r: &LoadedRule| {
+            set.contains(r.pack.name.as_str()) || set.contains(r.full_id().as_str())
+        };
+        rules.retain(|r| (select.is_empty() || matches(&select, r)) && !matches(&ignore, r));
         let cfgp = config_path;
         let include = if cfg.include.is_empty() {
             None

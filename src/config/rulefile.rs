@@ -506,6 +506,9 @@ fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRu
     }
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(raw.rule.len());
+    // Lines are counted from the previous rule on, not from the start of the file for each
+    // rule: that made loading many rules quadratic.
+    let mut counted = (0, 1);
     for spanned in raw.rule {
         let span = spanned.span();
         let def = spanned.into_inner();
@@ -553,7 +556,9 @@ fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRu
                 format!("rule `{}`: {msg}", def.id),
             ));
         }
-        let line = source[..span.start].matches('\n').count() + 1;
+        let (from, line_there) = if counted.0 <= span.start { counted } else { (0, 1) };
+        let line = line_there + memchr::memchr_iter(b'\n', &source.as_bytes()[from..span.start]).count();
+        counted = (span.start, line);
         out.push(LoadedRule {
             def,
             pack: pack.clone(),

@@ -189,6 +189,9 @@ pub struct Parsed {
     pub regions: Option<Vec<Span>>,
     pub segments: Vec<Segment>,
     pub suppressions: Vec<Suppression>,
+    /// Contents of `<![CDATA[…]]>` sections in XLIFF and TMX text (without the markers):
+    /// sorted. Text a fix inserts there is written as CDATA, not with entities.
+    pub cdata: Vec<Span>,
     /// Languages the file declares (XLIFF, TMX, PO headers).
     pub source_lang: Option<String>,
     pub target_lang: Option<String>,

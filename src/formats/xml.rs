@@ -55,8 +55,45 @@ fn local(name: &[u8]) -> String {
     }
 }
 
+/// Most attributes an element may have. XLIFF and TMX elements carry a handful; a file with
+/// thousands on one element is damaged or hostile, and is refused rather than read.
+pub const MAX_ATTRIBUTES: usize = 256;
+
+/// Checks an element's attributes in one pass: well-formed, none repeated, at most
+/// [`MAX_ATTRIBUTES`]. (quick-xml's own duplicate check compares each attribute with all
+/// before it, which is quadratic in their number.)
+fn check_attributes(e: &BytesStart<'_>, name: &str) -> Result<(), String> {
+    let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    let mut bad = false;
+    for (n, a) in e.attributes().with_checks(false).enumerate() {
+        if n == MAX_ATTRIBUTES {
+            return Err(format!(
+                "<{name}> has more than {MAX_ATTRIBUTES} attributes: an XLIFF or TMX element needs a \
+                 handful, so the file is refused as damaged or hostile (at most {MAX_ATTRIBUTES} an element)"
+            ));
+        }
+        match a {
+            Ok(a) if seen.insert(a.key.into_inner()) => {}
+            _ => {
+                bad = true;
+                break;
+            }
+        }
+    }
+    if bad {
+        // quick-xml's checked pass names the problem; with at most MAX_ATTRIBUTES before it,
+        // its cost is bounded.
+        if let Some(Err(e)) = e.attributes().find(Result::is_err) {
+            return Err(format!("bad attribute in <{name}>: {e}"));
+        }
+        return Err(format!("bad attribute in <{name}>"));
+    }
+    Ok(())
+}
+
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes().flatten().find_map(|a| {
+    // The attributes were checked once by `check_attributes`.
+    e.attributes().with_checks(false).flatten().find_map(|a| {
         let key = a.key.as_ref();
         let key_local = match key.iter().rposition(|&b| b == b':') {
             Some(i) if name != "xml:lang" => &key[i + 1..],
@@ -145,8 +182,8 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
                 let name = local(e.name().as_ref());
-                if let Some(Err(bad)) = e.attributes().find(Result::is_err) {
-                    return Err(err(start, format!("bad attribute in <{name}>: {bad}")));
+                if let Err(msg) = check_attributes(e, &name) {
+                    return Err(err(start, msg));
                 }
                 if root_seen && stack.is_empty() {
                     return Err(err(
@@ -381,8 +418,15 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
             Event::CData(ref d) => {
                 if let Some(c) = capture.as_mut() {
                     // `<![CDATA[` and `]]>` are markup; the content is text.
-                    inline.push(Span::new(span.start, (span.start + 9).min(span.end)));
-                    inline.push(Span::new(span.end.saturating_sub(3).max(span.start), span.end));
+                    let content = Span::new(
+                        (span.start + 9).min(span.end),
+                        span.end.saturating_sub(3).max(span.start),
+                    );
+                    inline.push(Span::new(span.start, content.start));
+                    inline.push(Span::new(content.end.max(content.start), span.end));
+                    parsed
+                        .cdata
+                        .push(Span::new(content.start, content.end.max(content.start)));
                     if c.native.is_none() {
                         c.text.push_str(&String::from_utf8_lossy(d.as_ref()));
                     }
@@ -504,6 +548,23 @@ mod tests {
         assert_eq!(p.segments.len(), 1);
         assert_eq!(p.segments[0].id.as_deref(), Some("u2/s"));
         assert_eq!(p.target_lang.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn attributes_are_checked_in_one_pass_and_capped() {
+        let many = |n: usize| (0..n).map(|i| format!(" a{i}=\"{i}\"")).collect::<String>();
+        let ok = format!("<xliff version=\"1.2\"><file{}></file></xliff>", many(MAX_ATTRIBUTES));
+        assert!(parse(InputFormat::Xliff, &ok, 0).is_ok());
+        let flood = format!("<xliff version=\"1.2\">\n  <file{}></file></xliff>", many(100_000));
+        let e = parse(InputFormat::Xliff, &flood, 0).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 3), "{e}");
+        assert!(e.message.contains("<file> has more than 256 attributes"), "{e}");
+        let twice = "<xliff version=\"1.2\"><file a=\"1\" b=\"2\" a=\"3\"></file></xliff>";
+        let e = parse(InputFormat::Xliff, twice, 0).unwrap_err();
+        assert!(
+            e.message.contains("bad attribute in <file>") && e.message.contains("duplicate"),
+            "{e}"
+        );
     }
 
     #[test]

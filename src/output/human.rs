@@ -314,14 +314,19 @@ fn take_chars(s: &str, n: usize) -> &str {
 }
 
 fn last_chars(s: &str, n: usize) -> &str {
-    let count = s.chars().count();
-    if count <= n {
-        return s;
+    // From the end, so the cost is that of the `n` characters kept, not of the whole line.
+    if n == 0 {
+        return &s[s.len()..];
     }
-    match s.char_indices().nth(count - n) {
+    match s.char_indices().rev().nth(n - 1) {
         Some((i, _)) => &s[i..],
         None => s,
     }
+}
+
+/// Whether `s` has more than `n` characters, counting at most `n + 1`.
+fn longer_than(s: &str, n: usize) -> bool {
+    s.chars().nth(n).is_some()
 }
 
 /// Occurrences of one finding beyond the first: how many, and on which lines.
@@ -364,13 +369,18 @@ fn write_diagnostic(
     let line = idx.line_span(text, start.line - 1);
     let span_start = d.span.start.clamp(line.start, line.end);
     let span_end = d.span.end.clamp(span_start, line.end);
-    let before = &text[line.start..span_start];
+    // Only a window of the line around the finding is ever looked at, so the cost of a
+    // finding does not grow with its line (a long line with many findings stays linear).
+    let before = last_chars(&text[line.start..span_start], columns + 1);
     let inside = &text[span_start..span_end];
-    let after = &text[span_end..line.end];
+    let after = take_chars(&text[span_end..line.end], columns + 1);
 
-    let (inside_shown, cut) = if inside.chars().count() > MAX_SPAN {
-        let half = take_width(inside, (columns / 3).clamp(10, MAX_SPAN / 2));
-        let tail = last_width(inside, (columns / 3).clamp(10, MAX_SPAN / 2).saturating_sub(4));
+    let (inside_shown, cut) = if longer_than(inside, MAX_SPAN) {
+        let half = take_width(take_chars(inside, MAX_SPAN), (columns / 3).clamp(10, MAX_SPAN / 2));
+        let tail = last_width(
+            last_chars(inside, MAX_SPAN),
+            (columns / 3).clamp(10, MAX_SPAN / 2).saturating_sub(4),
+        );
         (format!("{half} … {tail}"), true)
     } else {
         (inside.to_string(), false)
@@ -483,13 +493,10 @@ fn plain_width(s: &str) -> usize {
 
 fn shorten(s: &str) -> String {
     const CONTEXT: usize = 40;
-    if s.chars().count() <= 2 * CONTEXT {
+    if !longer_than(s, 2 * CONTEXT) {
         return s.to_string();
     }
-    let head: String = s.chars().take(CONTEXT).collect();
-    let count = s.chars().count();
-    let tail: String = s.chars().skip(count - (CONTEXT - 4)).collect();
-    format!("{head} … {tail}")
+    format!("{} … {}", take_chars(s, CONTEXT), last_chars(s, CONTEXT - 4))
 }
 
 /// `--show-fixes`: one line for each group of `diags` (findings in `doc`, read from `path`)

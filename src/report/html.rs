@@ -596,29 +596,69 @@ fn xml_piece(piece: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// [`line_text`], with XML entities shown decoded when `xml`.
+///
+/// One sweep over the cuts: the findings over a piece are kept as a set that findings enter
+/// at their start and leave at their end, so a line with many findings costs the size of its
+/// output, not cuts × findings.
 fn cut_text(text: &str, line: Span, here: &[&Placed], markers: &[(usize, &Placed)], xml: bool) -> Markup {
+    let clamp = |at: usize| at.clamp(line.start, line.end);
     let mut cuts: Vec<usize> = vec![line.start, line.end];
     for p in here {
-        cuts.push(p.d.span.start.clamp(line.start, line.end));
-        cuts.push(p.d.span.end.clamp(line.start, line.end));
+        cuts.push(clamp(p.d.span.start));
+        cuts.push(clamp(p.d.span.end));
     }
     cuts.extend(markers.iter().map(|m| m.0));
     cuts.sort_unstable();
     cuts.dedup();
+    // Markers by position, each position's in their given order.
+    let mut marker_order: Vec<usize> = (0..markers.len()).collect();
+    marker_order.sort_by_key(|&i| (markers[i].0, i));
+    let mut next_marker = marker_order.iter().peekable();
+    // Findings (as indices into `here`) by where they enter and leave the shaded set.
+    let shading: Vec<usize> = (0..here.len()).filter(|&i| !here[i].d.span.is_empty()).collect();
+    let mut enter = shading.clone();
+    enter.sort_by_key(|&i| clamp(here[i].d.span.start));
+    let mut leave = shading;
+    leave.sort_by_key(|&i| clamp(here[i].d.span.end));
+    let (mut enter, mut leave) = (enter.iter().peekable(), leave.iter().peekable());
+    let mut over_now: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    // At each cut: the markers there, then the piece up to the next cut with the findings over it.
+    type Piece<'t, 'p, 'a> = Option<(&'t str, Vec<&'p &'p Placed<'a>>)>;
+    let mut pieces: Vec<(Vec<&Placed>, Piece)> = Vec::with_capacity(cuts.len());
+    for (i, &pos) in cuts.iter().enumerate() {
+        let mut here_markers = Vec::new();
+        while let Some(&&m) = next_marker.peek().filter(|&&&m| markers[m].0 == pos) {
+            here_markers.push(markers[m].1);
+            next_marker.next();
+        }
+        while let Some(&&f) = leave.peek().filter(|&&&f| clamp(here[f].d.span.end) <= pos) {
+            over_now.remove(&f);
+            leave.next();
+        }
+        while let Some(&&f) = enter.peek().filter(|&&&f| clamp(here[f].d.span.start) <= pos) {
+            if clamp(here[f].d.span.end) > pos {
+                over_now.insert(f);
+            }
+            enter.next();
+        }
+        let piece = cuts
+            .get(i + 1)
+            .map(|&next| (&text[pos..next], over_now.iter().map(|&f| &here[f]).collect()));
+        pieces.push((here_markers, piece));
+    }
     html! {
-        @for (i, &pos) in cuts.iter().enumerate() {
-            @for (_, p) in markers.iter().filter(|m| m.0 == pos) {
+        @for (here_markers, piece) in &pieces {
+            @for p in here_markers {
                 (marker(p))
             }
-            @if let Some(&next) = cuts.get(i + 1) {
-                @let piece = if xml { xml_piece(&text[pos..next]) } else { std::borrow::Cow::Borrowed(&text[pos..next]) };
-                @let over: Vec<&&Placed> = here.iter().filter(|p| p.d.span.start <= pos && p.d.span.end >= next && !p.d.span.is_empty()).collect();
+            @if let Some((piece, over)) = piece {
+                @let piece = if xml { xml_piece(piece) } else { std::borrow::Cow::Borrowed(*piece) };
                 @if over.is_empty() {
                     (piece)
                 } @else {
                     @let ids: Vec<String> = over.iter().map(|p| p.lead_id.to_string()).collect();
                     @let titles: Vec<String> = over.iter().map(|p| format!("{}: {}", p.d.rule_id(), p.d.message)).collect();
-                    span class=(shade_class(&over)) data-f=(ids.join(" ")) title=(titles.join("\n")) { (piece) }
+                    span class=(shade_class(over)) data-f=(ids.join(" ")) title=(titles.join("\n")) { (piece) }
                 }
             }
         }

@@ -235,15 +235,39 @@ fn middle(s: &str) -> String {
     format!("{head} \u{2026} {tail}")
 }
 
+/// The text of `at`'s line (not before `body`) before `at`, at most its last `n` characters:
+/// a bounded window, so a long line with many fixes costs no more than a short one.
+fn line_before(text: &str, body: usize, at: usize, n: usize) -> &str {
+    let mut from = at;
+    for (i, c) in text[body.min(at)..at].char_indices().rev().take(n) {
+        if c == '\n' {
+            break;
+        }
+        from = body.min(at) + i;
+    }
+    &text[from..at]
+}
+
+/// The text of `at`'s line after `at`, at most its first `n` characters.
+fn line_after(text: &str, at: usize, n: usize) -> &str {
+    let rest = &text[at..];
+    let end = rest
+        .char_indices()
+        .take(n)
+        .find(|&(_, c)| c == '\n' || c == '\r')
+        .map(|(i, _)| i)
+        .or_else(|| rest.char_indices().nth(n).map(|(i, _)| i))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
 /// The fix's edits as deletions and insertions, with some unchanged text of the same line
 /// around them.
 pub fn diff_pieces(doc: &Document, fix: &crate::diagnostic::Fix) -> Vec<Piece> {
     let text = &doc.text;
     let span = fix.span();
-    let line_start = text[..span.start].rfind('\n').map_or(doc.body, |i| i + 1).max(doc.body);
-    let line_end = text[span.end..].find(['\n', '\r']).map_or(text.len(), |i| span.end + i);
     let mut pieces = Vec::new();
-    let before = tail_chars(&text[line_start..span.start], CONTEXT);
+    let before = tail_chars(line_before(text, doc.body, span.start, CONTEXT + 1), CONTEXT);
     if !before.is_empty() {
         pieces.push(Piece::Same(before));
     }
@@ -267,7 +291,7 @@ pub fn diff_pieces(doc: &Document, fix: &crate::diagnostic::Fix) -> Vec<Piece> {
     let after = if text[..span.end].ends_with('\n') {
         String::new()
     } else {
-        head_chars(&text[pos.max(span.end)..line_end.max(span.end)], CONTEXT)
+        head_chars(line_after(text, pos.max(span.end), CONTEXT + 1), CONTEXT)
     };
     if !after.is_empty() {
         pieces.push(Piece::Same(after));
