@@ -472,6 +472,30 @@ fn a_config_change_is_picked_up() {
 }
 
 #[test]
+fn a_baseline_hides_what_it_records_as_check_does() {
+    let dir = project(Some("lang = \"en\"\nbaseline = \"accepted.jsonl\"\n"));
+    let path = dir.path().join("a.txt");
+    std::fs::write(&path, "It ships  soon.\n").unwrap();
+    let written = Command::new(env!("CARGO_BIN_EXE_mtlint"))
+        .current_dir(dir.path())
+        .args(["check", "--write-baseline", "accepted.jsonl", "a.txt"])
+        .output()
+        .unwrap();
+    assert!(written.status.success(), "{written:?}");
+    let (mut c, _) = Client::initialized(dir.path(), None);
+    let file = uri(&path);
+    c.open(&file, "plaintext", "It ships  soon.\n");
+    assert_eq!(c.diagnostics(&file, Some(1)), Vec::<Value>::new());
+    // A new defect shows; the recorded one stays hidden.
+    c.change(&file, 2, json!([{"text": "It ships  soon.\nThey said so .\n"}]));
+    assert_eq!(
+        rule_ids(&c.diagnostics(&file, Some(2))),
+        ["en/space-before-punctuation"]
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
 fn a_broken_rule_file_is_one_diagnostic_and_the_rest_is_served() {
     let dir = project(Some("lang = \"en\"\nrules = [\"house.toml\"]\n"));
     let rules = dir.path().join("house.toml");

@@ -655,9 +655,23 @@ impl Server {
             return;
         };
         match linter.check(doc.text.clone(), display.as_deref()) {
-            Ok(checked) => {
+            Ok(mut checked) => {
+                // A config's baseline hides the findings it records, as `mtlint check` does;
+                // the fixes offered then leave them alone, as `mtlint fix` does.
+                let mut baseline_error = None;
+                if let (Some(file), Some(path)) = (linter.profile().baseline.as_deref(), path.as_deref()) {
+                    match crate::baseline::Baseline::load(file) {
+                        Ok(b) => {
+                            let found = std::mem::take(&mut checked.diagnostics);
+                            let key = crate::baseline::path_key(file, path);
+                            checked.diagnostics = b.matches(&key, &checked.document.text, found).new;
+                        }
+                        Err(e) => baseline_error = Some(format!("mtlint cannot apply the baseline: {e}")),
+                    }
+                }
                 let lines = Lines::new(&checked.document.text, self.encoding);
-                let diagnostics = checked.diagnostics.iter().map(|d| to_lsp(d, &lines, &uri)).collect();
+                let mut diagnostics: Vec<_> = checked.diagnostics.iter().map(|d| to_lsp(d, &lines, &uri)).collect();
+                diagnostics.extend(baseline_error.map(whole_file_error));
                 doc.checked = Some(Results {
                     checked,
                     linter,
