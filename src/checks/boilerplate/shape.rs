@@ -172,6 +172,12 @@ fn classify(vocabulary: &Vocabulary, content: &str) -> Option<Shape> {
     if content.len() > MAX_LINE {
         return None;
     }
+    // A sentence of more than a few words is text: no shape below ends like one. Most lines
+    // of an article leave here, before any case folding or matching.
+    if content.ends_with(['.', '!', '?', '。', '！', '？']) && content.split_whitespace().nth(MAX_CELL_WORDS).is_some()
+    {
+        return None;
+    }
     if FILE_NAME.is_match(content) {
         return Some(Shape::FileName);
     }

@@ -64,6 +64,11 @@ struct Echo<'t> {
 }
 
 fn same(text: &str, a: Span, b: Span) -> bool {
+    let (x, y) = (text.as_bytes()[a.start], text.as_bytes()[b.start]);
+    // Most words differ in their first letter: when both are ASCII that settles it.
+    if x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y) {
+        return false;
+    }
     let (a, b) = (a.text(text), b.text(text));
     a.eq_ignore_ascii_case(b) || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase())
 }
@@ -151,14 +156,17 @@ fn joined_to_itself<'t>(text: &'t str, recent: &[Span], allow: &HashSet<String>)
     }
     let [.., a, and, b] = recent else { return None };
     let (a, b) = (*a, *b);
-    let word = a.text(text);
-    let lower = word.to_lowercase();
     let joined =
         and.text(text).eq_ignore_ascii_case("and") && is_space(gap(text, a, *and)) && is_space(gap(text, *and, b));
+    if !(joined && same(text, a, b)) {
+        return None;
+    }
+    let word = a.text(text);
+    let lower = word.to_lowercase();
     let plural = lower.ends_with('s') && !lower.ends_with("ss");
     let emphasis = lower.ends_with("er") || plural || word.starts_with(char::is_uppercase);
     // `task and task scheduling` joins two phrases that share a word.
-    (joined && same(text, a, b) && fits(a) && !emphasis && ends_phrase(text, b)).then(|| Echo {
+    (fits(a) && !emphasis && ends_phrase(text, b)).then(|| Echo {
         span: Span::new(a.start, b.end),
         phrase: word,
         delete: Span::new(a.end, b.end),
