@@ -55,6 +55,13 @@ class Label:
     char_end: int
     message: str
 
+class Related:
+    """Another rule's finding of the same defect at the same place."""
+
+    rule: str
+    severity: Literal["error", "warning", "info"]
+    message: str
+
 class Diagnostic:
     """One finding, with the fields of the JSON output."""
 
@@ -65,6 +72,7 @@ class Diagnostic:
     span: Span
     fix: Optional[Fix]
     labels: List[Label]
+    related: List[Related]
     def to_dict(self) -> Dict[str, object]:
         """The finding exactly as ``mtlint check --format json`` writes it."""
 

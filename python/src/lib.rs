@@ -159,6 +159,23 @@ impl Label {
     }
 }
 
+/// Another rule's finding of the same defect at the same place, kept with the more specific
+/// one (JSON's `related`).
+#[pyclass(frozen, eq, module = "mtlint", get_all)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Related {
+    rule: String,
+    severity: &'static str,
+    message: String,
+}
+
+#[pymethods]
+impl Related {
+    fn __repr__(&self) -> String {
+        format!("Related(rule={:?}, message={:?})", self.rule, self.message)
+    }
+}
+
 /// One finding, with the fields of the JSON output.
 #[pyclass(frozen, eq, module = "mtlint", get_all)]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +187,7 @@ struct Diagnostic {
     span: Span,
     fix: Option<Fix>,
     labels: Vec<Label>,
+    related: Vec<Related>,
 }
 
 #[pymethods]
@@ -203,6 +221,17 @@ impl Diagnostic {
                 labels.append(ld)?;
             }
             d.set_item("labels", labels)?;
+        }
+        if !self.related.is_empty() {
+            let related = PyList::empty(py);
+            for r in &self.related {
+                let rd = PyDict::new(py);
+                rd.set_item("rule", &r.rule)?;
+                rd.set_item("severity", r.severity)?;
+                rd.set_item("message", &r.message)?;
+                related.append(rd)?;
+            }
+            d.set_item("related", related)?;
         }
         Ok(d)
     }
@@ -318,6 +347,15 @@ fn convert(doc: &Document, diags: &[core::Diagnostic]) -> Vec<Diagnostic> {
                         char_start: chars.of(l.span.start),
                         char_end: chars.of(l.span.end),
                         message: l.message.clone(),
+                    })
+                    .collect(),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| Related {
+                        rule: r.rule.id.clone(),
+                        severity: r.rule.severity.as_str(),
+                        message: r.message.clone(),
                     })
                     .collect(),
             }
@@ -637,6 +675,7 @@ fn _mtlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Fix>()?;
     m.add_class::<Edit>()?;
     m.add_class::<Label>()?;
+    m.add_class::<Related>()?;
     m.add_class::<Fixed>()?;
     m.add("ConfigError", m.py().get_type::<ConfigError>())?;
     m.add("CheckError", m.py().get_type::<CheckError>())?;
