@@ -10,7 +10,7 @@ mod human;
 pub(crate) mod json;
 mod junit;
 pub mod sanitize;
-mod sarif;
+pub(crate) mod sarif;
 mod statistics;
 
 use std::io::{self, Write};

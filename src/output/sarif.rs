@@ -23,7 +23,8 @@ pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const BASE_ID: &str = "SRCROOT";
 
 /// Characters a URI path segment cannot hold as they are (RFC 3986), `/` kept as separator.
-const PATH: &AsciiSet = &CONTROLS
+/// Also what the language server escapes in the `file:` URIs it makes.
+pub(crate) const PATH: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')

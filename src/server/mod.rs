@@ -1004,26 +1004,14 @@ pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
 
 /// The `file:` URI of an absolute path.
 pub fn path_uri(path: &Path) -> Option<Uri> {
-    const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'%')
-        .add(b'<')
-        .add(b'>')
-        .add(b'?')
-        .add(b'[')
-        .add(b'\\')
-        .add(b']')
-        .add(b'^')
-        .add(b'`')
-        .add(b'{')
-        .add(b'|')
-        .add(b'}');
     let abs = std::path::absolute(path).ok()?;
     let s = abs.to_str()?.replace('\\', "/");
     let s = if s.starts_with('/') { s } else { format!("/{s}") };
-    Uri::from_str(&format!("file://{}", percent_encoding::utf8_percent_encode(&s, PATH))).ok()
+    Uri::from_str(&format!(
+        "file://{}",
+        percent_encoding::utf8_percent_encode(&s, crate::output::sarif::PATH)
+    ))
+    .ok()
 }
 
 #[cfg(test)]

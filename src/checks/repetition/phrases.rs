@@ -31,18 +31,8 @@ pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut 
         if word.start < reported_to {
             return;
         }
-        if let Some(found) = echoed_phrase(text, &recent, allow) {
-            reported_to = found.span.end;
-            sink.fix(
-                rule,
-                found.span,
-                &[("word", found.phrase)],
-                vec![Edit::delete(found.delete)],
-                found.applicability,
-            );
-            return;
-        }
-        if let Some(found) = joined_to_itself(text, &recent, allow) {
+        let found = echoed_phrase(text, &recent, allow).or_else(|| joined_to_itself(text, &recent, allow));
+        if let Some(found) = found {
             reported_to = found.span.end;
             sink.fix(
                 rule,
