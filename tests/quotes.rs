@@ -91,24 +91,37 @@ fn question_marks_for_lost_quotes_are_flagged_with_an_unsafe_fix() {
 }
 
 #[test]
-fn a_detached_pair_is_requoted_and_a_quote_left_open_is_still_reported() {
-    // The fix writes one whole pair (`"two new"`); the quote before "combination" was open
-    // before the fix and stays reported on its own, for a human to decide.
+fn a_quote_fix_that_leaves_its_paragraph_unbalanced_is_not_safe() {
+    // The fix writes one whole pair (`"two new"`), but the quote before "combination" stays
+    // open: the paragraph is still unbalanced, so the fix waits for a human.
     let messy = "The \"two new\" groups. The pin \"combination of\" two new \"building mode.\n";
     let out = check(messy, &["--select", "en/detached-quote"]);
-    assert!(out.contains("en/detached-quote"), "{out}");
-    let after = fixed(messy, &["--select", "en/detached-quote"]);
+    assert!(
+        out.contains("en/detached-quote") && out.contains("[unsafe fix]"),
+        "{out}"
+    );
+    assert_eq!(fixed(messy, &["--select", "en/detached-quote"]), messy);
     assert_eq!(
-        after,
+        fixed(messy, &["--select", "en/detached-quote", "--unsafe-fixes"]),
         "The \"two new\" groups. The pin \"combination of \"two new\" building mode.\n"
     );
-    let out = check(&after, &["--select", "en/unbalanced-quote"]);
-    assert!(out.contains("en/unbalanced-quote"), "{out}");
     // The same fix in a paragraph it leaves balanced is applied.
     let clean = "The \"two new\" groups. To reach the\" two new \"goal, they met.\n";
     assert_eq!(
         fixed(clean, &["--select", "en/detached-quote"]),
         "The \"two new\" groups. To reach the \"two new\" goal, they met.\n"
+    );
+}
+
+#[test]
+fn two_quote_fixes_that_together_balance_a_paragraph_are_both_safe() {
+    // Alone, each fix leaves the other defect unbalanced; together they balance it.
+    let text = "The \"two new\" groups. To reach the\" two new \"goal, they met the \"old\"\" ones.\n";
+    let out = check(text, &["--select", "en/detached-quote,en/doubled-quote"]);
+    assert!(!out.contains("unsafe"), "{out}");
+    assert_eq!(
+        fixed(text, &["--select", "en/detached-quote,en/doubled-quote"]),
+        "The \"two new\" groups. To reach the \"two new\" goal, they met the \"old\" ones.\n"
     );
 }
 

@@ -117,28 +117,32 @@ impl QuotesCheck {
 
 impl Check for QuotesCheck {
     /// `mixed-styles` flags the style the rest of the document does not use; a straight pair
-    /// is detached (and then not unbalanced) only if its phrase is quoted properly elsewhere.
+    /// is detached (and then not unbalanced) only if its phrase is quoted properly elsewhere;
+    /// a `doubled` fix is safe only if its paragraph ends up balanced, judged with those
+    /// pairs and with the next paragraph (a quotation may run on into it).
     fn document_wide(&self, rule: RuleIdx) -> bool {
-        self.rules
-            .iter()
-            .any(|r| r.rule == rule && !matches!(r.sub, Sub::Doubled | Sub::Lost))
+        self.rules.iter().any(|r| r.rule == rule && !matches!(r.sub, Sub::Lost))
     }
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         // `unbalanced` and `detached` both need the detached straight pairs: found once.
         let pairs = OnceCell::new();
         let detached_pairs = || pairs.get_or_init(|| straight_detached_pairs(&doc.text)).as_slice();
+        let mut pending = Vec::new();
         for r in &self.rules {
             if !sink.is_active(r.rule) {
                 continue;
             }
             match r.sub {
                 Sub::Unbalanced => unbalanced(doc, r, detached_pairs(), sink),
-                Sub::Doubled => doubled(doc, r, detached_pairs(), sink),
-                Sub::Detached => detached(doc, r, detached_pairs(), sink),
+                Sub::Doubled => doubled(doc, r, &mut pending),
+                Sub::Detached => detached(doc, r, detached_pairs(), &mut pending),
                 Sub::MixedStyles => mixed_styles(doc, r, sink),
                 Sub::Lost => lost(doc, r, sink),
             }
+        }
+        if !pending.is_empty() {
+            settle(doc, detached_pairs(), pending, sink);
         }
     }
 }
@@ -406,10 +410,63 @@ fn unbalanced(doc: &Document, r: &QuoteRule, detached: &[(Span, Span)], sink: &m
     }
 }
 
-/// How safe a quote fix is: safe as the kind suggests only when, with the fix applied, the
-/// quotes it writes are balanced (a whole pair, or marks that pair with the paragraph's
-/// others) and the paragraph has no more unbalanced marks than before. A fix whose quotes
-/// pair with the wrong marks of a badly quoted passage needs a human.
+/// A `doubled` or `detached` fix found, its safety not yet settled.
+struct Pending<'r> {
+    r: &'r QuoteRule,
+    span: Span,
+    problem: String,
+    edits: Vec<Edit>,
+    suggested: Applicability,
+}
+
+/// Settles how safe each quote fix is and reports it. A safe fix must leave its paragraph
+/// balanced; a paragraph with two defects (a detached pair and a doubled quote) is balanced
+/// only when both are fixed, so the safe fixes of one paragraph are re-checked together: a
+/// fix stays safe when all of them applied balance the paragraph by its rule's marks.
+fn settle(doc: &Document, straight: &[(Span, Span)], pending: Vec<Pending<'_>>, sink: &mut Sink<'_>) {
+    let paras = doc.paragraphs();
+    let para_of = |p: &Pending<'_>| {
+        let first = p.edits.iter().map(|e| e.span.start).min().unwrap_or(p.span.start);
+        paras.partition_point(|q| q.end < first)
+    };
+    let keys: Vec<usize> = pending.iter().map(para_of).collect();
+    let mut settled: Vec<Option<Applicability>> = vec![None; pending.len()];
+    for i in 0..pending.len() {
+        if settled[i].is_some() {
+            continue;
+        }
+        if pending[i].suggested != Applicability::Safe {
+            settled[i] = Some(pending[i].suggested);
+            continue;
+        }
+        let together: Vec<usize> = (i..pending.len())
+            .filter(|&j| settled[j].is_none() && keys[j] == keys[i] && pending[j].suggested == Applicability::Safe)
+            .collect();
+        let mut edits: Vec<Edit> = together
+            .iter()
+            .flat_map(|&j| pending[j].edits.iter().cloned())
+            .collect();
+        edits.sort_by(|a, b| (a.span, &a.replacement).cmp(&(b.span, &b.replacement)));
+        edits.dedup();
+        let overlapping = edits
+            .windows(2)
+            .any(|w| w[0].span.overlaps(w[1].span) || w[0].span == w[1].span);
+        for &j in &together {
+            // Fixes that disagree on a place are judged each on its own; otherwise each
+            // rule judges the paragraph with all of them applied, by its own marks.
+            let edits = if overlapping { &pending[j].edits } else { &edits };
+            settled[j] = Some(recheck(doc, pending[j].r, straight, edits, Applicability::Safe));
+        }
+    }
+    for (p, applicability) in pending.into_iter().zip(settled) {
+        let applicability = applicability.unwrap_or(p.suggested);
+        sink.fix(p.r.rule, p.span, &[("problem", &p.problem)], p.edits, applicability);
+    }
+}
+
+/// How safe a set of quote fixes in one paragraph is: safe as the kind suggests only when,
+/// with them applied, the paragraph is balanced: no quote left open, unpaired or paired with
+/// the wrong mark. A fix in a paragraph that stays badly quoted needs a human.
 fn recheck(
     doc: &Document,
     r: &QuoteRule,
@@ -434,22 +491,13 @@ fn recheck(
     }
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| e.span.start);
-    // The paragraph with the fix applied, where its old offsets move, and where the quotes
-    // the fix writes land.
+    // The paragraph with the fix applied, and where its old offsets move.
     let mut fixed = String::with_capacity(para.len() + 8);
     let mut at = para.start;
     let mut shifts: Vec<(usize, isize)> = Vec::new();
     let mut delta = 0isize;
-    let mut written: Vec<usize> = Vec::new();
     for e in &sorted {
         fixed.push_str(&text[at..e.span.start]);
-        let base = fixed.len();
-        written.extend(
-            e.replacement
-                .char_indices()
-                .filter(|&(_, c)| c == '"' || r.groups.iter().any(|g| c == g.open || c == g.close))
-                .map(|(i, _)| base + i),
-        );
         fixed.push_str(&e.replacement);
         delta += e.replacement.len() as isize - e.span.len() as isize;
         shifts.push((e.span.end, delta));
@@ -475,26 +523,11 @@ fn recheck(
         })
         .collect();
     let continued = next_opens_quote(text, paras, k, r);
-    let before = paragraph_problems(text, para, &in_para, &r.groups, continued).len();
     let after = paragraph_problems(&fixed, Span::new(0, fixed.len()), &others, &r.groups, continued);
-    let on_written = |s: Span| written.iter().any(|&w| s.start <= w && w < s.end);
-    // A fix that writes one whole pair (`of" two new "building` → `of "two new" building`)
-    // balances what it writes even when another quote of the paragraph stays open: that
-    // quote was open before and is reported on its own.
-    let writes_one_pair = written.len() == 2 && {
-        let (a, b) = (written[0], written[1]);
-        let after_a = a + fixed[a..].chars().next().map_or(1, char::len_utf8);
-        let inner = fixed.get(after_a..b).unwrap_or("");
-        !inner.is_empty()
-            && !inner.starts_with(char::is_whitespace)
-            && !inner.ends_with(char::is_whitespace)
-            && !inner.chars().any(|c| is_quote(c, r) || c == '"')
-    };
-    let unbalanced_here = !writes_one_pair
-        && after
-            .iter()
-            .any(|p| on_written(p.span) || p.next.is_some_and(on_written));
-    if unbalanced_here || after.len() > before {
+    // A safe fix leaves its paragraph balanced: a quote problem left anywhere in it makes
+    // the fix unsafe — even one that was there before and that the fix did not touch
+    // (`"combination of" two new "building` → `"combination of "two new" building`).
+    if !after.is_empty() {
         Applicability::Unsafe
     } else {
         suggested
@@ -507,7 +540,7 @@ fn is_quote(c: char, r: &QuoteRule) -> bool {
 
 /// `power""`, `units.".`, `merchants."".`: a closing quote doubled, or sentence punctuation
 /// on both sides of it.
-fn doubled(doc: &Document, r: &QuoteRule, detached: &[(Span, Span)], sink: &mut Sink<'_>) {
+fn doubled<'r>(doc: &Document, r: &'r QuoteRule, out: &mut Vec<Pending<'r>>) {
     let text = &doc.text;
     let mut pos = doc.body;
     let bytes = text.as_bytes();
@@ -543,9 +576,13 @@ fn doubled(doc: &Document, r: &QuoteRule, detached: &[(Span, Span)], sink: &mut 
         let (fixed, problem) = normalize_cluster(cluster, r);
         if fixed != cluster {
             let span = Span::new(start, end);
-            let edits = vec![Edit::replace(span, fixed)];
-            let applicability = recheck(doc, r, detached, &edits, Applicability::Safe);
-            sink.fix(r.rule, span, &[("problem", problem)], edits, applicability);
+            out.push(Pending {
+                r,
+                span,
+                problem: problem.to_string(),
+                edits: vec![Edit::replace(span, fixed)],
+                suggested: Applicability::Safe,
+            });
         }
     }
 }
@@ -681,7 +718,7 @@ fn straight_detached_pairs(text: &str) -> Vec<(Span, Span)> {
 }
 
 /// `the" two new "organization` → `the "two new" organization`.
-fn detached(doc: &Document, r: &QuoteRule, straight: &[(Span, Span)], sink: &mut Sink<'_>) {
+fn detached<'r>(doc: &Document, r: &'r QuoteRule, straight: &[(Span, Span)], out: &mut Vec<Pending<'r>>) {
     let text = doc.text.as_str();
     let mut report = |q1: Span, q2: Span, open: &str, close: &str, suggested| {
         // q1 is the quote glued to the word before, q2 the one glued to the word after.
@@ -691,14 +728,13 @@ fn detached(doc: &Document, r: &QuoteRule, straight: &[(Span, Span)], sink: &mut
             Edit::replace(Span::new(q2.start - 1, q2.end), format!("{close} ")),
         ];
         let problem = format!("quotes detached from the words they enclose: write {open}{inner}{close}");
-        let suggested = recheck(doc, r, straight, &edits, suggested);
-        sink.fix(
-            r.rule,
-            Span::new(q1.start, q2.end),
-            &[("problem", &problem)],
+        out.push(Pending {
+            r,
+            span: Span::new(q1.start, q2.end),
+            problem,
             edits,
             suggested,
-        );
+        });
     };
     for &(q1, q2) in straight {
         report(q1, q2, "\"", "\"", Applicability::Safe);
