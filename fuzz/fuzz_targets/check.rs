@@ -9,7 +9,7 @@ use mtlint::output::{self, FileReport, Format, HumanOptions, RuleCatalog};
 use mtlint::report::{html, markdown, Batch};
 use mtlint_fuzz::{assert_well_formed, engine, pick_language};
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
     let (lang, bytes) = pick_language(data);
     let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {
         return;

@@ -12,10 +12,15 @@ use mtlint::formats::InputFormat;
 use mtlint::input;
 use mtlint_fuzz::{assert_well_formed, profile};
 
-const FORMATS: [InputFormat; 5] =
-    [InputFormat::Markdown, InputFormat::Xliff, InputFormat::Po, InputFormat::Tmx, InputFormat::Tsv];
+const FORMATS: [InputFormat; 5] = [
+    InputFormat::Markdown,
+    InputFormat::Xliff,
+    InputFormat::Po,
+    InputFormat::Tmx,
+    InputFormat::Tsv,
+];
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
     let Some((&pick, bytes)) = data.split_first() else { return };
     let format = FORMATS[pick as usize % FORMATS.len()];
     let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {

@@ -35,6 +35,14 @@ pub fn engine(lang: &str) -> Arc<Engine> {
     profile().engine_for(lang).expect("shipped packs compile")
 }
 
+/// Builds every language's engine (dictionaries included) before the first input, so that
+/// start-up, slow under AddressSanitizer, is not charged to an input's `-timeout`.
+pub fn warm_up() {
+    for lang in languages() {
+        let _ = engine(lang);
+    }
+}
+
 /// Splits fuzz input into a language choice (first byte) and the file's bytes.
 pub fn pick_language(data: &[u8]) -> (Option<&'static str>, &[u8]) {
     match data.split_first() {
