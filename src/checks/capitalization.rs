@@ -141,6 +141,16 @@ impl Check for CapitalizationCheck {
             if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
                 continue;
             }
+            // A word with an inner capital the term lacks (`pArty`, `iParty`) is a written
+            // form of its own: the `distinctive-case` check judges it against the document.
+            let inner = |w: &str| w.chars().skip(1).any(char::is_uppercase);
+            if found
+                .split_whitespace()
+                .zip(canonical.split_whitespace())
+                .any(|(f, c)| inner(f) && !inner(c))
+            {
+                continue;
+            }
             let sentence_start = doc.starts_sentence(span.start);
             if sentence_start && found.get(1..) == canonical.get(1..) {
                 continue;

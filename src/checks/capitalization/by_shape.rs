@@ -111,6 +111,12 @@ pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         let (Some(right), false) = (distinctive, ambiguous) else {
             continue;
         };
+        // The distinctive form must be the document's usual one: written at least as often
+        // as all its other forms together (`pArty` once beside `Party` twice is a slip).
+        let usual = spans.iter().filter(|s| s.text(text) == right).count();
+        if usual * 2 < spans.len() {
+            continue;
+        }
         for &s in spans {
             let w = s.text(text);
             let flagged = match shape(w) {
