@@ -32,6 +32,8 @@ pub struct Settings {
 pub struct Linter {
     profile: Arc<Profile>,
     input_format: Option<InputFormat>,
+    /// Documents of twice this size or more are checked in parts on every thread.
+    min_part: usize,
 }
 
 /// A checked text: the document (line index, language) and its findings, sorted by position.
@@ -65,7 +67,19 @@ impl Linter {
 
     /// A linter over a profile already loaded (one the command line found for a directory).
     pub fn with_profile(profile: Arc<Profile>, input_format: Option<InputFormat>) -> Linter {
-        Linter { profile, input_format }
+        Linter {
+            profile,
+            input_format,
+            min_part: crate::engine::PART_SIZE,
+        }
+    }
+
+    /// Checks each text in parts of at least `min_part` bytes on every thread (see
+    /// [`crate::engine::Engine::check_split`]): for a caller that checks one text at a time
+    /// and waits for it, as an editor does. The findings are the same.
+    pub fn split_at(mut self, min_part: usize) -> Linter {
+        self.min_part = min_part;
+        self
     }
 
     pub fn profile(&self) -> &Profile {
@@ -98,7 +112,7 @@ impl Linter {
     pub fn check(&self, text: String, path: Option<&str>) -> Result<Checked, String> {
         let document = self.document(text, path)?;
         let engine = self.profile.engine_for_document(&document)?;
-        let mut diagnostics = engine.check(&document);
+        let mut diagnostics = engine.check_split(&document, self.min_part);
         diagnostics.retain(self.keeper(path));
         Ok(Checked { document, diagnostics })
     }

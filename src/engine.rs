@@ -138,9 +138,16 @@ impl Engine {
     /// own by the rules that look no further than a paragraph, while the document-wide rules
     /// read the whole. The findings are the same as in one pass.
     pub fn check(&self, doc: &Document) -> Vec<Diagnostic> {
+        self.check_split(doc, PART_SIZE)
+    }
+
+    /// [`Engine::check`] for a caller that checks one document at a time and wants it back
+    /// soon (the language server): a document of twice `min_part` bytes or more is already
+    /// checked in parts, so every thread works on it. The findings are the same.
+    pub fn check_split(&self, doc: &Document, min_part: usize) -> Vec<Diagnostic> {
         let threads = rayon::current_num_threads();
         if threads > 1 {
-            self.check_in_parts(doc, PART_SIZE.max(doc.text.len() / (threads * PARTS_PER_THREAD)))
+            self.check_in_parts(doc, min_part.max(doc.text.len() / (threads * PARTS_PER_THREAD)))
         } else {
             self.check_in_parts(doc, usize::MAX)
         }

@@ -244,7 +244,7 @@ fn lowercase_names(
         }
         let w = words.word(i);
         let name_like = |w: &str| {
-            pinyin::syllable_count(w).is_some_and(|c| c >= 2) && w.len() >= 4 && !english(w) && !w.contains('\'')
+            w.len() >= 4 && !w.contains('\'') && pinyin::syllable_count(w).is_some_and(|c| c >= 2) && !english(w)
         };
         // A lower-case name of two or more syllables, with a lower-case surname before it and
         // a lower-case generic word ("county") after it.

@@ -47,6 +47,11 @@ use transport::{Frame, Outgoing};
 /// How long the client must be quiet after a change before the text is checked.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
+/// An open document of twice this size or more is checked in parts on every core, so a
+/// large one's findings come back sooner after an edit (the command line splits only
+/// documents of megabytes, since it has other files to give the cores).
+const SPLIT_AT: usize = 64 * 1024;
+
 /// The code action kind of "fix all safe problems".
 pub const FIX_ALL: &str = "source.fixAll.mtlint";
 
@@ -649,7 +654,7 @@ impl Server {
             Some(_) => None,
             None => format_of_language(&language_id),
         };
-        let linter = Linter::with_profile(profile, format);
+        let linter = Linter::with_profile(profile, format).split_at(SPLIT_AT);
         let display = path.as_ref().map(|p| p.display().to_string());
         let Some(doc) = self.docs.get_mut(key) else {
             return;
