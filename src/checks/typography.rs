@@ -201,12 +201,25 @@ fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         if prev == '\n' || prev == '\r' || prev.is_whitespace() {
             continue;
         }
-        let next = text[i + c.len_utf8()..].chars().next();
-        // "… ." or ". 5": an ellipsis or a decimal is not a stray full stop.
-        if next.is_some_and(|n| !(n.is_whitespace() || "\"'”’)]»".contains(n))) {
+        let after = i + c.len_utf8();
+        let next = text[after..].chars().next();
+        if prev == c || in_url(text, start) {
             continue;
         }
-        if prev == c || in_url(text, start) {
+        // "… ." or ". 5": an ellipsis or a decimal is not a stray full stop. But a mark
+        // between words with its space on the wrong side (`guests ,from`, `cluster .This`)
+        // was typed one place off.
+        if next.is_some_and(|n| !(n.is_whitespace() || "\"'”’)]»".contains(n))) {
+            if wrong_side(text, prev, c, after) {
+                let problem = format!("space before \"{c}\" instead of after it");
+                sink.fix(
+                    r.rule,
+                    Span::new(start, after),
+                    &[("problem", &problem)],
+                    vec![Edit::delete(Span::new(start, i)), Edit::insert(after, " ")],
+                    Applicability::Safe,
+                );
+            }
             continue;
         }
         let span = Span::new(start, i + c.len_utf8());
@@ -218,6 +231,25 @@ fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             vec![Edit::delete(Span::new(start, i))],
             Applicability::Safe,
         );
+    }
+}
+
+/// True when the mark `c` at `after - 1`, with a space before it and a character after,
+/// sits between two words with its space on the wrong side: a comma or semicolon between a
+/// letter and a letter (or a word and a number), a full stop between a word and a capitalised
+/// word (`cluster .This`; not `.NET`, `.5` or `.txt`).
+fn wrong_side(text: &str, prev: char, c: char, after: usize) -> bool {
+    let mut rest = text[after..].chars();
+    let (Some(n1), n2) = (rest.next(), rest.next()) else {
+        return false;
+    };
+    match c {
+        ',' | ';' => {
+            (prev.is_alphabetic() && (n1.is_alphabetic() || n1.is_ascii_digit()))
+                || (prev.is_ascii_digit() && n1.is_alphabetic())
+        }
+        '.' => prev.is_alphabetic() && n1.is_uppercase() && n2.is_some_and(char::is_lowercase),
+        _ => false,
     }
 }
 
