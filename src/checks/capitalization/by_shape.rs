@@ -148,8 +148,16 @@ pub fn heading_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         return;
     }
     let text = &doc.text;
+    let mut seen = None;
     for line in doc.lines() {
-        let l = line.text(text);
+        // In Markdown the `#` marker is masked, outside the line's prose region: read it from
+        // the physical line.
+        let from = text[..line.start].rfind('\n').map_or(0, |i| i + 1);
+        if seen == Some(from) {
+            continue;
+        }
+        seen = Some(from);
+        let l = &text[from..line.end];
         let hashes = l.bytes().take_while(|&b| b == b'#').count();
         if !(1..=6).contains(&hashes) || !l[hashes..].starts_with(' ') {
             continue;
@@ -163,7 +171,7 @@ pub fn heading_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         if first.len() < 2 || !first.bytes().all(|b| b.is_ascii_lowercase()) {
             continue;
         }
-        let start = line.start + l.find(first).unwrap_or(0);
+        let start = from + hashes + l[hashes..].find(first).unwrap_or(0);
         let span = Span::new(start, start + first.len());
         let capital = super::super::capitalize(first);
         sink.fix(
