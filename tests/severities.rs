@@ -42,6 +42,7 @@ const TABLE: &[(&str, Severity)] = &[
     ("en/repeated-phrase", Warning),
     ("en/name-case", Warning),
     ("en/name-variant", Warning),
+    ("en/title-case", Warning),
     ("en/heading-case", Warning),
     ("en/unbalanced-quote", Warning),
     ("en/doubled-quote", Warning),

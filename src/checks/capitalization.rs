@@ -9,18 +9,32 @@ use crate::span::Span;
 
 #[path = "capitalization/by_shape.rs"]
 mod by_shape;
+#[path = "capitalization/titles.rs"]
+mod titles;
 #[path = "capitalization/variants.rs"]
 mod variants;
 
 /// Sub-checks that judge capitals from the document itself and take no `terms`.
 const CHECKS: &[&str] = &["distinctive-case", "heading-start", "name-variants"];
+/// Sub-checks whose `terms` are a list they read the document with, not terms to flag.
+const CHECKS_WITH_TERMS: &[&str] = &["title-before-name"];
 
 pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
     if let Some(c) = def.check.as_deref() {
+        if CHECKS_WITH_TERMS.contains(&c) {
+            if def.terms.is_empty() {
+                return Err((
+                    "terms",
+                    format!("the `{c}` check needs `terms`: the titles it looks for"),
+                ));
+            }
+            return Ok(());
+        }
         if !CHECKS.contains(&c) {
+            let all: Vec<&str> = CHECKS.iter().chain(CHECKS_WITH_TERMS).copied().collect();
             return Err((
                 "check",
-                format!("unknown capitalization check `{c}` (one of: {})", CHECKS.join(", ")),
+                format!("unknown capitalization check `{c}` (one of: {})", all.join(", ")),
             ));
         }
         if !def.terms.is_empty() {
@@ -47,17 +61,21 @@ pub struct CapitalizationCheck {
     automaton: Literals,
     /// Pattern → (rule, canonical form).
     terms: Vec<(RuleIdx, String)>,
-    /// Rules of the `distinctive-case` and `heading-start` sub-checks.
-    by_shape: Vec<(RuleIdx, String)>,
+    /// Rules of the sub-checks (`distinctive-case`, `heading-start`, …), with their terms.
+    by_shape: Vec<(RuleIdx, String, Vec<String>)>,
 }
 
 impl CapitalizationCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
         let terms: Vec<(RuleIdx, String)> = rules
             .iter()
+            .filter(|(_, d)| d.check.is_none())
             .flat_map(|(i, d)| d.terms.iter().map(move |t| (*i, t.clone())))
             .collect();
-        let by_shape = rules.iter().filter_map(|(i, d)| Some((*i, d.check.clone()?))).collect();
+        let by_shape = rules
+            .iter()
+            .filter_map(|(i, d)| Some((*i, d.check.clone()?, d.terms.clone())))
+            .collect();
         let patterns: Vec<&str> = terms.iter().map(|t| t.1.as_str()).collect();
         let automaton = Literals::new(&patterns).map_err(|e| format!("capitalization terms: {e}"))?;
         Ok(CapitalizationCheck {
@@ -104,11 +122,12 @@ impl Check for CapitalizationCheck {
     }
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
-        for (rule, check) in &self.by_shape {
+        for (rule, check, terms) in &self.by_shape {
             if !sink.is_active(*rule) {
                 continue;
             }
             match check.as_str() {
+                "title-before-name" => titles::title_before_name(doc, *rule, terms, sink),
                 "distinctive-case" => by_shape::distinctive_case(doc, *rule, sink),
                 "heading-start" => by_shape::heading_start(doc, *rule, sink),
                 "name-variants" => variants::name_variants(doc, *rule, sink),

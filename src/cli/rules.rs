@@ -34,6 +34,9 @@ pub fn fixability(rule: &LoadedRule) -> &'static str {
         },
         K::Pattern => d.replace.as_ref().map(|_| "safe"),
         K::SentenceLength => Some("unsafe"),
+        // The sub-checks that judge from the document (name-case, headings, name variants,
+        // titles) offer unsafe fixes; `terms` lists are safe.
+        K::Capitalization if d.check.is_some() => Some("unsafe"),
         K::Numbers => Some("unsafe"),
         K::SourceTerm => match d.glossary.iter().all(|e| e.target.len() == 1) {
             true => Some("safe"),
