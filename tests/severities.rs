@@ -66,6 +66,8 @@ const TABLE: &[(&str, Severity)] = &[
     ("en/split-decimal", Warning),
     ("en/million-and-thousand", Warning),
     ("en/glued-date", Warning),
+    ("en/glued-punctuation", Warning),
+    ("en/space-inside-parentheses", Warning),
     ("encoding/mojibake", Error),
     ("encoding/html-entity", Warning),
     ("fr/espace-insecable", Info),
