@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use aho_corasick::AhoCorasick;
+
 use super::super::spelling::words;
 use super::super::{RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
@@ -22,41 +24,90 @@ fn is_capitalised(w: &str) -> bool {
     b.next().is_some_and(|c| c.is_ascii_uppercase()) && b.all(|c| c.is_ascii_lowercase())
 }
 
+/// The titles by their first word, lower-cased, longest first.
+fn by_first_word(titles: &[String]) -> HashMap<String, Vec<(Vec<&str>, &str)>> {
+    let mut map: HashMap<String, Vec<(Vec<&str>, &str)>> = HashMap::new();
+    for t in titles {
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if let Some(first) = words.first() {
+            map.entry(first.to_ascii_lowercase())
+                .or_default()
+                .push((words, t.as_str()));
+        }
+    }
+    for v in map.values_mut() {
+        v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    }
+    map
+}
+
 pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &[String], sink: &mut Sink<'_>) {
     let text = doc.text.as_str();
-    // Lower-cased title, as words → the title as written before a name.
-    let by_words: HashMap<Vec<String>, &str> = titles
-        .iter()
-        .map(|t| (t.split_whitespace().map(str::to_ascii_lowercase).collect(), t.as_str()))
-        .collect();
-    let longest = by_words.keys().map(Vec::len).max().unwrap_or(0);
-    if longest == 0 {
+    let by_first = by_first_word(titles);
+    if by_first.is_empty() {
         return;
     }
-    for &sentence in doc.sentences() {
-        let spans: Vec<Span> = words(sentence.text(text))
-            .map(|s| Span::new(s.start + sentence.start, s.end + sentence.start))
-            .collect();
+    let longest_first = by_first.keys().map(String::len).max().unwrap_or(0);
+    let is_title = |w: &str| {
+        let mut buf = [0u8; 32];
+        w.len() <= longest_first && w.len() <= buf.len() && {
+            buf[..w.len()].copy_from_slice(w.as_bytes());
+            buf[..w.len()].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..w.len()])
+                .ok()
+                .and_then(|l| by_first.get(l))
+                .is_some_and(|v| v.iter().any(|(words, _)| words.len() == 1))
+        }
+    };
+    // Only sentences holding a title's first word are read word by word.
+    let Ok(first_words) = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(by_first.keys())
+    else {
+        return;
+    };
+    let sentences = doc.sentences();
+    let mut wanted: Vec<usize> = first_words
+        .find_iter(text)
+        .map(|m| sentences.partition_point(|s| s.end <= m.start()))
+        .filter(|&i| i < sentences.len())
+        .collect();
+    wanted.dedup();
+    let mut spans: Vec<Span> = Vec::new();
+    for sentence in wanted.into_iter().map(|i| sentences[i]) {
+        spans.clear();
+        spans.extend(words(sentence.text(text)).map(|s| Span::new(s.start + sentence.start, s.end + sentence.start)));
         let word = |k: usize| spans[k].text(text);
         // Words k and k + 1 are separated by one space.
         let joined = |k: usize| k + 1 < spans.len() && &text[spans[k].end..spans[k + 1].start] == " ";
         let mut k = 0;
         while k < spans.len() {
-            let mut hit = None;
-            for len in (1..=longest.min(spans.len() - k)).rev() {
-                if !(k..k + len - 1).all(joined) {
-                    continue;
-                }
-                let key: Vec<String> = (k..k + len).map(|i| word(i).to_ascii_lowercase()).collect();
-                if let Some(&title) = by_words.get(&key) {
-                    hit = Some((len, title));
-                    break;
-                }
-            }
-            let Some((len, title)) = hit else {
+            let w = word(k);
+            let mut buf = [0u8; 32];
+            let candidates = (w.len() <= longest_first && w.len() <= buf.len())
+                .then(|| {
+                    buf[..w.len()].copy_from_slice(w.as_bytes());
+                    buf[..w.len()].make_ascii_lowercase();
+                    std::str::from_utf8(&buf[..w.len()]).ok().and_then(|l| by_first.get(l))
+                })
+                .flatten();
+            let Some(candidates) = candidates else {
                 k += 1;
                 continue;
             };
+            let hit = candidates.iter().find(|(words, _)| {
+                k + words.len() <= spans.len()
+                    && (k..k + words.len() - 1).all(joined)
+                    && words
+                        .iter()
+                        .enumerate()
+                        .all(|(i, t)| word(k + i).eq_ignore_ascii_case(t))
+            });
+            let Some(&(ref title_words, title)) = hit else {
+                k += 1;
+                continue;
+            };
+            let len = title_words.len();
             let found: Vec<&str> = (k..k + len).map(word).collect();
             let span = Span::new(spans[k].start, spans[k + len - 1].end);
             let at_start = doc.starts_sentence(span.start);
@@ -82,7 +133,7 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &[String], sink:
                 && joined(next)
                 && is_capitalised(word(next))
                 && is_capitalised(word(next + 1))
-                && !by_words.contains_key(&vec![word(next).to_ascii_lowercase()])
+                && !is_title(word(next))
                 && (next + 2 >= spans.len() || !joined(next + 1) || !is_capitalised(word(next + 2)));
             if (mixed && !at_start) || before_name {
                 let problem = if before_name {
