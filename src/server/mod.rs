@@ -44,8 +44,10 @@ use crate::span::Span;
 use text::{Encoding, Lines};
 use transport::{Frame, Outgoing};
 
-/// How long the client must be quiet after a change before the text is checked.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// How long the client must be quiet after a change before the text is checked: long enough
+/// to gather a burst of changes (a paste, an editor's multi-cursor edit, a fast typist's
+/// keystrokes arrive within a few milliseconds of each other), short enough not to be felt.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// An open document of twice this size or more is checked in parts on every core, so a
 /// large one's findings come back sooner after an edit (the command line splits only
