@@ -455,7 +455,11 @@ fn settle(doc: &Document, straight: &[(Span, Span)], pending: Vec<Pending<'_>>, 
             // Fixes that disagree on a place are judged each on its own; otherwise each
             // rule judges the paragraph with all of them applied, by its own marks.
             let edits = if overlapping { &pending[j].edits } else { &edits };
-            settled[j] = Some(recheck(doc, pending[j].r, straight, edits, Applicability::Safe));
+            settled[j] = Some(if balanced_after(doc, pending[j].r, straight, edits) {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            });
         }
     }
     for (p, applicability) in pending.into_iter().zip(settled) {
@@ -464,30 +468,21 @@ fn settle(doc: &Document, straight: &[(Span, Span)], pending: Vec<Pending<'_>>, 
     }
 }
 
-/// How safe a set of quote fixes in one paragraph is: safe as the kind suggests only when,
-/// with them applied, the paragraph is balanced: no quote left open, unpaired or paired with
-/// the wrong mark. A fix in a paragraph that stays badly quoted needs a human.
-fn recheck(
-    doc: &Document,
-    r: &QuoteRule,
-    detached: &[(Span, Span)],
-    edits: &[Edit],
-    suggested: Applicability,
-) -> Applicability {
-    if suggested != Applicability::Safe {
-        return suggested;
-    }
+/// True when, with a set of quote fixes of one paragraph applied, the paragraph is balanced:
+/// no quote left open, unpaired or paired with the wrong mark. A fix in a paragraph that
+/// stays badly quoted needs a human.
+fn balanced_after(doc: &Document, r: &QuoteRule, detached: &[(Span, Span)], edits: &[Edit]) -> bool {
     let text = &doc.text;
     let paras = doc.paragraphs();
     let Some(first) = edits.iter().map(|e| e.span.start).min() else {
-        return suggested;
+        return true;
     };
     let k = paras.partition_point(|p| p.end < first);
     let Some(&para) = paras.get(k) else {
-        return suggested;
+        return true;
     };
     if edits.iter().any(|e| e.span.start < para.start || e.span.end > para.end) {
-        return Applicability::Unsafe;
+        return false;
     }
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| e.span.start);
@@ -524,14 +519,10 @@ fn recheck(
         .collect();
     let continued = next_opens_quote(text, paras, k, r);
     let after = paragraph_problems(&fixed, Span::new(0, fixed.len()), &others, &r.groups, continued);
-    // A safe fix leaves its paragraph balanced: a quote problem left anywhere in it makes
-    // the fix unsafe — even one that was there before and that the fix did not touch
-    // (`"combination of" two new "building` → `"combination of "two new" building`).
-    if !after.is_empty() {
-        Applicability::Unsafe
-    } else {
-        suggested
-    }
+    // A quote problem left anywhere in the paragraph counts — even one that was there
+    // before and that the fix did not touch (`"combination of" two new "building` →
+    // `"combination of "two new" building`).
+    after.is_empty()
 }
 
 fn is_quote(c: char, r: &QuoteRule) -> bool {

@@ -48,17 +48,17 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &[String], sink:
         return;
     }
     let longest_first = by_first.keys().map(String::len).max().unwrap_or(0);
-    let is_title = |w: &str| {
+    // The titles whose first word is `w`, compared without case and without allocating.
+    let starting_with = |w: &str| {
         let mut buf = [0u8; 32];
-        w.len() <= longest_first && w.len() <= buf.len() && {
-            buf[..w.len()].copy_from_slice(w.as_bytes());
-            buf[..w.len()].make_ascii_lowercase();
-            std::str::from_utf8(&buf[..w.len()])
-                .ok()
-                .and_then(|l| by_first.get(l))
-                .is_some_and(|v| v.iter().any(|(words, _)| words.len() == 1))
+        if w.len() > longest_first || w.len() > buf.len() {
+            return None;
         }
+        buf[..w.len()].copy_from_slice(w.as_bytes());
+        buf[..w.len()].make_ascii_lowercase();
+        std::str::from_utf8(&buf[..w.len()]).ok().and_then(|l| by_first.get(l))
     };
+    let is_title = |w: &str| starting_with(w).is_some_and(|v| v.iter().any(|(words, _)| words.len() == 1));
     // Only sentences holding a title's first word are read word by word.
     let Ok(first_words) = AhoCorasick::builder()
         .ascii_case_insensitive(true)
@@ -82,15 +82,7 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &[String], sink:
         let joined = |k: usize| k + 1 < spans.len() && &text[spans[k].end..spans[k + 1].start] == " ";
         let mut k = 0;
         while k < spans.len() {
-            let w = word(k);
-            let mut buf = [0u8; 32];
-            let candidates = (w.len() <= longest_first && w.len() <= buf.len())
-                .then(|| {
-                    buf[..w.len()].copy_from_slice(w.as_bytes());
-                    buf[..w.len()].make_ascii_lowercase();
-                    std::str::from_utf8(&buf[..w.len()]).ok().and_then(|l| by_first.get(l))
-                })
-                .flatten();
+            let candidates = starting_with(word(k));
             let Some(candidates) = candidates else {
                 k += 1;
                 continue;
