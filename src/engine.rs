@@ -1,72 +1,14 @@
 //! The engine: rules compiled once, applied to documents.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aho_corasick::AhoCorasick;
 
-use crate::checks::{Check, CheckKind, RuleIdx, Sink};
-use crate::config::rulefile::{FixPolicy, LoadedRule, PackDef, RuleDef};
-use crate::diagnostic::{Applicability, Diagnostic, RuleMeta, Severity};
+use crate::checks::{Check, RuleIdx, Sink, KINDS};
+use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::model::{Kind, LoadedRule, RuleDef};
 use crate::timing::{self, Stage};
 
-/// A rule ready to run: its definition plus the resolved metadata diagnostics carry.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    pub meta: Arc<RuleMeta>,
-    pub def: RuleDef,
-    pub pack: Arc<PackDef>,
-    pub origin: std::path::PathBuf,
-    /// Message template (the rule's own, else its kind's default).
-    pub message: String,
-}
-
-impl Rule {
-    pub fn new(loaded: &LoadedRule) -> Self {
-        let def = loaded.def.clone();
-        let meta = RuleMeta {
-            id: loaded.full_id(),
-            severity: def.severity.unwrap_or(Severity::Warning),
-            category: def
-                .category
-                .clone()
-                .unwrap_or_else(|| def.kind.default_category().to_string()),
-        };
-        Rule {
-            message: def
-                .message
-                .clone()
-                .unwrap_or_else(|| def.kind.default_message().to_string()),
-            meta: Arc::new(meta),
-            pack: loaded.pack.clone(),
-            origin: loaded.origin.clone(),
-            def,
-        }
-    }
-
-    pub fn id(&self) -> &str {
-        &self.meta.id
-    }
-
-    /// The applicability of a fix the kind suggests at `suggested`, after the rule's `fix`
-    /// setting: `none` drops it, `unsafe` lowers it, `safe` never raises it.
-    pub fn applicability(&self, suggested: Applicability) -> Option<Applicability> {
-        match self.def.fix {
-            FixPolicy::None => None,
-            FixPolicy::Default | FixPolicy::Safe => Some(suggested),
-            FixPolicy::Unsafe => Some(suggested.min(Applicability::Unsafe)),
-        }
-    }
-
-    /// One line describing the rule: the first line of its `doc`, else its message.
-    pub fn summary(&self) -> String {
-        match &self.def.doc {
-            Some(doc) => doc.lines().next().unwrap_or("").trim().to_string(),
-            None => self.message.clone(),
-        }
-    }
-}
+pub use crate::model::Rule;
 
 /// Documents at least twice this size are checked in parts, in parallel; parts are larger in
 /// larger documents, so each thread gets about [`PARTS_PER_THREAD`] of them.
@@ -77,7 +19,7 @@ const PARTS_PER_THREAD: usize = 4;
 pub struct Engine {
     rules: Vec<Rule>,
     /// Each kind's check, with the rules it runs.
-    checks: Vec<(CheckKind, Box<dyn Check>, Vec<RuleIdx>)>,
+    checks: Vec<(&'static Kind, Box<dyn Check>, Vec<RuleIdx>)>,
     /// Per rule: run on the whole document when a large one is checked in parts
     /// ([`Check::document_wide`]).
     document_wide: Vec<bool>,
@@ -97,18 +39,22 @@ impl Engine {
     /// Compiles `rules`; `accept` lists phrases that are never flagged.
     pub fn new(rules: &[LoadedRule], accept: &[String]) -> Result<Engine, String> {
         let rules: Vec<Rule> = rules.iter().map(Rule::new).collect();
-        let mut by_kind: BTreeMap<CheckKind, Vec<(RuleIdx, &RuleDef)>> = BTreeMap::new();
+        // Grouped by kind, kinds in registry order.
+        let mut by_kind: Vec<Vec<(RuleIdx, &RuleDef)>> = (0..KINDS.len()).map(|_| Vec::new()).collect();
         for (i, r) in rules.iter().enumerate() {
-            by_kind.entry(r.def.kind).or_default().push((i, &r.def));
+            by_kind[crate::checks::kind_index(r.def.kind)].push((i, &r.def));
         }
-        let mut checks = Vec::with_capacity(by_kind.len());
+        let mut checks = Vec::new();
         let mut document_wide = vec![false; rules.len()];
-        for (kind, members) in by_kind {
-            let check = kind.compile(&members)?;
+        for (registered, members) in KINDS.iter().zip(by_kind) {
+            if members.is_empty() {
+                continue;
+            }
+            let check = (registered.compile)(&members)?;
             for &(i, _) in &members {
                 document_wide[i] = check.document_wide(i);
             }
-            checks.push((kind, check, members.iter().map(|&(i, _)| i).collect()));
+            checks.push((registered.kind, check, members.iter().map(|&(i, _)| i).collect()));
         }
         let accept = if accept.is_empty() {
             None
@@ -210,7 +156,7 @@ impl Engine {
         let mut sink = Sink::new(&self.rules, active, doc);
         for (kind, check, members) in &self.checks {
             if members.iter().any(|&i| active[i]) {
-                timing::time(Stage::Check(*kind), || check.check(doc, &mut sink));
+                timing::time(Stage::Check(kind), || check.check(doc, &mut sink));
             }
         }
         sink.finish()
@@ -237,16 +183,7 @@ impl Engine {
 /// How specific a rule's judgement is: a rule that reads the source text of a bilingual file
 /// knows most, a rule of a language-pair pack (zh-en) more than one of a target pack (en).
 fn specificity(rule: &Rule) -> u8 {
-    let reads_source = matches!(
-        rule.def.kind,
-        CheckKind::Numbers
-            | CheckKind::Untranslated
-            | CheckKind::SourceTerm
-            | CheckKind::Placeholders
-            | CheckKind::SegmentConsistency
-            | CheckKind::LengthRatio
-    );
-    if reads_source {
+    if rule.def.kind.reads_source {
         2
     } else {
         u8::from(rule.pack.source.is_some())

@@ -16,6 +16,7 @@ pub mod fix;
 pub mod formats;
 pub mod input;
 pub mod language;
+pub mod model;
 pub mod output;
 pub mod protect;
 pub mod report;

@@ -510,7 +510,9 @@ fn a_rule_file_with_an_unknown_key() {
     ));
     assert_eq!(code, Some(2));
     assert!(
-        err.starts_with("error: house.toml:7:1: unknown field `variant`, expected one of "),
+        err.starts_with(
+            "error: house.toml:7:1: `variant` is not a parameter of kind `term` (its parameters: variants, replace, "
+        ),
         "{err}"
     );
     assert!(err.ends_with("\n  |\n7 | variant = [\"lamp shade\"]\n  | ^\n"), "{err}");

@@ -2,9 +2,9 @@
 
 use super::term::Literals;
 use super::{is_whole_word, Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
 #[path = "capitalization/by_shape.rs"]
@@ -14,14 +14,64 @@ mod titles;
 #[path = "capitalization/variants.rs"]
 mod variants;
 
-/// Sub-checks that judge capitals from the document itself and take no `terms`.
-const CHECKS: &[&str] = &["distinctive-case", "heading-start", "name-variants"];
-/// Sub-checks whose `terms` are a list they read the document with, not terms to flag.
-const CHECKS_WITH_TERMS: &[&str] = &["title-before-name"];
+super::sub_checks! {
+    /// The `capitalization` sub-checks: all but `title-before-name` judge capitals from the
+    /// document itself and take no `terms`; `title-before-name` reads the document with its
+    /// `terms` (titles), it does not flag them.
+    Sub {
+        DistinctiveCase = "distinctive-case",
+        HeadingStart = "heading-start",
+        NameVariants = "name-variants",
+        TitleBeforeName = "title-before-name",
+    }
+}
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    if let Some(c) = def.check.as_deref() {
-        if CHECKS_WITH_TERMS.contains(&c) {
+/// The `capitalization` kind.
+pub static KIND: Kind = Kind {
+    name: "capitalization",
+    category: "fluency/spelling",
+    message: "\"{match}\" is capitalised as \"{replacement}\" elsewhere",
+    doc: include_str!("capitalization.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<CapitalizationParams>,
+};
+
+/// Compiles every `capitalization` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(CapitalizationCheck::new(rules)?))
+}
+
+/// A `capitalization` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CapitalizationParams {
+    pub terms: Vec<String>,
+    pub check: Option<Sub>,
+}
+
+impl KindParams for CapitalizationParams {
+    fn fixes(&self) -> Option<Applicability> {
+        // The sub-checks judge from the document (name-case, headings, name variants, titles);
+        // a `terms` list is the house style.
+        match self.check {
+            Some(_) => Some(Applicability::Unsafe),
+            None => Some(Applicability::Safe),
+        }
+    }
+
+    fn glossary_terms(&self) -> usize {
+        self.terms.len()
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &CapitalizationParams) -> Result<(), (&'static str, String)> {
+    if let Some(c) = def.check.map(Sub::name) {
+        if def.check == Some(Sub::TitleBeforeName) {
             if def.terms.is_empty() {
                 return Err((
                     "terms",
@@ -29,13 +79,6 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
                 ));
             }
             return Ok(());
-        }
-        if !CHECKS.contains(&c) {
-            let all: Vec<&str> = CHECKS.iter().chain(CHECKS_WITH_TERMS).copied().collect();
-            return Err((
-                "check",
-                format!("unknown capitalization check `{c}` (one of: {})", all.join(", ")),
-            ));
         }
         if !def.terms.is_empty() {
             return Err((
@@ -67,6 +110,7 @@ pub struct CapitalizationCheck {
 
 impl CapitalizationCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+        let rules: Vec<(RuleIdx, &CapitalizationParams)> = rules.iter().map(|(i, d)| (*i, d.params())).collect();
         let terms: Vec<(RuleIdx, String)> = rules
             .iter()
             .filter(|(_, d)| d.check.is_none())
@@ -74,7 +118,7 @@ impl CapitalizationCheck {
             .collect();
         let by_shape = rules
             .iter()
-            .filter_map(|(i, d)| Some((*i, d.check.clone()?, d.terms.clone())))
+            .filter_map(|(i, d)| Some((*i, d.check?.name().to_string(), d.terms.clone())))
             .collect();
         let patterns: Vec<&str> = terms.iter().map(|t| t.1.as_str()).collect();
         let automaton = Literals::new(&patterns).map_err(|e| format!("capitalization terms: {e}"))?;

@@ -4,12 +4,55 @@ use std::collections::HashMap;
 
 use super::term::Literals;
 use super::{is_whole_word, Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+/// The `consistency` kind.
+pub static KIND: Kind = Kind {
+    name: "consistency",
+    category: "terminology/inconsistent",
+    message: "\"{match}\" is written differently elsewhere in this document; use \"{replacement}\"",
+    doc: include_str!("consistency.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<ConsistencyParams>,
+};
+
+/// Compiles every `consistency` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(ConsistencyCheck::new(rules)?))
+}
+
+/// A `consistency` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsistencyParams {
+    pub canonical: Option<String>,
+    pub variants: Vec<String>,
+    pub case_sensitive: Option<bool>,
+}
+
+impl KindParams for ConsistencyParams {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Safe)
+    }
+
+    fn glossary_terms(&self) -> usize {
+        self.variants.len() + usize::from(self.canonical.is_some())
+    }
+
+    fn replacements(&self) -> Vec<(&'static str, &str)> {
+        self.canonical.iter().map(|c| ("canonical", c.as_str())).collect()
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &ConsistencyParams) -> Result<(), (&'static str, String)> {
     let forms = def.variants.len() + usize::from(def.canonical.is_some());
     if forms < 2 && def.canonical.is_none() {
         return Err((
@@ -34,6 +77,7 @@ impl ConsistencyCheck {
         let mut owners = Vec::new();
         let mut canonical = HashMap::new();
         for &(rule, def) in rules {
+            let def: &ConsistencyParams = def.params();
             if let Some(c) = &def.canonical {
                 canonical.insert(rule, c.clone());
                 patterns.push(c.clone());

@@ -4,13 +4,48 @@
 //! than English.
 
 use super::{Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
+use crate::diagnostic::Applicability;
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 
 /// Segments needed before a file has a norm.
 const MIN_SEGMENTS: usize = 5;
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+/// The `length-ratio` kind.
+pub static KIND: Kind = Kind {
+    name: "length-ratio",
+    category: "accuracy",
+    message: "target is {ratio}× the length of its source; this file's norm is {norm}×",
+    doc: include_str!("length_ratio.md"),
+    sees_protected: false,
+    reads_source: true,
+    parse: parse_params::<LengthRatioParams>,
+};
+
+/// Compiles every `length-ratio` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(LengthRatioCheck::new(rules)))
+}
+
+/// A `length-ratio` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LengthRatioParams {
+    pub max_ratio: Option<f64>,
+    pub min_length: Option<usize>,
+}
+
+impl KindParams for LengthRatioParams {
+    fn fixes(&self) -> Option<Applicability> {
+        None
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &LengthRatioParams) -> Result<(), (&'static str, String)> {
     match def.max_ratio {
         Some(r) if !(r.is_finite() && r > 1.0) => Err(("max_ratio", format!("`max_ratio` must be above 1, got {r}"))),
         _ => Ok(()),
@@ -26,6 +61,7 @@ impl LengthRatioCheck {
         LengthRatioCheck {
             rules: rules
                 .iter()
+                .map(|(i, d)| (i, d.params::<LengthRatioParams>()))
                 .map(|(i, d)| (*i, d.max_ratio.unwrap_or(2.5), d.min_length.unwrap_or(8)))
                 .collect(),
         }

@@ -4,13 +4,11 @@
 //! 10,000 `term` entries is one automaton and a pack's `pattern` rules share one `RegexSet`.
 //! Checks only describe edits; the fix engine decides what is applied.
 
-use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
 use crate::document::Document;
-use crate::engine::Rule;
+use crate::model::{Kind, Rule, RuleDef};
 use crate::span::Span;
 
 mod boilerplate;
@@ -39,221 +37,82 @@ mod untranslated;
 /// Index of a rule in the engine's rule table.
 pub type RuleIdx = usize;
 
-/// The one registry of check kinds. Adding a kind touches only this enum and its module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CheckKind {
-    Term,
-    Consistency,
-    Pattern,
-    Quotes,
-    SentenceLength,
-    Boilerplate,
-    Typography,
-    Script,
-    Unicode,
-    Repetition,
-    Capitalization,
-    Numbers,
-    Untranslated,
-    SourceTerm,
-    Placeholders,
-    SegmentConsistency,
-    LengthRatio,
-    Spelling,
-    Romanization,
+/// Compiles all rules of one kind into one check.
+pub type Compile = fn(&[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String>;
+
+/// A check kind in the registry: its descriptor and how its rules are compiled.
+pub struct Registered {
+    pub kind: &'static Kind,
+    pub compile: Compile,
 }
 
-impl CheckKind {
-    pub const ALL: [CheckKind; 19] = [
-        CheckKind::Term,
-        CheckKind::Consistency,
-        CheckKind::Pattern,
-        CheckKind::Quotes,
-        CheckKind::SentenceLength,
-        CheckKind::Boilerplate,
-        CheckKind::Typography,
-        CheckKind::Script,
-        CheckKind::Unicode,
-        CheckKind::Repetition,
-        CheckKind::Capitalization,
-        CheckKind::Numbers,
-        CheckKind::Untranslated,
-        CheckKind::SourceTerm,
-        CheckKind::Placeholders,
-        CheckKind::SegmentConsistency,
-        CheckKind::LengthRatio,
-        CheckKind::Spelling,
-        CheckKind::Romanization,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            CheckKind::Term => "term",
-            CheckKind::Consistency => "consistency",
-            CheckKind::Pattern => "pattern",
-            CheckKind::Quotes => "quotes",
-            CheckKind::SentenceLength => "sentence-length",
-            CheckKind::Boilerplate => "boilerplate",
-            CheckKind::Typography => "typography",
-            CheckKind::Script => "script",
-            CheckKind::Unicode => "unicode",
-            CheckKind::Repetition => "repetition",
-            CheckKind::Capitalization => "capitalization",
-            CheckKind::Numbers => "numbers",
-            CheckKind::Untranslated => "untranslated",
-            CheckKind::SourceTerm => "source-term",
-            CheckKind::Placeholders => "placeholders",
-            CheckKind::SegmentConsistency => "segment-consistency",
-            CheckKind::LengthRatio => "length-ratio",
-            CheckKind::Spelling => "spelling",
-            CheckKind::Romanization => "romanization",
-        }
-    }
-
-    /// The kind parameters a rule of this kind may set.
-    pub fn params(self) -> &'static [&'static str] {
-        match self {
-            CheckKind::Term => &["variants", "replace", "entries", "drop_article", "case_sensitive"],
-            CheckKind::Consistency => &["canonical", "variants", "case_sensitive"],
-            CheckKind::Pattern => &["pattern", "replace", "case_sensitive"],
-            CheckKind::Quotes => &["check", "pairs"],
-            CheckKind::SentenceLength => &["max_words", "min_splices", "subjects", "joins", "openers"],
-            CheckKind::Boilerplate => &["lines", "labels", "widgets", "menu", "crumbs"],
-            CheckKind::Typography => &["check", "chars"],
-            CheckKind::Script => &["scripts"],
-            CheckKind::Unicode => &["check", "chars"],
-            CheckKind::Repetition => &["check", "allow", "doubles"],
-            CheckKind::Capitalization => &["terms", "check"],
-            CheckKind::Numbers => &["allow"],
-            CheckKind::Untranslated => &["check", "min_length"],
-            CheckKind::SourceTerm => &["glossary", "drop_article", "case_sensitive"],
-            CheckKind::Placeholders => &["check", "pattern"],
-            CheckKind::SegmentConsistency => &["check"],
-            CheckKind::LengthRatio => &["max_ratio", "min_length"],
-            CheckKind::Spelling => &["check", "dictionary", "allow"],
-            CheckKind::Romanization => &["check", "dictionary", "surnames", "names", "terms"],
-        }
-    }
-
-    /// MQM category reported when the rule names none.
-    /// True for kinds that are about the text [`crate::protect`] shields from prose checks
-    /// (invisible characters, bilingual placeholders and numbers): they report inside URLs,
-    /// placeholders and code shapes too.
-    pub fn sees_protected(self) -> bool {
-        matches!(self, CheckKind::Unicode | CheckKind::Placeholders | CheckKind::Numbers)
-    }
-
-    pub fn default_category(self) -> &'static str {
-        match self {
-            CheckKind::Term => "terminology",
-            CheckKind::Consistency => "terminology/inconsistent",
-            CheckKind::Pattern => "fluency",
-            CheckKind::Quotes => "fluency/punctuation",
-            CheckKind::SentenceLength => "style/awkward",
-            CheckKind::Boilerplate => "design/markup",
-            CheckKind::Typography => "fluency/punctuation",
-            CheckKind::Script => "accuracy/untranslated",
-            CheckKind::Unicode => "fluency/character-encoding",
-            CheckKind::Repetition => "fluency/grammar",
-            CheckKind::Capitalization => "fluency/spelling",
-            CheckKind::Numbers => "accuracy/mistranslation",
-            CheckKind::Untranslated => "accuracy/untranslated",
-            CheckKind::SourceTerm => "terminology",
-            CheckKind::Placeholders => "design/markup",
-            CheckKind::SegmentConsistency => "terminology/inconsistent",
-            CheckKind::LengthRatio => "accuracy",
-            CheckKind::Spelling => "fluency/spelling",
-            CheckKind::Romanization => "fluency/spelling",
-        }
-    }
-
-    /// The user documentation of the kind, printed by `mtlint explain`.
-    pub fn doc(self) -> &'static str {
-        match self {
-            CheckKind::Term => include_str!("term.md"),
-            CheckKind::Consistency => include_str!("consistency.md"),
-            CheckKind::Pattern => include_str!("pattern.md"),
-            CheckKind::Quotes => include_str!("quotes.md"),
-            CheckKind::SentenceLength => include_str!("sentence_length.md"),
-            CheckKind::Boilerplate => include_str!("boilerplate.md"),
-            CheckKind::Typography => include_str!("typography.md"),
-            CheckKind::Script => include_str!("script.md"),
-            CheckKind::Unicode => include_str!("unicode.md"),
-            CheckKind::Repetition => include_str!("repetition.md"),
-            CheckKind::Capitalization => include_str!("capitalization.md"),
-            CheckKind::Numbers => include_str!("numbers.md"),
-            CheckKind::Untranslated => include_str!("untranslated.md"),
-            CheckKind::SourceTerm => include_str!("source_term.md"),
-            CheckKind::Placeholders => include_str!("placeholders.md"),
-            CheckKind::SegmentConsistency => include_str!("segment_consistency.md"),
-            CheckKind::LengthRatio => include_str!("length_ratio.md"),
-            CheckKind::Spelling => include_str!("spelling.md"),
-            CheckKind::Romanization => include_str!("romanization.md"),
-        }
-    }
-
-    /// Compiles all rules of this kind into one check.
-    pub fn compile(self, rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
-        Ok(match self {
-            CheckKind::Term => Box::new(term::TermCheck::new(rules)?),
-            CheckKind::Consistency => Box::new(consistency::ConsistencyCheck::new(rules)?),
-            CheckKind::Pattern => Box::new(pattern::PatternCheck::new(rules)?),
-            CheckKind::Quotes => Box::new(quotes::QuotesCheck::new(rules)?),
-            CheckKind::SentenceLength => Box::new(sentence_length::SentenceLengthCheck::new(rules)),
-            CheckKind::Boilerplate => Box::new(boilerplate::BoilerplateCheck::new(rules)?),
-            CheckKind::Typography => Box::new(typography::TypographyCheck::new(rules)?),
-            CheckKind::Script => Box::new(script::ScriptCheck::new(rules)?),
-            CheckKind::Unicode => Box::new(unicode::UnicodeCheck::new(rules)?),
-            CheckKind::Repetition => Box::new(repetition::RepetitionCheck::new(rules)),
-            CheckKind::Capitalization => Box::new(capitalization::CapitalizationCheck::new(rules)?),
-            CheckKind::Numbers => Box::new(numbers::NumbersCheck::new(rules)),
-            CheckKind::Untranslated => Box::new(untranslated::UntranslatedCheck::new(rules)),
-            CheckKind::SourceTerm => Box::new(source_term::SourceTermCheck::new(rules)?),
-            CheckKind::Placeholders => Box::new(placeholders::PlaceholdersCheck::new(rules)?),
-            CheckKind::SegmentConsistency => Box::new(segment_consistency::SegmentConsistencyCheck::new(rules)),
-            CheckKind::LengthRatio => Box::new(length_ratio::LengthRatioCheck::new(rules)),
-            CheckKind::Spelling => Box::new(spelling::SpellingCheck::new(rules)),
-            CheckKind::Romanization => Box::new(romanization::RomanizationCheck::new(rules)),
-        })
-    }
+macro_rules! registered {
+    ($($module:ident),* $(,)?) => {
+        [$(Registered { kind: &$module::KIND, compile: $module::compile }),*]
+    };
 }
 
-/// Validates a rule's kind parameters at load time. On error, returns the key to point at.
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    match def.kind {
-        CheckKind::Term => term::validate(def),
-        CheckKind::Consistency => consistency::validate(def),
-        CheckKind::Pattern => pattern::validate(def),
-        CheckKind::Quotes => quotes::validate(def),
-        CheckKind::SentenceLength => sentence_length::validate(def),
-        CheckKind::Boilerplate => boilerplate::validate(def),
-        CheckKind::Typography => typography::validate(def),
-        CheckKind::Script => script::validate(def),
-        CheckKind::Unicode => unicode::validate(def),
-        CheckKind::Repetition => repetition::validate(def),
-        CheckKind::Capitalization => capitalization::validate(def),
-        CheckKind::Numbers => Ok(()),
-        CheckKind::Untranslated => untranslated::validate(def),
-        CheckKind::SourceTerm => source_term::validate(def),
-        CheckKind::Placeholders => placeholders::validate(def),
-        CheckKind::SegmentConsistency => segment_consistency::validate(def),
-        CheckKind::LengthRatio => length_ratio::validate(def),
-        CheckKind::Spelling => spelling::validate(def),
-        CheckKind::Romanization => romanization::validate(def),
-    }
+/// The one registry of check kinds: a new kind is its module (with a `KIND` descriptor and a
+/// `compile` function), its `.md` documentation and a name in this list. Kinds run in this
+/// order.
+pub static KINDS: [Registered; 19] = registered![
+    term,
+    consistency,
+    pattern,
+    quotes,
+    sentence_length,
+    boilerplate,
+    typography,
+    script,
+    unicode,
+    repetition,
+    capitalization,
+    numbers,
+    untranslated,
+    source_term,
+    placeholders,
+    segment_consistency,
+    length_ratio,
+    spelling,
+    romanization,
+];
+
+/// The kind rule files call `name`.
+pub fn kind_named(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().map(|r| r.kind).find(|k| k.name == name)
 }
 
-/// Checks an optional `check = "…"` parameter against the sub-checks a kind offers.
-fn validate_check(def: &RuleDef, checks: &[&str]) -> Result<(), (&'static str, String)> {
-    match def.check.as_deref() {
-        Some(c) if !checks.contains(&c) => Err((
-            "check",
-            format!("unknown check `{c}` (expected one of: {})", checks.join(", ")),
-        )),
-        _ => Ok(()),
-    }
+/// The position of `kind` in [`KINDS`].
+pub fn kind_index(kind: &Kind) -> usize {
+    KINDS.iter().position(|r| r.kind == kind).unwrap_or(KINDS.len())
 }
+
+/// The names of every kind, in registry order.
+pub fn kind_names() -> Vec<&'static str> {
+    KINDS.iter().map(|r| r.kind.name).collect()
+}
+
+/// Declares the sub-checks of a kind (`check = "…"` in a rule) as an enum.
+macro_rules! sub_checks {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),*
+        }
+
+        impl $name {
+            /// The name rule files use.
+            #[allow(dead_code)]
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),*
+                }
+            }
+        }
+    };
+}
+pub(crate) use sub_checks;
 
 /// Regex size limit for user patterns: generous for real rules, small enough that a rule
 /// file cannot exhaust memory.
@@ -356,7 +215,7 @@ impl<'a> Sink<'a> {
         if !self.active[rule] || self.doc.blocks_finding(span) {
             return;
         }
-        if !self.rules[rule].def.kind.sees_protected() && crate::protect::blocks(self.doc.protected(), span) {
+        if !self.rules[rule].def.kind.sees_protected && crate::protect::blocks(self.doc.protected(), span) {
             return;
         }
         self.push_unmasked(rule, span, args, fix, labels);
@@ -379,7 +238,7 @@ impl<'a> Sink<'a> {
         }
         let fix = fix.and_then(|(edits, suggested)| {
             let applicability = r.applicability(suggested)?;
-            let protected = (!r.def.kind.sees_protected()).then(|| self.doc.protected());
+            let protected = (!r.def.kind.sees_protected).then(|| self.doc.protected());
             let blocked = |e: &Edit| {
                 self.doc.blocks_edit(e.span) || protected.is_some_and(|p| crate::protect::blocks_edit(p, e.span))
             };
@@ -513,35 +372,6 @@ pub fn match_case(matched: &str, replacement: &str) -> String {
         return capitalize(replacement);
     }
     replacement.to_string()
-}
-
-impl CheckKind {
-    /// Message used when the rule names none. `{match}` is the flagged text.
-    pub fn default_message(self) -> &'static str {
-        match self {
-            CheckKind::Term => "\"{match}\" should be \"{replacement}\"",
-            CheckKind::Consistency => {
-                "\"{match}\" is written differently elsewhere in this document; use \"{replacement}\""
-            }
-            CheckKind::Pattern => "\"{match}\" matches a known error",
-            CheckKind::Quotes => "{problem}",
-            CheckKind::SentenceLength => "sentence of {words} words (limit {max}): split it",
-            CheckKind::Boilerplate => "web page boilerplate \"{match}\" scraped with the article",
-            CheckKind::Typography => "{problem}",
-            CheckKind::Script => "untranslated {script} text \"{match}\"",
-            CheckKind::Unicode => "{problem}",
-            CheckKind::Repetition => "repeated word \"{word}\"",
-            CheckKind::Capitalization => "\"{match}\" is capitalised as \"{replacement}\" elsewhere",
-            CheckKind::Numbers => "{problem}",
-            CheckKind::Untranslated => "{problem}",
-            CheckKind::SourceTerm => "{problem}",
-            CheckKind::Placeholders => "{problem}",
-            CheckKind::SegmentConsistency => "{problem}",
-            CheckKind::LengthRatio => "target is {ratio}× the length of its source; this file's norm is {norm}×",
-            CheckKind::Spelling => "\"{match}\" is misspelt",
-            CheckKind::Romanization => "romanised Chinese name \"{match}\" should be written \"{replacement}\"",
-        }
-    }
 }
 
 #[cfg(test)]

@@ -10,10 +10,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::Segment;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -216,6 +216,35 @@ fn show(v: f64) -> String {
     }
 }
 
+/// The `numbers` kind.
+pub static KIND: Kind = Kind {
+    name: "numbers",
+    category: "accuracy/mistranslation",
+    message: "{problem}",
+    doc: include_str!("numbers.md"),
+    sees_protected: true,
+    reads_source: true,
+    parse: parse_params::<NumbersParams>,
+};
+
+/// Compiles every `numbers` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(NumbersCheck::new(rules)))
+}
+
+/// A `numbers` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NumbersParams {
+    pub allow: Vec<String>,
+}
+
+impl KindParams for NumbersParams {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Unsafe)
+    }
+}
+
 pub struct NumbersCheck {
     rules: Vec<(RuleIdx, Vec<String>)>,
 }
@@ -223,7 +252,10 @@ pub struct NumbersCheck {
 impl NumbersCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
         NumbersCheck {
-            rules: rules.iter().map(|(i, d)| (*i, d.allow.clone())).collect(),
+            rules: rules
+                .iter()
+                .map(|(i, d)| (*i, d.params::<NumbersParams>().allow.clone()))
+                .collect(),
         }
     }
 }

@@ -11,15 +11,54 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 use regex_syntax::hir::{Hir, HirKind, Look};
 
 use super::{match_case, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
 mod starts;
 use starts::Starts;
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+/// The `pattern` kind.
+pub static KIND: Kind = Kind {
+    name: "pattern",
+    category: "fluency",
+    message: "\"{match}\" matches a known error",
+    doc: include_str!("pattern.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<PatternParams>,
+};
+
+/// Compiles every `pattern` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(PatternCheck::new(rules)?))
+}
+
+/// A `pattern` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PatternParams {
+    pub pattern: Option<String>,
+    pub replace: Option<String>,
+    pub case_sensitive: Option<bool>,
+}
+
+impl KindParams for PatternParams {
+    fn fixes(&self) -> Option<Applicability> {
+        self.replace.as_ref().map(|_| Applicability::Safe)
+    }
+
+    fn replacements(&self) -> Vec<(&'static str, &str)> {
+        self.replace.iter().map(|r| ("replace", r.as_str())).collect()
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &PatternParams) -> Result<(), (&'static str, String)> {
     let Some(p) = &def.pattern else {
         return Err((
             "pattern",
@@ -157,6 +196,7 @@ impl PatternCheck {
         let mut literals = Vec::new();
         let mut compiled = Vec::new();
         for &(rule, def) in rules {
+            let def: &PatternParams = def.params();
             let hir = parse(
                 def.pattern.as_deref().unwrap_or(""),
                 !def.case_sensitive.unwrap_or(true),

@@ -12,17 +12,58 @@ use std::collections::HashMap;
 use regex::Regex;
 
 use super::{build_regex, Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
+use crate::diagnostic::Applicability;
 use crate::document::Document;
 use crate::formats::{Code, InputFormat, Segment};
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
 pub const DEFAULT_PATTERN: &str = r"%(?:[0-9]+\$)?[-+ #0]*[0-9]*(?:\.[0-9]+)?[sdifuxXeEgGcp@]|%\([A-Za-z_][A-Za-z0-9_]*\)[sdif]|\{\{?[A-Za-z0-9_.]*\}\}?|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>";
 
-const CHECKS: [&str; 3] = ["missing", "added", "order"];
+super::sub_checks! {
+    /// The `placeholders` sub-checks.
+    Sub {
+        Missing = "missing",
+        Added = "added",
+        Order = "order",
+    }
+}
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    super::validate_check(def, &CHECKS)?;
+/// The `placeholders` kind.
+pub static KIND: Kind = Kind {
+    name: "placeholders",
+    category: "design/markup",
+    message: "{problem}",
+    doc: include_str!("placeholders.md"),
+    sees_protected: true,
+    reads_source: true,
+    parse: parse_params::<PlaceholdersParams>,
+};
+
+/// Compiles every `placeholders` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(PlaceholdersCheck::new(rules)?))
+}
+
+/// A `placeholders` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlaceholdersParams {
+    pub check: Option<Sub>,
+    pub pattern: Option<String>,
+}
+
+impl KindParams for PlaceholdersParams {
+    fn fixes(&self) -> Option<Applicability> {
+        None
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &PlaceholdersParams) -> Result<(), (&'static str, String)> {
     if let Some(p) = &def.pattern {
         build_regex(p, false).map_err(|e| ("pattern", e))?;
     }
@@ -43,9 +84,10 @@ impl PlaceholdersCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
         let mut out = Vec::new();
         for &(rule, def) in rules {
+            let def: &PlaceholdersParams = def.params();
             out.push(RuleSet {
                 rule,
-                check: def.check.clone(),
+                check: def.check.map(|c| c.name().to_string()),
                 pattern: build_regex(def.pattern.as_deref().unwrap_or(DEFAULT_PATTERN), false)?,
             });
         }

@@ -8,29 +8,53 @@ use regex::Regex;
 
 use super::charset::CharSet;
 use super::{Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit, Label};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
-const CHECKS: &[&str] = &["unbalanced", "doubled", "detached", "mixed-styles", "lost"];
 const SENTENCE_PUNCT: &[char] = &['.', ',', ';', ':', '!', '?'];
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    match def.check.as_deref() {
-        Some(c) if CHECKS.contains(&c) => {}
-        Some(c) => {
-            return Err((
-                "check",
-                format!("unknown quotes check `{c}` (one of: {})", CHECKS.join(", ")),
-            ))
-        }
-        None => {
-            return Err((
-                "check",
-                format!("a quotes rule needs `check` (one of: {})", CHECKS.join(", ")),
-            ))
-        }
+/// The `quotes` kind.
+pub static KIND: Kind = Kind {
+    name: "quotes",
+    category: "fluency/punctuation",
+    message: "{problem}",
+    doc: include_str!("quotes.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<QuotesParams>,
+};
+
+/// Compiles every `quotes` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(QuotesCheck::new(rules)?))
+}
+
+/// A `quotes` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuotesParams {
+    pub check: Option<Sub>,
+    pub pairs: Vec<(String, String)>,
+}
+
+impl KindParams for QuotesParams {
+    fn fixes(&self) -> Option<Applicability> {
+        matches!(self.check, Some(Sub::Doubled | Sub::Detached)).then_some(Applicability::Safe)
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &QuotesParams) -> Result<(), (&'static str, String)> {
+    if def.check.is_none() {
+        return Err((
+            "check",
+            "a quotes rule needs `check` (one of: unbalanced, doubled, detached, mixed-styles, lost)".into(),
+        ));
     }
     for (open, close) in &def.pairs {
         if open.chars().count() != 1 || close.chars().count() != 1 {
@@ -43,13 +67,15 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sub {
-    Unbalanced,
-    Doubled,
-    Detached,
-    MixedStyles,
-    Lost,
+super::sub_checks! {
+    /// The `quotes` sub-checks.
+    Sub {
+        Unbalanced = "unbalanced",
+        Doubled = "doubled",
+        Detached = "detached",
+        MixedStyles = "mixed-styles",
+        Lost = "lost",
+    }
 }
 
 struct QuoteRule {
@@ -75,13 +101,8 @@ impl QuotesCheck {
         let rules = rules
             .iter()
             .map(|&(rule, def)| {
-                let sub = match def.check.as_deref() {
-                    Some("unbalanced") => Sub::Unbalanced,
-                    Some("doubled") => Sub::Doubled,
-                    Some("detached") => Sub::Detached,
-                    Some("lost") => Sub::Lost,
-                    _ => Sub::MixedStyles,
-                };
+                let def: &QuotesParams = def.params();
+                let sub = def.check.unwrap_or(Sub::MixedStyles);
                 let pairs: Vec<(char, char)> = def
                     .pairs
                     .iter()

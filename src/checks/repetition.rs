@@ -5,24 +5,59 @@
 use std::collections::HashSet;
 
 use super::{Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::segment::blocks;
 use crate::span::Span;
 
+super::sub_checks! {
+    /// The `repetition` sub-checks.
+    Sub {
+        Words = "words",
+        Phrases = "phrases",
+    }
+}
+
+/// The `repetition` kind.
+pub static KIND: Kind = Kind {
+    name: "repetition",
+    category: "fluency/grammar",
+    message: "repeated word \"{word}\"",
+    doc: include_str!("repetition.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<RepetitionParams>,
+};
+
+/// Compiles every `repetition` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(RepetitionCheck::new(rules)))
+}
+
+/// A `repetition` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RepetitionParams {
+    pub check: Option<Sub>,
+    pub allow: Vec<String>,
+    /// Doubled words that are correct: lexicalised ("bye bye") or grammatical ("that that").
+    pub doubles: Vec<String>,
+}
+
+impl KindParams for RepetitionParams {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Safe)
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
 /// Checks the `doubles` entries: each is one word twice (`bye bye`), or that after a comma
 /// (`, die die`).
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    match def.check.as_deref() {
-        None | Some("words" | "phrases") => {}
-        Some(other) => {
-            return Err((
-                "check",
-                format!("unknown repetition check `{other}` (expected `words` or `phrases`)"),
-            ))
-        }
-    }
+fn validate(def: &RepetitionParams) -> Result<(), (&'static str, String)> {
     for entry in &def.doubles {
         if Double::parse(entry).is_none() {
             return Err((
@@ -77,9 +112,10 @@ impl RepetitionCheck {
             rules: rules
                 .iter()
                 .map(|(i, d)| {
+                    let d: &RepetitionParams = d.params();
                     let mut rule = Rule {
                         idx: *i,
-                        phrases: d.check.as_deref() == Some("phrases"),
+                        phrases: d.check == Some(Sub::Phrases),
                         allow: d.allow.iter().map(|a| a.to_lowercase()).collect(),
                         doubles: HashSet::new(),
                         after_comma: HashSet::new(),

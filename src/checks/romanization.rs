@@ -5,16 +5,52 @@
 use std::collections::{HashMap, HashSet};
 
 use super::spelling::{dictionary_paths, English};
-use super::{capitalize, pinyin, validate_check, Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
+use super::{capitalize, pinyin, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
-const CHECKS: [&str; 3] = ["lowercase-name", "run-together-name", "split-name"];
+/// The `romanization` kind.
+pub static KIND: Kind = Kind {
+    name: "romanization",
+    category: "fluency/spelling",
+    message: "romanised Chinese name \"{match}\" should be written \"{replacement}\"",
+    doc: include_str!("romanization.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<RomanizationParams>,
+};
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    validate_check(def, &CHECKS)?;
+/// Compiles every `romanization` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(RomanizationCheck::new(rules)))
+}
+
+/// A `romanization` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RomanizationParams {
+    pub check: Option<Sub>,
+    /// One Hunspell dictionary or a list of them.
+    #[serde(deserialize_with = "crate::model::one_or_many")]
+    pub dictionary: Vec<String>,
+    pub surnames: Vec<String>,
+    pub names: Vec<String>,
+    pub terms: Vec<String>,
+}
+
+impl KindParams for RomanizationParams {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Safe)
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &RomanizationParams) -> Result<(), (&'static str, String)> {
     for (key, list) in [
         ("names", &def.names),
         ("surnames", &def.surnames),
@@ -24,17 +60,19 @@ pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
             return Err((key, format!("{bad:?}: entries must be ASCII and not empty")));
         }
     }
-    if def.check.as_deref().is_none_or(|c| c == "run-together-name") && def.surnames.is_empty() {
+    if def.check.is_none_or(|c| c == Sub::RunTogether) && def.surnames.is_empty() {
         return Err(("surnames", "run-together-name needs `surnames`".into()));
     }
     Ok(())
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Sub {
-    Lowercase,
-    RunTogether,
-    Split,
+super::sub_checks! {
+    /// The `romanization` sub-checks.
+    Sub {
+        Lowercase = "lowercase-name",
+        RunTogether = "run-together-name",
+        Split = "split-name",
+    }
 }
 
 struct NameRule {
@@ -62,12 +100,8 @@ impl RomanizationCheck {
         let rules = rules
             .iter()
             .map(|(idx, d)| {
-                let sub = match d.check.as_deref() {
-                    Some("run-together-name") => Some(Sub::RunTogether),
-                    Some("split-name") => Some(Sub::Split),
-                    Some(_) => Some(Sub::Lowercase),
-                    None => None,
-                };
+                let d: &RomanizationParams = d.params();
+                let sub = d.check;
                 let mut names: HashMap<String, Vec<Vec<String>>> = HashMap::new();
                 let mut single_names = HashSet::new();
                 let mut by_syllables = HashMap::new();
@@ -91,7 +125,7 @@ impl RomanizationCheck {
                 NameRule {
                     idx: *idx,
                     sub,
-                    dictionary: dictionary_paths(d),
+                    dictionary: dictionary_paths(&d.dictionary),
                     surnames: d.surnames.iter().map(|s| s.to_ascii_lowercase()).collect(),
                     names,
                     single_names,

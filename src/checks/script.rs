@@ -2,8 +2,9 @@
 
 use super::charset::next_non_ascii;
 use super::{Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
+use crate::diagnostic::Applicability;
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
 /// Script name → code point ranges.
@@ -28,7 +29,40 @@ fn is_cjk_punct(c: char) -> bool {
     matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0x2018..=0x201D)
 }
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+/// The `script` kind.
+pub static KIND: Kind = Kind {
+    name: "script",
+    category: "accuracy/untranslated",
+    message: "untranslated {script} text \"{match}\"",
+    doc: include_str!("script.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<ScriptParams>,
+};
+
+/// Compiles every `script` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(ScriptCheck::new(rules)?))
+}
+
+/// A `script` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScriptParams {
+    pub scripts: Vec<String>,
+}
+
+impl KindParams for ScriptParams {
+    fn fixes(&self) -> Option<Applicability> {
+        None
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &ScriptParams) -> Result<(), (&'static str, String)> {
     if def.scripts.is_empty() {
         return Err(("scripts", "a script rule needs `scripts` (the scripts to flag)".into()));
     }
@@ -51,6 +85,7 @@ impl ScriptCheck {
         Ok(ScriptCheck {
             rules: rules
                 .iter()
+                .map(|(i, d)| (i, d.params::<ScriptParams>()))
                 .map(|(i, d)| {
                     (
                         *i,

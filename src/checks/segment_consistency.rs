@@ -7,15 +7,46 @@
 use std::collections::HashMap;
 
 use super::{Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
-use crate::diagnostic::Label;
+use crate::diagnostic::{Applicability, Label};
 use crate::document::Document;
 use crate::formats::Segment;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 
-const CHECKS: [&str; 2] = ["source", "target"];
+super::sub_checks! {
+    /// The `segment-consistency` sub-checks.
+    Sub {
+        Source = "source",
+        Target = "target",
+    }
+}
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    super::validate_check(def, &CHECKS)
+/// The `segment-consistency` kind.
+pub static KIND: Kind = Kind {
+    name: "segment-consistency",
+    category: "terminology/inconsistent",
+    message: "{problem}",
+    doc: include_str!("segment_consistency.md"),
+    sees_protected: false,
+    reads_source: true,
+    parse: parse_params::<SegmentConsistencyParams>,
+};
+
+/// Compiles every `segment-consistency` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(SegmentConsistencyCheck::new(rules)))
+}
+
+/// A `segment-consistency` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SegmentConsistencyParams {
+    pub check: Option<Sub>,
+}
+
+impl KindParams for SegmentConsistencyParams {
+    fn fixes(&self) -> Option<Applicability> {
+        None
+    }
 }
 
 pub struct SegmentConsistencyCheck {
@@ -25,7 +56,11 @@ pub struct SegmentConsistencyCheck {
 impl SegmentConsistencyCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
         SegmentConsistencyCheck {
-            rules: rules.iter().map(|(i, d)| (*i, d.check.clone())).collect(),
+            rules: rules
+                .iter()
+                .map(|(i, d)| (*i, d.params::<SegmentConsistencyParams>()))
+                .map(|(i, d)| (i, d.check.map(|c| c.name().to_string())))
+                .collect(),
         }
     }
 }

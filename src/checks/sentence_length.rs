@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use super::{capitalize, Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::segment::{count_words, max_words, word_goes_on, WordCounter};
 use crate::span::Span;
 
@@ -19,7 +19,48 @@ const CLAUSE_WORDS: usize = 4;
 /// A stretch this short before the first comma is an introduction ("Secondly,", "In 2020,").
 const INTRO_WORDS: usize = 2;
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+/// The `sentence-length` kind.
+pub static KIND: Kind = Kind {
+    name: "sentence-length",
+    category: "style/awkward",
+    message: "sentence of {words} words (limit {max}): split it",
+    doc: include_str!("sentence_length.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<SentenceLengthParams>,
+};
+
+/// Compiles every `sentence-length` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(SentenceLengthCheck::new(rules)))
+}
+
+/// A `sentence-length` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SentenceLengthParams {
+    pub max_words: Option<usize>,
+    /// How many comma splices a long sentence needs to be flagged (0: length alone).
+    pub min_splices: Option<usize>,
+    /// Words that begin a clause with its subject ("the", "it", "they").
+    pub subjects: Vec<String>,
+    /// Words that join a clause or phrase to the one before ("and", "which", "because").
+    pub joins: Vec<String>,
+    /// Words that begin an introductory phrase before the main clause ("in", "after").
+    pub openers: Vec<String>,
+}
+
+impl KindParams for SentenceLengthParams {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Unsafe)
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &SentenceLengthParams) -> Result<(), (&'static str, String)> {
     if def.max_words == Some(0) {
         return Err(("max_words", "`max_words` must be at least 1".into()));
     }
@@ -41,7 +82,7 @@ struct Clauses {
 }
 
 impl Clauses {
-    fn new(def: &RuleDef) -> Self {
+    fn new(def: &SentenceLengthParams) -> Self {
         let set = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect();
         Clauses {
             subjects: set(&def.subjects),
@@ -130,6 +171,7 @@ impl SentenceLengthCheck {
         SentenceLengthCheck {
             rules: rules
                 .iter()
+                .map(|(i, d)| (i, d.params::<SentenceLengthParams>()))
                 .map(|(i, d)| Rule {
                     idx: *i,
                     max: d.max_words.unwrap_or(DEFAULT_MAX_WORDS),

@@ -9,13 +9,72 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::term::{apposition_after, article_before};
 use super::{is_whole_word, match_case, Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::Segment;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+/// The `source-term` kind.
+pub static KIND: Kind = Kind {
+    name: "source-term",
+    category: "terminology",
+    message: "{problem}",
+    doc: include_str!("source_term.md"),
+    sees_protected: false,
+    reads_source: true,
+    parse: parse_params::<SourceTermParams>,
+};
+
+/// Compiles every `source-term` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(SourceTermCheck::new(rules)?))
+}
+
+/// A `source-term` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceTermParams {
+    pub glossary: Vec<GlossaryEntry>,
+    pub drop_article: Option<bool>,
+    pub case_sensitive: Option<bool>,
+}
+
+/// A `source-term` glossary entry: a source term, the target term(s) it must be rendered as,
+/// and known wrong renderings that a fix replaces.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub source: String,
+    pub target: Vec<String>,
+    #[serde(default)]
+    pub wrong: Vec<String>,
+    /// Overrides the rule's `drop_article` for this entry.
+    #[serde(default)]
+    pub drop_article: Option<bool>,
+}
+
+impl KindParams for SourceTermParams {
+    fn fixes(&self) -> Option<Applicability> {
+        match self.glossary.iter().all(|e| e.target.len() == 1) {
+            true => Some(Applicability::Safe),
+            false => Some(Applicability::Unsafe),
+        }
+    }
+
+    fn replacements(&self) -> Vec<(&'static str, &str)> {
+        self.glossary
+            .iter()
+            .flat_map(|g| g.target.iter().map(|t| ("glossary", t.as_str())))
+            .collect()
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &SourceTermParams) -> Result<(), (&'static str, String)> {
     if def.glossary.is_empty() {
         return Err((
             "glossary",
@@ -60,6 +119,7 @@ impl SourceTermCheck {
         let mut wrong = Vec::new();
         let mut wrong_owner = Vec::new();
         for &(rule, def) in rules {
+            let def: &SourceTermParams = def.params();
             for e in &def.glossary {
                 let idx = entries.len();
                 entries.push(Entry {

@@ -5,23 +5,30 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::{capitalize, validate_check, Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
+use super::{capitalize, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
-const CHECKS: [&str; 2] = ["misspelling", "unknown-word"];
+super::sub_checks! {
+    /// The `spelling` sub-checks.
+    Sub {
+        Misspelling = "misspelling",
+        UnknownWord = "unknown-word",
+    }
+}
 
 /// Where Debian's `hunspell-en-us` puts the dictionary; a rule's `dictionary` overrides it.
 pub const DEFAULT_DICTIONARY: &str = "/usr/share/hunspell/en_US";
 
 /// The Hunspell dictionaries a rule names (Debian's en_US when it names none).
-pub(super) fn dictionary_paths(def: &RuleDef) -> Vec<String> {
-    if def.dictionary.is_empty() {
+/// The dictionaries a rule names, or the default one.
+pub(super) fn dictionary_paths(dictionary: &[String]) -> Vec<String> {
+    if dictionary.is_empty() {
         vec![DEFAULT_DICTIONARY.to_string()]
     } else {
-        def.dictionary.clone()
+        dictionary.to_vec()
     }
 }
 
@@ -90,12 +97,51 @@ fn one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    validate_check(def, &CHECKS)?;
+/// The `spelling` kind.
+pub static KIND: Kind = Kind {
+    name: "spelling",
+    category: "fluency/spelling",
+    message: "\"{match}\" is misspelt",
+    doc: include_str!("spelling.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<SpellingParams>,
+};
+
+/// Compiles every `spelling` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(SpellingCheck::new(rules)))
+}
+
+/// A `spelling` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpellingParams {
+    pub check: Option<Sub>,
+    /// One Hunspell dictionary or a list of them.
+    #[serde(deserialize_with = "crate::model::one_or_many")]
+    pub dictionary: Vec<String>,
+    pub allow: Vec<String>,
+}
+
+impl KindParams for SpellingParams {
+    fn fixes(&self) -> Option<Applicability> {
+        match self.check {
+            Some(Sub::UnknownWord) => None,
+            _ => Some(Applicability::Safe),
+        }
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &SpellingParams) -> Result<(), (&'static str, String)> {
     if def.check.is_none() {
         return Err((
             "kind",
-            format!("a spelling rule needs `check` (one of: {})", CHECKS.join(", ")),
+            "a spelling rule needs `check` (one of: misspelling, unknown-word)".into(),
         ));
     }
     if def.dictionary.iter().any(String::is_empty) {
@@ -218,10 +264,11 @@ impl SpellingCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
         let rules = rules
             .iter()
+            .map(|(idx, d)| (idx, d.params::<SpellingParams>()))
             .map(|(idx, d)| SpellingRule {
                 idx: *idx,
-                unknown_words: d.check.as_deref() == Some("unknown-word"),
-                dictionary: dictionary_paths(d),
+                unknown_words: d.check == Some(Sub::UnknownWord),
+                dictionary: dictionary_paths(&d.dictionary),
                 allow: d.allow.iter().map(|w| w.to_lowercase()).collect(),
             })
             .collect();

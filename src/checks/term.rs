@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 
 use super::{is_whole_word, match_case, Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
+use serde::Deserialize;
 
 mod literals;
 
@@ -14,7 +15,63 @@ pub(super) use literals::Literals;
 
 const ARTICLES: &[&str] = &["the", "a", "an"];
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+/// The `term` kind.
+pub static KIND: Kind = Kind {
+    name: "term",
+    category: "terminology",
+    message: "\"{match}\" should be \"{replacement}\"",
+    doc: include_str!("term.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<TermParams>,
+};
+
+/// Compiles every `term` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(TermCheck::new(rules)?))
+}
+
+/// A `term` rule's parameters: one wrong → right pair (`variants`, `replace`) or a glossary
+/// of them (`entries`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TermParams {
+    pub variants: Vec<String>,
+    pub replace: Option<String>,
+    pub entries: Vec<TermEntry>,
+    pub drop_article: Option<bool>,
+    pub case_sensitive: Option<bool>,
+}
+
+/// A glossary entry inside a `term` rule with `entries`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermEntry {
+    pub variants: Vec<String>,
+    pub replace: String,
+}
+
+impl KindParams for TermParams {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Safe)
+    }
+
+    fn glossary_terms(&self) -> usize {
+        self.variants.len() + self.entries.iter().map(|e| e.variants.len()).sum::<usize>()
+    }
+
+    fn replacements(&self) -> Vec<(&'static str, &str)> {
+        let one = self.replace.iter().map(|r| ("replace", r.as_str()));
+        one.chain(self.entries.iter().map(|e| ("entries", e.replace.as_str())))
+            .collect()
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &TermParams) -> Result<(), (&'static str, String)> {
     if def.entries.is_empty() {
         if def.variants.is_empty() {
             return Err((
@@ -78,6 +135,7 @@ impl TermCheck {
         let mut drop_article = vec![false; max_rule];
         let mut case_sensitive = Vec::new();
         for &(rule, def) in rules {
+            let def: &TermParams = def.params();
             drop_article[rule] = def.drop_article.unwrap_or(false);
             let rule_case_sensitive = def.case_sensitive.unwrap_or(false);
             let entries: Vec<(&[String], &str)> = if def.entries.is_empty() {

@@ -7,33 +7,66 @@ use regex_syntax::hir::{Class, HirKind};
 
 use super::charset::{next_non_ascii, CharSet, Literals};
 use super::{Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::segment::is_cjk;
 use crate::span::Span;
 
-const CHECKS: &[&str] = &[
-    "double-space",
-    "space-before-punctuation",
-    "missing-space-after-punctuation",
-    "list-numbering",
-    "fullwidth-punctuation",
-    "french-spacing",
-    "cjk-latin-spacing",
-    "halfwidth-punctuation",
-];
+super::sub_checks! {
+    /// The `typography` sub-checks.
+    Sub {
+        DoubleSpace = "double-space",
+        SpaceBeforePunctuation = "space-before-punctuation",
+        MissingSpaceAfterPunctuation = "missing-space-after-punctuation",
+        ListNumbering = "list-numbering",
+        FullwidthPunctuation = "fullwidth-punctuation",
+        FrenchSpacing = "french-spacing",
+        CjkLatinSpacing = "cjk-latin-spacing",
+        HalfwidthPunctuation = "halfwidth-punctuation",
+    }
+}
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    match def.check.as_deref() {
-        Some(c) if CHECKS.contains(&c) => Ok(()),
-        Some(c) => Err((
-            "check",
-            format!("unknown typography check `{c}` (one of: {})", CHECKS.join(", ")),
-        )),
+/// The `typography` kind.
+pub static KIND: Kind = Kind {
+    name: "typography",
+    category: "fluency/punctuation",
+    message: "{problem}",
+    doc: include_str!("typography.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<TypographyParams>,
+};
+
+/// Compiles every `typography` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(TypographyCheck::new(rules)?))
+}
+
+/// A `typography` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TypographyParams {
+    pub check: Option<Sub>,
+    pub chars: Option<String>,
+}
+
+impl KindParams for TypographyParams {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Safe)
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &TypographyParams) -> Result<(), (&'static str, String)> {
+    match def.check {
+        Some(_) => Ok(()),
         None => Err((
             "check",
-            format!("a typography rule needs `check` (one of: {})", CHECKS.join(", ")),
+            "a typography rule needs `check` (one of: double-space, space-before-punctuation, missing-space-after-punctuation, list-numbering, fullwidth-punctuation, french-spacing, cjk-latin-spacing, halfwidth-punctuation)".into(),
         )),
     }
 }
@@ -69,7 +102,8 @@ impl TypographyCheck {
             rules: rules
                 .iter()
                 .map(|(i, d)| {
-                    let check = d.check.clone().unwrap_or_default();
+                    let d: &TypographyParams = d.params();
+                    let check = d.check.map_or("", Sub::name).to_string();
                     let chars = d.chars.clone().unwrap_or_else(|| default_chars(&check).to_string());
                     let mut scan: Vec<char> = chars.chars().collect();
                     if check == "french-spacing" {

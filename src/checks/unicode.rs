@@ -8,27 +8,67 @@ mod mojibake;
 
 use super::charset::{non_ascii_runs, CharSet};
 use super::{Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::InputFormat;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
-const CHECKS: &[&str] = &["nfc", "invisible", "control", "nbsp", "mojibake", "entity"];
+super::sub_checks! {
+    /// The `unicode` sub-checks.
+    Sub {
+        Nfc = "nfc",
+        Invisible = "invisible",
+        Control = "control",
+        Nbsp = "nbsp",
+        Mojibake = "mojibake",
+        Entity = "entity",
+    }
+}
 const DEFAULT_INVISIBLE: &str =
     "\u{200b}\u{2060}\u{feff}\u{00ad}\u{200e}\u{200f}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}\u{061c}";
 const DEFAULT_NBSP: &str = "\u{a0}\u{202f}";
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    match def.check.as_deref() {
-        Some(c) if CHECKS.contains(&c) => Ok(()),
-        Some(c) => Err((
-            "check",
-            format!("unknown unicode check `{c}` (one of: {})", CHECKS.join(", ")),
-        )),
+/// The `unicode` kind.
+pub static KIND: Kind = Kind {
+    name: "unicode",
+    category: "fluency/character-encoding",
+    message: "{problem}",
+    doc: include_str!("unicode.md"),
+    sees_protected: true,
+    reads_source: false,
+    parse: parse_params::<UnicodeParams>,
+};
+
+/// Compiles every `unicode` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(UnicodeCheck::new(rules)?))
+}
+
+/// A `unicode` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UnicodeParams {
+    pub check: Option<Sub>,
+    pub chars: Option<String>,
+}
+
+impl KindParams for UnicodeParams {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Safe)
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &UnicodeParams) -> Result<(), (&'static str, String)> {
+    match def.check {
+        Some(_) => Ok(()),
         None => Err((
             "check",
-            format!("a unicode rule needs `check` (one of: {})", CHECKS.join(", ")),
+            "a unicode rule needs `check` (one of: nfc, invisible, control, nbsp, mojibake, entity)".into(),
         )),
     }
 }
@@ -53,7 +93,8 @@ impl UnicodeCheck {
         let rules = rules
             .iter()
             .map(|(i, d)| {
-                let check = d.check.clone().unwrap_or_default();
+                let d: &UnicodeParams = d.params();
+                let check = d.check.map_or("", Sub::name).to_string();
                 let default = match check.as_str() {
                     "invisible" => DEFAULT_INVISIBLE,
                     "nbsp" => DEFAULT_NBSP,

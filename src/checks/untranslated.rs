@@ -2,15 +2,49 @@
 //! source's script.
 
 use super::{Check, RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
+use crate::diagnostic::Applicability;
 use crate::document::Document;
 use crate::formats::Segment;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
-const CHECKS: [&str; 3] = ["empty", "same", "source-script"];
+super::sub_checks! {
+    /// The `untranslated` sub-checks.
+    Sub {
+        Empty = "empty",
+        Same = "same",
+        SourceScript = "source-script",
+    }
+}
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
-    super::validate_check(def, &CHECKS)
+/// The `untranslated` kind.
+pub static KIND: Kind = Kind {
+    name: "untranslated",
+    category: "accuracy/untranslated",
+    message: "{problem}",
+    doc: include_str!("untranslated.md"),
+    sees_protected: false,
+    reads_source: true,
+    parse: parse_params::<UntranslatedParams>,
+};
+
+/// Compiles every `untranslated` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(UntranslatedCheck::new(rules)))
+}
+
+/// A `untranslated` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UntranslatedParams {
+    pub check: Option<Sub>,
+    pub min_length: Option<usize>,
+}
+
+impl KindParams for UntranslatedParams {
+    fn fixes(&self) -> Option<Applicability> {
+        None
+    }
 }
 
 /// Scripts told apart here: enough to see source text left in a target.
@@ -106,7 +140,8 @@ impl UntranslatedCheck {
         UntranslatedCheck {
             rules: rules
                 .iter()
-                .map(|(i, d)| (*i, d.check.clone(), d.min_length.unwrap_or(2)))
+                .map(|(i, d)| (*i, d.params::<UntranslatedParams>()))
+                .map(|(i, d)| (i, d.check.map(|c| c.name().to_string()), d.min_length.unwrap_or(2)))
                 .collect(),
         }
     }

@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use super::ExplainArgs;
-use crate::checks::CheckKind;
 use crate::config::Profile;
 use crate::engine::Rule;
 
@@ -12,8 +11,8 @@ use crate::output::sanitize::terminal as t;
 pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
     super::set_color(args.shared.color);
     let mut out = anstream::stdout().lock();
-    if let Some(kind) = CheckKind::ALL.iter().find(|k| k.name() == args.rule) {
-        writeln!(out, "{}", kind.doc())?;
+    if let Some(kind) = crate::checks::kind_named(&args.rule) {
+        writeln!(out, "{}", kind.doc)?;
         return Ok(0);
     }
     let profile = Profile::load(args.shared.config.as_deref(), &args.shared.overrides())?;
@@ -43,7 +42,7 @@ pub fn explain(profile: &Profile, rule_id: &str, out: &mut dyn Write, bold: anst
         _ => "any".to_string(),
     };
     writeln!(out, "pack:      {} ({})", t(&loaded.pack.name), t(&lang))?;
-    writeln!(out, "kind:      {}", def.kind.name())?;
+    writeln!(out, "kind:      {}", def.kind.name)?;
     writeln!(out, "severity:  {}", rule.meta.severity)?;
     writeln!(out, "category:  {}", t(&rule.meta.category))?;
     writeln!(out, "fix:       {}", super::rules::fixability(loaded))?;
@@ -64,11 +63,10 @@ pub fn explain(profile: &Profile, rule_id: &str, out: &mut dyn Write, bold: anst
     if let Some(doc) = &def.doc {
         writeln!(out, "\n{}", t(doc.trim()))?;
     }
-    let mut params = def.clone();
-    params.examples.clear();
-    params.doc = None;
-    params.message = None;
-    params.when_document_mentions.clear();
+    let mut params = def.table.clone();
+    for shown in ["examples", "doc", "message", "when_document_mentions"] {
+        params.remove(shown);
+    }
     let toml = toml::to_string(&params).unwrap_or_default();
     writeln!(out, "\n{bold}Definition{bold:#}\n{}", t(toml.trim()))?;
     if !def.examples.is_empty() {
@@ -88,8 +86,8 @@ pub fn explain(profile: &Profile, rule_id: &str, out: &mut dyn Write, bold: anst
     writeln!(
         out,
         "\n{bold}About the `{}` kind{bold:#}\n\n{}",
-        def.kind.name(),
-        def.kind.doc().trim()
+        def.kind.name,
+        def.kind.doc.trim()
     )?;
     Ok(true)
 }

@@ -23,32 +23,10 @@ struct RuleRow {
 
 /// How a rule's fixes apply: `safe`, `unsafe` or `no`.
 pub fn fixability(rule: &LoadedRule) -> &'static str {
-    use crate::checks::CheckKind as K;
-    use crate::config::rulefile::FixPolicy as P;
-    let d = &rule.def;
-    let offers = match d.kind {
-        K::Script => None,
-        K::Quotes => match d.check.as_deref() {
-            Some("doubled") | Some("detached") => Some("safe"),
-            _ => None,
-        },
-        K::Pattern => d.replace.as_ref().map(|_| "safe"),
-        K::SentenceLength => Some("unsafe"),
-        // The sub-checks that judge from the document (name-case, headings, name variants,
-        // titles) offer unsafe fixes; `terms` lists are safe.
-        K::Capitalization if d.check.is_some() => Some("unsafe"),
-        K::Numbers => Some("unsafe"),
-        K::SourceTerm => match d.glossary.iter().all(|e| e.target.len() == 1) {
-            true => Some("safe"),
-            false => Some("unsafe"),
-        },
-        K::Untranslated | K::Placeholders | K::SegmentConsistency | K::LengthRatio => None,
-        _ => Some("safe"),
-    };
-    match (offers, d.fix) {
-        (None, _) | (_, P::None) => "no",
-        (Some(_), P::Unsafe) => "unsafe",
-        (Some(k), _) => k,
+    match rule.def.fixes() {
+        Some(crate::diagnostic::Applicability::Safe) => "safe",
+        Some(_) => "unsafe",
+        None => "no",
     }
 }
 
@@ -68,7 +46,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
                 pack: r.pack.name.clone(),
                 target: r.pack.target.clone(),
                 source: r.pack.source.clone(),
-                kind: r.def.kind.name(),
+                kind: r.def.kind.name,
                 severity: rule.meta.severity.as_str(),
                 category: rule.meta.category.clone(),
                 fix: fixability(r),

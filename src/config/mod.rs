@@ -124,11 +124,7 @@ fn looks_like_rule_file(text: &str) -> bool {
 
 /// How many glossary entries a rule compiles.
 fn glossary_terms(def: &RuleDef) -> usize {
-    def.variants.len()
-        + def.entries.iter().map(|e| e.variants.len()).sum::<usize>()
-        + usize::from(def.canonical.is_some())
-        + def.terms.len()
-        + def.lines.len()
+    def.params.glossary_terms()
 }
 
 /// Refuses a run whose rules hold more than [`MAX_GLOSSARY_TERMS`] glossary entries, naming
@@ -663,26 +659,17 @@ fn language_setting(given: &str, what: &str, known: &[String]) -> Result<String,
 /// File extensions checked when walking a directory and no `include` is configured.
 pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "xlf", "xliff", "po", "tmx", "tsv"];
 
-/// Applies a `[rule."id"]` table from the config to a rule definition.
+/// Applies a `[rule."id"]` table from the config to a rule definition: merged into the
+/// rule's table, which is read again as a whole.
 fn apply_override(def: &RuleDef, table: &toml::Table) -> Result<RuleDef, String> {
     for key in ["id", "kind"] {
         if table.contains_key(key) {
             return Err(format!("`{key}` cannot be overridden"));
         }
     }
-    let mut base = toml::Table::try_from(def).map_err(|e| e.to_string())?;
+    let mut merged = def.table.clone();
     for (k, v) in table {
-        base.insert(k.clone(), v.clone());
+        merged.insert(k.clone(), v.clone());
     }
-    let merged: RuleDef = toml::Value::Table(base)
-        .try_into()
-        .map_err(|e: toml::de::Error| e.message().to_string())?;
-    if let Some((_, msg)) = merged.stray_param() {
-        return Err(msg);
-    }
-    if let Some((_, msg)) = merged.oversized() {
-        return Err(msg);
-    }
-    crate::checks::validate(&merged).map_err(|(_, m)| m)?;
-    Ok(merged)
+    rulefile::rule_from_table(merged, true).map_err(|(_, msg)| msg)
 }

@@ -70,23 +70,6 @@ pub fn code_span(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
-/// The doc's first line, or its first lines up to one that ends a sentence: a summary may
-/// wrap in the rule file.
-fn first_sentence(doc: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for line in doc.trim().lines() {
-        let line = line.trim();
-        if line.is_empty() {
-            break;
-        }
-        out.push(line);
-        if line.ends_with(['.', '!', '?', '\u{3002}', ')', '"', '\u{201d}']) {
-            break;
-        }
-    }
-    out.join(" ")
-}
-
 /// Documentation of every rule a run may report, by full id.
 #[derive(Debug, Clone, Default)]
 pub struct RuleCatalog {
@@ -114,14 +97,11 @@ impl RuleCatalog {
                 .iter()
                 .filter_map(|e| e.bad.clone().map(|bad| (bad, e.good.clone().unwrap_or_default())))
                 .collect();
-            let summary = match &loaded.def.doc {
-                Some(doc) => first_sentence(doc),
-                None => rule.summary(),
-            };
+            let summary = rule.summary();
             let doc = RuleDoc {
                 summary,
                 doc: loaded.def.doc.clone(),
-                kind: loaded.def.kind.name().to_string(),
+                kind: loaded.def.kind.name.to_string(),
                 examples,
             };
             self.rules.insert(id, doc);
@@ -147,9 +127,9 @@ mod tests {
 
     #[test]
     fn summaries_follow_wrapped_first_sentences() {
-        assert_eq!(first_sentence("One line.\nMore detail."), "One line.");
-        assert_eq!(first_sentence("Wrapped\nsummary.\nDetail."), "Wrapped summary.");
-        assert_eq!(first_sentence("No end\n\nNext"), "No end");
+        assert_eq!(crate::model::summary("One line.\nMore detail."), "One line.");
+        assert_eq!(crate::model::summary("Wrapped\nsummary.\nDetail."), "Wrapped summary.");
+        assert_eq!(crate::model::summary("No end\n\nNext"), "No end");
         assert_eq!(code_span("a`b"), "``a`b``");
     }
 }

@@ -6,12 +6,57 @@ mod shape;
 use regex::{RegexSet, RegexSetBuilder};
 
 use super::{Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
+use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
-pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+/// The `boilerplate` kind.
+pub static KIND: Kind = Kind {
+    name: "boilerplate",
+    category: "design/markup",
+    message: "web page boilerplate \"{match}\" scraped with the article",
+    doc: include_str!("../boilerplate.md"),
+    sees_protected: false,
+    reads_source: false,
+    parse: parse_params::<BoilerplateParams>,
+};
+
+/// Compiles every `boilerplate` rule into one check.
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(BoilerplateCheck::new(rules)?))
+}
+
+/// A `boilerplate` rule's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BoilerplateParams {
+    pub lines: Vec<String>,
+    /// Labels of scraped metadata (`source`, `hits`, `editor in charge`), each before a colon.
+    pub labels: Vec<String>,
+    /// Words and phrases that only page widgets hold (`share`, `font size`, `chat online`).
+    pub widgets: Vec<String>,
+    /// Words of menus and section links (`home`, `news`, `contact`), chrome only beside chrome.
+    pub menu: Vec<String>,
+    /// How a breadcrumb trail begins (`home`, `your location`, `you are here`).
+    pub crumbs: Vec<String>,
+}
+
+impl KindParams for BoilerplateParams {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Safe)
+    }
+
+    fn glossary_terms(&self) -> usize {
+        self.lines.len()
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        validate(self)
+    }
+}
+
+fn validate(def: &BoilerplateParams) -> Result<(), (&'static str, String)> {
     if def.lines.is_empty() && !shape::Vocabulary::is_set(def) {
         return Err((
             "lines",
@@ -45,6 +90,7 @@ impl BoilerplateCheck {
         let mut owners = Vec::new();
         let mut shapes = Vec::new();
         for &(rule, def) in rules {
+            let def: &BoilerplateParams = def.params();
             for l in &def.lines {
                 patterns.push(anchored(l));
                 owners.push(rule);

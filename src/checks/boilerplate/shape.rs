@@ -9,9 +9,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::BoilerplateParams;
 use super::{line_removal, prose_start};
 use crate::checks::{RuleIdx, Sink};
-use crate::config::rulefile::RuleDef;
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::InputFormat;
@@ -32,11 +32,11 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    pub fn is_set(def: &RuleDef) -> bool {
+    pub fn is_set(def: &BoilerplateParams) -> bool {
         !(def.labels.is_empty() && def.widgets.is_empty() && def.menu.is_empty() && def.crumbs.is_empty())
     }
 
-    pub fn validate(def: &RuleDef) -> Result<(), (&'static str, String)> {
+    pub fn validate(def: &BoilerplateParams) -> Result<(), (&'static str, String)> {
         for (name, list) in [
             ("labels", &def.labels),
             ("widgets", &def.widgets),
@@ -53,7 +53,7 @@ impl Vocabulary {
         Ok(())
     }
 
-    pub fn new(def: &RuleDef) -> Self {
+    pub fn new(def: &BoilerplateParams) -> Self {
         let phrases = |list: &[String]| {
             let mut v: Vec<Vec<String>> = list
                 .iter()
@@ -380,10 +380,8 @@ mod tests {
     use super::*;
 
     fn vocabulary() -> Vocabulary {
-        let def: RuleDef = toml::from_str(
+        let def: BoilerplateParams = toml::from_str(
             r#"
-            id = "t"
-            kind = "boilerplate"
             labels = ["time", "source", "hits", "editor in charge", "editor", "by", "font"]
             widgets = ["share", "chat online", "font size", "print", "e-mail", "comment(s)"]
             menu = ["home", "latest", "news", "large", "medium", "small", "contact", "us"]
