@@ -1,9 +1,13 @@
-//! One text at a time, for programs that embed mtlint (the Python package, `--records`):
-//! [`Settings`] → a [`Linter`] that compiles each language's rules once and is shared by every
-//! thread → [`Linter::check`] or [`Linter::fix`] a text.
+//! The per-file pipeline, used by the command line (`check`, `fix`, `report`), the language
+//! server, the Python package, the tests and fuzzing: [`Settings`] → a [`Linter`] that
+//! compiles each language's rules once and is shared by every thread; then, per file, read
+//! ([`Linter::read_file`]) → detect format and language ([`Linter::parse`]) → check with the
+//! file's rules ([`Linter::check_document`], the config's per-file ignores turned off in the
+//! engine) → fix ([`Linter::fix_document`]) or render (`output`).
 //!
-//! The results are the command line's: a text checked here gets the findings `mtlint check`
-//! gives the same text in a file at `path`, and [`Linter::fix`] the text `mtlint fix` writes.
+//! [`Linter::check`] and [`Linter::fix`] do it all for one text: a text checked here gets the
+//! findings `mtlint check` gives the same text in a file at `path`, and [`Linter::fix`] the
+//! text `mtlint fix` writes.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,8 +16,12 @@ use std::sync::Arc;
 use crate::config::{ConfigError, Overrides, Profile};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::document::Document;
-use crate::fix::fix_document;
+use crate::engine::{Engine, Engines};
+use crate::fix::{fix_document_keeping, FixOutcome};
 use crate::formats::InputFormat;
+use crate::input::{self, Replaced};
+use crate::span::Span;
+use crate::timing::{self, Stage};
 
 /// What a [`Linter`] is built from: the command line's linting options.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +38,7 @@ pub struct Settings {
 /// Rules loaded once; each language's engine is compiled on first use and shared.
 #[derive(Debug, Clone)]
 pub struct Linter {
-    profile: Arc<Profile>,
+    engines: Arc<Engines>,
     input_format: Option<InputFormat>,
     /// Documents of twice this size or more are checked in parts on every thread.
     min_part: usize,
@@ -68,7 +76,7 @@ impl Linter {
     /// A linter over a profile already loaded (one the command line found for a directory).
     pub fn with_profile(profile: Arc<Profile>, input_format: Option<InputFormat>) -> Linter {
         Linter {
-            profile,
+            engines: Arc::new(Engines::new(profile)),
             input_format,
             min_part: crate::engine::PART_SIZE,
         }
@@ -82,38 +90,92 @@ impl Linter {
         self
     }
 
-    pub fn profile(&self) -> &Profile {
-        &self.profile
+    /// The profile (rules and settings) this linter checks with.
+    pub fn profile(&self) -> &Arc<Profile> {
+        self.engines.profile()
     }
 
-    /// Reads `text` as the file `path` would be read (its format from the extension, else
-    /// from the content; its language from the settings, else the file, else detection).
+    /// Reads the file at `path` (shown as `display`) and parses it; with `lossy`, invalid
+    /// UTF-8 is replaced instead of refused, and what was replaced is returned.
+    pub fn read_file(&self, path: &Path, display: &str, lossy: bool) -> Result<(Document, Option<Replaced>), String> {
+        let (text, replaced) =
+            timing::time(Stage::Read, || input::read_text_with(path, lossy)).map_err(|e| e.to_string())?;
+        Ok((self.parse(display, text, path)?, replaced))
+    }
+
+    /// Parses `text` as the file `path` (shown as `display`) would be read: its format from
+    /// `--input-format`, else the extension, else the content; its language from the
+    /// settings, else the file, else detection.
+    pub fn parse(&self, display: &str, text: String, path: &Path) -> Result<Document, String> {
+        let format = self.input_format.unwrap_or_else(|| InputFormat::detect(path, &text));
+        timing::time(Stage::Parse, || {
+            Document::parse(display, text, self.profile().lang.as_deref(), format)
+        })
+        .map_err(|e| e.to_string())
+    }
+
+    /// Reads `text` as the file `path` would be read (see [`Linter::parse`]).
     pub fn document(&self, text: String, path: Option<&str>) -> Result<Document, String> {
         let display = path.unwrap_or(NO_PATH);
-        let format = self
-            .input_format
-            .unwrap_or_else(|| InputFormat::detect(Path::new(display), &text));
-        Document::parse(display, text, self.profile.lang.as_deref(), format).map_err(|e| e.to_string())
+        self.parse(display, text, Path::new(display))
     }
 
-    /// Whether the config's `per_file_ignores` keep a finding of `path`.
-    fn keeper(&self, path: Option<&str>) -> impl Fn(&Diagnostic) -> bool + '_ {
-        let ignored = path.map(|p| self.profile.ignored_for(Path::new(p))).unwrap_or_default();
-        move |d: &Diagnostic| {
-            let id = d.rule_id();
-            !ignored
-                .iter()
-                .any(|s| *s == id || id.strip_prefix(s).is_some_and(|r| r.starts_with('/')))
-        }
+    /// The engine for `doc`, and the rules the config's `per_file_ignores` leave on for the
+    /// file at `path`.
+    fn engine(&self, doc: &Document, path: Option<&Path>) -> Result<(Arc<Engine>, Option<Vec<bool>>), String> {
+        let engine = self.engines.for_document(doc)?;
+        let off = path.map(|p| self.profile().ignored_for(p)).unwrap_or_default();
+        let mask = engine.mask(&off);
+        Ok((engine, mask))
+    }
+
+    /// The findings in `doc`, read from the file at `path` (for its per-file ignores).
+    pub fn check_document(&self, doc: &Document, path: Option<&Path>) -> Result<Vec<Diagnostic>, String> {
+        let (engine, mask) = self.engine(doc, path)?;
+        Ok(engine.check_masked(doc, self.min_part, mask.as_deref()))
+    }
+
+    /// Fixes `doc`, read from the file at `path`, until nothing more applies: the fixes at or
+    /// above `min`, except at the places `kept` holds (rule, span: findings a baseline
+    /// accepts).
+    pub fn fix_document(
+        &self,
+        doc: Document,
+        path: Option<&Path>,
+        min: Applicability,
+        kept: std::collections::BTreeSet<(String, Span)>,
+    ) -> Result<FixOutcome, String> {
+        let (engine, mask) = self.engine(&doc, path)?;
+        Ok(fix_document_keeping(&engine, doc, min, mask.as_deref(), kept))
+    }
+
+    /// Like [`Linter::fix_document`], asking `review` about each fix (`fix --interactive`).
+    /// The outer error says why the file cannot be fixed; the inner one that reading the
+    /// reviewer's answer failed.
+    pub fn review_document(
+        &self,
+        doc: Document,
+        path: Option<&Path>,
+        min: Applicability,
+        kept: std::collections::BTreeSet<(String, Span)>,
+        review: &mut dyn crate::fix::Review,
+    ) -> Result<std::io::Result<FixOutcome>, String> {
+        let (engine, mask) = self.engine(&doc, path)?;
+        Ok(crate::fix::review_document(
+            &engine,
+            doc,
+            min,
+            mask.as_deref(),
+            kept,
+            review,
+        ))
     }
 
     /// The findings in `text`. An error says why the text cannot be checked (a bilingual file
     /// that does not parse, say).
     pub fn check(&self, text: String, path: Option<&str>) -> Result<Checked, String> {
         let document = self.document(text, path)?;
-        let engine = self.profile.engine_for_document(&document)?;
-        let mut diagnostics = engine.check_split(&document, self.min_part);
-        diagnostics.retain(self.keeper(path));
+        let diagnostics = self.check_document(&document, path.map(Path::new))?;
         Ok(Checked { document, diagnostics })
     }
 
@@ -121,20 +183,16 @@ impl Linter {
     /// applies, as `mtlint fix` does.
     pub fn fix(&self, text: String, path: Option<&str>, unsafe_fixes: bool) -> Result<Fixed, String> {
         let document = self.document(text, path)?;
-        let engine = self.profile.engine_for_document(&document)?;
         let min = if unsafe_fixes {
             Applicability::Unsafe
         } else {
             Applicability::Safe
         };
-        let keep = self.keeper(path);
-        let outcome = fix_document(&engine, document, min, &keep);
-        let mut remaining = outcome.remaining;
-        remaining.retain(&keep);
+        let outcome = self.fix_document(document, path.map(Path::new), min, Default::default())?;
         Ok(Fixed {
             document: outcome.document,
             applied: outcome.applied,
-            remaining,
+            remaining: outcome.remaining,
         })
     }
 }

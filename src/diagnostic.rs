@@ -150,7 +150,7 @@ pub struct RuleMeta {
 }
 
 /// Another rule's finding of the same defect on the same span, kept with the finding that
-/// reports it (one defect, one finding; see [`crate::engine`]).
+/// reports it (one defect, one finding; the engine merges them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
     pub rule: Arc<RuleMeta>,

@@ -2,13 +2,64 @@
 
 use aho_corasick::AhoCorasick;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use crate::checks::{Check, RuleIdx, Sink, KINDS};
+use crate::config::Profile;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::model::{Kind, LoadedRule, RuleDef};
 use crate::timing::{self, Stage};
 
 pub use crate::model::Rule;
+
+/// The engines of one profile, compiled on first use once per language (and source language)
+/// and shared by every thread.
+#[derive(Debug)]
+pub struct Engines {
+    profile: Arc<Profile>,
+    cache: Mutex<HashMap<String, Arc<Engine>>>,
+}
+
+impl Engines {
+    /// No engine is compiled yet.
+    pub fn new(profile: Arc<Profile>) -> Self {
+        Engines {
+            profile,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The profile the engines are compiled from.
+    pub fn profile(&self) -> &Arc<Profile> {
+        &self.profile
+    }
+
+    /// The engine for documents in `lang` (from the source language the profile names).
+    pub fn for_language(&self, lang: &str) -> Result<Arc<Engine>, String> {
+        self.for_pair(lang, self.profile.source_lang.as_deref())
+    }
+
+    /// The engine for `doc`: its language, and the source language the config or command line
+    /// names, else the one the file itself declares (XLIFF `srcLang`, a PO header).
+    pub fn for_document(&self, doc: &Document) -> Result<Arc<Engine>, String> {
+        let source = self.profile.source_lang.as_deref().or(doc.source_language.as_deref());
+        self.for_pair(&doc.language, source)
+    }
+
+    fn for_pair(&self, lang: &str, source: Option<&str>) -> Result<Arc<Engine>, String> {
+        let key = format!("{lang}\u{0}{}", source.unwrap_or(""));
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = cache.get(&key) {
+            return Ok(e.clone());
+        }
+        let rules = self.profile.rules_for_pair(lang, source);
+        let engine = Arc::new(Engine::new(&rules, self.profile.accept())?);
+        cache.insert(key, engine.clone());
+        Ok(engine)
+    }
+}
 
 /// Documents at least twice this size are checked in parts, in parallel; parts are larger in
 /// larger documents, so each thread gets about [`PARTS_PER_THREAD`] of them.
@@ -36,6 +87,21 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
+    /// Compiles the rules `profile` runs on documents in `lang` (each call compiles anew;
+    /// [`Engines`] keeps them).
+    pub fn for_language(profile: &Profile, lang: &str) -> Result<Engine, String> {
+        Engine::new(
+            &profile.rules_for_pair(lang, profile.source_lang.as_deref()),
+            profile.accept(),
+        )
+    }
+
+    /// Compiles the rules `profile` runs on `doc` (see [`Engines::for_document`]).
+    pub fn for_document(profile: &Profile, doc: &Document) -> Result<Engine, String> {
+        let source = profile.source_lang.as_deref().or(doc.source_language.as_deref());
+        Engine::new(&profile.rules_for_pair(&doc.language, source), profile.accept())
+    }
+
     /// Compiles `rules`; `accept` lists phrases that are never flagged.
     pub fn new(rules: &[LoadedRule], accept: &[String]) -> Result<Engine, String> {
         let rules: Vec<Rule> = rules.iter().map(Rule::new).collect();
@@ -84,24 +150,54 @@ impl Engine {
     /// own by the rules that look no further than a paragraph, while the document-wide rules
     /// read the whole. The findings are the same as in one pass.
     pub fn check(&self, doc: &Document) -> Vec<Diagnostic> {
-        self.check_split(doc, PART_SIZE)
+        self.check_masked(doc, PART_SIZE, None)
+    }
+
+    /// The rules that stay on when `off` (rule ids, or pack names for all their rules) are
+    /// turned off for one file (the config's `per_file_ignores`); `None` when `off` names none
+    /// of this engine's rules.
+    pub fn mask(&self, off: &[&str]) -> Option<Vec<bool>> {
+        if off.is_empty() {
+            return None;
+        }
+        let mask: Vec<bool> = self
+            .rules
+            .iter()
+            .map(|r| {
+                let id = r.id();
+                !off.iter()
+                    .any(|s| *s == id || id.strip_prefix(s).is_some_and(|rest| rest.starts_with('/')))
+            })
+            .collect();
+        mask.contains(&false).then_some(mask)
+    }
+
+    /// [`Engine::check_split`] with only the rules `mask` leaves on (all when `None`).
+    pub fn check_masked(&self, doc: &Document, min_part: usize, mask: Option<&[bool]>) -> Vec<Diagnostic> {
+        let threads = rayon::current_num_threads();
+        let part_size = if threads > 1 {
+            min_part.max(doc.text.len() / (threads * PARTS_PER_THREAD))
+        } else {
+            usize::MAX
+        };
+        self.check_in_parts(doc, part_size, mask)
     }
 
     /// [`Engine::check`] for a caller that checks one document at a time and wants it back
     /// soon (the language server): a document of twice `min_part` bytes or more is already
     /// checked in parts, so every thread works on it. The findings are the same.
     pub fn check_split(&self, doc: &Document, min_part: usize) -> Vec<Diagnostic> {
-        let threads = rayon::current_num_threads();
-        if threads > 1 {
-            self.check_in_parts(doc, min_part.max(doc.text.len() / (threads * PARTS_PER_THREAD)))
-        } else {
-            self.check_in_parts(doc, usize::MAX)
-        }
+        self.check_masked(doc, min_part, None)
     }
 
     /// [`Engine::check`], with parts of about `part_size` bytes.
-    fn check_in_parts(&self, doc: &Document, part_size: usize) -> Vec<Diagnostic> {
-        let active = timing::time(Stage::Conditions, || self.mentions.active(&doc.text));
+    fn check_in_parts(&self, doc: &Document, part_size: usize, mask: Option<&[bool]>) -> Vec<Diagnostic> {
+        let mut active = timing::time(Stage::Conditions, || self.mentions.active(&doc.text));
+        if let Some(mask) = mask {
+            for (a, &on) in active.iter_mut().zip(mask) {
+                *a &= on;
+            }
+        }
         let cuts = doc.cut_points(part_size);
         if cuts.is_empty() {
             let diags = self.run(doc, &active);
@@ -461,8 +557,8 @@ mod tests {
         let mut wide = 0;
         for (name, doc) in &documents {
             assert!(doc.cut_points(part).len() > 10, "{name}: the document is cut");
-            let one_pass = engine.check_in_parts(doc, usize::MAX);
-            let in_parts = engine.check_in_parts(doc, part);
+            let one_pass = engine.check_in_parts(doc, usize::MAX, None);
+            let in_parts = engine.check_in_parts(doc, part, None);
             assert!(one_pass.len() > 100, "{name}: {} findings", one_pass.len());
             for (a, b) in one_pass.iter().zip(&in_parts) {
                 assert_eq!(a, b, "{name}");

@@ -233,15 +233,36 @@ enum Run {
 /// always ends: each restart leaves out one more rule).
 const MAX_PLACE_RESTARTS: usize = 8;
 
-/// Lints and fixes `doc` until nothing more applies. Only fixes at or above `min` whose
-/// diagnostic passes `filter` are applied.
-pub fn fix_document(
-    engine: &Engine,
-    doc: Document,
-    min: Applicability,
-    filter: &dyn Fn(&Diagnostic) -> bool,
-) -> FixOutcome {
-    fix_document_keeping(engine, doc, min, filter, BTreeSet::new())
+/// What a reviewer decides about one fix (`fix --interactive`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Apply it.
+    Apply,
+    /// Leave it, and do not ask about it again.
+    Skip,
+    /// Leave every fix of its rule in this document.
+    SkipRule,
+    /// Apply this text instead: the whole document as the reviewer rewrote it.
+    Replace(String),
+    /// Stop: apply nothing more to this document.
+    Quit,
+}
+
+/// Decides about each fix before it is applied. With a reviewer, the fix engine applies one
+/// fix per pass, in the order [`select`] gives, and re-checks the text after each, so every
+/// question is asked about the text as it now is.
+pub trait Review {
+    /// The decision about `fix` of finding `d` in `doc` (the text as fixed so far).
+    fn decide(&mut self, doc: &Document, d: &Diagnostic, fix: &Fix) -> std::io::Result<Decision>;
+}
+
+/// The passes a reviewed document may take: one fix each, each asked about.
+const MAX_REVIEWED_PASSES: usize = 100_000;
+
+/// Lints and fixes `doc` until nothing more applies. Only fixes at or above `min` are
+/// applied; `mask` turns rules off for this document (see [`Engine::mask`]).
+pub fn fix_document(engine: &Engine, doc: Document, min: Applicability, mask: Option<&[bool]>) -> FixOutcome {
+    fix_document_keeping(engine, doc, min, mask, BTreeSet::new())
 }
 
 /// Like [`fix_document`], but no fix of a rule touches a place of `kept` (rule, span of the
@@ -251,9 +272,38 @@ pub fn fix_document_keeping(
     engine: &Engine,
     doc: Document,
     min: Applicability,
-    filter: &dyn Fn(&Diagnostic) -> bool,
+    mask: Option<&[bool]>,
     kept: BTreeSet<(String, Span)>,
 ) -> FixOutcome {
+    match fix_loop(engine, doc, min, mask, kept, None) {
+        Ok(outcome) => outcome,
+        Err(e) => unreachable!("only a reviewer fails, and there is none: {e}"),
+    }
+}
+
+/// Like [`fix_document_keeping`], asking `review` about each fix before it is applied (one
+/// per pass, see [`Review`]). An error is the reviewer's (reading the answer failed).
+pub fn review_document(
+    engine: &Engine,
+    doc: Document,
+    min: Applicability,
+    mask: Option<&[bool]>,
+    kept: BTreeSet<(String, Span)>,
+    review: &mut dyn Review,
+) -> std::io::Result<FixOutcome> {
+    fix_loop(engine, doc, min, mask, kept, Some(review))
+}
+
+/// The one fix loop: passes until nothing more applies, restarted without the fixes that
+/// keep changing the text.
+fn fix_loop(
+    engine: &Engine,
+    doc: Document,
+    min: Applicability,
+    mask: Option<&[bool]>,
+    kept: BTreeSet<(String, Span)>,
+    mut review: Option<&mut dyn Review>,
+) -> std::io::Result<FixOutcome> {
     let mut excluded = Excluded {
         places: kept.clone(),
         rules: BTreeSet::new(),
@@ -262,8 +312,10 @@ pub fn fix_document_keeping(
     let mut doc = doc;
     loop {
         let again = doc.with_text(doc.text.clone());
-        let keep = |d: &Diagnostic| filter(d) && !excluded.rules.contains(d.rule_id());
-        match run_passes(engine, doc, min, &keep, &excluded.places) {
+        let keep = |d: &Diagnostic| !excluded.rules.contains(d.rule_id());
+        let check = |doc: &Document| engine.check_masked(doc, crate::engine::PART_SIZE, mask);
+        let reviewer = review.as_mut().map(|r| &mut **r as &mut dyn Review);
+        match run_passes(&check, doc, min, &keep, &excluded.places, reviewer)? {
             Run::Converged(mut outcome) => {
                 let mut left_out: Vec<LeftOut> = excluded
                     .places
@@ -287,7 +339,7 @@ pub fn fix_document_keeping(
                 rules.dedup();
                 outcome.not_converged = rules;
                 outcome.left_out = left_out;
-                return *outcome;
+                return Ok(*outcome);
             }
             Run::Diverged(places) => {
                 let new: Vec<(String, Span)> = places.into_iter().filter(|p| !excluded.places.contains(p)).collect();
@@ -420,13 +472,19 @@ fn touches(a: Span, b: Span) -> bool {
     }
 }
 
+/// Lints, picks and applies fixes pass by pass until nothing more applies. Without a
+/// reviewer, every fix [`select`] picks in a pass is applied at once, and a run that keeps
+/// changing the text is given up ([`Run::Diverged`]) for the caller to restart without the
+/// fixes at fault. With one, each pass applies the first fix the reviewer accepts; a fix that
+/// would bring back a text already seen is refused and its rule left out.
 fn run_passes(
-    engine: &Engine,
+    check: &dyn Fn(&Document) -> Vec<Diagnostic>,
     doc: Document,
     min: Applicability,
     filter: &dyn Fn(&Diagnostic) -> bool,
     places: &BTreeSet<(String, Span)>,
-) -> Run {
+    mut review: Option<&mut dyn Review>,
+) -> std::io::Result<Run> {
     let mut doc = doc;
     let mut origins = Origins::default();
     let mut applied: BTreeMap<String, usize> = BTreeMap::new();
@@ -435,11 +493,21 @@ fn run_passes(
     // over), and the fixes (rule, place in the original) that led from each to the next.
     let mut seen: Vec<u64> = vec![hash(&doc.text)];
     let mut steps: Vec<BTreeSet<(String, Span)>> = Vec::new();
-    let mut diags = engine.check(&doc);
+    let mut diags = check(&doc);
     // Fixes that change nothing, by rule and place in the original: a fix that can never
     // remove its finding, left out and reported like a cycle of one.
     let mut no_ops: BTreeSet<(String, Span)> = BTreeSet::new();
-    for pass in 1..=MAX_PASSES + 1 {
+    // What the reviewer declined: fixes by rule and place in the original, and whole rules;
+    // and the rules whose fix would have brought back a text already seen.
+    let mut declined: BTreeSet<(String, Span)> = BTreeSet::new();
+    let mut declined_rules: BTreeSet<String> = BTreeSet::new();
+    let mut cycling: BTreeSet<String> = BTreeSet::new();
+    let max_passes = if review.is_some() {
+        MAX_REVIEWED_PASSES
+    } else {
+        MAX_PASSES
+    };
+    for pass in 1..=max_passes + 1 {
         for d in diags.iter().filter(|d| filter(d)) {
             let Some(f) = &d.fix else { continue };
             if f.applicability >= min && is_no_op(&doc.text, f) && unsound(&doc, f).is_none() {
@@ -449,25 +517,87 @@ fn run_passes(
                     no_ops.insert((d.rule_id().to_string(), origins.span(e.span)));
                 }
             }
-        }
-        let sound = |d: &Diagnostic| {
-            filter(d)
-                && d.fix.as_ref().is_none_or(|f| {
-                    unsound(&doc, f).is_none() && !is_no_op(&doc.text, f) && !left_out_here(places, &origins, d, f)
-                })
-        };
-        for d in diags.iter().filter(|d| filter(d)) {
-            if let Some(why) = d.fix.as_ref().and_then(|f| unsound(&doc, f)) {
+            if let Some(why) = unsound(&doc, f) {
                 unsound_fixes.entry(d.rule_id().to_string()).or_insert(why);
             }
         }
-        let chosen = select(&diags, min, &sound);
+        // The fix to apply in this pass (with a reviewer), or the text the reviewer wrote.
+        let mut chosen;
+        let mut rewritten: Option<(String, String)> = None;
+        let mut quit = false;
+        loop {
+            let sound = |d: &Diagnostic| {
+                filter(d)
+                    && !declined_rules.contains(d.rule_id())
+                    && d.fix.as_ref().is_none_or(|f| {
+                        unsound(&doc, f).is_none()
+                            && !is_no_op(&doc.text, f)
+                            && !left_out_here(places, &origins, d, f)
+                            && !left_out_here(&declined, &origins, d, f)
+                    })
+            };
+            chosen = select(&diags, min, &sound);
+            let Some(review) = review.as_deref_mut() else { break };
+            let Some(&(d, f)) = chosen.first() else { break };
+            let rule = d.rule_id().to_string();
+            match review.decide(&doc, d, f)? {
+                Decision::Apply => {
+                    let text = apply_to(&doc, &chosen[..1]);
+                    if seen.contains(&hash(&text)) {
+                        // Back to a text already seen: the rule's fixes undo another's work.
+                        cycling.insert(rule.clone());
+                        declined_rules.insert(rule);
+                        continue;
+                    }
+                    chosen.truncate(1);
+                }
+                Decision::Skip => {
+                    declined.extend(f.edits.iter().map(|e| (rule.clone(), origins.span(e.span))));
+                    continue;
+                }
+                Decision::SkipRule => {
+                    declined_rules.insert(rule);
+                    continue;
+                }
+                Decision::Replace(text) => {
+                    if text == doc.text || seen.contains(&hash(&text)) {
+                        // Unchanged, or back to a text already seen: ask about it no more.
+                        declined.extend(f.edits.iter().map(|e| (rule.clone(), origins.span(e.span))));
+                        continue;
+                    }
+                    rewritten = Some((rule, text));
+                    chosen.clear();
+                }
+                Decision::Quit => {
+                    quit = true;
+                    chosen.clear();
+                }
+            }
+            break;
+        }
+        if let Some((rule, text)) = rewritten {
+            // The reviewer's own edit: one change between the common start and end.
+            let prefix = common_prefix(&doc.text, &text);
+            let suffix = common_suffix(&doc.text[prefix..], &text[prefix..]);
+            let span = Span::new(prefix, doc.text.len() - suffix);
+            origins.apply(&[(span, text.len() - suffix - prefix)]);
+            *applied.entry(rule).or_default() += 1;
+            seen.push(hash(&text));
+            doc = doc.with_text(text);
+            diags = check(&doc);
+            continue;
+        }
         if chosen.is_empty() {
-            let left_out = no_ops
+            let mut left_out: Vec<LeftOut> = no_ops
                 .into_iter()
                 .map(|(rule, span)| LeftOut { rule, span: Some(span) })
                 .collect();
-            return Run::Converged(Box::new(FixOutcome {
+            left_out.extend(cycling.into_iter().map(|rule| LeftOut { rule, span: None }));
+            if quit {
+                // What was left unasked is neither applied nor left out.
+                left_out.clear();
+            }
+            return Ok(Run::Converged(Box::new(FixOutcome {
                 document: doc,
                 applied,
                 remaining: diags,
@@ -475,14 +605,14 @@ fn run_passes(
                 left_out,
                 unsound: unsound_fixes.into_iter().collect(),
                 passes: pass,
-            }));
+            })));
         }
         let fixes: BTreeSet<(String, Span)> = chosen
             .iter()
             .flat_map(|(d, f)| f.edits.iter().map(|e| (d.rule_id().to_string(), origins.span(e.span))))
             .collect();
-        if pass > MAX_PASSES {
-            return Run::Diverged(fixes);
+        if pass > max_passes {
+            return Ok(Run::Diverged(fixes));
         }
         for (d, _) in &chosen {
             *applied.entry(d.rule_id().to_string()).or_default() += 1;
@@ -507,16 +637,34 @@ fn run_passes(
             // Back to a text already seen: the fixes of the cycle undo one another's work.
             // All of them are left out, whichever text the cycle was entered from, so a
             // second run reaches the same result.
-            return Run::Diverged(steps[k..].iter().flatten().cloned().collect());
+            return Ok(Run::Diverged(steps[k..].iter().flatten().cloned().collect()));
         }
         seen.push(h);
         // The final-newline rule of `apply_to` may add or drop a line break at the very end;
         // that is outside every edit and leaves the origins of the changes as they are.
         origins.apply(&edits);
         doc = doc.with_text(text);
-        diags = engine.check(&doc);
+        diags = check(&doc);
     }
     unreachable!("the pass loop returns by its last iteration")
+}
+
+/// The length in bytes of the longest common start of `a` and `b`, at a character boundary.
+fn common_prefix(a: &str, b: &str) -> usize {
+    let n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    (0..=n)
+        .rev()
+        .find(|&i| a.is_char_boundary(i) && b.is_char_boundary(i))
+        .unwrap_or(0)
+}
+
+/// The length in bytes of the longest common end of `a` and `b`, at a character boundary.
+fn common_suffix(a: &str, b: &str) -> usize {
+    let n = a.bytes().rev().zip(b.bytes().rev()).take_while(|(x, y)| x == y).count();
+    (0..=n)
+        .rev()
+        .find(|&i| a.is_char_boundary(a.len() - i) && b.is_char_boundary(b.len() - i))
+        .unwrap_or(0)
 }
 
 /// True when applying `fix` to `text` would change nothing.

@@ -21,6 +21,7 @@ pub mod output;
 pub mod protect;
 pub mod report;
 pub mod rule_examples;
+pub mod sanitize;
 pub mod segment;
 pub mod server;
 pub mod span;

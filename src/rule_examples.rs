@@ -122,7 +122,7 @@ fn run_one(rule: &LoadedRule, engine: &Engine, ex: &Example) -> Result<(), Strin
                 return Err(format!("expected a finding in {bad:?}, got none"));
             }
             if let Some(good) = good {
-                let outcome = fix::fix_document(engine, doc, Applicability::Unsafe, &|_| true);
+                let outcome = fix::fix_document(engine, doc, Applicability::Unsafe, None);
                 let fixed = example_text(ex, &outcome.document);
                 if &fixed != good {
                     return Err(format!("fixing {bad:?} gave {fixed:?}, expected {good:?}"));

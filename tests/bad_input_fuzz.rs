@@ -67,11 +67,11 @@ fn check_and_fix(data: &[u8], case: &Path) {
     };
     let doc = Document::new("case.txt", text, lang.as_deref());
     let lang = doc.language.clone();
-    let engine = profile.engine_for(&lang).unwrap();
+    let engine = mtlint::engine::Engine::for_language(&profile, &lang).unwrap();
     for d in engine.check(&doc) {
         assert_well_formed(&doc, &d, case);
     }
-    let first = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    let first = fix_document(&engine, doc, Applicability::Unsafe, None);
     assert!(
         first.not_converged.is_empty(),
         "{}: {:?}",
@@ -83,7 +83,7 @@ fn check_and_fix(data: &[u8], case: &Path) {
         &engine,
         Document::new("case.txt", fixed.clone(), Some(&lang)),
         Applicability::Unsafe,
-        &|_| true,
+        None,
     );
     assert_eq!(
         again.document.text,
@@ -166,18 +166,18 @@ fn format_regressions() {
         let Ok(doc) = Document::parse("case", text, None, format) else {
             continue;
         };
-        let engine = profile.engine_for_document(&doc).unwrap();
+        let engine = mtlint::engine::Engine::for_document(&profile, &doc).unwrap();
         for d in engine.check(&doc) {
             assert_well_formed(&doc, &d, &case);
         }
-        let first = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+        let first = fix_document(&engine, doc, Applicability::Unsafe, None);
         if !first.not_converged.is_empty() {
             continue;
         }
         let fixed = first.document.text.clone();
         let reparsed = Document::parse("case", fixed.clone(), Some(&first.document.language), format)
             .unwrap_or_else(|e| panic!("{}: the fixed file no longer parses: {e}", case.display()));
-        let again = fix_document(&engine, reparsed, Applicability::Unsafe, &|_| true);
+        let again = fix_document(&engine, reparsed, Applicability::Unsafe, None);
         assert_eq!(
             again.document.text,
             fixed,

@@ -32,7 +32,7 @@ fn profile() -> Profile {
 fn report(name: &str) -> String {
     let profile = profile();
     let doc = load(name);
-    let engine = profile.engine_for(&doc.language).unwrap();
+    let engine = mtlint::engine::Engine::for_language(&profile, &doc.language).unwrap();
     let mut out = format!("format: {}, language: {}\n", doc.format, doc.language);
     for d in engine.check(&doc) {
         let lc = doc.line_index().line_col(&doc.text, d.span.start);
@@ -49,7 +49,7 @@ fn report(name: &str) -> String {
         ));
     }
     let original = doc.text.clone();
-    let outcome = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
     out.push_str("--- fix ---\n");
     let diff = similar::TextDiff::from_lines(&original, &outcome.document.text);
     out.push_str(&diff.unified_diff().context_radius(0).to_string());
@@ -97,7 +97,7 @@ fn every_finding_points_into_a_segment() {
     // missing code) on the segment's source or target as a whole.
     for name in ["xliff12.xlf", "xliff20.xlf", "messages.po", "memory.tmx", "pairs.tsv"] {
         let doc = load(name);
-        let engine = profile().engine_for(&doc.language).unwrap();
+        let engine = mtlint::engine::Engine::for_language(&profile(), &doc.language).unwrap();
         for d in engine.check(&doc) {
             let inside = doc.segments.iter().any(|s| {
                 s.target.is_some_and(|t| t.contains(d.span)) || s.source_span == d.span || s.anchor() == d.span
@@ -126,11 +126,11 @@ fn markup(doc: &Document) -> Vec<String> {
 fn assert_round_trip(name: &str) {
     let profile = profile();
     let doc = load(name);
-    let engine = profile.engine_for(&doc.language).unwrap();
+    let engine = mtlint::engine::Engine::for_language(&profile, &doc.language).unwrap();
     let before = markup(&doc);
     let sources: Vec<String> = doc.segments.iter().map(|s| s.source.clone()).collect();
     let original = doc.text.clone();
-    let outcome = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
     let fixed = &outcome.document;
     assert_ne!(fixed.text, original, "{name}: nothing was fixed");
     assert_eq!(markup(fixed), before, "{name}: fix touched bytes outside target text");
@@ -138,7 +138,7 @@ fn assert_round_trip(name: &str) {
     assert_eq!(after, sources, "{name}: sources changed");
     // Reading the fixed text again in its format works, and fixing again changes nothing.
     let again = Document::parse(name, fixed.text.clone(), Some(&fixed.language), fixed.format).unwrap();
-    let outcome2 = fix_document(&engine, again, Applicability::Unsafe, &|_| true);
+    let outcome2 = fix_document(&engine, again, Applicability::Unsafe, None);
     assert_eq!(outcome2.document.text, fixed.text, "{name}: fix is not idempotent");
 }
 
@@ -153,8 +153,8 @@ fn fix_round_trips_keep_every_byte_outside_targets() {
         let format = InputFormat::detect(&path, &text);
         let doc = Document::parse(name, text, None, format).unwrap();
         let before = markup(&doc);
-        let engine = profile().engine_for(&doc.language).unwrap();
-        let outcome = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+        let engine = mtlint::engine::Engine::for_language(&profile(), &doc.language).unwrap();
+        let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
         assert_eq!(markup(&outcome.document), before, "{name}");
     }
 }
@@ -272,7 +272,7 @@ fn bilingual_sample_shows_every_finding_class() {
         let path = Path::new("samples/bilingual").join(name);
         let text = std::fs::read_to_string(&path).unwrap();
         let doc = Document::parse(name, text, None, InputFormat::detect(&path, "")).unwrap();
-        let engine = profile().engine_for(&doc.language).unwrap();
+        let engine = mtlint::engine::Engine::for_language(&profile(), &doc.language).unwrap();
         let ids: Vec<String> = engine.check(&doc).iter().map(|d| d.rule_id().to_string()).collect();
         for want in [
             "bilingual/number-mismatch",
@@ -376,7 +376,7 @@ mod properties {
             ][which];
             let text = wrap(format, &body);
             let profile = profile();
-            let engine = profile.engine_for("en").unwrap();
+            let engine = mtlint::engine::Engine::for_language(&profile, "en").unwrap();
             match Document::parse("p", text.clone(), Some("en"), format) {
                 Err(e) => {
                     prop_assert!(e.line >= 1 && e.column >= 1);
@@ -384,7 +384,7 @@ mod properties {
                 }
                 Ok(doc) => {
                     let before = markup(&doc);
-                    let outcome = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+                    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
                     let reread = Document::parse("p", outcome.document.text.clone(), Some("en"), format);
                     prop_assert!(reread.is_ok(), "fixed text no longer parses: {:?}", outcome.document.text);
                     if format != InputFormat::Text {

@@ -11,7 +11,7 @@ fn check(name: &str, text: &str) -> Vec<mtlint::diagnostic::Diagnostic> {
     let profile = Profile::load(None, &Overrides::default()).unwrap();
     let format = InputFormat::detect(Path::new(name), text);
     let doc = Document::parse(name, text.to_string(), None, format).unwrap();
-    let engine = profile.engine_for(&doc.language).unwrap();
+    let engine = mtlint::engine::Engine::for_language(&profile, &doc.language).unwrap();
     engine.check(&doc)
 }
 

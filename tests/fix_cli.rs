@@ -715,3 +715,27 @@ fn the_plain_diff_applies_with_patch() {
         "The R&D centre.\r\nThe meeting. It ended"
     );
 }
+
+/// `fix -i` and plain `fix` share one fix loop: answering yes to every question gives the
+/// plain fix's text, in a Markdown file (whose code blocks and inline code are left alone by
+/// both) and in an XLIFF file (where only targets change, entities stay encoded).
+#[cfg(unix)]
+#[test]
+fn interactive_and_plain_fixing_agree() {
+    let markdown = "# Notes\n\nThe R & D centre held the meeting . The M & A desk  opened.\n\n\
+                    ```\nThe R & D centre held the meeting .\n```\n\nRun `the meeting .` in `R & D`.\n";
+    let xliff = read(Path::new("tests/fixtures/formats/xliff12.xlf"));
+    for (name, text) in [("notes.md", markdown), ("fair.xlf", xliff.as_str())] {
+        let d = dir();
+        let plain = write(d.path(), &format!("plain-{name}"), text);
+        let asked = write(d.path(), &format!("asked-{name}"), text);
+        let r = run(mtlint().args(["fix", "--unsafe-fixes"]).arg(&plain));
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        assert_ne!(read(&plain), text, "{name}: plain fix changed nothing");
+        let args = format!("--unsafe-fixes {}", asked.display());
+        let Some(stdout) = interactive(&args, "y\n".repeat(200).as_bytes(), &[]) else {
+            return;
+        };
+        assert_eq!(read(&asked), read(&plain), "{name}: {stdout}");
+    }
+}

@@ -24,7 +24,7 @@ fn profile() -> Profile {
 fn findings_and_fix_snapshot() {
     let text = std::fs::read_to_string(ARTICLE).unwrap();
     let doc = load(text.clone());
-    let engine = profile().engine_for("en").unwrap();
+    let engine = mtlint::engine::Engine::for_language(&profile(), "en").unwrap();
     let mut out = String::new();
     for d in engine.check(&doc) {
         let lc = doc.line_index().line_col(&doc.text, d.span.start);
@@ -37,7 +37,7 @@ fn findings_and_fix_snapshot() {
             d.span.text(&doc.text)
         ));
     }
-    let outcome = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
     out.push_str("--- fix ---\n");
     let diff = similar::TextDiff::from_lines(&text, &outcome.document.text);
     out.push_str(&diff.unified_diff().context_radius(0).to_string());
@@ -48,7 +48,7 @@ fn findings_and_fix_snapshot() {
 fn code_urls_html_and_front_matter_are_never_flagged() {
     let text = std::fs::read_to_string(ARTICLE).unwrap();
     let doc = load(text.clone());
-    let engine = profile().engine_for("en").unwrap();
+    let engine = mtlint::engine::Engine::for_language(&profile(), "en").unwrap();
     let diags = engine.check(&doc);
     let line_of = |needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
     let flagged_lines: Vec<usize> = diags
@@ -97,8 +97,8 @@ fn fix_leaves_markup_untouched() {
         spans.into_iter().map(|s| s.text(&d.text).to_string()).collect()
     };
     let before = markup(&doc);
-    let engine = profile().engine_for("en").unwrap();
-    let outcome = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    let engine = mtlint::engine::Engine::for_language(&profile(), "en").unwrap();
+    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
     let fixed = &outcome.document.text;
     assert_ne!(fixed, &text);
     assert_eq!(markup(&outcome.document), before);
@@ -116,7 +116,7 @@ fn sentences_do_not_run_across_blocks() {
     let doc = load(text);
     let sentences: Vec<&str> = doc.sentences().iter().map(|s| s.text(&doc.text)).collect();
     assert_eq!(sentences, ["A short line.", "Another short line."]);
-    let engine = profile().engine_for("en").unwrap();
+    let engine = mtlint::engine::Engine::for_language(&profile(), "en").unwrap();
     assert!(engine
         .check(&doc)
         .iter()

@@ -33,7 +33,7 @@ fn check(dir: &str) -> Vec<(String, String, BTreeSet<String>)> {
             let text = mtlint::input::read_text(&path).expect("sample is readable UTF-8");
             let name = path.strip_prefix(ROOT).unwrap().display().to_string();
             let doc = Document::new(name.clone(), text, None);
-            let engine = profile.engine_for(&doc.language).expect("engine compiles");
+            let engine = mtlint::engine::Engine::for_language(&profile, &doc.language).expect("engine compiles");
             let ids = engine.check(&doc).iter().map(|d| d.rule.id.clone()).collect();
             (name, doc.language.clone(), ids)
         })

@@ -43,7 +43,12 @@ fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
         Format::Gitlab,
     ] {
         let mut out = Vec::new();
-        output::write(format, &reports, &mut out, &human).expect("writing to memory");
+        let opts = output::EmitOptions {
+            human: human.clone(),
+            rules: std::sync::Arc::new(output::RuleCatalog::new(mtlint_fuzz::profile().all_rules())),
+            fail_on: mtlint::diagnostic::Severity::Warning,
+        };
+        output::write(format, &reports, &mut out, &opts).expect("writing to memory");
         let out = String::from_utf8(out).expect("output is UTF-8");
         if matches!(format, Format::Json | Format::Sarif | Format::Gitlab) {
             serde_json::from_str::<serde_json::Value>(&out).expect("json output parses");

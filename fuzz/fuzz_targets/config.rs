@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = profile.ignored_for(&p);
     }
     let lang = profile.lang.clone().unwrap_or_else(|| "en".into());
-    if let Ok(engine) = profile.engine_for(&lang) {
+    if let Ok(engine) = mtlint::engine::Engine::for_language(&profile, &lang) {
         let doc = Document::new("a.txt", "The lamp shade , \"quoted\" text.".into(), Some(&lang));
         let _ = engine.check(&doc);
     }

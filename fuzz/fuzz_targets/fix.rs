@@ -18,7 +18,7 @@ fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
     let doc = Document::new("fuzz.txt", text, lang);
     let lang = doc.language.clone();
     let engine = engine(&lang);
-    let first = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    let first = fix_document(&engine, doc, Applicability::Unsafe, None);
     let fixed = first.document.text.clone();
     assert!(std::str::from_utf8(fixed.as_bytes()).is_ok());
     for d in &first.remaining {
@@ -33,7 +33,7 @@ fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
         &engine,
         Document::new("fuzz.txt", fixed.clone(), Some(&lang)),
         Applicability::Unsafe,
-        &|_| true,
+        None,
     );
     assert_eq!(
         again.total_applied(),

@@ -10,7 +10,7 @@ use mtlint::document::Document;
 use mtlint::fix::fix_document;
 use mtlint::formats::InputFormat;
 use mtlint::input;
-use mtlint_fuzz::{assert_well_formed, profile};
+use mtlint_fuzz::assert_well_formed;
 
 const FORMATS: [InputFormat; 5] = [
     InputFormat::Markdown,
@@ -33,17 +33,17 @@ fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
             return;
         }
     };
-    let engine = profile().engine_for_document(&doc).expect("shipped packs compile");
+    let engine = mtlint_fuzz::engines().for_document(&doc).expect("shipped packs compile");
     for d in &engine.check(&doc) {
         assert_well_formed(&doc, d);
     }
-    let first = fix_document(&engine, doc, Applicability::Unsafe, &|_| true);
+    let first = fix_document(&engine, doc, Applicability::Unsafe, None);
     let fixed = first.document.text.clone();
     if !first.not_converged.is_empty() {
         return;
     }
     let reparsed = Document::parse("fuzz", fixed.clone(), Some(&first.document.language), format)
         .unwrap_or_else(|e| panic!("the fixed file no longer parses as {format:?}: {e}"));
-    let again = fix_document(&engine, reparsed, Applicability::Unsafe, &|_| true);
+    let again = fix_document(&engine, reparsed, Applicability::Unsafe, None);
     assert_eq!(again.document.text, fixed, "a second fix pass changed the text: {:?}", again.applied);
 });

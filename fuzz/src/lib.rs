@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use mtlint::config::{builtin_rules, Overrides, Profile};
 use mtlint::diagnostic::Diagnostic;
 use mtlint::document::Document;
-use mtlint::engine::Engine;
+use mtlint::engine::{Engine, Engines};
 
 /// Target languages of the shipped packs, plus one no pack targets.
 pub fn languages() -> &'static [String] {
@@ -26,13 +26,21 @@ pub fn languages() -> &'static [String] {
 
 /// The profile of a run with no config: every shipped pack.
 pub fn profile() -> &'static Profile {
-    static PROFILE: OnceLock<Profile> = OnceLock::new();
-    PROFILE.get_or_init(|| Profile::load(None, &Overrides::default()).expect("default profile loads"))
+    engines().profile()
+}
+
+/// The engines of [`profile`], compiled once per language.
+pub fn engines() -> &'static Engines {
+    static ENGINES: OnceLock<Engines> = OnceLock::new();
+    ENGINES.get_or_init(|| {
+        let profile = Profile::load(None, &Overrides::default()).expect("default profile loads");
+        Engines::new(Arc::new(profile))
+    })
 }
 
 /// The engine for `lang` with every shipped pack that applies to it.
 pub fn engine(lang: &str) -> Arc<Engine> {
-    profile().engine_for(lang).expect("shipped packs compile")
+    engines().for_language(lang).expect("shipped packs compile")
 }
 
 /// Builds every language's engine (dictionaries included) before the first input, so that

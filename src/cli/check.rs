@@ -313,7 +313,7 @@ impl Baselines {
             return Ok(b);
         }
         for input in inputs {
-            if let Some(file) = &input.profile.baseline {
+            if let Some(file) = &input.profile().baseline {
                 if !b.by_file.contains_key(file) {
                     let i = b.add(file)?;
                     b.by_file.insert(file.clone(), i);
@@ -372,7 +372,7 @@ impl Baselines {
     pub fn for_input(&self, input: &Input) -> Option<(usize, &Used, String)> {
         let i = self.explicit.or_else(|| {
             input
-                .profile
+                .profile()
                 .baseline
                 .as_ref()
                 .and_then(|f| self.by_file.get(f).copied())

@@ -7,42 +7,42 @@ use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 use super::SharedArgs;
+use crate::api::Linter;
 use crate::config::{self, ConfigError, Profile};
-use crate::diagnostic::Diagnostic;
 use crate::document::Document;
-use crate::formats::InputFormat;
 use crate::input;
 use crate::output::FileReport;
-use crate::timing::{self, Stage};
 
-/// One thing to check: a path with its profile, or the error met while finding it.
+/// One thing to check: a path with the linter of its profile, or the error met while finding
+/// it.
 pub struct Input {
     pub path: PathBuf,
     pub display: String,
-    pub profile: Arc<Profile>,
+    pub linter: Linter,
     /// Text already read (standard input).
     pub text: Option<String>,
     pub error: Option<String>,
-    /// `--input-format`: read as this format instead of detecting it.
-    pub format: Option<InputFormat>,
     /// Replace invalid UTF-8 instead of refusing the file (`--lossy`).
     pub lossy: bool,
     /// What `--lossy` replaced in standard input.
     pub replaced: Option<input::Replaced>,
 }
 
-/// Profiles by config file, found once per directory.
+/// Linters (a profile and its engines) by config file, found once per directory.
 pub struct Profiles {
-    explicit: Option<Arc<Profile>>,
+    explicit: Option<Linter>,
     shared: SharedArgs,
-    by_config: HashMap<Option<PathBuf>, Arc<Profile>>,
+    by_config: HashMap<Option<PathBuf>, Linter>,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Profiles {
     pub fn new(shared: &SharedArgs) -> Result<Self, ConfigError> {
         let explicit = match &shared.config {
-            Some(p) => Some(Arc::new(Profile::load(Some(p), &shared.overrides())?)),
+            Some(p) => Some(Linter::with_profile(
+                Arc::new(Profile::load(Some(p), &shared.overrides())?),
+                shared.input_format,
+            )),
             None => None,
         };
         Ok(Profiles {
@@ -53,8 +53,8 @@ impl Profiles {
         })
     }
 
-    /// The profile for files in `dir`: `--config`, else the nearest config file.
-    pub fn for_dir(&mut self, dir: &Path) -> Result<Arc<Profile>, ConfigError> {
+    /// The linter for files in `dir`: `--config`, else the nearest config file.
+    pub fn for_dir(&mut self, dir: &Path) -> Result<Linter, ConfigError> {
         if let Some(p) = &self.explicit {
             return Ok(p.clone());
         }
@@ -75,8 +75,9 @@ impl Profiles {
             return Ok(p.clone());
         }
         let profile = Arc::new(Profile::load(config.as_deref(), &self.shared.overrides())?);
-        self.by_config.insert(config, profile.clone());
-        Ok(profile)
+        let linter = Linter::with_profile(profile, self.shared.input_format);
+        self.by_config.insert(config, linter.clone());
+        Ok(linter)
     }
 }
 
@@ -189,14 +190,13 @@ fn stdin_input(shared: &SharedArgs, profiles: &mut Profiles) -> Result<Input, Co
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from("<stdin>"));
-    let profile = profiles.for_dir(parent_of(&path))?;
+    let linter = profiles.for_dir(parent_of(&path))?;
     Ok(Input {
         display: path.display().to_string(),
         path,
-        profile,
+        linter,
         text: Some(text),
         error,
-        format: shared.input_format,
         lossy: shared.lossy,
         replaced,
     })
@@ -212,10 +212,9 @@ fn failed_input(
     Ok(Input {
         path: path.to_path_buf(),
         display: path.display().to_string(),
-        profile: profiles.for_dir(parent_of(path))?,
+        linter: profiles.for_dir(parent_of(path))?,
         text: None,
         error: Some(error),
-        format: shared.input_format,
         lossy: shared.lossy,
         replaced: None,
     })
@@ -311,14 +310,13 @@ fn collect_root(
                 inputs.push(failed_input(root, error, shared, profiles)?);
             }
             Ok(m) if m.is_file() => {
-                let profile = profiles.for_dir(parent_of(root))?;
+                let linter = profiles.for_dir(parent_of(root))?;
                 inputs.push(Input {
                     path: root.clone(),
                     display: root.display().to_string(),
-                    profile,
+                    linter,
                     text: None,
                     error: None,
-                    format: shared.input_format,
                     lossy: shared.lossy,
                     replaced: None,
                 });
@@ -349,7 +347,8 @@ fn collect_root(
                 }
                 files.sort();
                 for path in files {
-                    let profile = profiles.for_dir(parent_of(&path))?;
+                    let linter = profiles.for_dir(parent_of(&path))?;
+                    let profile = linter.profile().clone();
                     if !profile.wants(&path) {
                         let why = if profile.is_excluded(&path) {
                             "excluded by `exclude` in the config"
@@ -364,10 +363,9 @@ fn collect_root(
                     inputs.push(Input {
                         display: path.display().to_string(),
                         path,
-                        profile,
+                        linter,
                         text: None,
                         error: None,
-                        format: shared.input_format,
                         lossy: shared.lossy,
                         replaced: None,
                     });
@@ -379,23 +377,24 @@ fn collect_root(
 }
 
 impl Input {
+    /// The profile this input is checked with.
+    pub fn profile(&self) -> &Profile {
+        self.linter.profile()
+    }
+
     /// Reads the input into a document, or says why it cannot be checked; with `--lossy`, also
     /// what was replaced to make it text.
     pub fn read(&self) -> Result<(Document, Option<input::Replaced>), String> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        let (text, replaced) = match &self.text {
-            Some(t) => (t.clone(), self.replaced.clone()),
-            None => timing::time(Stage::Read, || input::read_text_with(&self.path, self.lossy))
-                .map_err(|e| e.to_string())?,
-        };
-        let format = self.format.unwrap_or_else(|| InputFormat::detect(&self.path, &text));
-        let doc = timing::time(Stage::Parse, || {
-            Document::parse(self.display.clone(), text, self.profile.lang.as_deref(), format)
-        })
-        .map_err(|e| e.to_string())?;
-        Ok((doc, replaced))
+        match &self.text {
+            Some(t) => Ok((
+                self.linter.parse(&self.display, t.clone(), &self.path)?,
+                self.replaced.clone(),
+            )),
+            None => self.linter.read_file(&self.path, &self.display, self.lossy),
+        }
     }
 
     /// Like [`Input::read`], but says what `--lossy` replaced on standard error (so the caller
@@ -403,39 +402,24 @@ impl Input {
     pub fn load(&self) -> Result<Document, String> {
         let (doc, replaced) = self.read()?;
         if let Some(r) = replaced {
-            eprintln!("warning: {}: {r}", crate::output::sanitize::one_line(&self.display));
+            eprintln!("warning: {}: {r}", crate::sanitize::one_line(&self.display));
         }
         Ok(doc)
     }
 
-    /// A filter that drops the diagnostics of rules `per_file_ignores` turns off for this file
-    /// (the patterns are matched once, here, not per diagnostic).
-    pub fn keeper(&self) -> impl Fn(&Diagnostic) -> bool + '_ {
-        let ignored = self.profile.ignored_for(&self.path);
-        move |d: &Diagnostic| {
-            let id = d.rule_id();
-            !ignored
-                .iter()
-                .any(|s| *s == id || id.strip_prefix(s).is_some_and(|r| r.starts_with('/')))
-        }
-    }
-
+    /// Reads and checks the input.
     pub fn check(&self) -> FileReport {
-        let doc = match self.load() {
-            Ok(d) => d,
-            Err(e) => return FileReport::failed(self.display.clone(), e),
-        };
-        let engine = match self.profile.engine_for_document(&doc) {
-            Ok(e) => e,
-            Err(e) => return FileReport::failed(self.display.clone(), e),
-        };
-        let mut diagnostics = engine.check(&doc);
-        diagnostics.retain(self.keeper());
-        FileReport {
-            path: self.display.clone(),
-            document: Some(doc),
-            diagnostics,
-            error: None,
+        let checked = self
+            .load()
+            .and_then(|doc| Ok((self.linter.check_document(&doc, Some(&self.path))?, doc)));
+        match checked {
+            Ok((diagnostics, doc)) => FileReport {
+                path: self.display.clone(),
+                document: Some(doc),
+                diagnostics,
+                error: None,
+            },
+            Err(e) => FileReport::failed(self.display.clone(), e),
         }
     }
 }
@@ -610,7 +594,7 @@ pub struct Status {
 impl Status {
     pub fn add(&mut self, input: &Input, r: &FileReport) {
         self.errors |= r.error.is_some();
-        self.failing |= r.diagnostics.iter().any(|d| d.severity >= input.profile.fail_on);
+        self.failing |= r.diagnostics.iter().any(|d| d.severity >= input.profile().fail_on);
     }
 
     pub fn code(self) -> u8 {
@@ -629,10 +613,10 @@ pub fn rule_catalog(inputs: &[Input]) -> crate::output::RuleCatalog {
     let mut catalog = crate::output::RuleCatalog::default();
     let mut seen: Vec<*const Profile> = Vec::new();
     for input in inputs {
-        let p = Arc::as_ptr(&input.profile);
+        let p: *const Profile = input.profile();
         if !seen.contains(&p) {
             seen.push(p);
-            catalog.extend(input.profile.all_rules());
+            catalog.extend(input.profile().all_rules());
         }
     }
     catalog
@@ -642,7 +626,7 @@ pub fn rule_catalog(inputs: &[Input]) -> crate::output::RuleCatalog {
 pub fn fail_level(inputs: &[Input]) -> crate::diagnostic::Severity {
     inputs
         .iter()
-        .map(|i| i.profile.fail_on)
+        .map(|i| i.profile().fail_on)
         .min()
         .unwrap_or(crate::diagnostic::Severity::Warning)
 }

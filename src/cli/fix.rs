@@ -31,7 +31,7 @@ use super::files::{self, Input, Profiles};
 use super::{set_color, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::document::Document;
-use crate::fix::{apply_to, fix_document_keeping, select, unsound, LeftOut, MAX_PASSES};
+use crate::fix::{Decision, FixOutcome, LeftOut, Review, MAX_PASSES};
 use crate::output::sanitize::{one_line, terminal};
 use crate::output::{self, FileReport, HumanOptions, Summary};
 use crate::span::Span;
@@ -72,7 +72,8 @@ impl FileFix {
     }
 }
 
-fn load(input: &Input) -> Result<(Document, std::sync::Arc<crate::engine::Engine>, bool), String> {
+/// Reads the input to fix; true when `--lossy` replaced something in it.
+fn load(input: &Input) -> Result<(Document, bool), String> {
     if input.text.is_none() && input.error.is_none() {
         // `fix` writes files back: only regular ones, and a FIFO must not block the run.
         crate::input::open_regular(&input.path).map_err(|e| crate::input::ReadError::Io(e).to_string())?;
@@ -82,8 +83,16 @@ fn load(input: &Input) -> Result<(Document, std::sync::Arc<crate::engine::Engine
     if let Some(r) = replaced {
         eprintln!("warning: {}: {r}", one_line(&input.display));
     }
-    let engine = input.profile.engine_for_document(&doc)?;
-    Ok((doc, engine, lossy))
+    Ok((doc, lossy))
+}
+
+/// The places no fix may touch in `doc`: its findings that the input's baseline holds.
+fn kept_places(input: &Input, baselines: &Baselines, doc: &Document) -> Result<BTreeSet<(String, Span)>, String> {
+    if baselines.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let found = input.linter.check_document(doc, Some(&input.path))?;
+    Ok(baselined_places(baselines, input, &doc.text, found))
 }
 
 /// The places of the findings of `diagnostics` the baseline of `input` holds (by rule and
@@ -109,23 +118,18 @@ fn baselined_places(
 }
 
 fn fix_one(input: &Input, min: Applicability, baselines: &Baselines) -> FileFix {
-    let (doc, engine, lossy) = match load(input) {
-        Ok(x) => x,
-        Err(e) => return FileFix::failed(input, e),
-    };
-    let original = doc.text.clone();
-    let keep = input.keeper();
-    let kept = match baselines.is_empty() {
-        true => BTreeSet::new(),
-        false => {
-            let mut found = engine.check(&doc);
-            found.retain(&keep);
-            baselined_places(baselines, input, &doc.text, found)
-        }
-    };
-    let outcome = fix_document_keeping(&engine, doc, min, &keep, kept);
+    let fixed = load(input).and_then(|(doc, lossy)| {
+        let original = doc.text.clone();
+        let kept = kept_places(input, baselines, &doc)?;
+        let outcome = input.linter.fix_document(doc, Some(&input.path), min, kept)?;
+        Ok(file_fix(input, baselines, original, outcome, lossy))
+    });
+    fixed.unwrap_or_else(|e| FileFix::failed(input, e))
+}
+
+/// What fixing `input` came to, its remaining findings less those its baseline holds.
+fn file_fix(input: &Input, baselines: &Baselines, original: String, outcome: FixOutcome, lossy: bool) -> FileFix {
     let mut remaining = outcome.remaining;
-    remaining.retain(&keep);
     if let Some((_, used, path)) = baselines.for_input(input) {
         remaining = used.baseline.matches(&path, &outcome.document.text, remaining).new;
     }
@@ -429,7 +433,14 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         width: output::terminal_width(),
         ..HumanOptions::default()
     };
-    let mut emitter = output::emitter(args.format, &human);
+    // Rule documentation of every profile (SARIF's rule descriptors) and the fail level
+    // (JUnit's failed cases), as `check` gives them.
+    let opts = output::EmitOptions {
+        human,
+        rules: std::sync::Arc::new(files::rule_catalog(&inputs)),
+        fail_on: files::fail_level(&inputs),
+    };
+    let mut emitter = output::emitter_with(args.format, &opts);
     let mut summary = Summary::default();
     let mut status = files::Status::default();
     let mut totals = Totals {
@@ -662,9 +673,18 @@ fn run_stdin(args: &FixArgs, input: &Input, min: Applicability, baselines: &Base
             width: output::terminal_width(),
             ..HumanOptions::default()
         };
-        output::emitter(output::Format::Human, &human).file(&mut err, &r.report)?;
+        let opts = output::EmitOptions {
+            human,
+            rules: Default::default(),
+            fail_on: input.profile().fail_on,
+        };
+        output::emitter_with(output::Format::Human, &opts).file(&mut err, &r.report)?;
     }
-    let left = r.report.diagnostics.iter().any(|d| d.severity >= input.profile.fail_on);
+    let left = r
+        .report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= input.profile().fail_on);
     Ok(if left || !r.left_out.is_empty() {
         EXIT_FINDINGS
     } else {
@@ -959,8 +979,43 @@ fn window(doc: &Document, span: Span) -> Span {
     Span::new(start, end)
 }
 
-/// Asks about each fix of one file in turn; applies the accepted ones one at a time,
-/// re-checking after each, so later questions see the text as it now is.
+/// The questions of `fix --interactive`: the fix engine asks about each fix in turn.
+struct Reviewer<'a> {
+    session: &'a mut Session,
+    out: &'a mut dyn Write,
+    stdin: &'a mut dyn BufRead,
+    color: bool,
+}
+
+impl Review for Reviewer<'_> {
+    fn decide(&mut self, doc: &Document, d: &Diagnostic, f: &Fix) -> std::io::Result<Decision> {
+        let rule = d.rule_id();
+        if self.session.accept_all.contains(rule) {
+            return Ok(Decision::Apply);
+        }
+        show_fix(self.out, doc, d, f, self.color)?;
+        Ok(match ask(self.out, self.stdin, rule)? {
+            Answer::Yes => Decision::Apply,
+            Answer::All => {
+                self.session.accept_all.insert(rule.to_string());
+                Decision::Apply
+            }
+            Answer::No => Decision::Skip,
+            Answer::SkipRule => Decision::SkipRule,
+            Answer::Edit => match edit_one(self.out, self.stdin, doc, d)? {
+                Some(text) => Decision::Replace(text),
+                None => Decision::Skip,
+            },
+            Answer::Quit => {
+                self.session.quit = true;
+                Decision::Quit
+            }
+        })
+    }
+}
+
+/// Asks about each fix of one file in turn; the fix engine applies the accepted ones one at a
+/// time, re-checking after each, so later questions see the text as it now is.
 fn review_file(
     input: &Input,
     min: Applicability,
@@ -970,121 +1025,26 @@ fn review_file(
     stdin: &mut dyn BufRead,
     color: bool,
 ) -> std::io::Result<FileFix> {
-    let (mut doc, engine, lossy) = match load(input) {
+    let (doc, lossy) = match load(input) {
         Ok(x) => x,
         Err(e) => return Ok(FileFix::failed(input, e)),
     };
     let original = doc.text.clone();
-    let mut applied: BTreeMap<String, usize> = BTreeMap::new();
-    let mut not_converged: BTreeSet<String> = BTreeSet::new();
-    // Declined fixes, by rule and the offset of their first edit in the current text.
-    let mut skipped: Vec<(String, usize)> = Vec::new();
-    // Rules skipped for the rest of this file.
-    let mut skipped_rules: BTreeSet<String> = BTreeSet::new();
-    let mut seen: BTreeSet<u64> = BTreeSet::from([hash(&doc.text)]);
-    let mut diags = engine.check(&doc);
-    let keep = input.keeper();
-    loop {
-        let accepted = match baselines.is_empty() {
-            true => BTreeSet::new(),
-            false => {
-                let found = diags.iter().filter(|d| keep(d)).cloned().collect();
-                baselined_places(baselines, input, &doc.text, found)
-            }
-        };
-        let eligible = |d: &Diagnostic| {
-            keep(d)
-                && !accepted.contains(&(d.rule_id().to_string(), d.span))
-                && !not_converged.contains(d.rule_id())
-                && !skipped_rules.contains(d.rule_id())
-                && d.fix.as_ref().is_some_and(|f| {
-                    unsound(&doc, f).is_none() && !skipped.contains(&(d.rule_id().to_string(), f.span().start))
-                })
-        };
-        let chosen = select(&diags, min, &eligible);
-        let Some(&(d, f)) = chosen.first() else { break };
-        let rule = d.rule_id().to_string();
-        let answer = if session.accept_all.contains(&rule) {
-            Answer::Yes
-        } else {
-            show_fix(out, &doc, d, f, color)?;
-            ask(out, stdin, &rule)?
-        };
-        match answer {
-            Answer::Quit => {
-                session.quit = true;
-                break;
-            }
-            Answer::No => skipped.push((rule, f.span().start)),
-            Answer::SkipRule => {
-                skipped_rules.insert(rule);
-            }
-            Answer::Edit => match edit_one(out, stdin, &doc, d)? {
-                Some(text) if seen.insert(hash(&text)) => {
-                    *applied.entry(rule).or_default() += 1;
-                    doc = Document::new(doc.path.clone(), text, Some(&doc.language));
-                    diags = engine.check(&doc);
-                }
-                // Unchanged, or back to a text already seen: ask about it no more.
-                _ => skipped.push((rule, f.span().start)),
-            },
-            Answer::Yes | Answer::All => {
-                if answer == Answer::All {
-                    session.accept_all.insert(rule.clone());
-                }
-                let text = apply_to(&doc, &[(d, f)]);
-                if !seen.insert(hash(&text)) {
-                    // Accepting it would bring back a text already seen: a cycle.
-                    not_converged.insert(rule);
-                    continue;
-                }
-                for s in &mut skipped {
-                    s.1 = shifted(s.1, f);
-                }
-                *applied.entry(rule).or_default() += 1;
-                doc = Document::new(doc.path.clone(), text, Some(&doc.language));
-                diags = engine.check(&doc);
-            }
-        }
+    let kept = match kept_places(input, baselines, &doc) {
+        Ok(k) => k,
+        Err(e) => return Ok(FileFix::failed(input, e)),
+    };
+    let mut reviewer = Reviewer {
+        session,
+        out,
+        stdin,
+        color,
+    };
+    match input
+        .linter
+        .review_document(doc, Some(&input.path), min, kept, &mut reviewer)
+    {
+        Ok(outcome) => Ok(file_fix(input, baselines, original, outcome?, lossy)),
+        Err(e) => Ok(FileFix::failed(input, e)),
     }
-    diags.retain(input.keeper());
-    if let Some((_, used, path)) = baselines.for_input(input) {
-        diags = used.baseline.matches(&path, &doc.text, diags).new;
-    }
-    let fixed = (doc.text != original).then(|| doc.text.clone());
-    Ok(FileFix {
-        report: FileReport {
-            path: input.display.clone(),
-            document: Some(doc),
-            diagnostics: diags,
-            error: None,
-        },
-        original: Some(original),
-        fixed,
-        applied,
-        left_out: not_converged
-            .into_iter()
-            .map(|rule| LeftOut { rule, span: None })
-            .collect(),
-        unsound: Vec::new(),
-        lossy,
-    })
-}
-
-/// Where `offset` lands after `fix` is applied (an offset inside an edit stays put).
-fn shifted(offset: usize, fix: &Fix) -> usize {
-    let mut delta: isize = 0;
-    for e in &fix.edits {
-        if e.span.end <= offset && !(e.span.is_empty() && e.span.start == offset) {
-            delta += e.replacement.len() as isize - e.span.len() as isize;
-        }
-    }
-    offset.saturating_add_signed(delta)
-}
-
-fn hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
 }

@@ -68,9 +68,8 @@ pub fn run(paths: &[PathBuf], shared: &SharedArgs, fix: Option<bool>) -> anyhow:
             Some(p) if !stdin && !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let profile = profiles.for_dir(dir)?;
-        let fail_on = profile.fail_on;
-        let linter = Linter::with_profile(profile, shared.input_format);
+        let linter = profiles.for_dir(dir)?;
+        let fail_on = linter.profile().fail_on;
         let name = if stdin {
             "<stdin>".to_string()
         } else {

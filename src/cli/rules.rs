@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::RulesArgs;
-use crate::config::{rulefile::LoadedRule, Profile};
+use crate::config::Profile;
 use crate::engine::Rule;
 
 #[derive(Serialize)]
@@ -19,15 +19,6 @@ struct RuleRow {
     category: String,
     fix: &'static str,
     summary: String,
-}
-
-/// How a rule's fixes apply: `safe`, `unsafe` or `no`.
-pub fn fixability(rule: &LoadedRule) -> &'static str {
-    match rule.def.fixes() {
-        Some(crate::diagnostic::Applicability::Safe) => "safe",
-        Some(_) => "unsafe",
-        None => "no",
-    }
 }
 
 use crate::output::sanitize::one_line;
@@ -49,7 +40,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
                 kind: r.def.kind.name,
                 severity: rule.meta.severity.as_str(),
                 category: rule.meta.category.clone(),
-                fix: fixability(r),
+                fix: crate::output::explain::fixability(r),
                 summary: rule.summary(),
             }
         })

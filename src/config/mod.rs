@@ -12,7 +12,6 @@ use include_dir::{include_dir, Dir};
 use serde::Deserialize;
 
 use crate::diagnostic::Severity;
-use crate::engine::Engine;
 use rulefile::{parse_rule_file, parse_shipped_rule_file, LoadedRule, RuleDef, SourceError};
 
 static RULES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
@@ -239,7 +238,7 @@ fn warn_unsafe_once(path: &Path, why: &str) {
     warned.push(path.to_path_buf());
     eprintln!(
         "warning: {}: ignored: {why}, so anyone could have put it there; use it with --config if you trust it",
-        crate::output::sanitize::one_line(&path.display().to_string())
+        crate::sanitize::one_line(&path.display().to_string())
     );
 }
 
@@ -276,8 +275,8 @@ pub struct Overrides {
     pub allow_external_rules: bool,
 }
 
-/// Everything files under one config are checked with. Engines are compiled lazily, once per
-/// language, and shared by all threads.
+/// Everything files under one config are checked with: the rules, languages, file selection
+/// and settings. The engine module compiles its rules once per language (`Engines`).
 pub struct Profile {
     pub config_path: Option<PathBuf>,
     pub base_dir: PathBuf,
@@ -292,7 +291,6 @@ pub struct Profile {
     include: Option<GlobSet>,
     exclude: GlobSet,
     per_file_ignores: Vec<(GlobSet, Vec<String>)>,
-    engines: Mutex<HashMap<String, Arc<Engine>>>,
 }
 
 impl std::fmt::Debug for Profile {
@@ -534,7 +532,6 @@ impl Profile {
             include,
             exclude,
             per_file_ignores,
-            engines: Mutex::new(HashMap::new()),
         })
     }
 
@@ -569,27 +566,9 @@ impl Profile {
             .collect()
     }
 
-    /// The engine for documents in `lang`, compiled on first use.
-    pub fn engine_for(&self, lang: &str) -> Result<Arc<Engine>, String> {
-        self.engine_for_pair(lang, self.source_lang.as_deref())
-    }
-
-    /// The engine for `doc`: its language, and the source language the config or command line
-    /// names, else the one the file itself declares (XLIFF `srcLang`, a PO header).
-    pub fn engine_for_document(&self, doc: &crate::document::Document) -> Result<Arc<Engine>, String> {
-        let source = self.source_lang.as_deref().or(doc.source_language.as_deref());
-        self.engine_for_pair(&doc.language, source)
-    }
-
-    fn engine_for_pair(&self, lang: &str, source: Option<&str>) -> Result<Arc<Engine>, String> {
-        let key = format!("{lang}\u{0}{}", source.unwrap_or(""));
-        let mut engines = self.engines.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(e) = engines.get(&key) {
-            return Ok(e.clone());
-        }
-        let engine = Arc::new(Engine::new(&self.rules_for_pair(lang, source), &self.accept)?);
-        engines.insert(key, engine.clone());
-        Ok(engine)
+    /// Phrases never flagged (the config's `accept`).
+    pub fn accept(&self) -> &[String] {
+        &self.accept
     }
 
     fn relative<'a>(&self, path: &'a Path) -> &'a Path {

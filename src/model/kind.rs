@@ -20,7 +20,7 @@ pub struct Kind {
     pub message: &'static str,
     /// The user documentation of the kind, printed by `mtlint explain`.
     pub doc: &'static str,
-    /// True for kinds that are about the text [`crate::protect`] shields from prose checks
+    /// True for kinds that are about the text the `protect` module shields from prose checks
     /// (invisible characters, bilingual placeholders and numbers): they report inside URLs,
     /// placeholders and code shapes too.
     pub sees_protected: bool,

@@ -3,8 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::config::rulefile::LoadedRule;
-use crate::engine::Rule;
+use crate::model::{LoadedRule, Rule};
 
 /// One rule's documentation.
 #[derive(Debug, Clone, Default)]
@@ -105,14 +104,6 @@ impl RuleCatalog {
                 examples,
             };
             self.rules.insert(id, doc);
-        }
-    }
-
-    /// The shipped packs' rules.
-    pub fn builtin() -> Self {
-        match crate::config::builtin_rules() {
-            Ok(rules) => RuleCatalog::new(rules),
-            Err(_) => RuleCatalog::default(),
         }
     }
 

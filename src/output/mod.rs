@@ -4,12 +4,14 @@
 
 mod catalog;
 mod concise;
+pub mod explain;
 mod github;
 mod gitlab;
 mod human;
 pub(crate) mod json;
 mod junit;
-pub mod sanitize;
+/// Text made safe to print: [`crate::sanitize`], below every module that prints.
+pub use crate::sanitize;
 pub(crate) mod sarif;
 mod statistics;
 
@@ -140,21 +142,6 @@ pub struct EmitOptions {
     pub fail_on: Severity,
 }
 
-/// The emitter for `format`, with the shipped packs' rule documentation.
-pub fn emitter(format: Format, human: &HumanOptions) -> Box<dyn Emitter> {
-    let rules = if format == Format::Sarif {
-        RuleCatalog::builtin()
-    } else {
-        RuleCatalog::default()
-    };
-    let opts = EmitOptions {
-        human: human.clone(),
-        rules: Arc::new(rules),
-        fail_on: Severity::Warning,
-    };
-    emitter_with(format, &opts)
-}
-
 /// The emitter for `format`.
 pub fn emitter_with(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
     match format {
@@ -265,8 +252,8 @@ pub fn stdout(format: Format) -> Box<dyn Write> {
 }
 
 /// Writes all `reports` in `format` at once (for callers that already hold them).
-pub fn write(format: Format, reports: &[FileReport], out: &mut dyn Write, human: &HumanOptions) -> io::Result<()> {
-    let mut e = emitter(format, human);
+pub fn write(format: Format, reports: &[FileReport], out: &mut dyn Write, opts: &EmitOptions) -> io::Result<()> {
+    let mut e = emitter_with(format, opts);
     for r in reports {
         e.file(out, r)?;
     }

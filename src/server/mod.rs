@@ -807,9 +807,13 @@ impl Server {
             if !text.is_empty() {
                 text.extend_from_slice(b"\n\n");
             }
-            let explained =
-                crate::cli::explain::explain(results.linter.profile(), d.rule_id(), &mut text, anstyle::Style::new())
-                    .map_err(|e| (ErrorCode::InternalError, e.to_string()))?;
+            let explained = crate::output::explain::explain(
+                results.linter.profile().all_rules(),
+                d.rule_id(),
+                &mut text,
+                anstyle::Style::new(),
+            )
+            .map_err(|e| (ErrorCode::InternalError, e.to_string()))?;
             if !explained {
                 let _ = write!(text, "{}: {}", d.rule_id(), d.message);
             }
