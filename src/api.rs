@@ -17,6 +17,7 @@ use crate::config::{ConfigError, Overrides, Profile};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::document::Document;
 use crate::engine::{Engine, Engines};
+use crate::error::FileError;
 use crate::fix::{fix_document_keeping, FixOutcome};
 use crate::formats::InputFormat;
 use crate::input::{self, Replaced};
@@ -97,32 +98,36 @@ impl Linter {
 
     /// Reads the file at `path` (shown as `display`) and parses it; with `lossy`, invalid
     /// UTF-8 is replaced instead of refused, and what was replaced is returned.
-    pub fn read_file(&self, path: &Path, display: &str, lossy: bool) -> Result<(Document, Option<Replaced>), String> {
-        let (text, replaced) =
-            timing::time(Stage::Read, || input::read_text_with(path, lossy)).map_err(|e| e.to_string())?;
+    pub fn read_file(
+        &self,
+        path: &Path,
+        display: &str,
+        lossy: bool,
+    ) -> Result<(Document, Option<Replaced>), FileError> {
+        let (text, replaced) = timing::time(Stage::Read, || input::read_text_with(path, lossy))?;
         Ok((self.parse(display, text, path)?, replaced))
     }
 
     /// Parses `text` as the file `path` (shown as `display`) would be read: its format from
     /// `--input-format`, else the extension, else the content; its language from the
     /// settings, else the file, else detection.
-    pub fn parse(&self, display: &str, text: String, path: &Path) -> Result<Document, String> {
+    pub fn parse(&self, display: &str, text: String, path: &Path) -> Result<Document, FileError> {
         let format = self.input_format.unwrap_or_else(|| InputFormat::detect(path, &text));
-        timing::time(Stage::Parse, || {
+        let doc = timing::time(Stage::Parse, || {
             Document::parse(display, text, self.profile().lang.as_deref(), format)
-        })
-        .map_err(|e| e.to_string())
+        })?;
+        Ok(doc)
     }
 
     /// Reads `text` as the file `path` would be read (see [`Linter::parse`]).
-    pub fn document(&self, text: String, path: Option<&str>) -> Result<Document, String> {
+    pub fn document(&self, text: String, path: Option<&str>) -> Result<Document, FileError> {
         let display = path.unwrap_or(NO_PATH);
         self.parse(display, text, Path::new(display))
     }
 
     /// The engine for `doc`, and the rules the config's `per_file_ignores` leave on for the
     /// file at `path`.
-    fn engine(&self, doc: &Document, path: Option<&Path>) -> Result<(Arc<Engine>, Option<Vec<bool>>), String> {
+    fn engine(&self, doc: &Document, path: Option<&Path>) -> Result<(Arc<Engine>, Option<Vec<bool>>), FileError> {
         let engine = self.engines.for_document(doc)?;
         let off = path.map(|p| self.profile().ignored_for(p)).unwrap_or_default();
         let mask = engine.mask(&off);
@@ -130,7 +135,7 @@ impl Linter {
     }
 
     /// The findings in `doc`, read from the file at `path` (for its per-file ignores).
-    pub fn check_document(&self, doc: &Document, path: Option<&Path>) -> Result<Vec<Diagnostic>, String> {
+    pub fn check_document(&self, doc: &Document, path: Option<&Path>) -> Result<Vec<Diagnostic>, FileError> {
         let (engine, mask) = self.engine(doc, path)?;
         Ok(engine.check_masked(doc, self.min_part, mask.as_deref()))
     }
@@ -144,7 +149,7 @@ impl Linter {
         path: Option<&Path>,
         min: Applicability,
         kept: std::collections::BTreeSet<(String, Span)>,
-    ) -> Result<FixOutcome, String> {
+    ) -> Result<FixOutcome, FileError> {
         let (engine, mask) = self.engine(&doc, path)?;
         Ok(fix_document_keeping(&engine, doc, min, mask.as_deref(), kept))
     }
@@ -159,7 +164,7 @@ impl Linter {
         min: Applicability,
         kept: std::collections::BTreeSet<(String, Span)>,
         review: &mut dyn crate::fix::Review,
-    ) -> Result<std::io::Result<FixOutcome>, String> {
+    ) -> Result<std::io::Result<FixOutcome>, FileError> {
         let (engine, mask) = self.engine(&doc, path)?;
         Ok(crate::fix::review_document(
             &engine,
@@ -173,7 +178,7 @@ impl Linter {
 
     /// The findings in `text`. An error says why the text cannot be checked (a bilingual file
     /// that does not parse, say).
-    pub fn check(&self, text: String, path: Option<&str>) -> Result<Checked, String> {
+    pub fn check(&self, text: String, path: Option<&str>) -> Result<Checked, FileError> {
         let document = self.document(text, path)?;
         let diagnostics = self.check_document(&document, path.map(Path::new))?;
         Ok(Checked { document, diagnostics })
@@ -181,7 +186,7 @@ impl Linter {
 
     /// Applies the safe fixes (and the unsafe ones with `unsafe_fixes`) until nothing more
     /// applies, as `mtlint fix` does.
-    pub fn fix(&self, text: String, path: Option<&str>, unsafe_fixes: bool) -> Result<Fixed, String> {
+    pub fn fix(&self, text: String, path: Option<&str>, unsafe_fixes: bool) -> Result<Fixed, FileError> {
         let document = self.document(text, path)?;
         let min = if unsafe_fixes {
             Applicability::Unsafe

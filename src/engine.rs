@@ -14,6 +14,18 @@ use crate::timing::{self, Stage};
 
 pub use crate::model::Rule;
 
+/// Why the rules of a run could not be compiled (a rule file that loaded but whose rules do
+/// not compile together, or a bad `accept` list).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// A kind's rules did not compile together.
+    #[error("{message}")]
+    Compile { kind: &'static str, message: String },
+    /// The config's `accept` phrases could not be compiled.
+    #[error("accept list: {0}")]
+    Accept(String),
+}
+
 /// The engines of one profile, compiled on first use once per language (and source language)
 /// and shared by every thread.
 #[derive(Debug)]
@@ -37,18 +49,18 @@ impl Engines {
     }
 
     /// The engine for documents in `lang` (from the source language the profile names).
-    pub fn for_language(&self, lang: &str) -> Result<Arc<Engine>, String> {
+    pub fn for_language(&self, lang: &str) -> Result<Arc<Engine>, EngineError> {
         self.for_pair(lang, self.profile.source_lang.as_deref())
     }
 
     /// The engine for `doc`: its language, and the source language the config or command line
     /// names, else the one the file itself declares (XLIFF `srcLang`, a PO header).
-    pub fn for_document(&self, doc: &Document) -> Result<Arc<Engine>, String> {
+    pub fn for_document(&self, doc: &Document) -> Result<Arc<Engine>, EngineError> {
         let source = self.profile.source_lang.as_deref().or(doc.source_language.as_deref());
         self.for_pair(&doc.language, source)
     }
 
-    fn for_pair(&self, lang: &str, source: Option<&str>) -> Result<Arc<Engine>, String> {
+    fn for_pair(&self, lang: &str, source: Option<&str>) -> Result<Arc<Engine>, EngineError> {
         let key = format!("{lang}\u{0}{}", source.unwrap_or(""));
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(e) = cache.get(&key) {
@@ -89,7 +101,7 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// Compiles the rules `profile` runs on documents in `lang` (each call compiles anew;
     /// [`Engines`] keeps them).
-    pub fn for_language(profile: &Profile, lang: &str) -> Result<Engine, String> {
+    pub fn for_language(profile: &Profile, lang: &str) -> Result<Engine, EngineError> {
         Engine::new(
             &profile.rules_for_pair(lang, profile.source_lang.as_deref()),
             profile.accept(),
@@ -97,13 +109,13 @@ impl Engine {
     }
 
     /// Compiles the rules `profile` runs on `doc` (see [`Engines::for_document`]).
-    pub fn for_document(profile: &Profile, doc: &Document) -> Result<Engine, String> {
+    pub fn for_document(profile: &Profile, doc: &Document) -> Result<Engine, EngineError> {
         let source = profile.source_lang.as_deref().or(doc.source_language.as_deref());
         Engine::new(&profile.rules_for_pair(&doc.language, source), profile.accept())
     }
 
     /// Compiles `rules`; `accept` lists phrases that are never flagged.
-    pub fn new(rules: &[LoadedRule], accept: &[String]) -> Result<Engine, String> {
+    pub fn new(rules: &[LoadedRule], accept: &[String]) -> Result<Engine, EngineError> {
         let rules: Vec<Rule> = rules.iter().map(Rule::new).collect();
         // Grouped by kind, kinds in registry order.
         let mut by_kind: Vec<Vec<(RuleIdx, &RuleDef)>> = (0..KINDS.len()).map(|_| Vec::new()).collect();
@@ -116,7 +128,10 @@ impl Engine {
             if members.is_empty() {
                 continue;
             }
-            let check = (registered.compile)(&members)?;
+            let check = (registered.compile)(&members).map_err(|message| EngineError::Compile {
+                kind: registered.kind.name,
+                message,
+            })?;
             for &(i, _) in &members {
                 document_wide[i] = check.document_wide(i);
             }
@@ -125,7 +140,7 @@ impl Engine {
         let accept = if accept.is_empty() {
             None
         } else {
-            Some(AhoCorasick::new(accept).map_err(|e| format!("accept list: {e}"))?)
+            Some(AhoCorasick::new(accept).map_err(|e| EngineError::Accept(e.to_string()))?)
         };
         let mentions = Mentions::new(&rules);
         let specificity = rules.iter().map(|r| (r.id().to_string(), specificity(r))).collect();

@@ -23,6 +23,8 @@ pub enum ReadError {
     },
 }
 
+impl std::error::Error for ReadError {}
+
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -20,12 +20,7 @@ fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
     for d in &diagnostics {
         assert_well_formed(&doc, d);
     }
-    let report = FileReport {
-        path: "fuzz.txt".into(),
-        document: Some(doc),
-        diagnostics,
-        error: None,
-    };
+    let report = FileReport::checked("fuzz.txt", doc, diagnostics);
     let reports = [report];
     let human = HumanOptions {
         summary: true,

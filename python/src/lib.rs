@@ -415,12 +415,12 @@ fn check_error(index: Option<usize>, e: String) -> PyErr {
 
 impl Linter {
     fn check_one(&self, text: String, path: Option<&str>) -> Result<Vec<Diagnostic>, String> {
-        let checked = self.inner.check(text, path)?;
+        let checked = self.inner.check(text, path).map_err(|e| e.to_string())?;
         Ok(convert(&checked.document, &checked.diagnostics))
     }
 
     fn fix_one(&self, text: String, path: Option<&str>, unsafe_fixes: bool) -> Result<Fixed, String> {
-        let fixed = self.inner.fix(text, path, unsafe_fixes)?;
+        let fixed = self.inner.fix(text, path, unsafe_fixes).map_err(|e| e.to_string())?;
         let remaining = convert(&fixed.document, &fixed.remaining);
         Ok(Fixed {
             text: fixed.document.text,

@@ -73,7 +73,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         rules: Arc::new(files::rule_catalog(&inputs)),
         fail_on: files::fail_level(&inputs),
     };
-    let mut emitter = output::emitter_with(args.format, &opts);
+    let output::Writers { mut emitter, renderer } = output::writers(args.format, &opts);
     let mut summary = Summary {
         skipped: collected.skipped.len(),
         ..Summary::default()
@@ -83,10 +83,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let stdout_is_terminal = !to_file && std::io::IsTerminal::is_terminal(&std::io::stdout());
     // Formats that need nothing from other files are rendered by the worker that checked the
     // file; the others are written here, in order, from the report.
-    let renderer = match args.statistics {
-        true => None,
-        false => output::FileRenderer::new(args.format, &opts),
-    };
+    let renderer = renderer.filter(|_| !args.statistics);
     let github_summary = match args.format {
         Format::Github => std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()),
         _ => None,
@@ -103,7 +100,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         };
         (report, rendered, matched)
     };
-    files::for_each_ordered(
+    crate::runner::for_each_ordered(
         &inputs,
         progress::counted(&bar, check),
         |input, (report, rendered, matched)| {
@@ -112,8 +109,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
                 checked[m.baseline].insert(m.path, m.found);
             }
             if writing {
-                status.errors |= report.error.is_some();
-                if let Some(e) = &report.error {
+                status.errors |= report.error().is_some();
+                if let Some(e) = &report.error_message() {
                     progress::suspend(&bar, || -> std::io::Result<()> {
                         eprintln!(
                             "error: {}: {}",
@@ -130,11 +127,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             if count_rules {
                 statistics.add(&report);
             }
-            if let (true, Some(doc)) = (args.show_fixes, &report.document) {
-                output::write_fixes(&mut fixes, &fix_palette, &report.path, doc, &report.diagnostics)?;
+            if let (true, Some(doc)) = (args.show_fixes, report.document()) {
+                output::write_fixes(&mut fixes, &fix_palette, &report.path, doc, report.diagnostics())?;
             }
             if args.statistics {
-                if let Some(e) = &report.error {
+                if let Some(e) = &report.error_message() {
                     eprintln!(
                         "error: {}: {}",
                         crate::output::sanitize::one_line(&report.path),
@@ -158,7 +155,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
                     out.flush()?;
                 }
                 // Machine formats carry file errors in their own fields; say them on stderr too.
-                if let (Some(e), true) = (&report.error, args.format != Format::Human) {
+                if let (Some(e), true) = (&report.error_message(), args.format != Format::Human) {
                     eprintln!(
                         "error: {}: {}",
                         crate::output::sanitize::one_line(&report.path),
@@ -169,7 +166,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             };
             // The bar is taken off the terminal only when something is written to it.
             timing::time(Stage::Output, || {
-                if stdout_is_terminal || report.error.is_some() {
+                if stdout_is_terminal || report.error().is_some() {
                     progress::suspend(&bar, write)
                 } else {
                     write()
@@ -384,11 +381,10 @@ impl Baselines {
     /// Takes the baselined findings out of `report`; says what the file holds by key.
     pub fn split(&self, input: &Input, report: &mut FileReport) -> Option<FileMatch> {
         let (i, used, path) = self.for_input(input)?;
-        let doc = report.document.as_ref()?;
-        let matched = used
-            .baseline
-            .matches(&path, &doc.text, std::mem::take(&mut report.diagnostics));
-        report.diagnostics = matched.new;
+        let text = report.document()?.text.clone();
+        let diagnostics = report.diagnostics_mut()?;
+        let matched = used.baseline.matches(&path, &text, std::mem::take(diagnostics));
+        *diagnostics = matched.new;
         Some(FileMatch {
             baseline: i,
             path,

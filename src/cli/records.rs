@@ -211,7 +211,7 @@ fn record(linter: &Linter, fix: Option<bool>, number: usize, bytes: &[u8]) -> Li
                 }),
                 error: None,
             },
-            Err(e) => failed(&rec.id, e),
+            Err(e) => failed(&rec.id, e.to_string()),
         },
         Some(unsafe_fixes) => match linter.fix(rec.text, path, unsafe_fixes) {
             Ok(f) => Line {
@@ -225,7 +225,7 @@ fn record(linter: &Linter, fix: Option<bool>, number: usize, bytes: &[u8]) -> Li
                 }),
                 error: None,
             },
-            Err(e) => failed(&rec.id, e),
+            Err(e) => failed(&rec.id, e.to_string()),
         },
     }
 }

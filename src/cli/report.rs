@@ -37,9 +37,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     let mut status = files::Status::default();
     let mut reports: Vec<FileReport> = Vec::with_capacity(inputs.len());
     let bar = progress::bar(inputs.len(), args.shared.quiet);
-    files::for_each_ordered(&inputs, progress::counted(&bar, Input::check), |input, report| {
+    crate::runner::for_each_ordered(&inputs, progress::counted(&bar, Input::check), |input, report| {
         status.add(input, &report);
-        if let Some(e) = &report.error {
+        if let Some(e) = &report.error_message() {
             progress::suspend(&bar, || {
                 eprintln!(
                     "error: {}: {}",

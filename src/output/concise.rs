@@ -15,11 +15,11 @@ impl Emitter for Concise {
     }
 
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
-        if let Some(err) = &r.error {
+        if let Some(err) = &r.error_message() {
             writeln!(out, "{}: error: {}", one_line(&r.path), terminal(err))?;
         }
-        let Some(doc) = &r.document else { return Ok(()) };
-        findings(out, &r.path, doc, &r.diagnostics)?;
+        let Some(doc) = r.document() else { return Ok(()) };
+        findings(out, &r.path, doc, r.diagnostics())?;
         Ok(())
     }
 }

@@ -90,7 +90,7 @@ impl Emitter for Github {
     }
 
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
-        if let Some(err) = &r.error {
+        if let Some(err) = &r.error_message() {
             writeln!(
                 out,
                 "::error file={},title=mtlint::{}",
@@ -98,8 +98,8 @@ impl Emitter for Github {
                 escape_data(err)
             )?;
         }
-        let Some(doc) = &r.document else { return Ok(()) };
-        findings(out, &r.path, doc, &r.diagnostics)?;
+        let Some(doc) = r.document() else { return Ok(()) };
+        findings(out, &r.path, doc, r.diagnostics())?;
         Ok(())
     }
 }

@@ -114,7 +114,7 @@ impl Gitlab {
 impl Emitter for Gitlab {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         let path = relative(&r.path);
-        if let Some(err) = &r.error {
+        if let Some(err) = &r.error_message() {
             // Code Quality has no place for a file that could not be read: say it as an issue
             // on the file, so the merge request shows it.
             let description = format!("mtlint could not check this file: {err}");
@@ -134,9 +134,9 @@ impl Emitter for Gitlab {
                 },
             )?;
         }
-        let Some(doc) = &r.document else { return Ok(()) };
+        let Some(doc) = r.document() else { return Ok(()) };
         let mut fingerprints = Fingerprints::new(path);
-        for d in &r.diagnostics {
+        for d in r.diagnostics() {
             let (s, e) = position(doc, d);
             let issue = Issue {
                 kind: "issue",

@@ -597,7 +597,7 @@ impl Human {
 impl Emitter for Human {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         let bold = self.palette.bold;
-        if let Some(err) = &r.error {
+        if let Some(err) = &r.error_message() {
             let style = self.palette.severity(Severity::Error);
             writeln!(
                 out,
@@ -606,8 +606,8 @@ impl Emitter for Human {
                 terminal(err)
             )?;
         }
-        let Some(doc) = &r.document else { return Ok(()) };
-        self.findings(out, &r.path, doc, &r.diagnostics)
+        let Some(doc) = r.document() else { return Ok(()) };
+        self.findings(out, &r.path, doc, r.diagnostics())
     }
 
     fn finish(&mut self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {

@@ -66,7 +66,7 @@ pub struct JsonFile<'a> {
     path: &'a str,
     language: Option<&'a str>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
-    error: Option<&'a str>,
+    error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -77,15 +77,15 @@ struct JsonSummary {
 }
 
 pub fn file(r: &FileReport) -> JsonFile<'_> {
-    let diagnostics = match &r.document {
-        Some(doc) => diagnostics(doc, &r.diagnostics),
+    let diagnostics = match r.document() {
+        Some(doc) => diagnostics(doc, r.diagnostics()),
         None => Vec::new(),
     };
     JsonFile {
         path: &r.path,
         language: r.language(),
         diagnostics,
-        error: r.error.as_deref(),
+        error: r.error_message(),
     }
 }
 
@@ -147,7 +147,7 @@ pub fn diagnostics<'a>(doc: &Document, diags: &'a [Diagnostic]) -> Vec<JsonDiagn
 /// the `files` array, without the comma before it. Files are rendered on their own like
 /// this by the worker that checked them ([`super::FileRenderer`]).
 pub fn file_block(out: &mut Vec<u8>, r: &FileReport) -> io::Result<()> {
-    let mut buf = Vec::with_capacity(512 + 384 * r.diagnostics.len());
+    let mut buf = Vec::with_capacity(512 + 384 * r.diagnostics().len());
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
     file(r).serialize(&mut ser)?;

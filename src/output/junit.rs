@@ -106,12 +106,12 @@ impl Emitter for Junit {
     fn file(&mut self, _out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         let mut case = Case {
             path: r.path.clone(),
-            error: r.error.clone(),
+            error: r.error_message(),
             failing: Vec::new(),
             other: Vec::new(),
         };
-        if let Some(doc) = &r.document {
-            for d in &r.diagnostics {
+        if let Some(doc) = r.document() {
+            for d in r.diagnostics() {
                 let (s, _) = position(doc, d);
                 let line = format!(
                     "{}:{}:{}: {} {}: {}",

@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
+use crate::error::FileError;
 
 pub use catalog::{code_span, RuleCatalog, RuleDoc};
 pub use github::step_summary;
@@ -27,29 +28,83 @@ pub use gitlab::Fingerprints;
 pub use human::{groups, terminal_width, write_fixes, write_summary, HumanOptions, Palette};
 pub use statistics::{RuleStatistics, Statistics};
 
-/// The result of checking one file.
+/// The result of checking one file: its path as shown, and what came of it.
 #[derive(Debug)]
 pub struct FileReport {
     pub path: String,
-    /// The checked document (absent when the file could not be read).
-    pub document: Option<Document>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Why the file could not be checked.
-    pub error: Option<String>,
+    pub outcome: Outcome,
+}
+
+/// A file was either checked, or it failed, with the reason.
+// Nearly every file is checked: boxing that variant would allocate for each to save space in
+// the rare failed one.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Outcome {
+    Checked {
+        document: Document,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Failed(FileError),
 }
 
 impl FileReport {
-    pub fn failed(path: impl Into<String>, error: impl Into<String>) -> Self {
+    /// A checked file and its findings.
+    pub fn checked(path: impl Into<String>, document: Document, diagnostics: Vec<Diagnostic>) -> Self {
         FileReport {
             path: path.into(),
-            document: None,
-            diagnostics: Vec::new(),
-            error: Some(error.into()),
+            outcome: Outcome::Checked { document, diagnostics },
         }
     }
 
+    /// A file that could not be checked.
+    pub fn failed(path: impl Into<String>, error: impl Into<FileError>) -> Self {
+        FileReport {
+            path: path.into(),
+            outcome: Outcome::Failed(error.into()),
+        }
+    }
+
+    /// The checked document; `None` when the file failed.
+    pub fn document(&self) -> Option<&Document> {
+        match &self.outcome {
+            Outcome::Checked { document, .. } => Some(document),
+            Outcome::Failed(_) => None,
+        }
+    }
+
+    /// The findings; none when the file failed.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match &self.outcome {
+            Outcome::Checked { diagnostics, .. } => diagnostics,
+            Outcome::Failed(_) => &[],
+        }
+    }
+
+    /// The findings, to change (a baseline hides some); `None` when the file failed.
+    pub fn diagnostics_mut(&mut self) -> Option<&mut Vec<Diagnostic>> {
+        match &mut self.outcome {
+            Outcome::Checked { diagnostics, .. } => Some(diagnostics),
+            Outcome::Failed(_) => None,
+        }
+    }
+
+    /// Why the file could not be checked, if it could not.
+    pub fn error(&self) -> Option<&FileError> {
+        match &self.outcome {
+            Outcome::Checked { .. } => None,
+            Outcome::Failed(e) => Some(e),
+        }
+    }
+
+    /// Why the file could not be checked, as the command line says it.
+    pub fn error_message(&self) -> Option<String> {
+        self.error().map(|e| e.to_string())
+    }
+
+    /// The language the file was checked as.
     pub fn language(&self) -> Option<&str> {
-        self.document.as_ref().map(|d| d.language.as_str())
+        self.document().map(|d| d.language.as_str())
     }
 }
 
@@ -92,10 +147,10 @@ impl Summary {
     /// Adds one file's counts.
     pub fn add(&mut self, r: &FileReport) {
         self.files += 1;
-        if r.error.is_some() {
+        if r.error().is_some() {
             self.files_with_errors += 1;
         }
-        for d in &r.diagnostics {
+        for d in r.diagnostics() {
             self.diagnostics += 1;
             match d.severity {
                 Severity::Error => self.errors += 1,
@@ -142,8 +197,23 @@ pub struct EmitOptions {
     pub fail_on: Severity,
 }
 
-/// The emitter for `format`.
-pub fn emitter_with(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
+/// How a format is written: the emitter that writes files in input order and the run's end,
+/// and, for the formats that carry nothing from one file to the next, the renderer a worker
+/// can run on the file it checked (the emitter then copies the bytes out in order).
+pub struct Writers {
+    pub emitter: Box<dyn Emitter>,
+    pub renderer: Option<FileRenderer>,
+}
+
+/// The one place a [`Format`] is turned into the code that writes it.
+pub fn writers(format: Format, opts: &EmitOptions) -> Writers {
+    Writers {
+        emitter: emitter(format, opts),
+        renderer: FileRenderer::new(format, opts),
+    }
+}
+
+fn emitter(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
     match format {
         Format::Human => Box::new(human::Human {
             opts: opts.human.clone(),
@@ -176,7 +246,7 @@ impl FileRenderer {
     /// The renderer for `format`, or `None` when its output needs the files before it
     /// (SARIF's and JUnit's documents, GitLab's array). The JSON document's commas between
     /// files are the emitter's ([`Emitter::before_rendered`]).
-    pub fn new(format: Format, opts: &EmitOptions) -> Option<Self> {
+    fn new(format: Format, opts: &EmitOptions) -> Option<Self> {
         match format {
             Format::Human => Some(FileRenderer::Human(human::Human {
                 opts: opts.human.clone(),
@@ -195,13 +265,13 @@ impl FileRenderer {
     /// the rayon pool, one piece each; they are not copied into one buffer.
     pub fn render(&self, report: &FileReport) -> io::Result<Vec<Vec<u8>>> {
         const SLICE: usize = 4096;
-        let large = report.diagnostics.len() >= 2 * SLICE
+        let large = report.diagnostics().len() >= 2 * SLICE
             && !matches!(self, FileRenderer::Json | FileRenderer::Jsonl)
             && rayon::current_num_threads() > 1;
-        if let (Some(doc), None, true) = (&report.document, &report.error, large) {
+        if let (Some(doc), None, true) = (report.document(), &report.error(), large) {
             use rayon::prelude::*;
             let slices = report
-                .diagnostics
+                .diagnostics()
                 .par_chunks(SLICE)
                 .map(|diags| {
                     let mut out = Vec::new();
@@ -253,7 +323,7 @@ pub fn stdout(format: Format) -> Box<dyn Write> {
 
 /// Writes all `reports` in `format` at once (for callers that already hold them).
 pub fn write(format: Format, reports: &[FileReport], out: &mut dyn Write, opts: &EmitOptions) -> io::Result<()> {
-    let mut e = emitter_with(format, opts);
+    let mut e = emitter(format, opts);
     for r in reports {
         e.file(out, r)?;
     }

@@ -346,16 +346,16 @@ impl Emitter for Sarif {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         self.start(out)?;
         let location = artifact_location(&r.path);
-        if let Some(err) = &r.error {
+        if let Some(err) = &r.error_message() {
             self.notifications.push(json!({
                 "level": "error",
                 "message": { "text": err },
                 "locations": [{ "physicalLocation": { "artifactLocation": location.to_value() } }],
             }));
         }
-        let Some(doc) = &r.document else { return Ok(()) };
+        let Some(doc) = r.document() else { return Ok(()) };
         let mut fingerprints = Fingerprints::new(&r.path);
-        for d in &r.diagnostics {
+        for d in r.diagnostics() {
             let result = self.result(&location, doc, d, fingerprints.next(doc, d));
             out.write_all(if self.results == 0 {
                 b"\n        "

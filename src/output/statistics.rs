@@ -34,8 +34,8 @@ pub struct Statistics {
 impl Statistics {
     /// Adds one file's findings.
     pub fn add(&mut self, r: &FileReport) {
-        let Some(doc) = &r.document else { return };
-        for group in groups(doc, &r.diagnostics) {
+        let Some(doc) = r.document() else { return };
+        for group in groups(doc, r.diagnostics()) {
             let first = group[0];
             let s = self
                 .rules

@@ -64,7 +64,7 @@ pub fn render(batch: &Batch, opts: &HtmlOptions) -> String {
         .iter()
         .scan(1, |next, e| {
             let first = *next;
-            *next += e.report.diagnostics.len();
+            *next += e.report.diagnostics().len();
             Some(first)
         })
         .collect();
@@ -72,7 +72,7 @@ pub fn render(batch: &Batch, opts: &HtmlOptions) -> String {
         .entries
         .iter()
         .zip(&first_ids)
-        .map(|(e, &first)| place(e.doc, &e.report.diagnostics, first))
+        .map(|(e, &first)| place(e.doc, e.report.diagnostics(), first))
         .collect();
     let csp = format!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-{nonce}'");
     let page = html! {
@@ -104,7 +104,7 @@ pub fn render(batch: &Batch, opts: &HtmlOptions) -> String {
                             h2 { "Files that could not be checked" }
                             ul {
                                 @for r in &batch.failed {
-                                    li { code { (r.path) } ": " (r.error.as_deref().unwrap_or("")) }
+                                    li { code { (r.path) } ": " (r.error_message().as_deref().unwrap_or("")) }
                                 }
                             }
                         }
@@ -802,12 +802,11 @@ mod tests {
                 Some(Fix::new(Applicability::Safe, vec![Edit::insert(5, ",")])),
             ),
         ];
-        let reports = vec![FileReport {
-            path: "a.txt".into(),
-            document: Some(Document::new("a.txt", text.to_string(), Some("en"))),
+        let reports = vec![FileReport::checked(
+            "a.txt",
+            Document::new("a.txt", text.to_string(), Some("en")),
             diagnostics,
-            error: None,
-        }];
+        )];
         let catalog = RuleCatalog::default();
         let batch = Batch::new(&reports, &catalog);
         let page = render(

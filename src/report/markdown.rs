@@ -110,7 +110,12 @@ pub fn render(batch: &Batch, limit: usize) -> String {
     if !batch.failed.is_empty() {
         let _ = writeln!(md, "\n### Files that could not be checked\n");
         for r in &batch.failed {
-            let _ = writeln!(md, "- {}: {}", cell(&r.path), cell(r.error.as_deref().unwrap_or("")));
+            let _ = writeln!(
+                md,
+                "- {}: {}",
+                cell(&r.path),
+                cell(r.error_message().as_deref().unwrap_or(""))
+            );
         }
     }
     let mut left_out = 0usize;
@@ -118,14 +123,14 @@ pub fn render(batch: &Batch, limit: usize) -> String {
     let with_findings: Vec<_> = batch
         .entries
         .iter()
-        .filter(|e| !e.report.diagnostics.is_empty())
+        .filter(|e| !e.report.diagnostics().is_empty())
         .collect();
     if !with_findings.is_empty() {
         let _ = writeln!(md, "\n### Findings");
     }
     for e in with_findings {
         if md.len() >= limit {
-            left_out += e.report.diagnostics.len();
+            left_out += e.report.diagnostics().len();
             docs_left_out += 1;
             continue;
         }
@@ -142,7 +147,7 @@ pub fn render(batch: &Batch, limit: usize) -> String {
             md,
             "| line:col | severity | rule | finding | suggested fix |\n|---|---|---|---|---|"
         );
-        let mut diags: Vec<_> = e.report.diagnostics.iter().collect();
+        let mut diags: Vec<_> = e.report.diagnostics().iter().collect();
         diags.sort_by_key(|d| (d.span.start, d.span.end));
         let mut shown = 0;
         for d in &diags {
@@ -234,12 +239,7 @@ mod tests {
                 fix: Some(Fix::new(Applicability::Safe, vec![Edit::delete(Span::new(at, at + 1))])),
             })
             .collect();
-        FileReport {
-            path: path.into(),
-            document: Some(doc),
-            diagnostics,
-            error: None,
-        }
+        FileReport::checked(path, doc, diagnostics)
     }
 
     #[test]

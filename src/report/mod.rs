@@ -89,7 +89,7 @@ impl<'a> Batch<'a> {
         let mut by_rule: BTreeMap<&str, RuleCount> = BTreeMap::new();
         let mut fixable = 0;
         for report in reports {
-            let Some(doc) = &report.document else {
+            let Some(doc) = report.document() else {
                 failed.push(report);
                 continue;
             };
@@ -98,7 +98,7 @@ impl<'a> Batch<'a> {
                 penalty: 0,
             };
             let mut c = Counts::default();
-            for d in &report.diagnostics {
+            for d in report.diagnostics() {
                 s.add_finding(d.severity);
                 c.add(d.severity);
                 *by_category.entry(d.category()).or_default() += 1;

@@ -1,0 +1,185 @@
+//! Atomic in-place writing, for `mtlint fix`.
+//!
+//! An in-place write never leaves a file half written: the new text goes to a temporary file
+//! in the same directory, is synced, gets the original's permissions, and is renamed over the
+//! original. Immediately before the rename, after the temporary file is written and synced,
+//! the file is checked again: its size, modification time and inode must be what they were
+//! when the write began and its content must be the bytes that were fixed (compared in full);
+//! otherwise (someone saved it meanwhile) it is skipped with an error and the temporary file
+//! removed. What remains is the time between that last check and the rename (microseconds),
+//! and a writer that still holds the old file open: its later writes go to the replaced file.
+//! A file with nothing to fix is never written. A read-only file or directory is an error for
+//! that file only.
+//!
+//! Test hooks: when the environment variable `MTLINT_TEST_HOLD_BEFORE_WRITE` is set, `fix`
+//! prints `mtlint: holding before writing PATH` on standard error before each in-place write
+//! and waits for a line on standard input; with `MTLINT_TEST_HOLD_BEFORE_RENAME`, it does the
+//! same (`mtlint: holding before renaming PATH`) once the temporary file is written and synced,
+//! before the last check. The tests use them to change a file between read and write;
+//! nothing else reads them.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+const HOLD_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_WRITE";
+const HOLD_RENAME_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_RENAME";
+
+/// Replaces the content of `path` with `text` atomically, if the file still holds `expected`
+/// (the bytes that were read and fixed). A symbolic link is followed: the file it points to is
+/// rewritten and the link stays a link.
+pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), String> {
+    let target = resolve_link(path)?;
+    let meta = std::fs::metadata(&target).map_err(|e| format!("cannot read the file's permissions: {}", reason(&e)))?;
+    if meta.permissions().readonly() {
+        return Err("the file is read-only; not written (make it writable to fix it)".into());
+    }
+    // Opening for writing (without truncating) checks the permission without changing a byte.
+    // Without blocking: a FIFO put in the file's place would hold the run forever.
+    let mut probe = std::fs::OpenOptions::new();
+    probe.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        probe.custom_flags(libc::O_NONBLOCK);
+    }
+    if !meta.is_file() {
+        return Err("not a regular file any more; not written".into());
+    }
+    probe
+        .open(&target)
+        .map_err(|e| format!("cannot write to the file: {}; not written", reason(&e)))?;
+    // Not blocking on a file swapped for a FIFO since it was read.
+    let current =
+        crate::input::read_regular(&target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
+    if current != expected.as_bytes() {
+        return Err(CHANGED.into());
+    }
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let dir_meta = std::fs::metadata(&dir).map_err(|e| format!("cannot read {}: {}", dir.display(), reason(&e)))?;
+    if dir_meta.permissions().readonly() {
+        return Err(format!(
+            "the directory {} is read-only, so the fixed file cannot be written beside the original; not written",
+            dir.display()
+        ));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".mtlint-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| {
+            format!(
+                "cannot create a temporary file in {}: {}; not written",
+                dir.display(),
+                reason(&e)
+            )
+        })?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write the temporary file: {}; not written", reason(&e)))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| format!("cannot sync the temporary file: {}; not written", reason(&e)))?;
+    std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(|e| {
+        format!(
+            "cannot give the new file the original's permissions: {}; not written",
+            reason(&e)
+        )
+    })?;
+    keep_owner(tmp.path(), &meta);
+    hold(HOLD_RENAME_HOOK, "renaming", path);
+    // The last check, as close to the rename as it can be: a write that landed while the
+    // temporary file was written and synced would otherwise be lost. On failure the temporary
+    // file is dropped, which removes it.
+    unchanged_since(&target, &meta, expected)?;
+    tmp.persist(&target)
+        .map_err(|e| format!("cannot replace the file: {}; not written", reason(&e.error)))?;
+    // Make the rename itself durable; a failure here leaves a correct file, so it is ignored.
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+const CHANGED: &str = "the file changed on disk while it was being fixed; not written (run fix again)";
+
+/// The identity of a file's state: size, modification time and inode.
+fn stamp(m: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>, u64) {
+    #[cfg(unix)]
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        m.ino() ^ m.dev().rotate_left(32)
+    };
+    #[cfg(not(unix))]
+    let inode = 0;
+    (m.len(), m.modified().ok(), inode)
+}
+
+/// Checks that `target` is still the file `before` describes (size, modification time, inode)
+/// and still holds `expected` (compared byte for byte, which is what a content hash would
+/// stand in for), and did not change while it was read.
+fn unchanged_since(target: &Path, before: &std::fs::Metadata, expected: &str) -> Result<(), String> {
+    let meta = |what: &str| {
+        std::fs::metadata(target).map_err(|e| format!("cannot read the file {what}: {}; not written", reason(&e)))
+    };
+    let now = meta("again")?;
+    if !now.is_file() || stamp(&now) != stamp(before) || now.len() != expected.len() as u64 {
+        return Err(CHANGED.into());
+    }
+    let current =
+        crate::input::read_regular(target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
+    if current != expected.as_bytes() {
+        return Err(CHANGED.into());
+    }
+    if stamp(&meta("again")?) != stamp(&now) {
+        return Err(CHANGED.into());
+    }
+    Ok(())
+}
+
+fn resolve_link(path: &Path) -> Result<PathBuf, String> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        std::fs::canonicalize(path).map_err(|e| format!("cannot follow the symbolic link: {}", reason(&e)))
+    } else {
+        Ok(path.to_path_buf())
+    }
+}
+
+/// Keeps owner and group when the process may (as root); otherwise the new file is the
+/// process's, as with any editor that saves by renaming.
+#[cfg(unix)]
+fn keep_owner(path: &Path, meta: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let _ = std::os::unix::fs::chown(path, Some(meta.uid()), Some(meta.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_path: &Path, _meta: &std::fs::Metadata) {}
+
+fn reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::InvalidInput => e.to_string(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// The test hook described in the module documentation.
+pub fn hold_before_write(path: &str) {
+    hold(HOLD_HOOK, "writing", Path::new(path));
+}
+
+/// The test hooks described in the module documentation.
+fn hold(hook: &str, what: &str, path: &Path) {
+    if std::env::var_os(hook).is_some_and(|v| !v.is_empty()) {
+        eprintln!("mtlint: holding before {what} {}", path.display());
+        let mut line = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut line);
+    }
+}
