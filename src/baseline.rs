@@ -66,6 +66,7 @@ struct Line {
     text: String,
 }
 
+/// Why a baseline file could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
     #[error("cannot read the baseline {path}: {reason}")]

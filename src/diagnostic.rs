@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
 
+/// How much a finding matters: `info` < `warning` < `error` (the order `--fail-on` compares in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -157,6 +158,7 @@ pub struct Related {
     pub message: String,
 }
 
+/// One finding: the rule that made it, where, what it says, and the fix it suggests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub rule: Arc<RuleMeta>,

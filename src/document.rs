@@ -14,6 +14,7 @@ pub enum LineEnding {
     CrLf,
 }
 
+/// A text ready to check: its content, format, language, the masks of what is not prose, its suppressions and line index.
 #[derive(Debug)]
 pub struct Document {
     /// The path as given or found, for output.

@@ -211,8 +211,6 @@ pub struct FixOutcome {
     /// Rules that proposed a fix the engine could not apply, with the reason (a bug in a check
     /// kind, never silently applied).
     pub unsound: Vec<(String, String)>,
-    /// Lint passes run, the last one finding nothing more to apply.
-    pub passes: usize,
 }
 
 impl FixOutcome {
@@ -604,7 +602,6 @@ fn run_passes(
                 not_converged: Vec::new(),
                 left_out,
                 unsound: unsound_fixes.into_iter().collect(),
-                passes: pass,
             })));
         }
         let fixes: BTreeSet<(String, Span)> = chosen

@@ -6,6 +6,7 @@ use std::path::Path;
 /// How much of a file is searched for a NUL byte to call it binary.
 const BINARY_PROBE: usize = 8192;
 
+/// Why a file could not be read as text.
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
@@ -188,8 +189,8 @@ impl fmt::Display for Replaced {
         } = self;
         write!(
             f,
-            "invalid UTF-8 at line {line}, column {column} (byte offset {offset}); {count} invalid sequence{} replaced with U+FFFD (--lossy)",
-            if *count == 1 { "" } else { "s" }
+            "invalid UTF-8 at line {line}, column {column} (byte offset {offset}); {} replaced with U+FFFD (--lossy)",
+            crate::sanitize::plural(*count, "invalid sequence", "invalid sequences")
         )
     }
 }

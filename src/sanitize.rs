@@ -9,6 +9,21 @@
 
 use std::borrow::Cow;
 
+/// The noun for a count: `one` when `n` is 1, else `many`. Every count in mtlint's messages
+/// and reports chooses its noun here.
+pub fn noun<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// `n` and its noun: `1 file`, `3 files`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", noun(n, one, many))
+}
+
 /// The bidirectional formatting characters: the Arabic letter mark, the left-to-right and
 /// right-to-left marks, the embeddings, overrides and their terminator, and the isolates.
 pub fn is_bidi_control(c: char) -> bool {

@@ -100,6 +100,7 @@ fn validate(def: &CapitalizationParams) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
+/// All `capitalization` rules compiled: the house-style terms in one matcher, and the sub-checks that judge from the document.
 pub struct CapitalizationCheck {
     automaton: Literals,
     /// Pattern → (rule, canonical form).

@@ -63,6 +63,7 @@ fn validate(def: &ConsistencyParams) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
+/// All `consistency` rules compiled: every form of every rule in one matcher.
 pub struct ConsistencyCheck {
     automaton: Literals,
     /// Pattern → rule.

@@ -52,6 +52,7 @@ fn validate(def: &LengthRatioParams) -> Result<(), (&'static str, String)> {
     }
 }
 
+/// All `length-ratio` rules: each rule's ratio limit and the shortest source it judges.
 pub struct LengthRatioCheck {
     rules: Vec<(RuleIdx, f64, usize)>,
 }

@@ -245,6 +245,7 @@ impl KindParams for NumbersParams {
     }
 }
 
+/// All `numbers` rules: each rule's numbers that may differ between source and target.
 pub struct NumbersCheck {
     rules: Vec<(RuleIdx, Vec<String>)>,
 }

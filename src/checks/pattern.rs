@@ -125,6 +125,7 @@ pub(super) fn check_regex(pattern: &str, case_insensitive: bool) -> Result<NFA, 
         })
 }
 
+/// All `pattern` rules compiled: one prefilter over the text, then each rule's regex where it may match.
 pub struct PatternCheck {
     /// Where the rules with start literals can match: one scan for all of them.
     starts: Option<Starts>,

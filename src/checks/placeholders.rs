@@ -76,6 +76,7 @@ struct RuleSet {
     pattern: Regex,
 }
 
+/// All `placeholders` rules: each rule's sub-check and placeholder pattern.
 pub struct PlaceholdersCheck {
     rules: Vec<RuleSet>,
 }

@@ -92,6 +92,7 @@ struct QuoteRule {
     marks: CharSet,
 }
 
+/// All `quotes` rules: each rule's sub-check and quotation-mark pairs.
 pub struct QuotesCheck {
     rules: Vec<QuoteRule>,
 }

@@ -102,6 +102,7 @@ struct Rule {
     after_comma: HashSet<String>,
 }
 
+/// All `repetition` rules: each rule's sub-check, allowed repetitions and correct doubled words.
 pub struct RepetitionCheck {
     rules: Vec<Rule>,
 }

@@ -91,6 +91,7 @@ struct NameRule {
     generics: HashSet<String>,
 }
 
+/// All `romanization` rules: each rule's sub-check, surnames, names and generic place words.
 pub struct RomanizationCheck {
     rules: Vec<NameRule>,
 }

@@ -75,6 +75,7 @@ fn validate(def: &ScriptParams) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
+/// All `script` rules: each rule's scripts to flag.
 pub struct ScriptCheck {
     /// For each rule, the scripts it flags (indices into SCRIPTS).
     rules: Vec<(RuleIdx, Vec<usize>)>,

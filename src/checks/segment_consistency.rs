@@ -49,6 +49,7 @@ impl KindParams for SegmentConsistencyParams {
     }
 }
 
+/// All `segment-consistency` rules: each rule's sub-check (same source, or same target).
 pub struct SegmentConsistencyCheck {
     rules: Vec<(RuleIdx, Option<String>)>,
 }

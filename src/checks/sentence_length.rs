@@ -162,6 +162,7 @@ struct Rule {
     clauses: Clauses,
 }
 
+/// All `sentence-length` rules: each rule's word limit and the words that tell its clauses apart.
 pub struct SentenceLengthCheck {
     rules: Vec<Rule>,
 }

@@ -103,6 +103,7 @@ struct Entry {
     case_sensitive: bool,
 }
 
+/// All `source-term` rules compiled: the source terms in one matcher, the known wrong renderings in another.
 pub struct SourceTermCheck {
     entries: Vec<Entry>,
     /// Source term → entry.

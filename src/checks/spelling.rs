@@ -249,6 +249,7 @@ pub(super) fn looks_like_name_or_code(doc: &Document, span: Span, word: &str) ->
     first_upper && !doc.starts_sentence(span.start)
 }
 
+/// All `spelling` rules: each rule's sub-check, dictionaries and allowed words.
 pub struct SpellingCheck {
     rules: Vec<SpellingRule>,
 }

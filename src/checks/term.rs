@@ -109,6 +109,7 @@ struct Target {
     canonical: bool,
 }
 
+/// All `term` rules compiled: every wrong and right form in one matcher, with what each stands for.
 pub struct TermCheck {
     automaton: Literals,
     targets: Vec<Target>,

@@ -92,6 +92,7 @@ fn default_chars(check: &str) -> &'static str {
     }
 }
 
+/// All `typography` rules: each rule's sub-check and the characters it scans for.
 pub struct TypographyCheck {
     rules: Vec<TypoRule>,
 }

@@ -80,6 +80,7 @@ struct UniRule {
     scan: CharSet,
 }
 
+/// All `unicode` rules: each rule's sub-check and the characters it scans for.
 pub struct UnicodeCheck {
     rules: Vec<UniRule>,
     /// Some rule can fire in ASCII text (`control`, or `invisible`/`nbsp` with ASCII

@@ -131,6 +131,7 @@ fn same_script(source: Script, c: char) -> bool {
     }
 }
 
+/// All `untranslated` rules: each rule's sub-check and the shortest text it judges.
 pub struct UntranslatedCheck {
     rules: Vec<(RuleIdx, Option<String>, usize)>,
 }

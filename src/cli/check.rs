@@ -271,9 +271,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     })
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::sanitize::plural;
 
 /// A baseline a run uses, and the file it came from (or goes to).
 pub(super) struct Used {

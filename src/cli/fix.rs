@@ -355,7 +355,7 @@ impl Totals {
     }
 
     fn line(&self, min: Applicability) -> String {
-        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        use crate::sanitize::plural;
         let mut s = format!(
             "Fixed {} in {}",
             plural(self.applied, "problem", "problems"),
@@ -538,13 +538,13 @@ fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability, baselines: &Ba
     )?;
     out.flush()?;
     if !args.shared.quiet {
-        let fixes = |n: usize| format!("{n} {}", if n == 1 { "fix" } else { "fixes" });
+        let fixes = |n: usize| crate::sanitize::plural(n, "fix", "fixes");
         let left = match left_out {
             0 => String::new(),
             n => format!(
                 "; {} left out because {} not converge (warnings above)",
                 fixes(n),
-                if n == 1 { "it does" } else { "they do" }
+                crate::sanitize::noun(n, "it does", "they do")
             ),
         };
         if files_changed == 0 && left_out == 0 {

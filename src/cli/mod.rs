@@ -24,6 +24,7 @@ use crate::config::Overrides;
 use crate::diagnostic::Severity;
 use crate::output::Format;
 
+/// The command line: a subcommand, or paths to check.
 #[derive(Debug, Parser)]
 #[command(
     name = "mtlint",
@@ -60,6 +61,7 @@ enum Command {
     Server,
 }
 
+/// When to colour the output (`--color`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
     Auto,
@@ -67,6 +69,7 @@ pub enum ColorArg {
     Never,
 }
 
+/// A severity on the command line (`--fail-on`, `--min-severity`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeverityArg {
     Error,
@@ -160,6 +163,7 @@ impl SharedArgs {
     }
 }
 
+/// The options of `mtlint check`.
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// Files and directories to check (default: the current directory)
@@ -206,6 +210,7 @@ pub struct CheckArgs {
     pub shared: SharedArgs,
 }
 
+/// The options of `mtlint fix`.
 #[derive(Debug, Clone, Args)]
 pub struct FixArgs {
     /// Files and directories to fix (default: the current directory)
@@ -237,6 +242,7 @@ pub struct FixArgs {
     pub shared: SharedArgs,
 }
 
+/// The options of `mtlint report`.
 #[derive(Debug, Clone, Args)]
 #[command(group(clap::ArgGroup::new("outputs").required(true).multiple(true).args(["html", "markdown"])))]
 pub struct ReportArgs {
@@ -256,6 +262,7 @@ pub struct ReportArgs {
     pub shared: SharedArgs,
 }
 
+/// The options of `mtlint rules`.
 #[derive(Debug, Clone, Args)]
 pub struct RulesArgs {
     /// Only rules of these packs (comma-separated)
@@ -268,6 +275,7 @@ pub struct RulesArgs {
     pub shared: SharedArgs,
 }
 
+/// The options of `mtlint explain`.
 #[derive(Debug, Clone, Args)]
 pub struct ExplainArgs {
     /// Rule id (`pack/name`) or check kind (`term`, `quotes`, …)
@@ -276,12 +284,14 @@ pub struct ExplainArgs {
     pub shared: SharedArgs,
 }
 
+/// The options of `mtlint test-rules`.
 #[derive(Debug, Clone, Args)]
 pub struct TestRulesArgs {
     /// Rule files whose examples to run (default: the shipped packs)
     pub files: Vec<PathBuf>,
 }
 
+/// The options of `mtlint init`.
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
     /// Where to write the config

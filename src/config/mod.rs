@@ -19,6 +19,7 @@ static RULES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 /// Names a config file may have, in order of preference.
 pub const CONFIG_NAMES: [&str; 2] = ["mtlint.toml", ".mtlint.toml"];
 
+/// Why a config or rule file could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     // Transparent: the message is the source error's own, printed once, not "e: e".

@@ -7,6 +7,7 @@ use super::{Emitter, FileReport, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 
+/// The `concise` format: one line a finding.
 pub struct Concise;
 
 impl Emitter for Concise {

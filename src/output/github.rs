@@ -79,6 +79,7 @@ pub fn step_summary(s: &Summary, stats: &super::Statistics) -> String {
     md
 }
 
+/// The `github` format: GitHub Actions workflow commands that annotate the lines.
 pub struct Github;
 
 impl Emitter for Github {

@@ -97,6 +97,7 @@ fn relative(path: &str) -> &str {
     p
 }
 
+/// The `gitlab` format: a GitLab Code Quality report (one JSON array), with stable fingerprints.
 #[derive(Default)]
 pub struct Gitlab {
     written: bool,

@@ -22,6 +22,7 @@ const MIN_CONTEXT: usize = 12;
 /// Lines of a group listed before `…`.
 const GROUP_LINES: usize = 12;
 
+/// How the human format is laid out: the summary, the fix hint, the width, plain text.
 #[derive(Debug, Clone, Default)]
 pub struct HumanOptions {
     /// Print the closing summary line.
@@ -563,6 +564,7 @@ pub fn groups<'a>(doc: &'a Document, diags: &'a [Diagnostic]) -> Vec<Vec<&'a Dia
     out
 }
 
+/// The `human` format: each finding with its source line, the span underlined, and its fix.
 #[derive(Clone)]
 pub struct Human {
     pub opts: HumanOptions,
@@ -620,13 +622,7 @@ impl Emitter for Human {
 
 pub fn write_summary(out: &mut dyn Write, p: &Palette, s: &Summary, fix_hint: bool) -> io::Result<()> {
     let Palette { bold, green, .. } = *p;
-    let plural = |n: usize, w: &str| {
-        if n == 1 {
-            format!("{n} {w}")
-        } else {
-            format!("{n} {w}s")
-        }
-    };
+    let plural = |n: usize, w: &str| crate::sanitize::plural(n, w, &format!("{w}s"));
     let checked = s.files - s.files_with_errors;
     let skipped = match s.skipped {
         0 => String::new(),

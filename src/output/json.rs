@@ -61,6 +61,7 @@ pub struct JsonDiagnostic<'a> {
     related: Vec<JsonRelated<'a>>,
 }
 
+/// One file in the `json` format's schema.
 #[derive(Serialize)]
 pub struct JsonFile<'a> {
     path: &'a str,

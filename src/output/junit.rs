@@ -33,11 +33,7 @@ fn xml_safe(s: &str) -> Cow<'_, str> {
 }
 
 fn plural(n: usize, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
-    }
+    crate::sanitize::plural(n, one, &format!("{one}s"))
 }
 
 /// One file's outcome, kept (without its document) until the end, because the suite's counts
@@ -49,6 +45,7 @@ struct Case {
     other: Vec<String>,
 }
 
+/// The `junit` format: one test case a file, failed when it has findings at or above the fail level.
 pub struct Junit {
     fail_on: Severity,
     cases: Vec<Case>,

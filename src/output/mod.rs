@@ -108,6 +108,7 @@ impl FileReport {
     }
 }
 
+/// The output formats of `check` and `fix`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Source line, span underlined, message, rule id and suggested fix.

@@ -198,6 +198,7 @@ struct SarifResult<'a> {
     rule_index: usize,
 }
 
+/// The `sarif` format: one SARIF 2.1.0 log, with the rules that ran described.
 pub struct Sarif {
     catalog: Arc<RuleCatalog>,
     /// Rule ids in the order they were first reported: `ruleIndex` points into this.

@@ -156,7 +156,7 @@ impl<'a> Batch<'a> {
 
 /// `n` and the noun, plural when `n` is not 1.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), crate::sanitize::noun(n, one, many))
 }
 
 /// `n` with thousands separated by commas: `12,345`.

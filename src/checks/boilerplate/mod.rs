@@ -76,6 +76,7 @@ fn anchored(p: &str) -> String {
     format!(r"^(?:{p})$")
 }
 
+/// All `boilerplate` rules compiled: their line patterns in one set, their page-chrome vocabularies.
 pub struct BoilerplateCheck {
     set: RegexSet,
     /// Set pattern → rule.

@@ -34,6 +34,7 @@ const MIN_PREFIX: usize = 3;
 /// The most patterns one Teddy searcher takes (the builder's limit).
 const MAX_VARIANTS: usize = 128;
 
+/// A set of literal terms matched as whole words (case-blind where asked) in one pass over a text.
 pub struct Literals {
     words: WordIndex,
     /// The terms that do not start with a word character, or start with a CJK one.
