@@ -19,6 +19,7 @@ pub mod input;
 pub mod language;
 pub mod model;
 pub mod output;
+pub mod packs;
 pub mod protect;
 pub mod report;
 pub mod rule_examples;

@@ -5,6 +5,7 @@ use super::{is_whole_word, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
+use crate::packs::LanguageData;
 use crate::span::Span;
 
 #[path = "capitalization/by_shape.rs"]
@@ -131,20 +132,14 @@ impl CapitalizationCheck {
     }
 }
 
-/// Short words that stay lowercase inside a capitalised name ("Chamber of Commerce").
-fn is_minor(word: &str) -> bool {
-    matches!(
-        word,
-        "of" | "and" | "the" | "for" | "in" | "on" | "at" | "to" | "a" | "an" | "de" | "du" | "la"
-    )
-}
-
 /// True when an occurrence mixes the canonical capitalisation with another: some major words
-/// as in the canonical form and some not ("chamber of Commerce").
-fn is_mixed(found: &str, canonical: &str) -> bool {
+/// as in the canonical form and some not ("chamber of Commerce"). The language's minor words
+/// and name particles ("of", "de") stay lower case in a name and count for neither.
+fn is_mixed(language: &LanguageData, found: &str, canonical: &str) -> bool {
     let (mut same, mut differ) = (false, false);
     for (f, c) in found.split_whitespace().zip(canonical.split_whitespace()) {
-        if is_minor(&c.to_ascii_lowercase()) {
+        let lower = c.to_ascii_lowercase();
+        if language.is_minor(&lower) || language.is_name_particle(&lower) {
             continue;
         }
         let (fu, cu) = (
@@ -195,6 +190,7 @@ impl Check for CapitalizationCheck {
                 used[term] = true;
             }
         }
+        let language = crate::packs::language_data(&doc.language);
         for &(term, span) in &hits {
             let (rule, canonical) = &self.terms[term];
             let found = span.text(text);
@@ -219,7 +215,7 @@ impl Check for CapitalizationCheck {
             if sentence_start && found.get(1..) == canonical.get(1..) {
                 continue;
             }
-            if !used[term] && !is_mixed(found, canonical) {
+            if !used[term] && !is_mixed(language, found, canonical) {
                 continue;
             }
             let replacement = if sentence_start {

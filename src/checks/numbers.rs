@@ -14,6 +14,7 @@ use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::Segment;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
+use crate::packs::LanguageData;
 use crate::span::Span;
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -25,7 +26,7 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
           | [0-9０-９]+(?:[.．][0-9０-９]+)?
           | [0-9]+,[0-9]{1,2}\b
           )
-          (?P<mult>\s?(?:百万|千万|万|亿|thousand\b|million\b|billion\b|trillion\b|mn\b|bn\b))?
+          (?P<mult>\s?(?:百万|千万|万|亿|\p{Latin}+\b))?
         ",
     )
     .expect("valid regex")
@@ -35,43 +36,21 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 static PLACEHOLDER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{[^{}\s]*\}|%[0-9]+\$[a-zA-Z]|<[^<>]*>|&#?[0-9a-zA-Z]+;").expect("valid regex"));
 
-static WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|[零〇一二两三四五六七八九十百千万亿]+")
-        .expect("valid regex")
-});
+/// Whole Latin-script words, looked up in the language's number and month words, and runs of
+/// Chinese numerals.
+static WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\p{Latin}+\b|[零〇一二两三四五六七八九十百千万亿]+").expect("valid regex"));
 
-fn word_value(w: &str) -> Option<f64> {
+fn word_value(language: &LanguageData, w: &str) -> Option<f64> {
     let lower = w.to_lowercase();
-    // Month names count only capitalised: "may" and "march" are also everyday words.
-    const NUMBER_WORDS: [&str; 17] = [
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty",
-        "thirty", "forty", "fifty", "hundred",
-    ];
-    let is_month = w.is_ascii() && !NUMBER_WORDS.contains(&lower.as_str());
-    if is_month && !w.starts_with(|c: char| c.is_ascii_uppercase()) {
-        return None;
+    if let Some(v) = language.number_word(&lower) {
+        return Some(v);
     }
-    let v = match lower.as_str() {
-        "one" | "january" | "jan" => 1,
-        "two" | "february" | "feb" => 2,
-        "three" | "march" | "mar" => 3,
-        "four" | "april" | "apr" => 4,
-        "five" | "may" => 5,
-        "six" | "june" | "jun" => 6,
-        "seven" | "july" | "jul" => 7,
-        "eight" | "august" | "aug" => 8,
-        "nine" | "september" | "sep" | "sept" => 9,
-        "ten" | "october" | "oct" => 10,
-        "eleven" | "november" | "nov" => 11,
-        "twelve" | "december" | "dec" => 12,
-        "twenty" => 20,
-        "thirty" => 30,
-        "forty" => 40,
-        "fifty" => 50,
-        "hundred" => 100,
-        _ => return chinese_value(w),
-    };
-    Some(f64::from(v))
+    // Month names count only capitalised: "may" and "march" are also everyday words.
+    if let Some(v) = language.month(&lower) {
+        return w.starts_with(char::is_uppercase).then_some(v);
+    }
+    chinese_value(w)
 }
 
 /// Value of a Chinese numeral such as 三, 十二, 一百二十, 两千.
@@ -127,17 +106,14 @@ fn ascii_digits(s: &str) -> String {
         .collect()
 }
 
-fn multiplier(m: &str) -> f64 {
+/// The factor of a multiplier after a number: a Chinese one, or a word of the language's.
+fn multiplier(language: &LanguageData, m: &str) -> Option<f64> {
     match m.trim() {
-        "万" => 1e4,
-        "亿" => 1e8,
-        "百万" => 1e6,
-        "千万" => 1e7,
-        "thousand" => 1e3,
-        "million" | "mn" => 1e6,
-        "billion" | "bn" => 1e9,
-        "trillion" => 1e12,
-        _ => 1.0,
+        "万" => Some(1e4),
+        "亿" => Some(1e8),
+        "百万" => Some(1e6),
+        "千万" => Some(1e7),
+        word => language.multiplier(word),
     }
 }
 
@@ -150,7 +126,7 @@ struct Num {
     hard: bool,
 }
 
-fn numbers(text: &str, skip: &dyn Fn(Span) -> bool) -> Vec<Num> {
+fn numbers(language: &LanguageData, text: &str, skip: &dyn Fn(Span) -> bool) -> Vec<Num> {
     let mut blank: Vec<Span> = PLACEHOLDER
         .find_iter(text)
         .map(|m| Span::new(m.start(), m.end()))
@@ -160,7 +136,13 @@ fn numbers(text: &str, skip: &dyn Fn(Span) -> bool) -> Vec<Num> {
     let mut out = Vec::new();
     for c in NUMBER.captures_iter(text) {
         let Some(all) = c.get(0) else { continue };
-        let span = Span::new(all.start(), all.end());
+        // A word after the number that is no multiplier is not part of it.
+        let mult = c.name("mult").and_then(|m| multiplier(language, m.as_str()));
+        let end = match (mult, c.name("num")) {
+            (None, Some(n)) => n.end(),
+            _ => all.end(),
+        };
+        let span = Span::new(all.start(), end);
         if hidden(span) {
             continue;
         }
@@ -181,7 +163,7 @@ fn numbers(text: &str, skip: &dyn Fn(Span) -> bool) -> Vec<Num> {
         let Some(n) = c.name("num") else { continue };
         let digits = ascii_digits(n.as_str()).replace(',', ".");
         let Ok(v) = digits.parse::<f64>() else { continue };
-        let mult = c.name("mult").map_or(1.0, |m| multiplier(m.as_str()));
+        let mult = mult.unwrap_or(1.0);
         out.push(Num {
             value: v * mult,
             span,
@@ -193,7 +175,7 @@ fn numbers(text: &str, skip: &dyn Fn(Span) -> bool) -> Vec<Num> {
         if hidden(span) || out.iter().any(|n| n.span.overlaps(span)) {
             continue;
         }
-        if let Some(v) = word_value(m.as_str()) {
+        if let Some(v) = word_value(language, m.as_str()) {
             out.push(Num {
                 value: v,
                 span,
@@ -263,6 +245,8 @@ impl NumbersCheck {
 
 impl Check for NumbersCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        // The target language's number words, read on both sides: a source may quote them.
+        let language = crate::packs::language_data(&doc.language);
         for seg in &doc.segments {
             let Some(target) = seg.target else { continue };
             if seg.target_text.trim().is_empty() {
@@ -270,22 +254,30 @@ impl Check for NumbersCheck {
             }
             for (rule, allow) in &self.rules {
                 if sink.is_active(*rule) {
-                    check_segment(doc, seg, target, *rule, allow, sink);
+                    check_segment(doc, language, seg, target, *rule, allow, sink);
                 }
             }
         }
     }
 }
 
-fn check_segment(doc: &Document, seg: &Segment, target: Span, rule: RuleIdx, allow: &[String], sink: &mut Sink<'_>) {
+fn check_segment(
+    doc: &Document,
+    language: &LanguageData,
+    seg: &Segment,
+    target: Span,
+    rule: RuleIdx,
+    allow: &[String],
+    sink: &mut Sink<'_>,
+) {
     let allowed = |n: &Num, text: &str| allow.iter().any(|a| a == n.span.text(text));
     let source_text = &seg.source;
-    let mut source: Vec<Num> = numbers(source_text, &|_| false)
+    let mut source: Vec<Num> = numbers(language, source_text, &|_| false)
         .into_iter()
         .filter(|n| !allowed(n, source_text))
         .collect();
     let raw = target.text(&doc.text);
-    let mut targets: Vec<Num> = numbers(raw, &|s| doc.blocks_edit(s.shifted(target.start)))
+    let mut targets: Vec<Num> = numbers(language, raw, &|s| doc.blocks_edit(s.shifted(target.start)))
         .into_iter()
         .filter(|n| !allowed(n, raw))
         .collect();
@@ -344,7 +336,7 @@ mod tests {
     use super::*;
 
     fn values(s: &str) -> Vec<(String, bool)> {
-        numbers(s, &|_| false)
+        numbers(crate::packs::language_data("en"), s, &|_| false)
             .into_iter()
             .map(|n| (show(n.value), n.hard))
             .collect()
@@ -367,5 +359,23 @@ mod tests {
         assert_eq!(values("it may march"), Vec::<(String, bool)>::new());
         assert_eq!(chinese_value("一百二十"), Some(120.0));
         assert_eq!(chinese_value("两千万"), Some(2e7));
+    }
+
+    /// Number words are the language's: a word after a number that is no multiplier stays
+    /// out of its span, and a language without number words reads digits only.
+    #[test]
+    fn words_come_from_the_language() {
+        let en = crate::packs::language_data("en");
+        let spans: Vec<Span> = numbers(en, "5 people, 2 Million and five", &|_| false)
+            .iter()
+            .map(|n| n.span)
+            .collect();
+        assert_eq!(spans, [Span::new(0, 1), Span::new(10, 11), Span::new(24, 28)]);
+        let none = crate::packs::language_data("it");
+        let found: Vec<f64> = numbers(none, "5 million, three, March", &|_| false)
+            .iter()
+            .map(|n| n.value)
+            .collect();
+        assert_eq!(found, [5.0]);
     }
 }

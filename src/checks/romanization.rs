@@ -9,6 +9,7 @@ use super::{capitalize, pinyin, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
+use crate::packs::LanguageData;
 use crate::span::Span;
 
 /// The `romanization` kind.
@@ -139,14 +140,6 @@ impl RomanizationCheck {
     }
 }
 
-/// Short words that stay lower-case inside a capitalised name ("Ministry of Education").
-fn is_minor(word: &str) -> bool {
-    matches!(
-        word,
-        "of" | "and" | "the" | "for" | "in" | "on" | "at" | "to" | "a" | "an"
-    )
-}
-
 fn is_lower(word: &str) -> bool {
     word.bytes().all(|b| !b.is_ascii_uppercase())
 }
@@ -182,6 +175,7 @@ impl Check for RomanizationCheck {
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = doc.text.as_str();
+        let language = crate::packs::language_data(&doc.language);
         for rule in &self.rules {
             if !sink.is_active(rule.idx) {
                 continue;
@@ -208,7 +202,7 @@ impl Check for RomanizationCheck {
                         .collect(),
                 };
                 if runs(Sub::Lowercase) {
-                    lowercase_names(doc, &words, rule, dict.is_some(), &english, sink);
+                    lowercase_names(doc, language, &words, rule, dict.is_some(), &english, sink);
                 }
                 if runs(Sub::RunTogether) && dict.is_some() {
                     run_together(&words, rule, &standalone, &english, sink);
@@ -238,6 +232,7 @@ fn gazetteer_at<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<(
 
 fn lowercase_names(
     doc: &Document,
+    language: &LanguageData,
     words: &Words<'_>,
     rule: &NameRule,
     have_dict: bool,
@@ -253,7 +248,7 @@ fn lowercase_names(
             let lowered = found
                 .iter()
                 .zip(entry)
-                .any(|(f, e)| !is_minor(&e.to_ascii_lowercase()) && is_lower(f) && !is_lower(e));
+                .any(|(f, e)| !language.is_minor(&e.to_ascii_lowercase()) && is_lower(f) && !is_lower(e));
             let single_english = len == 1 && english(found[0]);
             // A one-word name is told from an English word only with a dictionary.
             if lowered && (len > 1 || have_dict) && !single_english {

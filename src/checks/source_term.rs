@@ -13,6 +13,7 @@ use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::Segment;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
+use crate::packs::LanguageData;
 use crate::span::Span;
 
 /// The `source-term` kind.
@@ -152,7 +153,7 @@ impl SourceTermCheck {
         })
     }
 
-    fn check_segment(&self, doc: &Document, seg: &Segment, sink: &mut Sink<'_>) {
+    fn check_segment(&self, doc: &Document, language: &LanguageData, seg: &Segment, sink: &mut Sink<'_>) {
         let mut hit: Vec<usize> = self
             .sources
             .find_iter(seg.source.as_str())
@@ -186,7 +187,7 @@ impl SourceTermCheck {
             let replace = &e.targets[0];
             let (mut start, mut end) = (span.start, span.end);
             if e.drop_article {
-                if let Some(a) = article_before(&doc.text, span.start).filter(|&a| a >= raw_span.start) {
+                if let Some(a) = article_before(language, &doc.text, span.start).filter(|&a| a >= raw_span.start) {
                     start = a;
                 }
                 if let Some(x) = apposition_after(&doc.text, span.end, replace).filter(|&x| x <= raw_span.end) {
@@ -248,8 +249,9 @@ impl SourceTermCheck {
 
 impl Check for SourceTermCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        let language = crate::packs::language_data(&doc.language);
         for seg in &doc.segments {
-            self.check_segment(doc, seg, sink);
+            self.check_segment(doc, language, seg, sink);
         }
     }
 }

@@ -6,14 +6,13 @@ use super::{is_whole_word, match_case, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
+use crate::packs::LanguageData;
 use crate::span::Span;
 use serde::Deserialize;
 
 mod literals;
 
 pub(super) use literals::Literals;
-
-const ARTICLES: &[&str] = &["the", "a", "an"];
 
 /// The `term` kind.
 pub static KIND: Kind = Kind {
@@ -234,6 +233,7 @@ fn case_forms(term: &str) -> Vec<String> {
 impl Check for TermCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = &doc.text;
+        let language = crate::packs::language_data(&doc.language);
         let mut pos = 0;
         let mut matches = self.automaton.find_iter(text);
         while let Some(m) = matches.find_from(pos) {
@@ -284,7 +284,7 @@ impl Check for TermCheck {
             let mut end = span.end;
             let mut case_source = matched;
             if self.drop_article[t.rule] {
-                if let Some(a) = article_before(text, span.start) {
+                if let Some(a) = article_before(language, text, span.start) {
                     start = a;
                     case_source = &text[a..span.end];
                 }
@@ -312,17 +312,14 @@ impl Check for TermCheck {
     }
 }
 
-/// Start of a whole-word article ("the ", "The ") right before `pos`.
-pub(super) fn article_before(text: &str, pos: usize) -> Option<usize> {
+/// Start of a whole-word article of the language ("the ", "The ") right before `pos`.
+pub(super) fn article_before(language: &LanguageData, text: &str, pos: usize) -> Option<usize> {
     let head = text[..pos].strip_suffix(' ')?;
     let word_start = head
         .rfind(|c: char| !c.is_alphabetic())
         .map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
     let word = &head[word_start..];
-    ARTICLES
-        .iter()
-        .any(|a| word.eq_ignore_ascii_case(a))
-        .then_some(word_start)
+    language.is_article(word).then_some(word_start)
 }
 
 /// True when " of <Name>" follows `pos` and the name is not `replace`.

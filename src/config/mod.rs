@@ -1,5 +1,5 @@
-//! Configuration: the shipped rule packs, `mtlint.toml` discovery and merging, and the
-//! profile (rules + settings) that files are checked with.
+//! Configuration: the shipped rules (their files embedded by `packs`), `mtlint.toml` discovery
+//! and merging, and the profile (rules + settings) that files are checked with.
 
 pub mod rulefile;
 
@@ -8,13 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use include_dir::{include_dir, Dir};
 use serde::Deserialize;
 
 use crate::diagnostic::Severity;
+pub use crate::packs::builtin_sources;
 use rulefile::{parse_rule_file, parse_shipped_rule_file, LoadedRule, RuleDef, SourceError};
-
-static RULES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// Names a config file may have, in order of preference.
 pub const CONFIG_NAMES: [&str; 2] = ["mtlint.toml", ".mtlint.toml"];
@@ -29,26 +27,6 @@ pub enum ConfigError {
     Io { path: PathBuf, err: std::io::Error },
     #[error("{0}")]
     Invalid(String),
-}
-
-/// The shipped rule files: (path shown in errors, text).
-pub fn builtin_sources() -> Vec<(PathBuf, &'static str)> {
-    let mut out = Vec::new();
-    let mut dirs: Vec<_> = RULES_DIR.dirs().collect();
-    dirs.sort_by_key(|d| d.path());
-    for dir in dirs {
-        let mut files: Vec<_> = dir
-            .files()
-            .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
-            .collect();
-        files.sort_by_key(|f| f.path());
-        for f in files {
-            if let Some(text) = f.contents_utf8() {
-                out.push((Path::new("<builtin>").join(f.path()), text));
-            }
-        }
-    }
-    out
 }
 
 /// The shipped rules, parsed once per process.

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::model::{CommonFields, ParamError, COMMON_KEYS};
-pub use crate::model::{Example, FixPolicy, LoadedRule, PackDef, RuleDef, SentenceDef, SourceError};
+pub use crate::model::{Example, FixPolicy, LoadedRule, PackDef, RuleDef, SentenceDef, SourceError, WordsDef};
 
 /// The longest `message` a rule may have, in bytes: ten times the longest shipped one, far
 /// below what would flood a log when the rule fires thousands of times.
@@ -152,14 +152,22 @@ pub(crate) fn parse_shipped_rule_file(path: &Path, source: &str) -> Result<Vec<L
 
 fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRule>, SourceError> {
     let raw: RawRuleFile = toml::from_str(source).map_err(|e| SourceError::from_toml(path, source, &e))?;
-    if raw.pack.sentences.is_some() && !path.starts_with("<builtin>") {
-        let at = source.find("sentences").unwrap_or(0);
-        return Err(SourceError::at(
-            path,
-            source,
-            at,
-            "`[pack.sentences]` is read from the shipped packs only; a rule file cannot change how sentences are split",
-        ));
+    if !path.starts_with("<builtin>") {
+        // Language data belongs to the shipped packs: a user file that sets it is told so,
+        // rather than having it ignored.
+        let language_data = [
+            (raw.pack.sentences.is_some(), "sentences", "how sentences are split"),
+            (raw.pack.words.is_some(), "words", "a language's word lists"),
+            (raw.pack.numbers.is_some(), "numbers", "a language's number words"),
+        ];
+        if let Some(&(_, table, what)) = language_data.iter().find(|d| d.0) {
+            return Err(SourceError::at(
+                path,
+                source,
+                pack_table_at(source, table),
+                format!("`[pack.{table}]` is read from the shipped packs only; a rule file cannot change {what}"),
+            ));
+        }
     }
     let mut pack = raw.pack;
     // Packs are keyed by primary language: `target = "en-US"` is an English pack, and
@@ -288,6 +296,21 @@ pub(crate) fn find_key(src: &str, key: &str) -> Option<usize> {
     None
 }
 
+/// Where the sub-table `[pack.<table>]` of the `[pack]` table starts: its header (or that of a
+/// table inside it), else a `<table> = …` key (an inline table), else the start of the file.
+fn pack_table_at(src: &str, table: &str) -> usize {
+    let header = format!("[pack.{table}");
+    let mut pos = 0;
+    for line in src.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.strip_prefix(&header).is_some_and(|rest| rest.starts_with([']', '.'])) {
+            return pos + (line.len() - t.len());
+        }
+        pos += line.len();
+    }
+    find_key(src, table).unwrap_or(0)
+}
+
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -328,6 +351,24 @@ mod tests {
         let err = parse_rule_file(Path::new("r.toml"), src).unwrap_err();
         assert_eq!(err.line, 5, "{err}");
         assert!(err.message.contains("shipped packs only"), "{err}");
+    }
+
+    /// Word lists come from the shipped packs too, whether written as a table or inline.
+    #[test]
+    fn word_lists_in_a_user_file_are_an_error() {
+        let src = "[pack]\nname = \"x\"\ntarget = \"it\"\n\n  [pack.words]\narticles = [\"il\", \"la\"]\n";
+        let err = parse_rule_file(Path::new("r.toml"), src).unwrap_err();
+        assert_eq!((err.line, err.column), (5, 3), "{err}");
+        assert!(
+            err.message
+                .contains("`[pack.words]` is read from the shipped packs only"),
+            "{err}"
+        );
+        assert_eq!(err.path, Path::new("r.toml"));
+        let inline = "[pack]\nname = \"x\"\nwords = { minor = [\"di\"] }\n";
+        let err = parse_rule_file(Path::new("r.toml"), inline).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1), "{err}");
+        assert!(err.message.contains("`[pack.words]`"), "{err}");
     }
 
     /// Start-up skips the kind validation of shipped packs; this holds them to it.

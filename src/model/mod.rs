@@ -7,6 +7,7 @@
 
 mod kind;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -113,6 +114,12 @@ pub struct PackDef {
     /// What the target language brings to sentence splitting (`[pack.sentences]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentences: Option<SentenceDef>,
+    /// The target language's word lists for the checks (`[pack.words]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<WordsDef>,
+    /// The target language's number words (`[pack.numbers]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numbers: Option<NumbersDef>,
 }
 
 /// A language's sentence-splitting data: the words after which a full stop may not end a
@@ -143,6 +150,45 @@ pub struct SentenceDef {
     /// Words before which a number with a full stop is an ordinal (German month names).
     #[serde(default)]
     pub after_ordinal: Vec<String>,
+}
+
+/// A language's word lists, read by checks that must know a word's role in the target
+/// language. Words are compared case-blind. Read from the shipped packs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct WordsDef {
+    /// Articles (`the`, `a`, `an`): a `drop_article` fix removes one standing before the
+    /// wrong term with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<String>,
+    /// Short function words that stay lower case inside a capitalised name (`of`, `and` in
+    /// "Chamber of Commerce"): a name is not miscapitalised for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub minor: Vec<String>,
+    /// Particles of names from other languages that stay lower case inside a capitalised name
+    /// (`de`, `la` in "Place de la Concorde"). Kept apart from `minor`: a romanised Chinese
+    /// name uses them as syllables (Du, La), so the romanisation check reads only `minor`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub name_particles: Vec<String>,
+}
+
+/// A language's words for numbers, which may stand in for digits (`three` for `3`, `March`
+/// for `3`, `5 million` for `5000000`). Keys are compared lowercased; read from the shipped
+/// packs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NumbersDef {
+    /// Number words and their values (`three = 3`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub words: BTreeMap<String, u64>,
+    /// Month names and abbreviations and their numbers (`march = 3`, `mar = 3`); they count
+    /// only capitalised, as some are everyday words too (`may`, `march`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub months: BTreeMap<String, u64>,
+    /// Words after a number that multiply it (`million = 1000000` in `3.5 million`), written
+    /// as in text (case-sensitive).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub multipliers: BTreeMap<String, u64>,
 }
 
 /// One rule example: `bad` text to flag (and `good`, the text after fixing), or `ok` text to

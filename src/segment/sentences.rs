@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::{is_cjk, trim_span};
-use crate::config::rulefile::SentenceDef;
+use crate::model::SentenceDef;
 use crate::span::Span;
 
 /// One language's sentence-splitting data, lowercased for lookup.
@@ -49,21 +49,9 @@ impl SentenceRules {
     /// The shipped packs' data for `lang` (a primary language tag); empty for a language no
     /// shipped pack describes, where only the language-neutral rules apply.
     pub fn for_language(lang: &str) -> &'static SentenceRules {
-        static BY_LANGUAGE: LazyLock<HashMap<String, SentenceRules>> = LazyLock::new(|| {
-            let mut defs: HashMap<String, Vec<&'static SentenceDef>> = HashMap::new();
-            let mut seen = HashSet::new();
-            for rule in crate::config::builtin_rules().unwrap_or_default() {
-                let pack = &rule.pack;
-                let (Some(target), Some(def)) = (&pack.target, &pack.sentences) else {
-                    continue;
-                };
-                // Every rule of a file shares its pack table: take each table once.
-                if seen.insert(std::sync::Arc::as_ptr(pack)) {
-                    defs.entry(target.clone()).or_default().push(def);
-                }
-            }
-            defs.into_iter()
-                .map(|(lang, defs)| (lang, SentenceRules::new(defs)))
+        static BY_LANGUAGE: LazyLock<HashMap<&'static str, SentenceRules>> = LazyLock::new(|| {
+            crate::packs::languages()
+                .map(|lang| (lang, SentenceRules::new(&crate::packs::language_data(lang).sentences)))
                 .collect()
         });
         static NONE: LazyLock<SentenceRules> = LazyLock::new(SentenceRules::default);
