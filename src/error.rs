@@ -1,5 +1,5 @@
 //! Why a file could not be checked, fixed or written: the typed errors of the per-file
-//! pipeline ([`crate::api`]), kept in each file's [`crate::output::FileReport`].
+//! pipeline (the `api` module), kept in each file's report (`output::FileReport`).
 
 use crate::engine::EngineError;
 use crate::formats::FormatError;
