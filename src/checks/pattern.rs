@@ -16,7 +16,7 @@ use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::span::Span;
 
-mod starts;
+pub(super) mod starts;
 use starts::Starts;
 
 /// The `pattern` kind.

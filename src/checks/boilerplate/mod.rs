@@ -3,7 +3,10 @@
 
 mod shape;
 
-use regex::{RegexSet, RegexSetBuilder};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use super::{Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
 use crate::diagnostic::{Applicability, Edit};
@@ -78,29 +81,92 @@ fn anchored(p: &str) -> String {
 
 /// All `boilerplate` rules compiled: their line patterns in one set, their page-chrome vocabularies.
 pub struct BoilerplateCheck {
+    /// Every rule's `lines`, in order, with the rule each belongs to. A line is taken by the
+    /// first pattern that matches it.
+    patterns: Vec<LinePattern>,
+    /// The patterns without start literals, in one set: set pattern → index in `patterns`.
     set: RegexSet,
-    /// Set pattern → rule.
-    owners: Vec<RuleIdx>,
+    in_set: Vec<usize>,
+    /// The others by their start literals (ASCII lowercase): they can only match a line that
+    /// begins with one, and run on such lines alone. Ten thousand patterns in one set
+    /// outgrow its size limit and take long to compile; most patterns start with a label.
+    starts: HashMap<Vec<u8>, Vec<usize>>,
+    longest_start: usize,
     /// Rules that judge lines by their shape.
     shapes: Vec<(RuleIdx, shape::Vocabulary)>,
+}
+
+struct LinePattern {
+    rule: RuleIdx,
+    /// The anchored pattern; compiled on the first line its start literals select it for.
+    source: String,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl LinePattern {
+    fn is_match(&self, line: &str) -> bool {
+        self.regex
+            .get_or_init(|| line_regex(&self.source).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(line))
+    }
+}
+
+fn line_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .nest_limit(REGEX_NEST_LIMIT)
+        .build()
+}
+
+/// The literals every line `pattern` matches starts with, as [`super::pattern`] finds them.
+fn start_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .nest_limit(REGEX_NEST_LIMIT)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    if hir.properties().minimum_len().is_none_or(|n| n == 0) {
+        return None;
+    }
+    super::pattern::starts::start_literals(&hir)
 }
 
 impl BoilerplateCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
         let mut patterns = Vec::new();
-        let mut owners = Vec::new();
+        let mut set_patterns = Vec::new();
+        let mut in_set = Vec::new();
+        let mut starts: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
         let mut shapes = Vec::new();
         for &(rule, def) in rules {
             let def: &BoilerplateParams = def.params();
             for l in &def.lines {
-                patterns.push(anchored(l));
-                owners.push(rule);
+                let source = anchored(l);
+                match start_literals(&source) {
+                    Some(lits) => {
+                        for lit in lits {
+                            starts.entry(lit).or_default().push(patterns.len());
+                        }
+                    }
+                    None => {
+                        set_patterns.push(source.clone());
+                        in_set.push(patterns.len());
+                    }
+                }
+                patterns.push(LinePattern {
+                    rule,
+                    source,
+                    regex: OnceLock::new(),
+                });
             }
             if shape::Vocabulary::is_set(def) {
                 shapes.push((rule, shape::Vocabulary::new(def)));
             }
         }
-        let set = RegexSetBuilder::new(&patterns)
+        let set = RegexSetBuilder::new(&set_patterns)
             .case_insensitive(true)
             .size_limit(REGEX_SIZE_LIMIT * 4)
             .nest_limit(REGEX_NEST_LIMIT)
@@ -111,7 +177,36 @@ impl BoilerplateCheck {
                     super::describe_regex_error(&e)
                 )
             })?;
-        Ok(BoilerplateCheck { set, owners, shapes })
+        let longest_start = starts.keys().map(Vec::len).max().unwrap_or(0);
+        Ok(BoilerplateCheck {
+            patterns,
+            set,
+            in_set,
+            starts,
+            longest_start,
+            shapes,
+        })
+    }
+
+    /// The first pattern that matches `line` (trimmed).
+    fn first_match(&self, line: &str) -> Option<usize> {
+        let in_set = self.set.matches(line).iter().next().map(|i| self.in_set[i]);
+        if self.starts.is_empty() {
+            return in_set;
+        }
+        let head = line.as_bytes()[..line.len().min(self.longest_start)].to_ascii_lowercase();
+        let mut candidates: Vec<usize> = (1..=head.len())
+            .filter_map(|n| self.starts.get(&head[..n]))
+            .flatten()
+            .copied()
+            .filter(|&i| in_set.is_none_or(|s| i < s))
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .find(|&i| self.patterns[i].is_match(line))
+            .or(in_set)
     }
 }
 
@@ -126,11 +221,11 @@ impl Check for BoilerplateCheck {
             if content.is_empty() || content.len() > 300 {
                 continue;
             }
-            let Some(i) = self.set.matches(content).iter().next() else {
+            let Some(i) = self.first_match(content) else {
                 continue;
             };
             taken.push(line.start);
-            let rule = self.owners[i];
+            let rule = self.patterns[i].rule;
             let lead = line.text(text).len() - line.text(text).trim_start().len();
             let content_start = line.start + lead;
             let mut applicability = Applicability::Safe;
@@ -259,7 +354,40 @@ fn tokens(line: &str) -> impl Iterator<Item = (usize, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::prose_start;
+    use super::{prose_start, BoilerplateCheck};
+    use crate::config::rulefile::parse_rule_file;
+
+    fn check(lines: &[&str]) -> BoilerplateCheck {
+        let mut toml = String::from("[pack]\nname = \"t\"\n");
+        for (i, l) in lines.iter().enumerate() {
+            toml += &format!("[[rule]]\nid = \"r{i}\"\nkind = \"boilerplate\"\nlines = ['{l}']\n");
+        }
+        let rules = parse_rule_file(std::path::Path::new("t.toml"), &toml).unwrap();
+        let defs: Vec<_> = rules.iter().enumerate().map(|(i, r)| (i, &r.def)).collect();
+        BoilerplateCheck::new(&defs).unwrap()
+    }
+
+    #[test]
+    fn the_first_pattern_that_matches_takes_the_line() {
+        // With start literals and without, in both orders.
+        let c = check(&[r"\d+ views?", "source:.*", r"source: \w+", r".*daily"]);
+        assert_eq!(c.first_match("Source: Xianning Daily"), Some(1));
+        assert_eq!(c.first_match("302 views"), Some(0));
+        assert_eq!(c.first_match("Xianning Daily"), Some(3));
+        assert_eq!(c.first_match("Sources differ"), None);
+        let c = check(&[r".*daily", "source:.*"]);
+        assert_eq!(c.first_match("SOURCE: Xianning Daily"), Some(0));
+        assert_eq!(c.first_match("source: the mayor"), Some(1));
+    }
+
+    #[test]
+    fn ten_thousand_labelled_lines_compile() {
+        let labels: Vec<String> = (0..10_000).map(|i| format!("label {i}:.*")).collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let c = check(&labels);
+        assert_eq!(c.first_match("Label 9999: anything"), Some(9999));
+        assert_eq!(c.first_match("Label 99999: anything"), None);
+    }
 
     #[test]
     fn metadata_holds_no_prose() {
