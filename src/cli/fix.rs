@@ -688,14 +688,11 @@ fn edit_one(
     Ok((edited != doc.text).then_some(edited))
 }
 
-/// Characters of context shown on each side of an edit.
-const CONTEXT: usize = 30;
-
-/// Shows one fix as a small diff: each edit with a little of the text around it, the changed
-/// words highlighted (or marked `[-old-]{+new+}` without colour).
+/// Shows one fix as a small diff ([`output::preview`]): its edits with a little of the text
+/// around them, the changed text highlighted (or marked `[-old-]{+new+}` without colour).
 fn show_fix(out: &mut dyn Write, doc: &Document, d: &Diagnostic, f: &Fix, color: bool) -> std::io::Result<()> {
-    let text = &doc.text;
-    let at = doc.line_index().line_col(text, f.span().start);
+    use crate::output::preview::{diff_pieces, Piece};
+    let at = doc.line_index().line_col(&doc.text, f.span().start);
     writeln!(
         out,
         "\n{BOLD}{}:{}:{}{BOLD:#}: {}: {}",
@@ -705,97 +702,35 @@ fn show_fix(out: &mut dyn Write, doc: &Document, d: &Diagnostic, f: &Fix, color:
         terminal(d.rule_id()),
         terminal(&d.message)
     )?;
-    let mut windows: Vec<Span> = Vec::new();
-    for e in &f.edits {
-        let w = window(doc, e.span);
-        match windows.last_mut() {
-            Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
-            _ => windows.push(w),
-        }
-    }
-    let idx = doc.line_index();
-    for w in windows {
-        let old = w.text(text);
-        let new = f.preview(text, w);
-        let lead = if w.start > idx.line_span(text, idx.line_of(w.start)).start {
-            "…"
-        } else {
-            ""
-        };
-        let tail = if w.end < idx.line_span(text, idx.line_of(w.end)).end {
-            "…"
-        } else {
-            ""
-        };
-        let diff = similar::TextDiff::from_words(old, new.as_str());
-        let changes: Vec<_> = diff.iter_all_changes().collect();
-        // Runs of one kind, so "R & D" → "R&D" reads as one change.
-        let runs: Vec<(similar::ChangeTag, String)> = changes
-            .chunk_by(|a, b| a.tag() == b.tag())
-            .map(|g| {
-                (
-                    g[0].tag(),
-                    g.iter()
-                        .map(|c| c.value())
-                        .collect::<String>()
-                        .replace("\r\n", "⏎")
-                        .replace('\n', "⏎"),
-                )
-            })
-            .map(|(tag, run)| {
-                // The document's own characters: never raw to the terminal.
-                let shown = terminal(&run).into_owned();
-                (tag, shown)
-            })
-            .collect();
-        if color {
-            for (sign, style, skip) in [
-                ("-", RED, similar::ChangeTag::Insert),
-                ("+", GREEN, similar::ChangeTag::Delete),
-            ] {
-                let strong = style.invert();
-                write!(out, "{style}{sign}{style:#} {lead}")?;
-                for (tag, run) in &runs {
-                    match tag {
-                        similar::ChangeTag::Equal => write!(out, "{run}")?,
-                        t if *t == skip => {}
-                        _ => write!(out, "{strong}{run}{strong:#}")?,
-                    }
-                }
-                writeln!(out, "{tail}")?;
-            }
-        } else {
-            write!(out, "  {lead}")?;
-            for (tag, run) in &runs {
-                match tag {
-                    similar::ChangeTag::Equal => write!(out, "{run}")?,
-                    similar::ChangeTag::Delete => write!(out, "[-{run}-]")?,
-                    similar::ChangeTag::Insert => write!(out, "{{+{run}+}}")?,
+    // The document's own characters: never raw to the terminal; line breaks shown as ⏎.
+    let shown = |s: &str| terminal(&s.replace("\r\n", "⏎").replace('\n', "⏎")).into_owned();
+    let pieces = diff_pieces(doc, f);
+    if color {
+        for (sign, style, skipped) in [("-", RED, true), ("+", GREEN, false)] {
+            let strong = style.invert();
+            write!(out, "{style}{sign}{style:#} ")?;
+            for piece in &pieces {
+                match piece {
+                    Piece::Same(s) => write!(out, "{}", shown(s))?,
+                    Piece::Del(s) if skipped => write!(out, "{strong}{}{strong:#}", shown(s))?,
+                    Piece::Ins(s) if !skipped => write!(out, "{strong}{}{strong:#}", shown(s))?,
+                    _ => {}
                 }
             }
-            writeln!(out, "{tail}")?;
+            writeln!(out)?;
         }
+    } else {
+        write!(out, "  ")?;
+        for piece in &pieces {
+            match piece {
+                Piece::Same(s) => write!(out, "{}", shown(s))?,
+                Piece::Del(s) => write!(out, "[-{}-]", shown(s))?,
+                Piece::Ins(s) => write!(out, "{{+{}+}}", shown(s))?,
+            }
+        }
+        writeln!(out)?;
     }
     Ok(())
-}
-
-/// `span` widened by [`CONTEXT`] characters each side, within its lines.
-fn window(doc: &Document, span: Span) -> Span {
-    let text = &doc.text;
-    let idx = doc.line_index();
-    let first = idx.line_span(text, idx.line_of(span.start));
-    let last = idx.line_span(text, idx.line_of(span.end));
-    let start = text[first.start.min(span.start)..span.start]
-        .char_indices()
-        .rev()
-        .nth(CONTEXT - 1)
-        .map_or(first.start.min(span.start), |(i, _)| first.start + i);
-    let end_limit = last.end.max(span.end);
-    let end = text[span.end..end_limit]
-        .char_indices()
-        .nth(CONTEXT)
-        .map_or(end_limit, |(i, _)| span.end + i);
-    Span::new(start, end)
 }
 
 /// The questions of `fix --interactive`: the fix engine asks about each fix in turn.

@@ -20,7 +20,7 @@ pub const SHOWN_PER_LEVEL: usize = 10;
 /// How many of a run's annotations GitHub will not show: beyond the first ten errors, ten
 /// warnings and ten notices of a step.
 pub fn hidden(s: &Summary) -> usize {
-    [s.errors, s.warnings, s.infos]
+    [s.severities.errors, s.severities.warnings, s.severities.infos]
         .iter()
         .map(|n| n.saturating_sub(SHOWN_PER_LEVEL))
         .sum()
@@ -46,7 +46,7 @@ pub fn step_summary(s: &Summary, stats: &super::Statistics) -> String {
     } else {
         md.push_str(&format!(
             "**{} finding(s)** in {checked} checked file(s): {} error(s), {} warning(s), {} info.\n",
-            s.diagnostics, s.errors, s.warnings, s.infos
+            s.diagnostics, s.severities.errors, s.severities.warnings, s.severities.infos
         ));
         if s.fixable_safe + s.fixable_unsafe > 0 {
             md.push_str(&format!(

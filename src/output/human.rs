@@ -238,10 +238,15 @@ fn last_width(s: &str, w: usize) -> &str {
 }
 
 /// The fix of `d` as the reader sees it: `unsafe fix: "party" → "Party"`.
+/// What a fix is shown over: the flagged text and every edit of the fix.
+fn fix_area(d: &Diagnostic, fix: &crate::diagnostic::Fix) -> crate::span::Span {
+    crate::span::Span::new(d.span.start.min(fix.span().start), d.span.end.max(fix.span().end))
+}
+
 fn fix_text(p: &Palette, text: &str, d: &Diagnostic) -> Option<String> {
     let Palette { bold, green, red, .. } = *p;
     let fix = d.fix.as_ref()?;
-    let area = crate::span::Span::new(d.span.start.min(fix.span().start), d.span.end.max(fix.span().end));
+    let area = fix_area(d, fix);
     let old = area.text(text);
     let new = fix.preview(text, area);
     let kind = match fix.applicability {
@@ -537,7 +542,7 @@ type GroupKey<'a> = (&'a str, &'a str, &'a str, Option<(Applicability, String)>)
 
 fn group_key<'a>(text: &'a str, d: &'a Diagnostic) -> GroupKey<'a> {
     let fix = d.fix.as_ref().map(|f| {
-        let area = crate::span::Span::new(d.span.start.min(f.span().start), d.span.end.max(f.span().end));
+        let area = fix_area(d, f);
         (
             f.applicability,
             format!("{}\u{0}{}", area.text(text), f.preview(text, area)),
@@ -650,7 +655,11 @@ pub fn write_summary(out: &mut dyn Write, p: &Palette, s: &Summary, fix_hint: bo
         )?;
     } else {
         let mut parts = Vec::new();
-        for (n, w) in [(s.errors, "error"), (s.warnings, "warning"), (s.infos, "info")] {
+        for (n, w) in [
+            (s.severities.errors, "error"),
+            (s.severities.warnings, "warning"),
+            (s.severities.infos, "info"),
+        ] {
             if n > 0 {
                 parts.push(if w == "info" { format!("{n} info") } else { plural(n, w) });
             }

@@ -10,6 +10,7 @@ mod gitlab;
 mod human;
 pub(crate) mod json;
 mod junit;
+pub mod preview;
 /// Text made safe to print: [`crate::sanitize`], below every module that prints.
 pub use crate::sanitize;
 pub(crate) mod sarif;
@@ -129,15 +130,46 @@ pub enum Format {
     Gitlab,
 }
 
+/// Findings counted by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    /// Counts one finding of severity `s`.
+    pub fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+
+    /// All findings counted.
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.infos
+    }
+
+    /// The findings of severity `s`.
+    pub fn of(&self, s: Severity) -> usize {
+        match s {
+            Severity::Error => self.errors,
+            Severity::Warning => self.warnings,
+            Severity::Info => self.infos,
+        }
+    }
+}
+
 /// Totals over a run.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Summary {
     pub files: usize,
     pub files_with_errors: usize,
     pub diagnostics: usize,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
+    pub severities: Counts,
     pub fixable_safe: usize,
     pub fixable_unsafe: usize,
     /// Files passed over while walking directories (by extension, `include` or `exclude`).
@@ -153,11 +185,7 @@ impl Summary {
         }
         for d in r.diagnostics() {
             self.diagnostics += 1;
-            match d.severity {
-                Severity::Error => self.errors += 1,
-                Severity::Warning => self.warnings += 1,
-                Severity::Info => self.infos += 1,
-            }
+            self.severities.add(d.severity);
             match d.fix.as_ref().map(|f| f.applicability) {
                 Some(Applicability::Safe) => self.fixable_safe += 1,
                 Some(Applicability::Unsafe) => self.fixable_unsafe += 1,
