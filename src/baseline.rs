@@ -75,6 +75,8 @@ pub enum BaselineError {
     Parse { path: String, line: usize, reason: String },
     #[error("cannot write the baseline {path}: {reason}")]
     Write { path: String, reason: String },
+    #[error("the baseline {path} does not exist (write it with `mtlint check --write-baseline {path}`)")]
+    Missing { path: String },
 }
 
 /// A stale entry: findings recorded for a file that it no longer holds.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod fix;
 pub mod formats;
 pub mod input;
+pub mod inputs;
 pub mod language;
 pub mod model;
 pub mod output;

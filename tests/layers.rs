@@ -31,6 +31,7 @@ const LAYERS: &[&str] = &[
     "rule_examples",
     "report",
     "api",
+    "inputs",
     "server",
     "cli",
 ];

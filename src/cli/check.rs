@@ -1,14 +1,15 @@
 //! `mtlint check`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use super::files::{self, Input, Profiles};
 use super::{progress, set_color, CheckArgs};
-use crate::baseline::{self, Baseline, BaselineError, FileFindings};
-use crate::output::{self, EmitOptions, FileReport, Format, HumanOptions, Summary};
+use crate::baseline::{self, Baseline, FileFindings};
+use crate::inputs::baselines::Baselines;
+use crate::output::{self, EmitOptions, Format, HumanOptions, Summary};
 use crate::timing::{self, Stage};
 
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
@@ -32,9 +33,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if args.show_fixes && !matches!(args.format, Format::Human | Format::Concise) {
         anyhow::bail!("--show-fixes lists the fixes as text: use it with --format human or concise");
     }
-    let mut profiles = Profiles::new(&args.shared)?;
-    let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
-    collected.say_skipped(&args.shared);
+    let mut profiles = Profiles::new(&args.shared.input_options())?;
+    let collected = files::collect(&args.paths, &args.shared.input_options(), &mut profiles)?;
+    files::say_skipped(&collected, &args.shared);
     let mut inputs = collected.inputs;
     let writing = args.write_baseline.is_some();
     let baselines = match &args.write_baseline {
@@ -224,7 +225,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if hidden > 0 && !args.shared.quiet {
         eprintln!("{} hidden by the baseline.", plural(hidden, "finding", "findings"));
     }
-    for (used, checked) in baselines.used.iter().zip(&checked) {
+    for (used, checked) in baselines.used().iter().zip(&checked) {
         let exists = |p: &str| baseline::resolve(&used.file, p).exists();
         let file = used.file.display();
         if args.prune_baseline {
@@ -272,122 +273,3 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
 }
 
 use crate::sanitize::plural;
-
-/// A baseline a run uses, and the file it came from (or goes to).
-pub(super) struct Used {
-    pub file: PathBuf,
-    pub baseline: Baseline,
-}
-
-/// The baselines of a run: `--baseline FILE` for every file, else the one each file's config
-/// names (each loaded once).
-#[derive(Default)]
-pub(super) struct Baselines {
-    used: Vec<Used>,
-    /// `--baseline` (or `--write-baseline`): the index in `used` every file takes.
-    explicit: Option<usize>,
-    by_file: HashMap<PathBuf, usize>,
-}
-
-/// What matching one checked file against its baseline found.
-pub(super) struct FileMatch {
-    /// Index of the baseline in the run's list.
-    pub baseline: usize,
-    /// The file's path in the baseline.
-    pub path: String,
-    pub found: FileFindings,
-    pub hidden: usize,
-}
-
-impl Baselines {
-    /// Loads `--baseline FILE` when given, else the baselines the inputs' configs name.
-    pub fn load(explicit: Option<&Path>, inputs: &[Input]) -> anyhow::Result<Self> {
-        let mut b = Baselines::default();
-        if let Some(file) = explicit {
-            b.explicit = Some(b.add(file)?);
-            return Ok(b);
-        }
-        for input in inputs {
-            if let Some(file) = &input.profile().baseline {
-                if !b.by_file.contains_key(file) {
-                    let i = b.add(file)?;
-                    b.by_file.insert(file.clone(), i);
-                }
-            }
-        }
-        Ok(b)
-    }
-
-    /// An empty baseline to be written to `file`: every finding is recorded.
-    pub fn to_write(file: &Path) -> Self {
-        Baselines {
-            used: vec![Used {
-                file: file.to_path_buf(),
-                baseline: Baseline::new(),
-            }],
-            explicit: Some(0),
-            by_file: HashMap::new(),
-        }
-    }
-
-    fn add(&mut self, file: &Path) -> anyhow::Result<usize> {
-        let baseline = Baseline::load(file).map_err(|e| match e {
-            BaselineError::Read { .. } if !file.exists() => anyhow::anyhow!(
-                "the baseline {} does not exist (write it with `mtlint check --write-baseline {}`)",
-                file.display(),
-                file.display()
-            ),
-            e => e.into(),
-        })?;
-        self.used.push(Used {
-            file: file.to_path_buf(),
-            baseline,
-        });
-        Ok(self.used.len() - 1)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.used.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.used.len()
-    }
-
-    /// True when `path` is one of the baseline files.
-    pub fn holds_file(&self, path: &Path) -> bool {
-        self.used.iter().any(|u| {
-            u.file
-                .file_name()
-                .is_some_and(|name| baseline::path_key(&u.file, path) == name.to_string_lossy())
-        })
-    }
-
-    /// The baseline `input` is checked against, with its index, and the input's path in it.
-    pub fn for_input(&self, input: &Input) -> Option<(usize, &Used, String)> {
-        let i = self.explicit.or_else(|| {
-            input
-                .profile()
-                .baseline
-                .as_ref()
-                .and_then(|f| self.by_file.get(f).copied())
-        })?;
-        let used = &self.used[i];
-        Some((i, used, baseline::path_key(&used.file, &input.path)))
-    }
-
-    /// Takes the baselined findings out of `report`; says what the file holds by key.
-    pub fn split(&self, input: &Input, report: &mut FileReport) -> Option<FileMatch> {
-        let (i, used, path) = self.for_input(input)?;
-        let text = report.document()?.text.clone();
-        let diagnostics = report.diagnostics_mut()?;
-        let matched = used.baseline.matches(&path, &text, std::mem::take(diagnostics));
-        *diagnostics = matched.new;
-        Some(FileMatch {
-            baseline: i,
-            path,
-            found: matched.found,
-            hidden: matched.baselined.len(),
-        })
-    }
-}

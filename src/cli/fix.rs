@@ -10,13 +10,13 @@ use std::path::Path;
 use anstream::ColorChoice;
 use anstyle::{AnsiColor, Style};
 
-use super::check::Baselines;
 use super::files::{self, Input, Profiles};
 use super::{set_color, FixArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::document::Document;
 use crate::error::FileError;
 use crate::fix::{Decision, FixOutcome, LeftOut, Review, MAX_PASSES};
+use crate::inputs::baselines::Baselines;
 use crate::output::sanitize::{one_line, terminal};
 use crate::output::{self, FileReport, HumanOptions, Summary};
 use crate::span::Span;
@@ -211,14 +211,14 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     if args.interactive && !std::io::stdin().is_terminal() {
         anyhow::bail!("--interactive asks about each fix, so standard input must be a terminal");
     }
-    let mut profiles = Profiles::new(&args.shared)?;
+    let mut profiles = Profiles::new(&args.shared.input_options())?;
     if !stdin && args.paths.iter().any(|p| p.as_os_str() == "-") {
         anyhow::bail!(
             "fix writes standard input's fixed text to standard output, so `-` cannot be given with other paths"
         );
     }
-    let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
-    collected.say_skipped(&args.shared);
+    let collected = files::collect(&args.paths, &args.shared.input_options(), &mut profiles)?;
+    files::say_skipped(&collected, &args.shared);
     let mut inputs = collected.inputs;
     if !stdin {
         // One file named twice (`a.txt ./a.txt`, a directory and a file in it, a link and its

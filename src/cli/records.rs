@@ -53,7 +53,7 @@ struct Line {
 /// Checks (or, with `fix` = `Some(unsafe_fixes)`, fixes) the records of `paths` (standard
 /// input when empty, `-`, or `--stdin`).
 pub fn run(paths: &[PathBuf], shared: &SharedArgs, fix: Option<bool>) -> anyhow::Result<u8> {
-    let mut profiles = Profiles::new(shared)?;
+    let mut profiles = Profiles::new(&shared.input_options())?;
     let stdin_only = [PathBuf::from("-")];
     let paths = if paths.is_empty() || shared.stdin {
         &stdin_only[..]

@@ -28,9 +28,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     if args.html.as_deref() == stdout && args.markdown.as_deref() == stdout {
         anyhow::bail!("--html and --markdown cannot both write to standard output");
     }
-    let mut profiles = Profiles::new(&args.shared)?;
-    let collected = files::collect(&args.paths, &args.shared, &mut profiles)?;
-    collected.say_skipped(&args.shared);
+    let mut profiles = Profiles::new(&args.shared.input_options())?;
+    let collected = files::collect(&args.paths, &args.shared.input_options(), &mut profiles)?;
+    files::say_skipped(&collected, &args.shared);
     let skipped = collected.skipped.len();
     let inputs = collected.inputs;
     let catalog = files::rule_catalog(&inputs);
