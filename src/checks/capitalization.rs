@@ -1,6 +1,6 @@
 //! `capitalization`: one term capitalised two ways in one document.
 
-use super::term::Literals;
+use super::matchers::WordTerms;
 use super::{is_whole_word, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -103,7 +103,7 @@ fn validate(def: &CapitalizationParams) -> Result<(), (&'static str, String)> {
 
 /// All `capitalization` rules compiled: the house-style terms in one matcher, and the sub-checks that judge from the document.
 pub struct CapitalizationCheck {
-    automaton: Literals,
+    automaton: WordTerms,
     /// Pattern → (rule, canonical form).
     terms: Vec<(RuleIdx, String)>,
     /// Rules of the sub-checks (`distinctive-case`, `heading-start`, …), with their terms.
@@ -123,7 +123,7 @@ impl CapitalizationCheck {
             .filter_map(|(i, d)| Some((*i, d.check?.name().to_string(), d.terms.clone())))
             .collect();
         let patterns: Vec<&str> = terms.iter().map(|t| t.1.as_str()).collect();
-        let automaton = Literals::new(&patterns).map_err(|e| format!("capitalization terms: {e}"))?;
+        let automaton = WordTerms::new(&patterns).map_err(|e| format!("capitalization terms: {e}"))?;
         Ok(CapitalizationCheck {
             automaton,
             terms,

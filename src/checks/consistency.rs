@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::term::Literals;
+use super::matchers::WordTerms;
 use super::{is_whole_word, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -65,7 +65,7 @@ fn validate(def: &ConsistencyParams) -> Result<(), (&'static str, String)> {
 
 /// All `consistency` rules compiled: every form of every rule in one matcher.
 pub struct ConsistencyCheck {
-    automaton: Literals,
+    automaton: WordTerms,
     /// Pattern → rule.
     owners: Vec<RuleIdx>,
     canonical: HashMap<RuleIdx, String>,
@@ -89,7 +89,7 @@ impl ConsistencyCheck {
                 owners.push(rule);
             }
         }
-        let automaton = Literals::new(&patterns).map_err(|e| format!("consistency sets: {e}"))?;
+        let automaton = WordTerms::new(&patterns).map_err(|e| format!("consistency sets: {e}"))?;
         Ok(ConsistencyCheck {
             automaton,
             owners,

@@ -13,8 +13,8 @@ use crate::span::Span;
 
 mod boilerplate;
 mod capitalization;
-mod charset;
 mod consistency;
+pub mod matchers;
 mod pattern;
 mod pinyin;
 mod quotes;

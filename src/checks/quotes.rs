@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use super::charset::CharSet;
+use super::matchers::CharSet;
 use super::{Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit, Label};
 use crate::document::Document;

@@ -1,6 +1,6 @@
 //! `script`: characters of a script the target language does not use.
 
-use super::charset::next_non_ascii;
+use super::matchers::next_non_ascii;
 use super::{Check, RuleIdx, Sink};
 use crate::diagnostic::Applicability;
 use crate::document::Document;

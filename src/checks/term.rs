@@ -1,7 +1,8 @@
-//! `term`: a glossary of wrong → right terms, all rules in one [`Literals`] matcher.
+//! `term`: a glossary of wrong → right terms, all rules in one [`WordTerms`] matcher.
 
 use std::collections::HashMap;
 
+use super::matchers::WordTerms;
 use super::{is_whole_word, match_case, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -9,10 +10,6 @@ use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::packs::LanguageData;
 use crate::span::Span;
 use serde::Deserialize;
-
-mod literals;
-
-pub(super) use literals::Literals;
 
 /// The `term` kind.
 pub static KIND: Kind = Kind {
@@ -110,7 +107,7 @@ struct Target {
 
 /// All `term` rules compiled: every wrong and right form in one matcher, with what each stands for.
 pub struct TermCheck {
-    automaton: Literals,
+    automaton: WordTerms,
     targets: Vec<Target>,
     replacements: Vec<String>,
     /// Per pattern: matched only as written (a case-sensitive rule, or an entry whose wrong
@@ -187,7 +184,7 @@ impl TermCheck {
                 }
             }
         }
-        let automaton = Literals::new(&patterns).map_err(|e| format!("term glossary: {e}"))?;
+        let automaton = WordTerms::new(&patterns).map_err(|e| format!("term glossary: {e}"))?;
         let mut exact = HashMap::new();
         let mut exact_lower = std::collections::HashSet::new();
         for (i, p) in patterns.iter().enumerate() {

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use regex_syntax::hir::{Class, HirKind};
 
-use super::charset::{next_non_ascii, CharSet, Literals};
+use super::matchers::{next_non_ascii, CharSet, ShortStrings};
 use super::{Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -80,7 +80,7 @@ struct TypoRule {
     scan: CharSet,
     /// For `space-before-punctuation`: each of `chars` after a space. A space before a mark is
     /// rarer than the mark, and the pairs are found with a SIMD scan.
-    spaced: Option<Literals>,
+    spaced: Option<ShortStrings>,
 }
 
 fn default_chars(check: &str) -> &'static str {
@@ -116,7 +116,7 @@ impl TypographyCheck {
                             .iter()
                             .map(|c| format!(" {c}"))
                             .collect();
-                        Some(Literals::new(&pairs).map_err(|e| format!("typography rule: {e}"))?)
+                        Some(ShortStrings::new(&pairs).map_err(|e| format!("typography rule: {e}"))?)
                     } else {
                         None
                     };

@@ -6,7 +6,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 mod entity;
 mod mojibake;
 
-use super::charset::{non_ascii_runs, CharSet};
+use super::matchers::{non_ascii_runs, CharSet};
 use super::{Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;

@@ -5,12 +5,12 @@
 //! single pass; each rule then runs its own regex only there, anchored. Scanning the text once
 //! per rule with each rule's regex cost a pass over the document per rule.
 //!
-//! Literals are matched case-insensitively (ASCII only) on a lowercased copy of the text, so a
+//! ShortStrings are matched case-insensitively (ASCII only) on a lowercased copy of the text, so a
 //! case-insensitive rule needs one literal per word instead of one per capitalisation. For a
 //! case-sensitive rule this finds more places than it can match, never fewer: the anchored
 //! regex decides.
 
-use super::super::charset::Literals;
+use super::super::matchers::ShortStrings;
 use regex_syntax::hir::literal::{rank, ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
@@ -110,7 +110,7 @@ const RARE_RANK: u8 = 200;
 pub struct Starts {
     /// Over the windows of all literals, none a prefix of another, so at most one matches at
     /// any position and a leftmost search restarted one byte after each hit finds them all.
-    finder: Literals,
+    finder: ShortStrings,
     /// Window → the rules (indices the caller chose) whose matches can start so many bytes
     /// before it.
     owners: Vec<Vec<(usize, usize)>>,
@@ -184,7 +184,7 @@ impl Starts {
             }
         }
         // With more windows than Teddy takes this gets slow, but stays right.
-        let finder = Literals::new(&windows).ok()?;
+        let finder = ShortStrings::new(&windows).ok()?;
         Some(Starts { finder, owners })
     }
 

@@ -395,7 +395,7 @@ mod tests {
     use super::*;
 
     fn repairs(text: &str) -> Vec<(String, String, Misreading)> {
-        crate::checks::charset::non_ascii_runs(text)
+        crate::checks::matchers::non_ascii_runs(text)
             .flat_map(|run| repairs_in_run(text, run))
             .map(|r| (text[r.start..r.end].to_string(), r.fixed, r.misreading))
             .collect()

@@ -35,13 +35,13 @@ const MIN_PREFIX: usize = 3;
 const MAX_VARIANTS: usize = 128;
 
 /// A set of literal terms matched as whole words (case-blind where asked) in one pass over a text.
-pub struct Literals {
+pub struct WordTerms {
     words: WordIndex,
     /// The terms that do not start with a word character, or start with a CJK one.
     anywhere: Option<Anywhere>,
 }
 
-impl Literals {
+impl WordTerms {
     /// An empty term never matches as a whole word, so it is left out.
     pub fn new<P: AsRef<str>>(patterns: &[P]) -> Result<Self, BuildError> {
         let mut words = Vec::new();
@@ -59,7 +59,7 @@ impl Literals {
         } else {
             Some(Anywhere::new(&anywhere)?)
         };
-        Ok(Literals {
+        Ok(WordTerms {
             words: WordIndex::new(&words),
             anywhere,
         })
@@ -83,7 +83,7 @@ impl Literals {
 /// A search of one text, remembering each engine's last match so that searching on from a
 /// place before it costs nothing.
 pub struct Matches<'a> {
-    literals: &'a Literals,
+    literals: &'a WordTerms,
     text: &'a str,
     /// Where the iterator goes on.
     next: usize,
@@ -672,7 +672,7 @@ mod tests {
     }
 
     fn check(patterns: &[&str], text: &str) {
-        let literals = Literals::new(patterns).unwrap();
+        let literals = WordTerms::new(patterns).unwrap();
         assert_eq!(
             all(literals.find_iter(text)),
             reference_iter(patterns, text),
@@ -761,7 +761,7 @@ mod tests {
         }
         terms.extend(GLOSSARIES[1].iter().map(|t| t.to_string()));
         let patterns: Vec<&str> = terms.iter().map(String::as_str).collect();
-        let literals = Literals::new(&patterns).unwrap();
+        let literals = WordTerms::new(&patterns).unwrap();
         assert!(literals.words.starts.is_none());
         for round in 0..10 {
             check(&patterns, &text(&mut rng, 300, round));
@@ -770,14 +770,14 @@ mod tests {
 
     #[test]
     fn few_long_terms_use_the_prefilter() {
-        assert!(Literals::new(GLOSSARIES[2]).unwrap().words.starts.is_some());
-        assert!(Literals::new(GLOSSARIES[0]).unwrap().words.starts.is_none());
+        assert!(WordTerms::new(GLOSSARIES[2]).unwrap().words.starts.is_some());
+        assert!(WordTerms::new(GLOSSARIES[0]).unwrap().words.starts.is_none());
     }
 
     #[test]
     fn the_longest_whole_word_term_wins() {
         let patterns = ["the party building", "the party"];
-        let literals = Literals::new(&patterns).unwrap();
+        let literals = WordTerms::new(&patterns).unwrap();
         // "the party building" is part of "buildings": the shorter term is what is there.
         assert_eq!(all(literals.find_iter("the party buildings")), [(0, 9, 1)]);
         assert_eq!(all(literals.find_iter("The Party Building.")), [(0, 18, 0)]);
@@ -794,7 +794,7 @@ mod tests {
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns)
             .unwrap();
-        let literals = Literals::new(&patterns).unwrap();
+        let literals = WordTerms::new(&patterns).unwrap();
         assert_eq!(all(literals.find_iter(text)), all(automaton.find_iter(text)));
         assert_eq!(
             all(literals.find_iter(text)),
@@ -815,7 +815,7 @@ mod tests {
 
     #[test]
     fn empty_terms_never_match() {
-        let literals = Literals::new(&["", "x"]).unwrap();
+        let literals = WordTerms::new(&["", "x"]).unwrap();
         assert_eq!(all(literals.find_iter("x y")), [(0, 1, 1)]);
     }
 }

@@ -110,14 +110,14 @@ pub fn non_ascii_runs(text: &str) -> impl Iterator<Item = std::ops::Range<usize>
 /// A few short strings (at most 128), searched for leftmost first: with Teddy (SIMD) where the
 /// CPU has it. `AhoCorasick` picks its prefilter by heuristics that, for strings beginning with
 /// the same common byte (` ,`, ` .`) or for more than 64 strings, walk the text byte by byte.
-pub struct Literals(Finder);
+pub struct ShortStrings(Finder);
 
 enum Finder {
     Packed(aho_corasick::packed::Searcher),
     Automaton(aho_corasick::AhoCorasick),
 }
 
-impl Literals {
+impl ShortStrings {
     pub fn new<P: AsRef<[u8]>>(literals: &[P]) -> Result<Self, String> {
         use aho_corasick::packed;
         let packed = packed::Config::new()
@@ -126,7 +126,7 @@ impl Literals {
             .builder()
             .extend(literals)
             .build();
-        Ok(Literals(match packed {
+        Ok(ShortStrings(match packed {
             Some(searcher) => Finder::Packed(searcher),
             None => Finder::Automaton(
                 aho_corasick::AhoCorasick::builder()
