@@ -4,6 +4,7 @@
 use crate::engine::EngineError;
 use crate::formats::FormatError;
 use crate::input::ReadError;
+use crate::write::WriteError;
 
 /// What went wrong with one file. Its message is what the command line prints after the path.
 #[derive(Debug, thiserror::Error)]
@@ -18,8 +19,8 @@ pub enum FileError {
     #[error(transparent)]
     Engine(#[from] EngineError),
     /// The fixed text could not be written back.
-    #[error("{0}")]
-    Write(String),
+    #[error(transparent)]
+    Write(#[from] WriteError),
     /// It was found but is no file to check (a FIFO, a directory that cannot be walked).
     #[error("{0}")]
     Input(String),

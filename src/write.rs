@@ -21,17 +21,38 @@
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
+/// Why a fixed file was not written back. Nothing is written in any case.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriteError {
+    #[error("the file is read-only; not written (make it writable to fix it)")]
+    ReadOnly,
+    #[error("the directory {0} is read-only, so the fixed file cannot be written beside the original; not written")]
+    ReadOnlyDirectory(String),
+    #[error("not a regular file any more; not written")]
+    NotRegular,
+    /// `--lossy` replaced invalid UTF-8 in it: writing it would make that for good.
+    #[error("not fixed: writing it would replace its invalid UTF-8 for good")]
+    Lossy,
+    /// Someone changed the file between reading and writing it.
+    #[error("the file changed on disk while it was being fixed; not written (run fix again)")]
+    Changed,
+    /// The file system refused: what was being done, and why.
+    #[error("{0}")]
+    Io(String),
+}
+
 const HOLD_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_WRITE";
 const HOLD_RENAME_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_RENAME";
 
 /// Replaces the content of `path` with `text` atomically, if the file still holds `expected`
 /// (the bytes that were read and fixed). A symbolic link is followed: the file it points to is
 /// rewritten and the link stays a link.
-pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), String> {
+pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), WriteError> {
     let target = resolve_link(path)?;
-    let meta = std::fs::metadata(&target).map_err(|e| format!("cannot read the file's permissions: {}", reason(&e)))?;
+    let meta = std::fs::metadata(&target)
+        .map_err(|e| WriteError::Io(format!("cannot read the file's permissions: {}", reason(&e))))?;
     if meta.permissions().readonly() {
-        return Err("the file is read-only; not written (make it writable to fix it)".into());
+        return Err(WriteError::ReadOnly);
     }
     // Opening for writing (without truncating) checks the permission without changing a byte.
     // Without blocking: a FIFO put in the file's place would hold the run forever.
@@ -43,49 +64,47 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), S
         probe.custom_flags(libc::O_NONBLOCK);
     }
     if !meta.is_file() {
-        return Err("not a regular file any more; not written".into());
+        return Err(WriteError::NotRegular);
     }
     probe
         .open(&target)
-        .map_err(|e| format!("cannot write to the file: {}; not written", reason(&e)))?;
+        .map_err(|e| WriteError::Io(format!("cannot write to the file: {}; not written", reason(&e))))?;
     // Not blocking on a file swapped for a FIFO since it was read.
-    let current =
-        crate::input::read_regular(&target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
+    let current = crate::input::read_regular(&target)
+        .map_err(|e| WriteError::Io(format!("cannot read the file again: {}", reason(&e))))?;
     if current != expected.as_bytes() {
-        return Err(CHANGED.into());
+        return Err(WriteError::Changed);
     }
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let dir_meta = std::fs::metadata(&dir).map_err(|e| format!("cannot read {}: {}", dir.display(), reason(&e)))?;
+    let dir_meta = std::fs::metadata(&dir)
+        .map_err(|e| WriteError::Io(format!("cannot read {}: {}", dir.display(), reason(&e))))?;
     if dir_meta.permissions().readonly() {
-        return Err(format!(
-            "the directory {} is read-only, so the fixed file cannot be written beside the original; not written",
-            dir.display()
-        ));
+        return Err(WriteError::ReadOnlyDirectory(dir.display().to_string()));
     }
     let mut tmp = tempfile::Builder::new()
         .prefix(".mtlint-")
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(|e| {
-            format!(
+            WriteError::Io(format!(
                 "cannot create a temporary file in {}: {}; not written",
                 dir.display(),
                 reason(&e)
-            )
+            ))
         })?;
     tmp.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write the temporary file: {}; not written", reason(&e)))?;
+        .map_err(|e| WriteError::Io(format!("cannot write the temporary file: {}; not written", reason(&e))))?;
     tmp.as_file()
         .sync_all()
-        .map_err(|e| format!("cannot sync the temporary file: {}; not written", reason(&e)))?;
+        .map_err(|e| WriteError::Io(format!("cannot sync the temporary file: {}; not written", reason(&e))))?;
     std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(|e| {
-        format!(
+        WriteError::Io(format!(
             "cannot give the new file the original's permissions: {}; not written",
             reason(&e)
-        )
+        ))
     })?;
     keep_owner(tmp.path(), &meta);
     hold(HOLD_RENAME_HOOK, "renaming", path);
@@ -94,15 +113,13 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), S
     // file is dropped, which removes it.
     unchanged_since(&target, &meta, expected)?;
     tmp.persist(&target)
-        .map_err(|e| format!("cannot replace the file: {}; not written", reason(&e.error)))?;
+        .map_err(|e| WriteError::Io(format!("cannot replace the file: {}; not written", reason(&e.error))))?;
     // Make the rename itself durable; a failure here leaves a correct file, so it is ignored.
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }
     Ok(())
 }
-
-const CHANGED: &str = "the file changed on disk while it was being fixed; not written (run fix again)";
 
 /// The identity of a file's state: size, modification time and inode.
 fn stamp(m: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>, u64) {
@@ -119,29 +136,31 @@ fn stamp(m: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>, u64) {
 /// Checks that `target` is still the file `before` describes (size, modification time, inode)
 /// and still holds `expected` (compared byte for byte, which is what a content hash would
 /// stand in for), and did not change while it was read.
-fn unchanged_since(target: &Path, before: &std::fs::Metadata, expected: &str) -> Result<(), String> {
+fn unchanged_since(target: &Path, before: &std::fs::Metadata, expected: &str) -> Result<(), WriteError> {
     let meta = |what: &str| {
-        std::fs::metadata(target).map_err(|e| format!("cannot read the file {what}: {}; not written", reason(&e)))
+        std::fs::metadata(target)
+            .map_err(|e| WriteError::Io(format!("cannot read the file {what}: {}; not written", reason(&e))))
     };
     let now = meta("again")?;
     if !now.is_file() || stamp(&now) != stamp(before) || now.len() != expected.len() as u64 {
-        return Err(CHANGED.into());
+        return Err(WriteError::Changed);
     }
-    let current =
-        crate::input::read_regular(target).map_err(|e| format!("cannot read the file again: {}", reason(&e)))?;
+    let current = crate::input::read_regular(target)
+        .map_err(|e| WriteError::Io(format!("cannot read the file again: {}", reason(&e))))?;
     if current != expected.as_bytes() {
-        return Err(CHANGED.into());
+        return Err(WriteError::Changed);
     }
     if stamp(&meta("again")?) != stamp(&now) {
-        return Err(CHANGED.into());
+        return Err(WriteError::Changed);
     }
     Ok(())
 }
 
-fn resolve_link(path: &Path) -> Result<PathBuf, String> {
+fn resolve_link(path: &Path) -> Result<PathBuf, WriteError> {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     if is_link {
-        std::fs::canonicalize(path).map_err(|e| format!("cannot follow the symbolic link: {}", reason(&e)))
+        std::fs::canonicalize(path)
+            .map_err(|e| WriteError::Io(format!("cannot follow the symbolic link: {}", reason(&e))))
     } else {
         Ok(path.to_path_buf())
     }

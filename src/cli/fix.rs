@@ -20,6 +20,7 @@ use crate::inputs::baselines::Baselines;
 use crate::output::sanitize::{one_line, terminal};
 use crate::output::{self, FileReport, HumanOptions, Summary};
 use crate::span::Span;
+use crate::write::WriteError;
 
 /// One file after fixing, before anything is written.
 struct FileFix {
@@ -268,8 +269,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     let mut each = |input: &Input, mut r: FileFix, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<()> {
         if let (Some(_), Some(_), true) = (&r.original, &r.fixed, r.lossy) {
             // Writing the fixed text would turn the invalid bytes into U+FFFD for good.
-            let msg = "not fixed: writing it would replace its invalid UTF-8 for good";
-            r.report = FileReport::failed(r.report.path.clone(), FileError::Write(msg.into()));
+            r.report = FileReport::failed(r.report.path.clone(), WriteError::Lossy);
         } else if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
             crate::write::hold_before_write(&r.report.path);
             match crate::write::write_atomically(&input.path, original, fixed) {
@@ -280,7 +280,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
                         writeln!(err, "Fixed {}: {}", one_line(&r.report.path), describe(&r.applied))?;
                     }
                 }
-                Err(e) => r.report = FileReport::failed(r.report.path.clone(), FileError::Write(e)),
+                Err(e) => r.report = FileReport::failed(r.report.path.clone(), e),
             }
         }
         warn_engine_trouble(err, &r)?;
