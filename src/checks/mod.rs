@@ -142,6 +142,26 @@ pub fn describe_regex_error(e: &regex::Error) -> String {
     }
 }
 
+/// Rules grouped by the part of their parameters that decides what a scan finds (`key`),
+/// groups in the order their first rule comes: a check scans once per group and reports each
+/// finding for every rule of the group, so 10,000 rules alike cost one pass.
+pub fn group_rules<K: Eq + std::hash::Hash + Clone>(
+    rules: impl IntoIterator<Item = (K, RuleIdx)>,
+) -> Vec<(K, Vec<RuleIdx>)> {
+    let mut index: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    let mut groups: Vec<(K, Vec<RuleIdx>)> = Vec::new();
+    for (key, rule) in rules {
+        match index.get(&key) {
+            Some(&g) => groups[g].1.push(rule),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push((key, vec![rule]));
+            }
+        }
+    }
+    groups
+}
+
 /// A compiled check kind with all its rules.
 pub trait Check: Send + Sync {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>);
@@ -181,6 +201,11 @@ impl<'a> Sink<'a> {
         self.active[rule]
     }
 
+    /// True when some rule of `rules` is active.
+    pub fn any_active(&self, rules: &[RuleIdx]) -> bool {
+        rules.iter().any(|&r| self.active[r])
+    }
+
     pub fn rule(&self, rule: RuleIdx) -> &Rule {
         &self.rules[rule]
     }
@@ -201,6 +226,38 @@ impl<'a> Sink<'a> {
         suggested: Applicability,
     ) {
         self.push(rule, span, args, Some((edits, suggested)), Vec::new());
+    }
+
+    /// Reports a finding with no fix for each of `rules`: rules whose parameters make the
+    /// same scan find the same things, found once (see [`group_rules`]).
+    pub fn flag_each(&mut self, rules: &[RuleIdx], span: Span, args: &[(&str, &str)]) {
+        self.push_each(rules, span, args, None, Vec::new());
+    }
+
+    /// [`Sink::fix`] for each of `rules`.
+    pub fn fix_each(
+        &mut self,
+        rules: &[RuleIdx],
+        span: Span,
+        args: &[(&str, &str)],
+        edits: Vec<Edit>,
+        suggested: Applicability,
+    ) {
+        self.push_each(rules, span, args, Some((edits, suggested)), Vec::new());
+    }
+
+    /// [`Sink::push`] for each of `rules` that is active.
+    pub fn push_each(
+        &mut self,
+        rules: &[RuleIdx],
+        span: Span,
+        args: &[(&str, &str)],
+        fix: Option<(Vec<Edit>, Applicability)>,
+        labels: Vec<Label>,
+    ) {
+        for &rule in rules.iter().filter(|&&r| self.active[r]) {
+            self.push(rule, span, args, fix.clone(), labels.clone());
+        }
     }
 
     /// Reports with secondary labels.

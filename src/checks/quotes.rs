@@ -1,13 +1,14 @@
 //! `quotes`: unbalanced, doubled, detached and mixed-style quotation marks.
 
 use std::cell::OnceCell;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::matchers::CharSet;
-use super::{Check, RuleIdx, Sink};
+use super::{group_rules, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit, Label};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -78,8 +79,9 @@ super::sub_checks! {
     }
 }
 
+/// The `quotes` rules with one sub-check and one list of pairs: one scan finds for all.
 struct QuoteRule {
-    rule: RuleIdx,
+    rules: Vec<RuleIdx>,
     sub: Sub,
     pairs: Vec<(char, char)>,
     /// For `detached`: per curly pair, the regex finding it detached, compiled for the first
@@ -92,23 +94,33 @@ struct QuoteRule {
     marks: CharSet,
 }
 
-/// All `quotes` rules: each rule's sub-check and quotation-mark pairs.
+/// All `quotes` rules, grouped by sub-check and quotation-mark pairs.
 pub struct QuotesCheck {
     rules: Vec<QuoteRule>,
+    /// The rules whose findings depend on the whole document (all but `lost`).
+    document_wide: HashSet<RuleIdx>,
 }
 
 impl QuotesCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
-        let rules = rules
+        let groups = group_rules(rules.iter().map(|&(rule, def)| {
+            let def: &QuotesParams = def.params();
+            let sub = def.check.unwrap_or(Sub::MixedStyles);
+            let pairs: Vec<(char, char)> = def
+                .pairs
+                .iter()
+                .filter_map(|(o, c)| Some((o.chars().next()?, c.chars().next()?)))
+                .collect::<Vec<_>>();
+            ((sub, pairs), rule)
+        }));
+        let document_wide = groups
             .iter()
-            .map(|&(rule, def)| {
-                let def: &QuotesParams = def.params();
-                let sub = def.check.unwrap_or(Sub::MixedStyles);
-                let pairs: Vec<(char, char)> = def
-                    .pairs
-                    .iter()
-                    .filter_map(|(o, c)| Some((o.chars().next()?, c.chars().next()?)))
-                    .collect::<Vec<_>>();
+            .filter(|((sub, _), _)| !matches!(sub, Sub::Lost))
+            .flat_map(|(_, rules)| rules.iter().copied())
+            .collect();
+        let rules = groups
+            .into_iter()
+            .map(|((sub, pairs), rules)| {
                 let detached = if sub == Sub::Detached {
                     pairs
                         .iter()
@@ -124,7 +136,7 @@ impl QuotesCheck {
                     _ => CharSet::new(std::iter::once('"').chain(pairs.iter().flat_map(|&(o, c)| [o, c]))),
                 };
                 Ok(QuoteRule {
-                    rule,
+                    rules,
                     sub,
                     pairs,
                     detached,
@@ -133,7 +145,7 @@ impl QuotesCheck {
                 })
             })
             .collect::<Result<_, String>>()?;
-        Ok(QuotesCheck { rules })
+        Ok(QuotesCheck { rules, document_wide })
     }
 }
 
@@ -143,7 +155,7 @@ impl Check for QuotesCheck {
     /// a `doubled` fix is safe only if its paragraph ends up balanced, judged with those
     /// pairs and with the next paragraph (a quotation may run on into it).
     fn document_wide(&self, rule: RuleIdx) -> bool {
-        self.rules.iter().any(|r| r.rule == rule && !matches!(r.sub, Sub::Lost))
+        self.document_wide.contains(&rule)
     }
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
@@ -152,7 +164,7 @@ impl Check for QuotesCheck {
         let detached_pairs = || pairs.get_or_init(|| straight_detached_pairs(&doc.text)).as_slice();
         let mut pending = Vec::new();
         for r in &self.rules {
-            if !sink.is_active(r.rule) {
+            if !sink.any_active(&r.rules) {
                 continue;
             }
             match r.sub {
@@ -427,7 +439,7 @@ fn unbalanced(doc: &Document, r: &QuoteRule, detached: &[(Span, Span)], sink: &m
                 })
                 .into_iter()
                 .collect();
-            sink.push(r.rule, p.span, &args, None, labels);
+            sink.push_each(&r.rules, p.span, &args, None, labels);
         }
     }
 }
@@ -486,7 +498,7 @@ fn settle(doc: &Document, straight: &[(Span, Span)], pending: Vec<Pending<'_>>, 
     }
     for (p, applicability) in pending.into_iter().zip(settled) {
         let applicability = applicability.unwrap_or(p.suggested);
-        sink.fix(p.r.rule, p.span, &[("problem", &p.problem)], p.edits, applicability);
+        sink.fix_each(&p.r.rules, p.span, &[("problem", &p.problem)], p.edits, applicability);
     }
 }
 
@@ -795,7 +807,7 @@ fn lost(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
             let q = Span::new(para.start + i, para.start + i + 1);
             if before.is_some_and(char::is_alphabetic) && after.is_some_and(char::is_alphabetic) {
                 let problem = "\"?\" between two words: a character lost in an encoding conversion";
-                sink.flag(r.rule, q, &[("problem", problem), ("quote", "?")]);
+                sink.flag_each(&r.rules, q, &[("problem", problem), ("quote", "?")]);
                 continue;
             }
             if !(word_after && before.is_none_or(|c| c.is_whitespace() || "([{".contains(c))) {
@@ -812,8 +824,8 @@ fn lost(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
                     k += n + 1;
                     let q2 = Span::new(para.start + j, para.start + j + 1);
                     let problem = format!("\"?\" for lost quotation marks: write {open}{}{close}", &p[i + 1..j]);
-                    sink.fix(
-                        r.rule,
+                    sink.fix_each(
+                        &r.rules,
                         Span::new(q.start, q2.end),
                         &[("problem", &problem), ("quote", "?")],
                         vec![Edit::replace(q, open.clone()), Edit::replace(q2, close.clone())],
@@ -822,7 +834,7 @@ fn lost(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
                 }
                 None => {
                     let problem = "\"?\" opening a word: a quotation mark lost in an encoding conversion";
-                    sink.flag(r.rule, q, &[("problem", problem), ("quote", "?")]);
+                    sink.flag_each(&r.rules, q, &[("problem", problem), ("quote", "?")]);
                 }
             }
         }
@@ -883,7 +895,7 @@ fn mixed_styles(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
         )
     };
     for span in minority {
-        sink.flag(r.rule, span, &[("problem", problem)]);
+        sink.flag_each(&r.rules, span, &[("problem", problem)]);
     }
 }
 
@@ -893,7 +905,7 @@ mod tests {
 
     fn rule() -> QuoteRule {
         QuoteRule {
-            rule: 0,
+            rules: vec![0],
             sub: Sub::Doubled,
             pairs: vec![('“', '”')],
             detached: Vec::new(),

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{capitalize, Check, RuleIdx, Sink};
+use super::{capitalize, group_rules, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -155,29 +155,53 @@ fn comma_stretches(s: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-struct Rule {
+/// A rule's limits.
+struct Limit {
     idx: RuleIdx,
     max: usize,
     min_splices: usize,
-    clauses: Clauses,
 }
 
-/// All `sentence-length` rules: each rule's word limit and the words that tell its clauses apart.
+/// The rules with the same clause words: a sentence's splices and split point are worked out
+/// once for all of them, then held against each rule's limits.
+struct Group {
+    clauses: Clauses,
+    /// Shortest `max` first.
+    limits: Vec<Limit>,
+}
+
+/// All `sentence-length` rules, grouped by the words that tell their clauses apart.
 pub struct SentenceLengthCheck {
-    rules: Vec<Rule>,
+    groups: Vec<Group>,
 }
 
 impl SentenceLengthCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
+        let groups = group_rules(rules.iter().map(|&(i, d)| {
+            let d = RuleDef::params::<SentenceLengthParams>(d);
+            ((&d.subjects, &d.joins, &d.openers), i)
+        }));
+        let by_idx: std::collections::HashMap<RuleIdx, &RuleDef> = rules.iter().copied().collect();
         SentenceLengthCheck {
-            rules: rules
-                .iter()
-                .map(|(i, d)| (i, d.params::<SentenceLengthParams>()))
-                .map(|(i, d)| Rule {
-                    idx: *i,
-                    max: d.max_words.unwrap_or(DEFAULT_MAX_WORDS),
-                    min_splices: d.min_splices.unwrap_or(0),
-                    clauses: Clauses::new(d),
+            groups: groups
+                .into_iter()
+                .map(|(_, members)| {
+                    let mut limits: Vec<Limit> = members
+                        .iter()
+                        .map(|i| {
+                            let d = RuleDef::params::<SentenceLengthParams>(by_idx[i]);
+                            Limit {
+                                idx: *i,
+                                max: d.max_words.unwrap_or(DEFAULT_MAX_WORDS),
+                                min_splices: d.min_splices.unwrap_or(0),
+                            }
+                        })
+                        .collect();
+                    limits.sort_by_key(|l| l.max);
+                    Group {
+                        clauses: Clauses::new(RuleDef::params::<SentenceLengthParams>(by_idx[&members[0]])),
+                        limits,
+                    }
                 })
                 .collect(),
         }
@@ -210,17 +234,17 @@ fn count_words_outside_markup(doc: &Document, sentence: Span) -> usize {
 
 impl Check for SentenceLengthCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
-        if !self.rules.iter().any(|r| sink.is_active(r.idx)) {
-            return;
-        }
         let text = &doc.text;
-        let shortest = self
-            .rules
+        let Some(shortest) = self
+            .groups
             .iter()
-            .filter(|r| sink.is_active(r.idx))
-            .map(|r| r.max)
+            .flat_map(|g| &g.limits)
+            .filter(|l| sink.is_active(l.idx))
+            .map(|l| l.max)
             .min()
-            .unwrap_or(usize::MAX);
+        else {
+            return;
+        };
         for &sentence in doc.sentences() {
             let s = sentence.text(text);
             // A word and the space after it take two bytes at least; short sentences need no scan.
@@ -228,23 +252,30 @@ impl Check for SentenceLengthCheck {
                 continue;
             }
             let words = count_words_outside_markup(doc, sentence);
-            for rule in &self.rules {
-                if words <= rule.max || !sink.is_active(rule.idx) {
-                    continue;
-                }
-                let splices = rule.clauses.splices(s);
-                if splices < rule.min_splices {
-                    continue;
-                }
-                let args = [
-                    ("words", words.to_string()),
-                    ("max", rule.max.to_string()),
-                    ("splices", splices.to_string()),
-                ];
-                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                match split_point(text, sentence, words, &rule.clauses.subjects) {
-                    Some(edit) => sink.fix(rule.idx, sentence, &args, vec![edit], Applicability::Unsafe),
-                    None => sink.flag(rule.idx, sentence, &args),
+            let words_arg = words.to_string();
+            for group in &self.groups {
+                let over = &group.limits[..group.limits.partition_point(|l| l.max < words)];
+                // Worked out for the first rule that needs them.
+                let mut splices: Option<(usize, String)> = None;
+                let mut split: Option<Option<Edit>> = None;
+                for limit in over {
+                    if !sink.is_active(limit.idx) {
+                        continue;
+                    }
+                    let (n, splices_arg) = splices.get_or_insert_with(|| {
+                        let n = group.clauses.splices(s);
+                        (n, n.to_string())
+                    });
+                    if *n < limit.min_splices {
+                        continue;
+                    }
+                    let max = limit.max.to_string();
+                    let args = [("words", words_arg.as_str()), ("max", &max), ("splices", splices_arg)];
+                    let edit = split.get_or_insert_with(|| split_point(text, sentence, words, &group.clauses.subjects));
+                    match edit {
+                        Some(edit) => sink.fix(limit.idx, sentence, &args, vec![edit.clone()], Applicability::Unsafe),
+                        None => sink.flag(limit.idx, sentence, &args),
+                    }
                 }
             }
         }

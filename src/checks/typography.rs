@@ -6,7 +6,7 @@ use regex::Regex;
 use regex_syntax::hir::{Class, HirKind};
 
 use super::matchers::{next_non_ascii, CharSet, ShortStrings};
-use super::{Check, RuleIdx, Sink};
+use super::{group_rules, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -71,8 +71,9 @@ fn validate(def: &TypographyParams) -> Result<(), (&'static str, String)> {
     }
 }
 
+/// The `typography` rules with one sub-check and one set of `chars`: one scan finds for all.
 struct TypoRule {
-    rule: RuleIdx,
+    rules: Vec<RuleIdx>,
     check: String,
     /// The `chars` parameter, or the check's default.
     chars: String,
@@ -92,20 +93,23 @@ fn default_chars(check: &str) -> &'static str {
     }
 }
 
-/// All `typography` rules: each rule's sub-check and the characters it scans for.
+/// All `typography` rules, grouped by sub-check and the characters it scans for.
 pub struct TypographyCheck {
     rules: Vec<TypoRule>,
 }
 
 impl TypographyCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+        let groups = group_rules(rules.iter().map(|(i, d)| {
+            let d: &TypographyParams = d.params();
+            let check = d.check.map_or("", Sub::name).to_string();
+            let chars = d.chars.clone().unwrap_or_else(|| default_chars(&check).to_string());
+            ((check, chars), *i)
+        }));
         Ok(TypographyCheck {
-            rules: rules
-                .iter()
-                .map(|(i, d)| {
-                    let d: &TypographyParams = d.params();
-                    let check = d.check.map_or("", Sub::name).to_string();
-                    let chars = d.chars.clone().unwrap_or_else(|| default_chars(&check).to_string());
+            rules: groups
+                .into_iter()
+                .map(|((check, chars), rules)| {
                     let mut scan: Vec<char> = chars.chars().collect();
                     if check == "french-spacing" {
                         scan.push('«');
@@ -121,7 +125,7 @@ impl TypographyCheck {
                         None
                     };
                     Ok(TypoRule {
-                        rule: *i,
+                        rules,
                         scan: CharSet::new(scan),
                         check,
                         chars,
@@ -136,7 +140,7 @@ impl TypographyCheck {
 impl Check for TypographyCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         for r in &self.rules {
-            if !sink.is_active(r.rule) {
+            if !sink.any_active(&r.rules) {
                 continue;
             }
             match r.check.as_str() {
@@ -192,8 +196,8 @@ fn double_space(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             continue;
         }
         let span = Span::new(m.start(), m.end());
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", "more than one space between words")],
             vec![Edit::replace(span, " ")],
@@ -247,8 +251,8 @@ fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         if next.is_some_and(|n| !(n.is_whitespace() || "\"'”’)]»".contains(n))) {
             if wrong_side(text, prev, c, after) {
                 let problem = format!("space before \"{c}\" instead of after it");
-                sink.fix(
-                    r.rule,
+                sink.fix_each(
+                    &r.rules,
                     Span::new(start, after),
                     &[("problem", &problem)],
                     vec![Edit::delete(Span::new(start, i)), Edit::insert(after, " ")],
@@ -259,8 +263,8 @@ fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         }
         let span = Span::new(start, i + c.len_utf8());
         let problem = format!("space before \"{c}\"");
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", &problem)],
             vec![Edit::delete(Span::new(start, i))],
@@ -301,8 +305,8 @@ fn missing_space_after(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         let mark = &text[p..p + 1];
         let problem = format!("no space after \"{mark}\"");
         let span = Span::new(p, p + 1);
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", &problem)],
             vec![Edit::insert(p + 1, " ")],
@@ -423,8 +427,8 @@ fn list_numbering(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         let span = Span::new(line.start + num.start(), line.start + sep.end());
         let fixed = format!("{}. ", num.as_str());
         let problem = format!("Chinese-style list number \"{}\"", span.text(text).trim_end());
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", &problem)],
             vec![Edit::replace(span, fixed)],
@@ -472,8 +476,8 @@ fn fullwidth_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         }
         let span = Span::new(i, end);
         let problem = format!("full-width \"{c}\" in Latin-script text");
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", &problem)],
             vec![Edit::replace(span, replacement)],
@@ -499,8 +503,8 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             match text[end..].chars().next() {
                 Some(' ') => {
                     let span = Span::new(end, end + 1);
-                    sink.fix(
-                        r.rule,
+                    sink.fix_each(
+                        &r.rules,
                         Span::new(i, end + 1),
                         &[("problem", "« takes a no-break space after it")],
                         vec![Edit::replace(span, "\u{a0}")],
@@ -508,8 +512,8 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
                     );
                 }
                 Some(n) if !n.is_whitespace() => {
-                    sink.fix(
-                        r.rule,
+                    sink.fix_each(
+                        &r.rules,
                         Span::new(i, end),
                         &[("problem", "« takes a no-break space after it")],
                         vec![Edit::insert(end, "\u{a0}")],
@@ -541,8 +545,8 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         let problem = format!("\"{c}\" takes a no-break space before it in French");
         if prev == ' ' {
             let sp = Span::new(i - 1, i);
-            sink.fix(
-                r.rule,
+            sink.fix_each(
+                &r.rules,
                 Span::new(i - 1, end),
                 &[("problem", &problem)],
                 vec![Edit::replace(sp, nb)],
@@ -552,8 +556,8 @@ fn french_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             // `"Hello, world!"`: a mark that ends a string in straight quotes is likely quoted
             // code or English, where French spacing does not apply.
             let quoted_literal = next.is_some_and(|n| matches!(n, '"' | '`'));
-            sink.fix(
-                r.rule,
+            sink.fix_each(
+                &r.rules,
                 Span::new(i, end),
                 &[("problem", &problem)],
                 vec![Edit::insert(i, nb)],
@@ -602,8 +606,8 @@ fn cjk_latin_spacing(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let bytes = text.as_bytes();
     let mut report = |span: Span, at: usize| {
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", "no space between Chinese and Latin text")],
             vec![Edit::insert(at, " ")],
@@ -655,8 +659,8 @@ fn halfwidth_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         if !next.is_some_and(|c| crate::segment::is_cjk(c) && !c.is_ascii()) {
             continue;
         }
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", &problem)],
             vec![Edit::replace(span, full)],

@@ -7,7 +7,7 @@ mod entity;
 mod mojibake;
 
 use super::matchers::{non_ascii_runs, CharSet};
-use super::{Check, RuleIdx, Sink};
+use super::{group_rules, Check, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::InputFormat;
@@ -73,14 +73,15 @@ fn validate(def: &UnicodeParams) -> Result<(), (&'static str, String)> {
     }
 }
 
+/// The `unicode` rules with one sub-check and one set of `chars`: one scan finds for all.
 struct UniRule {
-    rule: RuleIdx,
+    rules: Vec<RuleIdx>,
     check: String,
     /// For `invisible` and `nbsp`: the characters to find.
     scan: CharSet,
 }
 
-/// All `unicode` rules: each rule's sub-check and the characters it scans for.
+/// All `unicode` rules, grouped by sub-check and the characters it scans for.
 pub struct UnicodeCheck {
     rules: Vec<UniRule>,
     /// Some rule can fire in ASCII text (`control`, or `invisible`/`nbsp` with ASCII
@@ -90,23 +91,25 @@ pub struct UnicodeCheck {
 
 impl UnicodeCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+        let groups = group_rules(rules.iter().map(|(i, d)| {
+            let d: &UnicodeParams = d.params();
+            let check = d.check.map_or("", Sub::name);
+            let default = match check {
+                "invisible" => DEFAULT_INVISIBLE,
+                "nbsp" => DEFAULT_NBSP,
+                _ => "",
+            };
+            ((check, d.chars.as_deref().unwrap_or(default)), *i)
+        }));
         let mut reads_ascii = false;
-        let rules = rules
-            .iter()
-            .map(|(i, d)| {
-                let d: &UnicodeParams = d.params();
-                let check = d.check.map_or("", Sub::name).to_string();
-                let default = match check.as_str() {
-                    "invisible" => DEFAULT_INVISIBLE,
-                    "nbsp" => DEFAULT_NBSP,
-                    _ => "",
-                };
-                let chars = d.chars.as_deref().unwrap_or(default);
+        let rules = groups
+            .into_iter()
+            .map(|((check, chars), rules)| {
                 reads_ascii |= check == "control" || check == "entity" || chars.chars().any(|c| c.is_ascii());
                 UniRule {
-                    rule: *i,
+                    rules,
                     scan: CharSet::new(chars.chars()),
-                    check,
+                    check: check.to_string(),
                 }
             })
             .collect();
@@ -120,7 +123,7 @@ impl Check for UnicodeCheck {
             return;
         }
         for r in &self.rules {
-            if !sink.is_active(r.rule) {
+            if !sink.any_active(&r.rules) {
                 continue;
             }
             match r.check.as_str() {
@@ -150,8 +153,8 @@ fn nfc(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
             let fixed: String = w.nfc().collect();
             if fixed != w {
                 let span = Span::new(doc.body + start, doc.body + start + w.len());
-                sink.fix(
-                    r.rule,
+                sink.fix_each(
+                    &r.rules,
                     span,
                     &[("problem", "text is not in Unicode NFC form (decomposed accents)")],
                     vec![Edit::replace(span, fixed)],
@@ -170,8 +173,8 @@ fn invisible(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
         }
         let span = Span::new(i, i + c.len_utf8());
         let problem = format!("invisible character U+{:04X}", c as u32);
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", &problem)],
             vec![Edit::delete(span)],
@@ -197,8 +200,8 @@ fn control(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
         let c = bytes[i] as char;
         let span = Span::new(i, i + c.len_utf8());
         let problem = format!("control character U+{:04X}", c as u32);
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", &problem)],
             vec![Edit::delete(span)],
@@ -211,8 +214,8 @@ fn nbsp(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
     for (i, c) in r.scan.find_iter(&doc.text) {
         let span = Span::new(i, i + c.len_utf8());
         let problem = format!("no-break space U+{:04X} where a normal space belongs", c as u32);
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", &problem)],
             vec![Edit::replace(span, " ")],
@@ -254,8 +257,8 @@ fn mojibake(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
             } else {
                 Applicability::Unsafe
             };
-            sink.fix(
-                r.rule,
+            sink.fix_each(
+                &r.rules,
                 span,
                 &[("problem", &problem)],
                 vec![Edit::replace(span, fixed)],
@@ -273,14 +276,14 @@ fn mojibake(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
             let span = Span::new(at, at + c.len_utf8());
             let problem = format!("a stray \"{c}\": the rest of a character lost in an encoding mix-up");
             match suggested {
-                Some(fixed) => sink.fix(
-                    r.rule,
+                Some(fixed) => sink.fix_each(
+                    &r.rules,
                     span,
                     &[("problem", &problem)],
                     vec![Edit::replace(span, fixed)],
                     Applicability::Unsafe,
                 ),
-                None => sink.flag(r.rule, span, &[("problem", &problem)]),
+                None => sink.flag_each(&r.rules, span, &[("problem", &problem)]),
             }
         }
     }
@@ -303,8 +306,8 @@ fn entity(doc: &Document, r: &UniRule, sink: &mut Sink<'_>) {
         } else {
             Applicability::Unsafe
         };
-        sink.fix(
-            r.rule,
+        sink.fix_each(
+            &r.rules,
             span,
             &[("problem", &problem)],
             vec![Edit::replace(span, res.replacement)],
