@@ -330,6 +330,13 @@ fn fix_loop(
                     span: None,
                 }));
                 left_out.extend(std::mem::take(&mut outcome.left_out));
+                // Places traced back through edits that changed byte lengths may fall inside a
+                // character of the original: widened to whole characters, as they are shown.
+                for l in &mut left_out {
+                    if let Some(span) = &mut l.span {
+                        *span = whole_chars(&again.text, *span);
+                    }
+                }
                 left_out.sort_by_key(|l| (l.span.map(|s| (s.start, s.end)), l.rule.clone()));
                 left_out.dedup();
                 let mut rules: Vec<String> = left_out.iter().map(|l| l.rule.clone()).collect();
@@ -644,6 +651,19 @@ fn run_passes(
         diags = check(&doc);
     }
     unreachable!("the pass loop returns by its last iteration")
+}
+
+/// `span` widened to the character boundaries of `text` around it (and kept inside it).
+fn whole_chars(text: &str, span: Span) -> Span {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
 }
 
 /// The length in bytes of the longest common start of `a` and `b`, at a character boundary.

@@ -739,3 +739,27 @@ fn interactive_and_plain_fixing_agree() {
         assert_eq!(read(&asked), read(&plain), "{name}: {stdout}");
     }
 }
+
+/// Two rules whose fixes undo each other (one puts a no-break space before a comma, the other
+/// deletes it): the fix engine leaves them out and says where, and the place it names, traced
+/// back through edits that changed byte lengths, is whole characters of the file (it panicked).
+#[test]
+fn a_cycle_through_multibyte_edits_is_reported_not_a_panic() {
+    let d = dir();
+    let rules = write(
+        d.path(),
+        "cycle.toml",
+        "[pack]\nname = \"cycle\"\n\n[[rule]]\nid = \"nbsp-before\"\nkind = \"typography\"\n\
+         check = \"french-spacing\"\nchars = \",.;\"\n\n[[rule]]\nid = \"no-nbsp\"\nkind = \"unicode\"\n\
+         check = \"invisible\"\nchars = \"\\u00a0x\"\n",
+    );
+    let text = "The fair drew buyers, exhibitors and guests.\n";
+    let a = write(d.path(), "a.txt", text);
+    let r = run(mtlint()
+        .args(["fix", "--diff", "--unsafe-fixes", "--rules"])
+        .arg(&rules)
+        .arg(&a));
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(r.stderr.contains("does not converge"), "{}", r.stderr);
+    assert_eq!(read(&a), text, "--diff writes nothing");
+}
