@@ -55,7 +55,7 @@ macro_rules! registered {
 /// The one registry of check kinds: a new kind is its module (with a `KIND` descriptor and a
 /// `compile` function), its `.md` documentation and a name in this list. Kinds run in this
 /// order.
-pub static KINDS: [Registered; 19] = registered![
+pub static KINDS: &[Registered] = &registered![
     term,
     consistency,
     pattern,
