@@ -316,7 +316,7 @@ pub fn key_of(d: &Diagnostic, text: &str) -> FindingKey {
 /// [`CONTEXT_CHARS`] characters on each side, not crossing a line break: the same words on
 /// the same line give the same fingerprint wherever the line is in the file.
 pub fn fingerprint(text: &str, span: Span) -> String {
-    let (start, end) = char_bounds(text, span);
+    let Span { start, end } = span.whole_chars(text);
     let before = &text[..start];
     let before = &before[before.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
     let before = match before.char_indices().rev().nth(CONTEXT_CHARS - 1) {
@@ -345,22 +345,8 @@ pub fn fingerprint(text: &str, span: Span) -> String {
     format!("{hash:016x}")
 }
 
-/// `span` clamped to `text` and moved onto character boundaries.
-fn char_bounds(text: &str, span: Span) -> (usize, usize) {
-    let mut start = span.start.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = span.end.clamp(start, text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    (start, end)
-}
-
 fn span_text(text: &str, span: Span) -> &str {
-    let (start, end) = char_bounds(text, span);
-    &text[start..end]
+    span.whole_chars(text).text(text)
 }
 
 /// A short one-line form of the flagged text.

@@ -56,8 +56,7 @@ impl Engines {
     /// The engine for `doc`: its language, and the source language the config or command line
     /// names, else the one the file itself declares (XLIFF `srcLang`, a PO header).
     pub fn for_document(&self, doc: &Document) -> Result<Arc<Engine>, EngineError> {
-        let source = self.profile.source_lang.as_deref().or(doc.source_language.as_deref());
-        self.for_pair(&doc.language, source)
+        self.for_pair(&doc.language, source_of(&self.profile, doc))
     }
 
     fn for_pair(&self, lang: &str, source: Option<&str>) -> Result<Arc<Engine>, EngineError> {
@@ -66,11 +65,16 @@ impl Engines {
         if let Some(e) = cache.get(&key) {
             return Ok(e.clone());
         }
-        let rules = self.profile.rules_for_pair(lang, source);
-        let engine = Arc::new(Engine::new(&rules, self.profile.accept())?);
+        let engine = Arc::new(Engine::for_pair(&self.profile, lang, source)?);
         cache.insert(key, engine.clone());
         Ok(engine)
     }
+}
+
+/// The source language of `doc`'s translation: the one the config or command line names, else
+/// the one the file itself declares (XLIFF `srcLang`, a PO header).
+fn source_of<'a>(profile: &'a Profile, doc: &'a Document) -> Option<&'a str> {
+    profile.source_lang.as_deref().or(doc.source_language.as_deref())
 }
 
 /// Documents at least twice this size are checked in parts, in parallel; parts are larger in
@@ -102,16 +106,17 @@ impl Engine {
     /// Compiles the rules `profile` runs on documents in `lang` (each call compiles anew;
     /// [`Engines`] keeps them).
     pub fn for_language(profile: &Profile, lang: &str) -> Result<Engine, EngineError> {
-        Engine::new(
-            &profile.rules_for_pair(lang, profile.source_lang.as_deref()),
-            profile.accept(),
-        )
+        Engine::for_pair(profile, lang, profile.source_lang.as_deref())
     }
 
     /// Compiles the rules `profile` runs on `doc` (see [`Engines::for_document`]).
     pub fn for_document(profile: &Profile, doc: &Document) -> Result<Engine, EngineError> {
-        let source = profile.source_lang.as_deref().or(doc.source_language.as_deref());
-        Engine::new(&profile.rules_for_pair(&doc.language, source), profile.accept())
+        Engine::for_pair(profile, &doc.language, source_of(profile, doc))
+    }
+
+    /// Compiles the rules `profile` runs on documents in `lang` translated from `source`.
+    fn for_pair(profile: &Profile, lang: &str, source: Option<&str>) -> Result<Engine, EngineError> {
+        Engine::new(&profile.rules_for_pair(lang, source), profile.accept())
     }
 
     /// Compiles `rules`; `accept` lists phrases that are never flagged.

@@ -334,7 +334,7 @@ fn fix_loop(
                 // character of the original: widened to whole characters, as they are shown.
                 for l in &mut left_out {
                     if let Some(span) = &mut l.span {
-                        *span = whole_chars(&again.text, *span);
+                        *span = span.whole_chars(&again.text);
                     }
                 }
                 left_out.sort_by_key(|l| (l.span.map(|s| (s.start, s.end)), l.rule.clone()));
@@ -515,15 +515,18 @@ fn run_passes(
     for pass in 1..=max_passes + 1 {
         for d in diags.iter().filter(|d| filter(d)) {
             let Some(f) = &d.fix else { continue };
-            if f.applicability >= min && is_no_op(&doc.text, f) && unsound(&doc, f).is_none() {
-                // On text an earlier fix wrote, it is that fix's own result flagged again; the
-                // fix stays applied and only this repetition is dropped.
-                for e in f.edits.iter().filter(|e| origins.untouched(e.span)) {
-                    no_ops.insert((d.rule_id().to_string(), origins.span(e.span)));
+            match unsound(&doc, f) {
+                Some(why) => {
+                    unsound_fixes.entry(d.rule_id().to_string()).or_insert(why);
                 }
-            }
-            if let Some(why) = unsound(&doc, f) {
-                unsound_fixes.entry(d.rule_id().to_string()).or_insert(why);
+                None if f.applicability >= min && is_no_op(&doc.text, f) => {
+                    // On text an earlier fix wrote, it is that fix's own result flagged again;
+                    // the fix stays applied and only this repetition is dropped.
+                    for e in f.edits.iter().filter(|e| origins.untouched(e.span)) {
+                        no_ops.insert((d.rule_id().to_string(), origins.span(e.span)));
+                    }
+                }
+                None => {}
             }
         }
         // The fix to apply in this pass (with a reviewer), or the text the reviewer wrote.
@@ -581,11 +584,10 @@ fn run_passes(
             break;
         }
         if let Some((rule, text)) = rewritten {
-            // The reviewer's own edit: one change between the common start and end.
-            let prefix = common_prefix(&doc.text, &text);
-            let suffix = common_suffix(&doc.text[prefix..], &text[prefix..]);
-            let span = Span::new(prefix, doc.text.len() - suffix);
-            origins.apply(&[(span, text.len() - suffix - prefix)]);
+            // The reviewer's own edit, as the one change between the common start and end.
+            if let Some((span, replacement)) = smallest_edit(&doc.text, &text) {
+                origins.apply(&[(span, replacement.len())]);
+            }
             *applied.entry(rule).or_default() += 1;
             seen.push(hash(&text));
             doc = doc.with_text(text);
@@ -653,35 +655,28 @@ fn run_passes(
     unreachable!("the pass loop returns by its last iteration")
 }
 
-/// `span` widened to the character boundaries of `text` around it (and kept inside it).
-fn whole_chars(text: &str, span: Span) -> Span {
-    let mut start = span.start.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
+/// The one edit turning `old` into `new`: the span of `old` between their common start and
+/// end (at character boundaries), and what replaces it. `None` when they are equal.
+pub fn smallest_edit<'n>(old: &str, new: &'n str) -> Option<(Span, &'n str)> {
+    if old == new {
+        return None;
     }
-    let mut end = span.end.clamp(start, text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
+    let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
     }
-    Span::new(start, end)
-}
-
-/// The length in bytes of the longest common start of `a` and `b`, at a character boundary.
-fn common_prefix(a: &str, b: &str) -> usize {
-    let n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
-    (0..=n)
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old
+        .bytes()
         .rev()
-        .find(|&i| a.is_char_boundary(i) && b.is_char_boundary(i))
-        .unwrap_or(0)
-}
-
-/// The length in bytes of the longest common end of `a` and `b`, at a character boundary.
-fn common_suffix(a: &str, b: &str) -> usize {
-    let n = a.bytes().rev().zip(b.bytes().rev()).take_while(|(x, y)| x == y).count();
-    (0..=n)
-        .rev()
-        .find(|&i| a.is_char_boundary(a.len() - i) && b.is_char_boundary(b.len() - i))
-        .unwrap_or(0)
+        .zip(new.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    Some((Span::new(prefix, old.len() - suffix), &new[prefix..new.len() - suffix]))
 }
 
 /// True when applying `fix` to `text` would change nothing.
@@ -704,6 +699,16 @@ mod tests {
 
     use super::*;
     use crate::diagnostic::{RuleMeta, Severity};
+
+    #[test]
+    fn the_smallest_edit_keeps_what_did_not_change() {
+        let (span, new) = smallest_edit("a  b, c", "a b, c").unwrap();
+        assert_eq!((span, new), (Span::new(2, 3), ""));
+        let (span, new) = smallest_edit("说，好", "说,好").unwrap();
+        assert_eq!(&"说，好"[span.start..span.end], "，");
+        assert_eq!(new, ",");
+        assert!(smallest_edit("same", "same").is_none());
+    }
 
     fn diag(rule: &str, applicability: Applicability, edits: Vec<Edit>) -> Diagnostic {
         let fix = Fix::new(applicability, edits);

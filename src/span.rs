@@ -60,6 +60,19 @@ impl Span {
     pub fn text(self, text: &str) -> &str {
         &text[self.start..self.end]
     }
+
+    /// This span clamped to `text` and widened to the character boundaries around it.
+    pub fn whole_chars(self, text: &str) -> Span {
+        let mut start = self.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = self.end.clamp(start, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::new(start, end)
+    }
 }
 
 impl From<std::ops::Range<usize>> for Span {

@@ -34,7 +34,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         anyhow::bail!("--show-fixes lists the fixes as text: use it with --format human or concise");
     }
     let mut profiles = Profiles::new(&args.shared.input_options())?;
-    let collected = files::collect(&args.paths, &args.shared.input_options(), &mut profiles)?;
+    let collected = files::collect(&args.paths, &mut profiles)?;
     files::say_skipped(&collected, &args.shared);
     let mut inputs = collected.inputs;
     let writing = args.write_baseline.is_some();

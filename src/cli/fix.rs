@@ -218,7 +218,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
             "fix writes standard input's fixed text to standard output, so `-` cannot be given with other paths"
         );
     }
-    let collected = files::collect(&args.paths, &args.shared.input_options(), &mut profiles)?;
+    let collected = files::collect(&args.paths, &mut profiles)?;
     files::say_skipped(&collected, &args.shared);
     let mut inputs = collected.inputs;
     if !stdin {

@@ -29,7 +29,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
         anyhow::bail!("--html and --markdown cannot both write to standard output");
     }
     let mut profiles = Profiles::new(&args.shared.input_options())?;
-    let collected = files::collect(&args.paths, &args.shared.input_options(), &mut profiles)?;
+    let collected = files::collect(&args.paths, &mut profiles)?;
     files::say_skipped(&collected, &args.shared);
     let skipped = collected.skipped.len();
     let inputs = collected.inputs;

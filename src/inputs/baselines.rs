@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::Input;
 use crate::baseline::{self, Baseline, BaselineError, FileFindings};
-use crate::output::FileReport;
+use crate::output::{FileReport, Outcome};
 
 /// A baseline a run uses, and the file it came from (or goes to).
 pub struct Used {
@@ -119,9 +119,12 @@ impl Baselines {
     /// Takes the baselined findings out of `report`; says what the file holds by key.
     pub fn split(&self, input: &Input, report: &mut FileReport) -> Option<FileMatch> {
         let (i, used, path) = self.for_input(input)?;
-        let text = report.document()?.text.clone();
-        let diagnostics = report.diagnostics_mut()?;
-        let matched = used.baseline.matches(&path, &text, std::mem::take(diagnostics));
+        let Outcome::Checked { document, diagnostics } = &mut report.outcome else {
+            return None;
+        };
+        let matched = used
+            .baseline
+            .matches(&path, &document.text, std::mem::take(diagnostics));
         *diagnostics = matched.new;
         Some(FileMatch {
             baseline: i,

@@ -125,7 +125,8 @@ pub struct Collected {
 /// Expands the command line's paths (or standard input) into inputs: `-` is standard input, a
 /// pattern the shell did not expand (`'*.txt'`, `'docs/**/*.md'`) is expanded here, and a path
 /// that names nothing is an input with an error, so the others are still checked.
-pub fn collect(paths: &[PathBuf], opts: &InputOptions, profiles: &mut Profiles) -> Result<Collected, ConfigError> {
+pub fn collect(paths: &[PathBuf], profiles: &mut Profiles) -> Result<Collected, ConfigError> {
+    let opts = &profiles.opts.clone();
     let mut found = Collected::default();
     if opts.stdin {
         if !paths.is_empty() {

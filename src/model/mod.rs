@@ -98,6 +98,18 @@ pub enum FixPolicy {
     None,
 }
 
+impl FixPolicy {
+    /// The applicability of a fix the kind suggests at `suggested` under this setting: `none`
+    /// drops it, `unsafe` lowers it, `safe` never raises it.
+    pub fn apply(self, suggested: Applicability) -> Option<Applicability> {
+        match self {
+            FixPolicy::None => None,
+            FixPolicy::Default | FixPolicy::Safe => Some(suggested),
+            FixPolicy::Unsafe => Some(suggested.min(Applicability::Unsafe)),
+        }
+    }
+}
+
 /// A rule file's `[pack]` table: the pack's name and the languages it applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -268,24 +280,10 @@ impl RuleDef {
         self.params.get::<P>(self.kind)
     }
 
-    /// The kind parameters as written, without the common fields.
-    pub fn param_table(&self) -> toml::Table {
-        self.table
-            .iter()
-            .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    }
-
     /// What this rule's fixes are at best: the kind's judgement for these parameters, after
     /// the rule's `fix` setting. `None`: the rule only flags.
     pub fn fixes(&self) -> Option<Applicability> {
-        let offered = self.params.fixes()?;
-        match self.fix {
-            FixPolicy::None => None,
-            FixPolicy::Unsafe => Some(offered.min(Applicability::Unsafe)),
-            FixPolicy::Default | FixPolicy::Safe => Some(offered),
-        }
+        self.fix.apply(self.params.fixes()?)
     }
 }
 
@@ -344,11 +342,7 @@ impl Rule {
     /// The applicability of a fix the kind suggests at `suggested`, after the rule's `fix`
     /// setting: `none` drops it, `unsafe` lowers it, `safe` never raises it.
     pub fn applicability(&self, suggested: Applicability) -> Option<Applicability> {
-        match self.def.fix {
-            FixPolicy::None => None,
-            FixPolicy::Default | FixPolicy::Safe => Some(suggested),
-            FixPolicy::Unsafe => Some(suggested.min(Applicability::Unsafe)),
-        }
+        self.def.fix.apply(suggested)
     }
 
     /// One line describing the rule: the first sentence of its `doc`, else its message.

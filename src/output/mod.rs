@@ -82,14 +82,6 @@ impl FileReport {
         }
     }
 
-    /// The findings, to change (a baseline hides some); `None` when the file failed.
-    pub fn diagnostics_mut(&mut self) -> Option<&mut Vec<Diagnostic>> {
-        match &mut self.outcome {
-            Outcome::Checked { diagnostics, .. } => Some(diagnostics),
-            Outcome::Failed(_) => None,
-        }
-    }
-
     /// Why the file could not be checked, if it could not.
     pub fn error(&self) -> Option<&FileError> {
         match &self.outcome {

@@ -39,8 +39,8 @@ use serde::de::DeserializeOwned;
 use crate::api::{Checked, Linter};
 use crate::config::{self, ConfigError, Overrides, Profile};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::fix::smallest_edit;
 use crate::formats::InputFormat;
-use crate::span::Span;
 use text::{Encoding, Lines};
 use transport::{Frame, Outgoing};
 
@@ -956,30 +956,6 @@ fn suppression_line(text: &str, offset: usize, rule: &str) -> (usize, String) {
     (start, format!("{indent}<!-- mtlint-disable-next-line {rule} -->{eol}"))
 }
 
-/// The one edit turning `old` into `new`: the span of `old` between their common prefix and
-/// suffix, and what replaces it. `None` when they are equal.
-fn smallest_edit<'n>(old: &str, new: &'n str) -> Option<(Span, &'n str)> {
-    if old == new {
-        return None;
-    }
-    let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
-    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
-        prefix -= 1;
-    }
-    let max_suffix = old.len().min(new.len()) - prefix;
-    let mut suffix = old
-        .bytes()
-        .rev()
-        .zip(new.bytes().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
-    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
-        suffix -= 1;
-    }
-    Some((Span::new(prefix, old.len() - suffix), &new[prefix..new.len() - suffix]))
-}
-
 /// The format an untitled text is read as, from the editor's language id.
 fn format_of_language(id: &str) -> Option<InputFormat> {
     match id {
@@ -1037,16 +1013,6 @@ mod tests {
         assert_eq!(uri_path(&uri).as_deref(), Some(path));
         assert_eq!(uri_path(&Uri::from_str("untitled:Untitled-1").unwrap()), None);
         assert_eq!(uri_path(&Uri::from_str("file://server/share/x.md").unwrap()), None);
-    }
-
-    #[test]
-    fn the_smallest_edit_keeps_what_did_not_change() {
-        let (span, new) = smallest_edit("a  b, c", "a b, c").unwrap();
-        assert_eq!((span, new), (Span::new(2, 3), ""));
-        let (span, new) = smallest_edit("说，好", "说,好").unwrap();
-        assert_eq!(&"说，好"[span.start..span.end], "，");
-        assert_eq!(new, ",");
-        assert!(smallest_edit("same", "same").is_none());
     }
 
     #[test]
