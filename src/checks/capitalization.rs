@@ -106,8 +106,9 @@ pub struct CapitalizationCheck {
     automaton: WordTerms,
     /// Pattern → (rule, canonical form).
     terms: Vec<(RuleIdx, String)>,
-    /// Rules of the sub-checks (`distinctive-case`, `heading-start`, …), with their terms.
-    by_shape: Vec<(RuleIdx, String, Vec<String>)>,
+    /// Rules of the sub-checks (`distinctive-case`, `heading-start`, …), with their terms
+    /// (the titles of `title-before-name`).
+    by_shape: Vec<(RuleIdx, String, titles::Titles)>,
 }
 
 impl CapitalizationCheck {
@@ -120,7 +121,7 @@ impl CapitalizationCheck {
             .collect();
         let by_shape = rules
             .iter()
-            .filter_map(|(i, d)| Some((*i, d.check?.name().to_string(), d.terms.clone())))
+            .filter_map(|(i, d)| Some((*i, d.check?.name().to_string(), titles::Titles::new(&d.terms))))
             .collect();
         let patterns: Vec<&str> = terms.iter().map(|t| t.1.as_str()).collect();
         let automaton = WordTerms::new(&patterns).map_err(|e| format!("capitalization terms: {e}"))?;

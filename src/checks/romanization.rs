@@ -149,6 +149,18 @@ fn is_capitalised(word: &str) -> bool {
     b.next().is_some_and(|c| c.is_ascii_uppercase()) && b.all(|c| !c.is_ascii_uppercase())
 }
 
+/// True when `word` (at most 6 bytes, in any case) is one of the lower-case `surnames`;
+/// lower-cased on the stack.
+fn is_surname(surnames: &HashSet<String>, word: &str) -> bool {
+    let mut buf = [0u8; 6];
+    let Some(lower) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    std::str::from_utf8(lower).is_ok_and(|l| surnames.contains(l))
+}
+
 /// The words of a document with what lies between them.
 struct Words<'t> {
     text: &'t str,
@@ -188,19 +200,22 @@ impl Check for RomanizationCheck {
             let standalone: HashSet<&str> = if runs(Sub::RunTogether) {
                 super::spelling::words(text)
                     .map(|s| s.text(text))
-                    .filter(|w| w.len() <= 6 && is_capitalised(w) && rule.surnames.contains(&w.to_ascii_lowercase()))
+                    .filter(|w| w.len() <= 6 && is_capitalised(w) && is_surname(&rule.surnames, w))
                     .collect()
             } else {
                 HashSet::new()
             };
             // A name never runs across sentences: the words of one at a time.
+            let mut words = Words {
+                text,
+                spans: Vec::new(),
+            };
             for &sentence in doc.sentences() {
-                let words = Words {
-                    text,
-                    spans: super::spelling::words(sentence.text(text))
-                        .map(|s| Span::new(s.start + sentence.start, s.end + sentence.start))
-                        .collect(),
-                };
+                words.spans.clear();
+                words.spans.extend(
+                    super::spelling::words(sentence.text(text))
+                        .map(|s| Span::new(s.start + sentence.start, s.end + sentence.start)),
+                );
                 if runs(Sub::Lowercase) {
                     lowercase_names(doc, language, &words, rule, dict.is_some(), &english, sink);
                 }
@@ -218,8 +233,15 @@ impl Check for RomanizationCheck {
 /// The gazetteer entry written at word `i`, as (words matched, entry).
 fn gazetteer_at<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<(usize, &'r [String])> {
     let w = words.word(i);
-    let entries = if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+    let entries = if w.contains('’') {
         rule.names.get(&w.replace('’', "'").to_ascii_lowercase())
+    } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+        // Lower-cased on the stack: most capitalised words are no name of the gazetteer.
+        let mut buf = [0u8; 48];
+        let lower = buf.get_mut(..w.len())?;
+        lower.copy_from_slice(w.as_bytes());
+        lower.make_ascii_lowercase();
+        rule.names.get(std::str::from_utf8(lower).ok()?)
     } else {
         rule.names.get(w)
     }?;
@@ -274,7 +296,7 @@ fn lowercase_names(
         }
         let w = words.word(i);
         let name_like = |w: &str| {
-            w.len() >= 4 && !w.contains('\'') && pinyin::syllable_count(w).is_some_and(|c| c >= 2) && !english(w)
+            w.len() >= 4 && !w.contains('\'') && !english(w) && pinyin::syllable_count(w).is_some_and(|c| c >= 2)
         };
         // A lower-case name of two or more syllables, with a lower-case surname before it and
         // a lower-case generic word ("county") after it.

@@ -19,6 +19,9 @@ super::sub_checks! {
     }
 }
 
+/// How many dictionary answers a thread keeps before starting afresh (about 40 MB at most).
+const KNOWN_CACHE_WORDS: usize = 500_000;
+
 /// Where Debian's `hunspell-en-us` puts the dictionary; a rule's `dictionary` overrides it.
 pub const DEFAULT_DICTIONARY: &str = "/usr/share/hunspell/en_US";
 
@@ -47,13 +50,43 @@ impl English {
     }
 
     /// True when a dictionary knows the word; a curly apostrophe is read as a straight one.
+    ///
+    /// The answers are kept per thread for the life of the process (the dictionaries are never
+    /// unloaded, so their addresses name them): a batch's documents share most of their
+    /// words, and a lookup in the cache costs a fraction of Hunspell's affix analysis.
     pub(super) fn knows(&self, word: &str) -> bool {
-        let word: std::borrow::Cow<'_, str> = if word.contains('’') {
-            word.replace('’', "'").into()
-        } else {
-            word.into()
-        };
-        self.0.iter().any(|d| d.check(&word))
+        type Words = HashMap<Box<str>, bool, foldhash::fast::FixedState>;
+        thread_local! {
+            static KNOWN: std::cell::RefCell<Vec<(usize, Words)>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let set = self
+            .0
+            .iter()
+            .fold(0usize, |h, d| h.rotate_left(7) ^ Arc::as_ptr(d) as usize);
+        KNOWN.with_borrow_mut(|sets| {
+            let i = match sets.iter().position(|(s, _)| *s == set) {
+                Some(i) => i,
+                None => {
+                    sets.push((set, Words::default()));
+                    sets.len() - 1
+                }
+            };
+            let known = &mut sets[i].1;
+            if let Some(&k) = known.get(word) {
+                return k;
+            }
+            let plain: std::borrow::Cow<'_, str> = if word.contains('’') {
+                word.replace('’', "'").into()
+            } else {
+                word.into()
+            };
+            let k = self.0.iter().any(|d| d.check(&plain));
+            if known.len() >= KNOWN_CACHE_WORDS {
+                known.clear();
+            }
+            known.insert(Box::from(word), k);
+            k
+        })
     }
 
     /// Dictionary words one edit (a letter added, dropped, changed, or two swapped) from `word`.
@@ -278,8 +311,25 @@ impl SpellingCheck {
 }
 
 /// The typos project's corrections of `word`, if it is a known misspelling.
+///
+/// Kept per thread like the dictionary's answers: the list's own lookup folds case and hashes
+/// with SipHash, several times the cost of finding a word seen before.
 fn corrections(word: &str) -> Option<&'static [&'static str]> {
-    typos_dict::WORD.find(&unicase::UniCase::new(word)).copied()
+    type Seen = HashMap<Box<str>, Option<&'static [&'static str]>, foldhash::fast::FixedState>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::new(Seen::default());
+    }
+    SEEN.with_borrow_mut(|seen| {
+        if let Some(&c) = seen.get(word) {
+            return c;
+        }
+        let c = typos_dict::WORD.find(&unicase::UniCase::new(word)).copied();
+        if seen.len() >= KNOWN_CACHE_WORDS {
+            seen.clear();
+        }
+        seen.insert(Box::from(word), c);
+        c
+    })
 }
 
 impl Check for SpellingCheck {
@@ -290,37 +340,54 @@ impl Check for SpellingCheck {
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = doc.text.as_str();
-        let mut counts: Option<HashMap<String, usize>> = None;
-        for rule in &self.rules {
-            if !sink.is_active(rule.idx) {
-                continue;
-            }
+        // The active rules with their dictionaries.
+        let mut rules: Vec<(&SpellingRule, Option<English>)> = Vec::new();
+        for rule in self.rules.iter().filter(|r| sink.is_active(r.idx)) {
             let needed_by = format!("rule {}", sink.rule(rule.idx).meta.id);
             let dict = English::load(&rule.dictionary, &needed_by);
-            if rule.unknown_words && dict.is_none() {
+            if !(rule.unknown_words && dict.is_none()) {
+                rules.push((rule, dict));
+            }
+        }
+        if rules.is_empty() {
+            return;
+        }
+        let mut counts = None;
+        // One pass over the words for all rules.
+        for span in words(text) {
+            let word = span.text(text);
+            if looks_like_name_or_code(doc, span, word) {
                 continue;
             }
-            // Most words recur: ask the dictionary once per word.
-            let mut known: HashMap<&str, bool> = HashMap::new();
-            for span in words(text) {
-                let word = span.text(text);
-                if looks_like_name_or_code(doc, span, word)
-                    || (!rule.allow.is_empty() && rule.allow.contains(&word.to_lowercase()))
-                {
+            // Looked up once, by the first rule that needs it.
+            let mut fixes: Option<Option<&'static [&'static str]>> = None;
+            for (rule, dict) in &rules {
+                // The cheap tests first: the dictionary is asked only about words that would
+                // be reported if it did not know them.
+                if rule.unknown_words && !UNKNOWN_WORD_LEN.contains(&word.len()) {
                     continue;
                 }
-                if let Some(d) = &dict {
-                    if *known.entry(word).or_insert_with(|| d.knows(word)) {
-                        continue;
-                    }
+                let fixes = *fixes.get_or_insert_with(|| {
+                    (word.len() > 3)
+                        .then(|| corrections(word))
+                        .flatten()
+                        .filter(|c| !c.is_empty())
+                });
+                if (!rule.unknown_words && fixes.is_none()) || (rule.unknown_words && fixes.is_some()) {
+                    continue;
                 }
-                let fixes = corrections(word).filter(|c| word.len() > 3 && !c.is_empty());
-                match (rule.unknown_words, fixes, &dict) {
-                    (true, None, Some(dict)) => {
+                if !rule.allow.is_empty() && rule.allow.contains(&word.to_lowercase()) {
+                    continue;
+                }
+                if dict.as_ref().is_some_and(|d| d.knows(word)) {
+                    continue;
+                }
+                match (fixes, dict) {
+                    (None, Some(dict)) => {
                         let counts = counts.get_or_insert_with(|| word_counts(text));
                         unknown_word(doc, span, word, dict, counts, rule.idx, sink);
                     }
-                    (false, Some(fixes), _) => misspelling(span, word, fixes, rule.idx, sink),
+                    (Some(fixes), _) => misspelling(span, word, fixes, rule.idx, sink),
                     _ => {}
                 }
             }
@@ -328,13 +395,23 @@ impl Check for SpellingCheck {
     }
 }
 
-/// How often each word (lower-cased) occurs in the text.
-fn word_counts(text: &str) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
+/// How often each word occurs in the text, as written; [`times_used`] adds up the ways of
+/// writing one word.
+fn word_counts(text: &str) -> HashMap<&str, usize, foldhash::fast::FixedState> {
+    let mut counts = HashMap::default();
     for span in words(text) {
-        *counts.entry(span.text(text).to_ascii_lowercase()).or_insert(0) += 1;
+        *counts.entry(span.text(text)).or_insert(0) += 1;
     }
     counts
+}
+
+/// How often `word` occurs in any letter case.
+fn times_used(counts: &HashMap<&str, usize, foldhash::fast::FixedState>, word: &str) -> usize {
+    counts
+        .iter()
+        .filter(|(w, _)| w.eq_ignore_ascii_case(word))
+        .map(|(_, n)| n)
+        .sum()
 }
 
 fn misspelling(span: Span, word: &str, fixes: &[&str], rule: RuleIdx, sink: &mut Sink<'_>) {
@@ -363,6 +440,10 @@ fn misspelling(span: Span, word: &str, fixes: &[&str], rule: RuleIdx, sink: &mut
 /// and no dictionary word is one edit from a word this long.
 const MAX_SUGGESTED_WORD: usize = 48;
 
+/// The lengths (in bytes) of the words `unknown-word` reports: six letters or more (shorter
+/// words have too many neighbours to tell what was meant), up to [`MAX_SUGGESTED_WORD`].
+const UNKNOWN_WORD_LEN: std::ops::RangeInclusive<usize> = 6..=MAX_SUGGESTED_WORD;
+
 /// A word no dictionary knows, reported when it looks like a slip: used once in the document
 /// (a term of the subject recurs), six letters or more, not cut off by the end of the text,
 /// not a romanised Chinese name, and one edit away from one to three dictionary words.
@@ -371,7 +452,7 @@ fn unknown_word(
     span: Span,
     word: &str,
     dict: &English,
-    counts: &HashMap<String, usize>,
+    counts: &HashMap<&str, usize, foldhash::fast::FixedState>,
     rule: RuleIdx,
     sink: &mut Sink<'_>,
 ) {
@@ -379,10 +460,9 @@ fn unknown_word(
         .strip_suffix("'s")
         .or_else(|| word.strip_suffix("’s"))
         .unwrap_or(word);
-    if word.len() < 6
-        || word.len() > MAX_SUGGESTED_WORD
+    if !UNKNOWN_WORD_LEN.contains(&word.len())
         || span.end == doc.text.trim_end().len()
-        || counts.get(&word.to_ascii_lowercase()).is_some_and(|&n| n > 1)
+        || times_used(counts, word) > 1
         || super::pinyin::split(stem).is_some()
     {
         return;

@@ -24,30 +24,54 @@ fn is_capitalised(w: &str) -> bool {
     b.next().is_some_and(|c| c.is_ascii_uppercase()) && b.all(|c| c.is_ascii_lowercase())
 }
 
-/// The titles by their first word, lower-cased, longest first.
-fn by_first_word(titles: &[String]) -> HashMap<String, Vec<(Vec<&str>, &str)>> {
-    let mut map: HashMap<String, Vec<(Vec<&str>, &str)>> = HashMap::new();
-    for t in titles {
-        let words: Vec<&str> = t.split_whitespace().collect();
-        if let Some(first) = words.first() {
-            map.entry(first.to_ascii_lowercase())
-                .or_default()
-                .push((words, t.as_str()));
-        }
-    }
-    for v in map.values_mut() {
-        v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
-    }
-    map
+/// A `title-before-name` rule's titles, indexed once when the rule is compiled.
+pub struct Titles {
+    /// The titles by their first word, lower-cased, longest first: (words, title).
+    by_first: HashMap<String, Vec<(Vec<String>, String)>>,
+    /// The longest first word, in bytes.
+    longest_first: usize,
+    /// Finds the titles' first words, so that only sentences holding one are read.
+    first_words: Option<AhoCorasick>,
 }
 
-pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &[String], sink: &mut Sink<'_>) {
-    let text = doc.text.as_str();
-    let by_first = by_first_word(titles);
-    if by_first.is_empty() {
-        return;
+impl Titles {
+    pub fn new(titles: &[String]) -> Self {
+        let mut by_first: HashMap<String, Vec<(Vec<String>, String)>> = HashMap::new();
+        for t in titles {
+            let words: Vec<String> = t.split_whitespace().map(str::to_string).collect();
+            if let Some(first) = words.first() {
+                by_first
+                    .entry(first.to_ascii_lowercase())
+                    .or_default()
+                    .push((words, t.clone()));
+            }
+        }
+        for v in by_first.values_mut() {
+            v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+        }
+        let longest_first = by_first.keys().map(String::len).max().unwrap_or(0);
+        let first_words = (!by_first.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(by_first.keys())
+                    .ok()
+            })
+            .flatten();
+        Titles {
+            by_first,
+            longest_first,
+            first_words,
+        }
     }
-    let longest_first = by_first.keys().map(String::len).max().unwrap_or(0);
+}
+
+pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &Titles, sink: &mut Sink<'_>) {
+    let text = doc.text.as_str();
+    let Some(first_words) = &titles.first_words else {
+        return;
+    };
+    let (by_first, longest_first) = (&titles.by_first, titles.longest_first);
     // The titles whose first word is `w`, compared without case and without allocating.
     let starting_with = |w: &str| {
         let mut buf = [0u8; 32];
@@ -60,12 +84,6 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &[String], sink:
     };
     let is_title = |w: &str| starting_with(w).is_some_and(|v| v.iter().any(|(words, _)| words.len() == 1));
     // Only sentences holding a title's first word are read word by word.
-    let Ok(first_words) = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(by_first.keys())
-    else {
-        return;
-    };
     let sentences = doc.sentences();
     let mut wanted: Vec<usize> = first_words
         .find_iter(text)
@@ -95,7 +113,7 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &[String], sink:
                         .enumerate()
                         .all(|(i, t)| word(k + i).eq_ignore_ascii_case(t))
             });
-            let Some(&(ref title_words, title)) = hit else {
+            let Some((title_words, title)) = hit else {
                 k += 1;
                 continue;
             };
@@ -136,7 +154,7 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &[String], sink:
                 sink.fix(
                     rule,
                     span,
-                    &[("problem", problem), ("canonical", title)],
+                    &[("problem", problem), ("canonical", title.as_str())],
                     vec![Edit::replace(span, title.to_string())],
                     Applicability::Unsafe,
                 );
