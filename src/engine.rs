@@ -18,9 +18,13 @@ pub use crate::model::Rule;
 /// not compile together, or a bad `accept` list).
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    /// A kind's rules did not compile together.
+    /// A kind's rules did not compile together. (Boxed: a regex error is large, and this
+    /// error travels in every file's result.)
     #[error("{source}")]
-    Compile { kind: &'static str, source: CompileError },
+    Compile {
+        kind: &'static str,
+        source: Box<CompileError>,
+    },
     /// The config's `accept` phrases could not be compiled.
     #[error("accept list: {0}")]
     Accept(#[source] aho_corasick::BuildError),
@@ -135,7 +139,7 @@ impl Engine {
             }
             let check = (registered.compile)(&members).map_err(|e| EngineError::Compile {
                 kind: registered.kind.name,
-                source: e,
+                source: Box::new(e),
             })?;
             for &(i, _) in &members {
                 document_wide[i] = check.document_wide(i);

@@ -15,7 +15,7 @@ pub enum CompileError {
     },
     /// The `pattern` rules' regexes, compiled together into one set, did not build.
     #[error("pattern rules, compiled together: {}", pattern_set(.0))]
-    PatternSet(#[source] meta::BuildError),
+    PatternSet(#[source] Box<meta::BuildError>),
     /// The `boilerplate` rules' line patterns, compiled together into one set, did not build.
     #[error("boilerplate rules, compiled together: {0}")]
     BoilerplateSet(#[source] RegexError),
@@ -28,18 +28,19 @@ pub enum CompileError {
     },
 }
 
-/// A regular expression that does not compile, as `build_regex` words it.
+/// A regular expression that does not compile, as `build_regex` words it. (The libraries'
+/// errors are boxed: they are large, and an error travels in every result.)
 #[derive(Debug, thiserror::Error)]
 pub enum RegexError {
     /// It does not parse.
     #[error("invalid regex: {}", indented(.0))]
-    Syntax(#[source] regex_syntax::Error),
+    Syntax(#[source] Box<regex_syntax::Error>),
     /// It parses but could not be compiled to an automaton.
     #[error("invalid regex: {}", indented(.0))]
-    Nfa(#[source] thompson::BuildError),
+    Nfa(#[source] Box<thompson::BuildError>),
     /// `regex` refused it (for a reason other than its size).
     #[error("invalid regex: {}", indented(.0))]
-    Regex(#[source] regex::Error),
+    Regex(#[source] Box<regex::Error>),
     /// Compiled, it would exceed the size limit of `limit` bytes.
     #[error(
         "regex too large: compiled, it would exceed the limit of {} MiB; use smaller counted \
@@ -54,7 +55,7 @@ impl From<regex::Error> for RegexError {
     fn from(e: regex::Error) -> Self {
         match e {
             regex::Error::CompiledTooBig(limit) => RegexError::TooBig { limit },
-            e => RegexError::Regex(e),
+            e => RegexError::Regex(Box::new(e)),
         }
     }
 }
@@ -63,14 +64,14 @@ impl From<thompson::BuildError> for RegexError {
     fn from(e: thompson::BuildError) -> Self {
         match e.size_limit() {
             Some(limit) => RegexError::TooBig { limit },
-            None => RegexError::Nfa(e),
+            None => RegexError::Nfa(Box::new(e)),
         }
     }
 }
 
 impl From<regex_syntax::Error> for RegexError {
     fn from(e: regex_syntax::Error) -> Self {
-        RegexError::Syntax(e)
+        RegexError::Syntax(Box::new(e))
     }
 }
 

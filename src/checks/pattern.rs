@@ -231,7 +231,7 @@ impl PatternCheck {
                         .which_captures(WhichCaptures::None),
                 )
                 .build_many_from_hir(&stripped)
-                .map_err(CompileError::PatternSet)?;
+                .map_err(|e| CompileError::PatternSet(Box::new(e)))?;
             Some((set, set_rules))
         };
         Ok(PatternCheck {
