@@ -119,6 +119,22 @@ impl Linter {
         Ok(doc)
     }
 
+    /// Parses `text` (shown as `display`) as `format`, in `language`, else the language of
+    /// the settings, else the one detected: for a caller that knows what the text is, such
+    /// as a test or a fuzz target feeding generated text. Check or fix the document with
+    /// [`Linter::check_document`] and [`Linter::fix_document`].
+    pub fn parse_as(
+        &self,
+        display: &str,
+        text: String,
+        format: InputFormat,
+        language: Option<&str>,
+    ) -> Result<Document, FileError> {
+        let language = language.or(self.profile().lang.as_deref());
+        let doc = timing::time(Stage::Parse, || Document::parse(display, text, language, format))?;
+        Ok(doc)
+    }
+
     /// Reads `text` as the file `path` would be read (see [`Linter::parse`]).
     pub fn document(&self, text: String, path: Option<&str>) -> Result<Document, FileError> {
         let display = path.unwrap_or(NO_PATH);

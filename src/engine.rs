@@ -5,7 +5,7 @@ use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::checks::{Check, RuleIdx, Sink, KINDS};
+use crate::checks::{Check, CompileError, RuleIdx, Sink, KINDS};
 use crate::config::Profile;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -16,14 +16,18 @@ pub use crate::model::Rule;
 
 /// Why the rules of a run could not be compiled (a rule file that loaded but whose rules do
 /// not compile together, or a bad `accept` list).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    /// A kind's rules did not compile together.
-    #[error("{message}")]
-    Compile { kind: &'static str, message: String },
+    /// A kind's rules did not compile together. (Boxed: a regex error is large, and this
+    /// error travels in every file's result.)
+    #[error("{source}")]
+    Compile {
+        kind: &'static str,
+        source: Box<CompileError>,
+    },
     /// The config's `accept` phrases could not be compiled.
     #[error("accept list: {0}")]
-    Accept(String),
+    Accept(#[source] aho_corasick::BuildError),
 }
 
 /// The engines of one profile, compiled on first use once per language (and source language)
@@ -133,9 +137,9 @@ impl Engine {
             if members.is_empty() {
                 continue;
             }
-            let check = (registered.compile)(&members).map_err(|message| EngineError::Compile {
+            let check = (registered.compile)(&members).map_err(|e| EngineError::Compile {
                 kind: registered.kind.name,
-                message,
+                source: Box::new(e),
             })?;
             for &(i, _) in &members {
                 document_wide[i] = check.document_wide(i);
@@ -145,7 +149,7 @@ impl Engine {
         let accept = if accept.is_empty() {
             None
         } else {
-            Some(AhoCorasick::new(accept).map_err(|e| EngineError::Accept(e.to_string()))?)
+            Some(AhoCorasick::new(accept).map_err(EngineError::Accept)?)
         };
         let mentions = Mentions::new(&rules);
         let specificity = rules.iter().map(|r| (r.id().to_string(), specificity(r))).collect();

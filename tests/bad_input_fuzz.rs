@@ -5,13 +5,27 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use mtlint::api::{Linter, Settings};
+use mtlint::config::builtin_rules;
 use mtlint::config::rulefile::parse_rule_file;
-use mtlint::config::{builtin_rules, Overrides, Profile};
 use mtlint::diagnostic::{Applicability, Diagnostic};
 use mtlint::document::Document;
-use mtlint::fix::fix_document;
+use mtlint::fix::FixOutcome;
 use mtlint::formats::InputFormat;
 use mtlint::input;
+
+/// The shipped packs, as `mtlint` runs them without a config; each language compiled once.
+fn linter() -> &'static Linter {
+    static LINTER: std::sync::OnceLock<Linter> = std::sync::OnceLock::new();
+    LINTER.get_or_init(|| Linter::new(&Settings::default()).unwrap())
+}
+
+/// Fixes `doc` as `mtlint fix --unsafe-fixes` does.
+fn fix(doc: Document) -> FixOutcome {
+    linter()
+        .fix_document(doc, None, Applicability::Unsafe, Default::default())
+        .unwrap()
+}
 
 fn cases(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -60,18 +74,19 @@ fn assert_well_formed(doc: &Document, d: &Diagnostic, case: &Path) {
 
 /// Checks and fixes the text the way the `check` and `fix` targets do.
 fn check_and_fix(data: &[u8], case: &Path) {
-    let profile = Profile::load(None, &Overrides::default()).unwrap();
     let (lang, bytes) = pick_language(data);
     let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {
         return;
     };
-    let doc = Document::new("case.txt", text, lang.as_deref());
+    let linter = linter();
+    let doc = linter
+        .parse_as("case.txt", text, InputFormat::Text, lang.as_deref())
+        .unwrap();
     let lang = doc.language.clone();
-    let engine = mtlint::engine::Engine::for_language(&profile, &lang).unwrap();
-    for d in engine.check(&doc) {
+    for d in linter.check_document(&doc, None).unwrap() {
         assert_well_formed(&doc, &d, case);
     }
-    let first = fix_document(&engine, doc, Applicability::Unsafe, None);
+    let first = fix(doc);
     assert!(
         first.not_converged.is_empty(),
         "{}: {:?}",
@@ -79,12 +94,9 @@ fn check_and_fix(data: &[u8], case: &Path) {
         first.not_converged
     );
     let fixed = first.document.text.clone();
-    let again = fix_document(
-        &engine,
-        Document::new("case.txt", fixed.clone(), Some(&lang)),
-        Applicability::Unsafe,
-        None,
-    );
+    let again = fix(linter
+        .parse_as("case.txt", fixed.clone(), InputFormat::Text, Some(&lang))
+        .unwrap());
     assert_eq!(
         again.document.text,
         fixed,
@@ -131,6 +143,7 @@ fn rule_file_regressions() {
     for (case, data) in cases("rule_file") {
         if let Ok(source) = std::str::from_utf8(&data) {
             if let Ok(rules) = parse_rule_file(Path::new("case.toml"), source) {
+                // The engine itself: the fuzzed rule file's rules alone, compiled as they are.
                 if let Ok(engine) = mtlint::engine::Engine::new(&rules, &[]) {
                     let _ = mtlint::rule_examples::run(&rules);
                     let doc = Document::new("case.txt", source.to_string(), Some("en"));
@@ -154,7 +167,7 @@ fn format_regressions() {
         InputFormat::Tmx,
         InputFormat::Tsv,
     ];
-    let profile = Profile::load(None, &Overrides::default()).unwrap();
+    let linter = linter();
     for (case, data) in cases("formats") {
         let Some((&pick, bytes)) = data.split_first() else {
             continue;
@@ -163,21 +176,21 @@ fn format_regressions() {
         let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {
             continue;
         };
-        let Ok(doc) = Document::parse("case", text, None, format) else {
+        let Ok(doc) = linter.parse_as("case", text, format, None) else {
             continue;
         };
-        let engine = mtlint::engine::Engine::for_document(&profile, &doc).unwrap();
-        for d in engine.check(&doc) {
+        for d in linter.check_document(&doc, None).unwrap() {
             assert_well_formed(&doc, &d, &case);
         }
-        let first = fix_document(&engine, doc, Applicability::Unsafe, None);
+        let first = fix(doc);
         if !first.not_converged.is_empty() {
             continue;
         }
         let fixed = first.document.text.clone();
-        let reparsed = Document::parse("case", fixed.clone(), Some(&first.document.language), format)
+        let reparsed = linter
+            .parse_as("case", fixed.clone(), format, Some(&first.document.language))
             .unwrap_or_else(|e| panic!("{}: the fixed file no longer parses: {e}", case.display()));
-        let again = fix_document(&engine, reparsed, Applicability::Unsafe, None);
+        let again = fix(reparsed);
         assert_eq!(
             again.document.text,
             fixed,

@@ -5,10 +5,11 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use mtlint::config::{Overrides, Profile};
-use mtlint::diagnostic::Applicability;
+use mtlint::api::{Linter, Settings};
+use mtlint::diagnostic::{Applicability, Diagnostic};
 use mtlint::document::Document;
-use mtlint::fix::fix_document;
+use mtlint::error::FileError;
+use mtlint::fix::FixOutcome;
 use mtlint::formats::InputFormat;
 
 const FIXTURES: &str = "tests/fixtures/formats";
@@ -20,21 +21,33 @@ fn load(name: &str) -> Document {
         Path::new(FIXTURES).join(name)
     };
     let text = std::fs::read_to_string(&path).unwrap();
-    let format = InputFormat::detect(&path, &text);
-    Document::parse(name, text, None, format).unwrap_or_else(|e| panic!("{name}: {e}"))
+    linter()
+        .parse(name, text, &path)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn profile() -> Profile {
-    Profile::load(None, &Overrides::default()).unwrap()
+/// The shipped packs, as `mtlint` runs them without a config; each language compiled once.
+fn linter() -> &'static Linter {
+    static LINTER: std::sync::OnceLock<Linter> = std::sync::OnceLock::new();
+    LINTER.get_or_init(|| Linter::new(&Settings::default()).unwrap())
+}
+
+fn check(doc: &Document) -> Vec<Diagnostic> {
+    linter().check_document(doc, None).unwrap()
+}
+
+/// Fixes `doc` as `mtlint fix --unsafe-fixes` does.
+fn fix(doc: Document) -> FixOutcome {
+    linter()
+        .fix_document(doc, None, Applicability::Unsafe, Default::default())
+        .unwrap()
 }
 
 /// The findings as `line:col rule: message [fix]`, then the unified diff of `fix --unsafe-fixes`.
 fn report(name: &str) -> String {
-    let profile = profile();
     let doc = load(name);
-    let engine = mtlint::engine::Engine::for_language(&profile, &doc.language).unwrap();
     let mut out = format!("format: {}, language: {}\n", doc.format, doc.language);
-    for d in engine.check(&doc) {
+    for d in check(&doc) {
         let lc = doc.line_index().line_col(&doc.text, d.span.start);
         let fix = match &d.fix {
             Some(f) => format!(" [{} fix]", f.applicability.as_str()),
@@ -49,7 +62,7 @@ fn report(name: &str) -> String {
         ));
     }
     let original = doc.text.clone();
-    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
+    let outcome = fix(doc);
     out.push_str("--- fix ---\n");
     let diff = similar::TextDiff::from_lines(&original, &outcome.document.text);
     out.push_str(&diff.unified_diff().context_radius(0).to_string());
@@ -97,8 +110,7 @@ fn every_finding_points_into_a_segment() {
     // missing code) on the segment's source or target as a whole.
     for name in ["xliff12.xlf", "xliff20.xlf", "messages.po", "memory.tmx", "pairs.tsv"] {
         let doc = load(name);
-        let engine = mtlint::engine::Engine::for_language(&profile(), &doc.language).unwrap();
-        for d in engine.check(&doc) {
+        for d in check(&doc) {
             let inside = doc.segments.iter().any(|s| {
                 s.target.is_some_and(|t| t.contains(d.span)) || s.source_span == d.span || s.anchor() == d.span
             });
@@ -124,21 +136,21 @@ fn markup(doc: &Document) -> Vec<String> {
 /// `fix` changes only the bytes of target text: the markup list of the fixed file equals the
 /// original's, the sources are the same, and something did change.
 fn assert_round_trip(name: &str) {
-    let profile = profile();
     let doc = load(name);
-    let engine = mtlint::engine::Engine::for_language(&profile, &doc.language).unwrap();
     let before = markup(&doc);
     let sources: Vec<String> = doc.segments.iter().map(|s| s.source.clone()).collect();
     let original = doc.text.clone();
-    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
+    let outcome = fix(doc);
     let fixed = &outcome.document;
     assert_ne!(fixed.text, original, "{name}: nothing was fixed");
     assert_eq!(markup(fixed), before, "{name}: fix touched bytes outside target text");
     let after: Vec<String> = fixed.segments.iter().map(|s| s.source.clone()).collect();
     assert_eq!(after, sources, "{name}: sources changed");
     // Reading the fixed text again in its format works, and fixing again changes nothing.
-    let again = Document::parse(name, fixed.text.clone(), Some(&fixed.language), fixed.format).unwrap();
-    let outcome2 = fix_document(&engine, again, Applicability::Unsafe, None);
+    let again = linter()
+        .parse_as(name, fixed.text.clone(), fixed.format, Some(&fixed.language))
+        .unwrap();
+    let outcome2 = fix(again);
     assert_eq!(outcome2.document.text, fixed.text, "{name}: fix is not idempotent");
 }
 
@@ -150,11 +162,9 @@ fn fix_round_trips_keep_every_byte_outside_targets() {
     for name in ["lighting-fair.tsv", "lighting-fair.xlf"] {
         let path = Path::new("samples/bilingual").join(name);
         let text = std::fs::read_to_string(&path).unwrap();
-        let format = InputFormat::detect(&path, &text);
-        let doc = Document::parse(name, text, None, format).unwrap();
+        let doc = linter().parse(name, text, &path).unwrap();
         let before = markup(&doc);
-        let engine = mtlint::engine::Engine::for_language(&profile(), &doc.language).unwrap();
-        let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
+        let outcome = fix(doc);
         assert_eq!(markup(&outcome.document), before, "{name}");
     }
 }
@@ -271,9 +281,8 @@ fn bilingual_sample_shows_every_finding_class() {
     for name in ["lighting-fair.tsv", "lighting-fair.xlf"] {
         let path = Path::new("samples/bilingual").join(name);
         let text = std::fs::read_to_string(&path).unwrap();
-        let doc = Document::parse(name, text, None, InputFormat::detect(&path, "")).unwrap();
-        let engine = mtlint::engine::Engine::for_language(&profile(), &doc.language).unwrap();
-        let ids: Vec<String> = engine.check(&doc).iter().map(|d| d.rule_id().to_string()).collect();
+        let doc = linter().parse(name, text, &path).unwrap();
+        let ids: Vec<String> = check(&doc).iter().map(|d| d.rule_id().to_string()).collect();
         for want in [
             "bilingual/number-mismatch",
             "bilingual/empty-target",
@@ -375,17 +384,17 @@ mod properties {
                 InputFormat::Markdown, InputFormat::Text,
             ][which];
             let text = wrap(format, &body);
-            let profile = profile();
-            let engine = mtlint::engine::Engine::for_language(&profile, "en").unwrap();
-            match Document::parse("p", text.clone(), Some("en"), format) {
-                Err(e) => {
+            let linter = linter();
+            match linter.parse_as("p", text.clone(), format, Some("en")) {
+                Err(FileError::Format(e)) => {
                     prop_assert!(e.line >= 1 && e.column >= 1);
                     prop_assert!(e.offset <= text.len());
                 }
+                Err(e) => prop_assert!(false, "not a format error: {e}"),
                 Ok(doc) => {
                     let before = markup(&doc);
-                    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
-                    let reread = Document::parse("p", outcome.document.text.clone(), Some("en"), format);
+                    let outcome = fix(doc);
+                    let reread = linter.parse_as("p", outcome.document.text.clone(), format, Some("en"));
                     prop_assert!(reread.is_ok(), "fixed text no longer parses: {:?}", outcome.document.text);
                     if format != InputFormat::Text {
                         prop_assert_eq!(markup(&reread.unwrap()), before);

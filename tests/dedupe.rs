@@ -1,18 +1,12 @@
 //! One defect, one finding: when two rules report the same span for the same defect, the more
 //! specific finding is kept and the other rides along as related information.
 
-use std::path::Path;
+use mtlint::api::{Linter, Settings};
 
-use mtlint::config::{Overrides, Profile};
-use mtlint::document::Document;
-use mtlint::formats::InputFormat;
-
+/// The findings `mtlint check` gives `text` in a file called `name`.
 fn check(name: &str, text: &str) -> Vec<mtlint::diagnostic::Diagnostic> {
-    let profile = Profile::load(None, &Overrides::default()).unwrap();
-    let format = InputFormat::detect(Path::new(name), text);
-    let doc = Document::parse(name, text.to_string(), None, format).unwrap();
-    let engine = mtlint::engine::Engine::for_language(&profile, &doc.language).unwrap();
-    engine.check(&doc)
+    let linter = Linter::new(&Settings::default()).unwrap();
+    linter.check(text.to_string(), Some(name)).unwrap().diagnostics
 }
 
 #[test]

@@ -5,7 +5,8 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
-use mtlint::config::{Overrides, Profile};
+use mtlint::api::{Linter, Settings};
+use mtlint::config::Overrides;
 use mtlint::diagnostic::{Applicability, Diagnostic, Edit, Fix, RuleMeta, Severity};
 use mtlint::document::Document;
 use mtlint::engine::Engine;
@@ -13,17 +14,20 @@ use mtlint::fix::{apply, fix_document, select};
 use mtlint::span::Span;
 use proptest::prelude::*;
 
-fn engine() -> Arc<Engine> {
-    static ENGINES: OnceLock<mtlint::engine::Engines> = OnceLock::new();
-    let engines = ENGINES.get_or_init(|| {
+/// The shipped packs with `--lang en`, as `mtlint fix --lang en` runs them.
+fn linter() -> &'static Linter {
+    static LINTER: OnceLock<Linter> = OnceLock::new();
+    LINTER.get_or_init(|| {
         let overrides = Overrides {
             lang: Some("en".into()),
             ..Overrides::default()
         };
-        let profile = Profile::load(None, &overrides).expect("the shipped packs load");
-        mtlint::engine::Engines::new(Arc::new(profile))
-    });
-    engines.for_language("en").expect("the English engine compiles")
+        Linter::new(&Settings {
+            overrides,
+            ..Settings::default()
+        })
+        .expect("the shipped packs load")
+    })
 }
 
 /// Sentences no shipped rule flags: they must come out of `fix` byte for byte.
@@ -170,13 +174,11 @@ fn article() -> impl Strategy<Value = Article> {
 }
 
 fn fix_text(text: &str, min: Applicability) -> mtlint::fix::FixOutcome {
-    let engine = engine();
-    fix_document(
-        &engine,
-        Document::new("generated.txt", text.to_string(), Some("en")),
-        min,
-        None,
-    )
+    let linter = linter();
+    let doc = linter.document(text.to_string(), Some("generated.txt")).unwrap();
+    linter
+        .fix_document(doc, None, min, Default::default())
+        .expect("the English rules compile")
 }
 
 /// Each needle found in `haystack`, in order, without overlapping.
@@ -247,8 +249,9 @@ fn check_properties(article: &Article, min: Applicability) -> Result<(), TestCas
 
     // No fixable diagnostic is left from the rules that were applied.
     let applied: BTreeSet<&str> = outcome.applied.keys().map(String::as_str).collect();
-    let left: Vec<(String, String)> = engine()
-        .check(&outcome.document)
+    let left: Vec<(String, String)> = linter()
+        .check_document(&outcome.document, None)
+        .unwrap()
         .iter()
         .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= min))
         .filter(|d| applied.contains(d.rule_id()))
@@ -398,6 +401,7 @@ replace = "colour"
     )
     .unwrap();
     let loaded = mtlint::config::load_rule_file(&rules).expect("the cycle rules load");
+    // The fix loop itself, on these two rules alone (the shipped packs would fix more).
     let engine = Engine::new(&loaded, &[]).expect("the cycle rules compile");
     let doc = Document::new("t", "ping and color\n".to_string(), Some("en"));
     let out = fix_document(&engine, doc, Applicability::Safe, None);

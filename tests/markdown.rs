@@ -4,29 +4,52 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use mtlint::config::{Overrides, Profile};
-use mtlint::diagnostic::Applicability;
+use mtlint::api::{Linter, Settings};
+use mtlint::config::Overrides;
+use mtlint::diagnostic::{Applicability, Diagnostic};
 use mtlint::document::Document;
-use mtlint::fix::fix_document;
-use mtlint::formats::InputFormat;
+use mtlint::fix::FixOutcome;
 
 const ARTICLE: &str = "tests/fixtures/formats/article.md";
 
-fn load(text: String) -> Document {
-    Document::parse("article.md", text, Some("en"), InputFormat::Markdown).unwrap()
+/// The shipped packs with `--lang en`, as `mtlint` runs them without a config.
+fn linter() -> &'static Linter {
+    static LINTER: std::sync::OnceLock<Linter> = std::sync::OnceLock::new();
+    LINTER.get_or_init(|| {
+        let overrides = Overrides {
+            lang: Some("en".into()),
+            ..Overrides::default()
+        };
+        Linter::new(&Settings {
+            overrides,
+            ..Settings::default()
+        })
+        .unwrap()
+    })
 }
 
-fn profile() -> Profile {
-    Profile::load(None, &Overrides::default()).unwrap()
+/// `text` read as a file called `article.md` (Markdown by its extension).
+fn load(text: String) -> Document {
+    linter().document(text, Some("article.md")).unwrap()
+}
+
+fn check(doc: &Document) -> Vec<Diagnostic> {
+    linter().check_document(doc, None).unwrap()
+}
+
+/// Fixes `doc` as `mtlint fix --unsafe-fixes` does.
+fn fix(doc: Document) -> FixOutcome {
+    linter()
+        .fix_document(doc, None, Applicability::Unsafe, Default::default())
+        .unwrap()
 }
 
 #[test]
 fn findings_and_fix_snapshot() {
     let text = std::fs::read_to_string(ARTICLE).unwrap();
     let doc = load(text.clone());
-    let engine = mtlint::engine::Engine::for_language(&profile(), "en").unwrap();
     let mut out = String::new();
-    for d in engine.check(&doc) {
+    for d in check(&doc) {
         let lc = doc.line_index().line_col(&doc.text, d.span.start);
         out.push_str(&format!(
             "{}:{} {}: {} {:?}\n",
@@ -37,7 +60,7 @@ fn findings_and_fix_snapshot() {
             d.span.text(&doc.text)
         ));
     }
-    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
+    let outcome = fix(doc);
     out.push_str("--- fix ---\n");
     let diff = similar::TextDiff::from_lines(&text, &outcome.document.text);
     out.push_str(&diff.unified_diff().context_radius(0).to_string());
@@ -48,8 +71,7 @@ fn findings_and_fix_snapshot() {
 fn code_urls_html_and_front_matter_are_never_flagged() {
     let text = std::fs::read_to_string(ARTICLE).unwrap();
     let doc = load(text.clone());
-    let engine = mtlint::engine::Engine::for_language(&profile(), "en").unwrap();
-    let diags = engine.check(&doc);
+    let diags = check(&doc);
     let line_of = |needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
     let flagged_lines: Vec<usize> = diags
         .iter()
@@ -97,8 +119,7 @@ fn fix_leaves_markup_untouched() {
         spans.into_iter().map(|s| s.text(&d.text).to_string()).collect()
     };
     let before = markup(&doc);
-    let engine = mtlint::engine::Engine::for_language(&profile(), "en").unwrap();
-    let outcome = fix_document(&engine, doc, Applicability::Unsafe, None);
+    let outcome = fix(doc);
     let fixed = &outcome.document.text;
     assert_ne!(fixed, &text);
     assert_eq!(markup(&outcome.document), before);
@@ -116,9 +137,7 @@ fn sentences_do_not_run_across_blocks() {
     let doc = load(text);
     let sentences: Vec<&str> = doc.sentences().iter().map(|s| s.text(&doc.text)).collect();
     assert_eq!(sentences, ["A short line.", "Another short line."]);
-    let engine = mtlint::engine::Engine::for_language(&profile(), "en").unwrap();
-    assert!(engine
-        .check(&doc)
+    assert!(check(&doc)
         .iter()
         .all(|d| !d.rule_id().contains("run-on") && !d.rule_id().contains("sentence")));
 }

@@ -39,6 +39,8 @@ fn every_shipped_rule_has_examples_of_what_it_flags() {
 fn every_fixing_rule_shows_its_fix() {
     let rules = builtin_rules().expect("the shipped packs load");
     let engine_rules: Vec<_> = rules.to_vec();
+    // The engine itself: every shipped rule in one engine, whatever its language, so that each
+    // rule's examples are checked by that rule.
     let engine = mtlint::engine::Engine::new(&engine_rules, &[]).expect("the shipped packs compile");
     let mut without = Vec::new();
     for (loaded, rule) in rules.iter().zip(engine.rules()) {

@@ -6,8 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use mtlint::config::{Overrides, Profile};
-use mtlint::document::Document;
+use mtlint::api::{Linter, Settings};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -26,15 +25,18 @@ fn files(dir: &str) -> Vec<PathBuf> {
 /// Checks each file with the shipped packs, as `mtlint check` does without a config.
 /// Returns (file, detected language, rule ids found).
 fn check(dir: &str) -> Vec<(String, String, BTreeSet<String>)> {
-    let profile = Profile::load(None, &Overrides::default()).expect("the shipped packs load");
+    let linter = Linter::new(&Settings::default()).expect("the shipped packs load");
     files(dir)
         .into_iter()
         .map(|path| {
-            let text = mtlint::input::read_text(&path).expect("sample is readable UTF-8");
             let name = path.strip_prefix(ROOT).unwrap().display().to_string();
-            let doc = Document::new(name.clone(), text, None);
-            let engine = mtlint::engine::Engine::for_language(&profile, &doc.language).expect("engine compiles");
-            let ids = engine.check(&doc).iter().map(|d| d.rule.id.clone()).collect();
+            let (doc, _) = linter.read_file(&path, &name, false).expect("sample is readable UTF-8");
+            let ids = linter
+                .check_document(&doc, Some(&path))
+                .expect("engine compiles")
+                .iter()
+                .map(|d| d.rule.id.clone())
+                .collect();
             (name, doc.language.clone(), ids)
         })
         .collect()

@@ -3,20 +3,18 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mtlint::document::Document;
 use mtlint::input;
 use mtlint::output::{self, FileReport, Format, HumanOptions, RuleCatalog};
 use mtlint::report::{html, markdown, Batch};
-use mtlint_fuzz::{assert_well_formed, engine, pick_language};
+use mtlint_fuzz::{assert_well_formed, check, pick_language, text_document};
 
 fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
     let (lang, bytes) = pick_language(data);
     let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {
         return;
     };
-    let doc = Document::new("fuzz.txt", text, lang);
-    let engine = engine(&doc.language);
-    let diagnostics = engine.check(&doc);
+    let doc = text_document(text, lang);
+    let diagnostics = check(&doc);
     for d in &diagnostics {
         assert_well_formed(&doc, d);
     }

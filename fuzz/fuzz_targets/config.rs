@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use mtlint::config::{Overrides, Profile};
-use mtlint::document::Document;
+use mtlint::api::{Linter, Settings};
 
 const HOUSE: &str = r#"[pack]
 name = "house"
@@ -33,21 +32,25 @@ fn dir() -> &'static Path {
 fuzz_target!(|data: &[u8]| {
     let path: PathBuf = dir().join("mtlint.toml");
     std::fs::write(&path, data).expect("write config");
-    let profile = match Profile::load(Some(&path), &Overrides::default()) {
-        Ok(p) => p,
+    let linter = match Linter::new(&Settings {
+        config: Some(path.clone()),
+        ..Settings::default()
+    }) {
+        Ok(l) => l,
         Err(e) => {
             let _ = e.to_string();
             return;
         }
     };
+    let profile = linter.profile();
     for file in ["a.txt", "drafts/b.md", "x/y/z.markdown", "c.po"] {
         let p = dir().join(file);
         let _ = profile.wants(&p);
         let _ = profile.ignored_for(&p);
     }
     let lang = profile.lang.clone().unwrap_or_else(|| "en".into());
-    if let Ok(engine) = mtlint::engine::Engine::for_language(&profile, &lang) {
-        let doc = Document::new("a.txt", "The lamp shade , \"quoted\" text.".into(), Some(&lang));
-        let _ = engine.check(&doc);
+    let text = "The lamp shade , \"quoted\" text.".to_string();
+    if let Ok(doc) = linter.parse_as("a.txt", text, mtlint::formats::InputFormat::Text, Some(&lang)) {
+        let _ = linter.check_document(&doc, Some(&dir().join("a.txt")));
     }
 });

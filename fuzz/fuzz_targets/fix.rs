@@ -4,21 +4,17 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mtlint::diagnostic::Applicability;
-use mtlint::document::Document;
-use mtlint::fix::fix_document;
 use mtlint::input;
-use mtlint_fuzz::{assert_well_formed, engine, pick_language};
+use mtlint_fuzz::{assert_well_formed, fix, pick_language, text_document};
 
 fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
     let (lang, bytes) = pick_language(data);
     let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {
         return;
     };
-    let doc = Document::new("fuzz.txt", text, lang);
+    let doc = text_document(text, lang);
     let lang = doc.language.clone();
-    let engine = engine(&lang);
-    let first = fix_document(&engine, doc, Applicability::Unsafe, None);
+    let first = fix(doc);
     let fixed = first.document.text.clone();
     assert!(std::str::from_utf8(fixed.as_bytes()).is_ok());
     for d in &first.remaining {
@@ -29,12 +25,7 @@ fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
         "fixes do not converge: {:?}",
         first.not_converged
     );
-    let again = fix_document(
-        &engine,
-        Document::new("fuzz.txt", fixed.clone(), Some(&lang)),
-        Applicability::Unsafe,
-        None,
-    );
+    let again = fix(text_document(fixed.clone(), Some(&lang)));
     assert_eq!(
         again.total_applied(),
         0,

@@ -5,12 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mtlint::diagnostic::Applicability;
-use mtlint::document::Document;
-use mtlint::fix::fix_document;
 use mtlint::formats::InputFormat;
 use mtlint::input;
-use mtlint_fuzz::assert_well_formed;
+use mtlint_fuzz::{assert_well_formed, check, fix, linter};
 
 const FORMATS: [InputFormat; 5] = [
     InputFormat::Markdown,
@@ -26,24 +23,24 @@ fuzz_target!(init: mtlint_fuzz::warm_up(), |data: &[u8]| {
     let Ok((text, _)) = input::decode_lossy(bytes.to_vec()) else {
         return;
     };
-    let doc = match Document::parse("fuzz", text, None, format) {
+    let doc = match linter().parse_as("fuzz", text, format, None) {
         Ok(d) => d,
         Err(e) => {
             assert!(!e.to_string().is_empty());
             return;
         }
     };
-    let engine = mtlint_fuzz::engines().for_document(&doc).expect("shipped packs compile");
-    for d in &engine.check(&doc) {
+    for d in &check(&doc) {
         assert_well_formed(&doc, d);
     }
-    let first = fix_document(&engine, doc, Applicability::Unsafe, None);
+    let first = fix(doc);
     let fixed = first.document.text.clone();
     if !first.not_converged.is_empty() {
         return;
     }
-    let reparsed = Document::parse("fuzz", fixed.clone(), Some(&first.document.language), format)
+    let reparsed = linter()
+        .parse_as("fuzz", fixed.clone(), format, Some(&first.document.language))
         .unwrap_or_else(|e| panic!("the fixed file no longer parses as {format:?}: {e}"));
-    let again = fix_document(&engine, reparsed, Applicability::Unsafe, None);
+    let again = fix(reparsed);
     assert_eq!(again.document.text, fixed, "a second fix pass changed the text: {:?}", again.applied);
 });

@@ -25,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
+    // The engine itself: the fuzzed file's rules alone, compiled as they are (a profile would
+    // add the shipped packs and the config's checks around them).
     let Ok(engine) = Engine::new(&rules, &[]) else {
         return;
     };

@@ -1,12 +1,14 @@
-//! What the fuzz targets share: engines compiled once from every shipped pack, and the
-//! invariants every diagnostic must hold.
+//! What the fuzz targets share: a linter with every shipped pack, each language compiled once,
+//! and the invariants every diagnostic must hold.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use mtlint::config::{builtin_rules, Overrides, Profile};
-use mtlint::diagnostic::Diagnostic;
+use mtlint::api::{Linter, Settings};
+use mtlint::config::{builtin_rules, Profile};
+use mtlint::diagnostic::{Applicability, Diagnostic};
 use mtlint::document::Document;
-use mtlint::engine::{Engine, Engines};
+use mtlint::fix::FixOutcome;
+use mtlint::formats::InputFormat;
 
 /// Target languages of the shipped packs, plus one no pack targets.
 pub fn languages() -> &'static [String] {
@@ -26,28 +28,40 @@ pub fn languages() -> &'static [String] {
 
 /// The profile of a run with no config: every shipped pack.
 pub fn profile() -> &'static Profile {
-    engines().profile()
+    linter().profile()
 }
 
-/// The engines of [`profile`], compiled once per language.
-pub fn engines() -> &'static Engines {
-    static ENGINES: OnceLock<Engines> = OnceLock::new();
-    ENGINES.get_or_init(|| {
-        let profile = Profile::load(None, &Overrides::default()).expect("default profile loads");
-        Engines::new(Arc::new(profile))
-    })
+/// The linter of a run with no config (every shipped pack), compiling each language's rules
+/// once: what `mtlint check` and `mtlint fix` run.
+pub fn linter() -> &'static Linter {
+    static LINTER: OnceLock<Linter> = OnceLock::new();
+    LINTER.get_or_init(|| Linter::new(&Settings::default()).expect("default profile loads"))
 }
 
-/// The engine for `lang` with every shipped pack that applies to it.
-pub fn engine(lang: &str) -> Arc<Engine> {
-    engines().for_language(lang).expect("shipped packs compile")
+/// `text` as a plain-text file, in `lang` (detected when `None`).
+pub fn text_document(text: String, lang: Option<&str>) -> Document {
+    linter()
+        .parse_as("fuzz.txt", text, InputFormat::Text, lang)
+        .expect("plain text always parses")
+}
+
+/// The findings in `doc`, as `mtlint check` reports them.
+pub fn check(doc: &Document) -> Vec<Diagnostic> {
+    linter().check_document(doc, None).expect("shipped packs compile")
+}
+
+/// `doc` fixed as `mtlint fix --unsafe-fixes` fixes it.
+pub fn fix(doc: Document) -> FixOutcome {
+    linter()
+        .fix_document(doc, None, Applicability::Unsafe, Default::default())
+        .expect("shipped packs compile")
 }
 
 /// Builds every language's engine (dictionaries included) before the first input, so that
 /// start-up, slow under AddressSanitizer, is not charged to an input's `-timeout`.
 pub fn warm_up() {
     for lang in languages() {
-        let _ = engine(lang);
+        let _ = check(&text_document(String::new(), Some(lang)));
     }
 }
 

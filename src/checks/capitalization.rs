@@ -1,7 +1,7 @@
 //! `capitalization`: one term capitalised two ways in one document.
 
 use super::matchers::WordTerms;
-use super::{is_whole_word, Check, RuleIdx, Sink};
+use super::{is_whole_word, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -39,7 +39,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `capitalization` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(CapitalizationCheck::new(rules)?))
 }
 
@@ -112,7 +112,7 @@ pub struct CapitalizationCheck {
 }
 
 impl CapitalizationCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, CompileError> {
         let rules: Vec<(RuleIdx, &CapitalizationParams)> = rules.iter().map(|(i, d)| (*i, d.params())).collect();
         let terms: Vec<(RuleIdx, String)> = rules
             .iter()
@@ -124,7 +124,10 @@ impl CapitalizationCheck {
             .filter_map(|(i, d)| Some((*i, d.check?.name().to_string(), titles::Titles::new(&d.terms))))
             .collect();
         let patterns: Vec<&str> = terms.iter().map(|t| t.1.as_str()).collect();
-        let automaton = WordTerms::new(&patterns).map_err(|e| format!("capitalization terms: {e}"))?;
+        let automaton = WordTerms::new(&patterns).map_err(|source| CompileError::Automaton {
+            what: "capitalization terms",
+            source,
+        })?;
         Ok(CapitalizationCheck {
             automaton,
             terms,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::matchers::WordTerms;
-use super::{is_whole_word, Check, RuleIdx, Sink};
+use super::{is_whole_word, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -21,7 +21,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `consistency` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(ConsistencyCheck::new(rules)?))
 }
 
@@ -73,7 +73,7 @@ pub struct ConsistencyCheck {
 }
 
 impl ConsistencyCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, CompileError> {
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
         let mut canonical = HashMap::new();
@@ -89,7 +89,10 @@ impl ConsistencyCheck {
                 owners.push(rule);
             }
         }
-        let automaton = WordTerms::new(&patterns).map_err(|e| format!("consistency sets: {e}"))?;
+        let automaton = WordTerms::new(&patterns).map_err(|source| CompileError::Automaton {
+            what: "consistency sets",
+            source,
+        })?;
         Ok(ConsistencyCheck {
             automaton,
             owners,

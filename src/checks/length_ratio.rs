@@ -3,7 +3,7 @@
 //! language pair: English runs about three times the characters of Chinese, German longer
 //! than English.
 
-use super::{Check, RuleIdx, Sink};
+use super::{Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::Applicability;
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -23,7 +23,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `length-ratio` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(LengthRatioCheck::new(rules)))
 }
 

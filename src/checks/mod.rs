@@ -14,6 +14,7 @@ use crate::span::Span;
 mod boilerplate;
 mod capitalization;
 mod consistency;
+mod error;
 pub mod matchers;
 mod pattern;
 mod pinyin;
@@ -34,11 +35,13 @@ mod segment_consistency;
 mod source_term;
 mod untranslated;
 
+pub use error::{CompileError, RegexError};
+
 /// Index of a rule in the engine's rule table.
 pub type RuleIdx = usize;
 
 /// Compiles all rules of one kind into one check.
-pub type Compile = fn(&[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String>;
+pub type Compile = fn(&[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError>;
 
 /// A check kind in the registry: its descriptor and how its rules are compiled.
 pub struct Registered {
@@ -119,27 +122,14 @@ pub(crate) use sub_checks;
 pub const REGEX_SIZE_LIMIT: usize = 4 * 1024 * 1024;
 pub const REGEX_NEST_LIMIT: u32 = 64;
 
-pub fn build_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, String> {
-    regex::RegexBuilder::new(pattern)
+/// `pattern` as a regex, with the flags and limits every rule's regex gets.
+pub fn build_regex(pattern: &str, case_insensitive: bool) -> Result<regex::Regex, RegexError> {
+    Ok(regex::RegexBuilder::new(pattern)
         .case_insensitive(case_insensitive)
         .multi_line(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .nest_limit(REGEX_NEST_LIMIT)
-        .build()
-        .map_err(|e| describe_regex_error(&e))
-}
-
-/// What went wrong compiling a rule's regex, in a rule writer's terms.
-pub fn describe_regex_error(e: &regex::Error) -> String {
-    match e {
-        regex::Error::CompiledTooBig(limit) => format!(
-            "regex too large: compiled, it would exceed the limit of {} MiB; use smaller counted \
-             repetitions (`{{1000}}` and `\\w` over all of Unicode grow fast), fewer alternatives, \
-             or several rules",
-            limit / (1024 * 1024)
-        ),
-        e => format!("invalid regex: {}", e.to_string().replace('\n', "\n    ")),
-    }
+        .build()?)
 }
 
 /// Rules grouped by the part of their parameters that decides what a scan finds (`key`),

@@ -10,7 +10,7 @@ use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 use regex_syntax::hir::{Hir, HirKind, Look};
 
-use super::{match_case, Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
+use super::{match_case, Check, CompileError, RegexError, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -31,7 +31,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `pattern` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(PatternCheck::new(rules)?))
 }
 
@@ -65,7 +65,7 @@ fn validate(def: &PatternParams) -> Result<(), (&'static str, String)> {
             "a pattern rule needs `pattern` (a regular expression)".into(),
         ));
     };
-    let re = check_regex(p, !def.case_sensitive.unwrap_or(true)).map_err(|e| ("pattern", e))?;
+    let re = check_regex(p, !def.case_sensitive.unwrap_or(true)).map_err(|e| ("pattern", e.to_string()))?;
     let vm = PikeVM::new_from_nfa(re.clone()).map_err(|e| ("pattern", format!("invalid regex: {e}")))?;
     if vm.is_match(&mut vm.create_cache(), "") {
         return Err((
@@ -114,15 +114,11 @@ fn validate(def: &PatternParams) -> Result<(), (&'static str, String)> {
 /// parsed and compiled to a forward NFA under the same size limit, and the error messages are
 /// the same. Every rule of every pack is validated at start-up; the full matcher (reverse NFA,
 /// literal prefilters, one-pass DFA) is built only when a document needs it.
-pub(super) fn check_regex(pattern: &str, case_insensitive: bool) -> Result<NFA, String> {
+pub(super) fn check_regex(pattern: &str, case_insensitive: bool) -> Result<NFA, RegexError> {
     let hir = parse(pattern, case_insensitive)?;
-    thompson::Compiler::new()
+    Ok(thompson::Compiler::new()
         .configure(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
-        .build_from_hir(&hir)
-        .map_err(|e| match e.size_limit() {
-            Some(limit) => super::describe_regex_error(&regex::Error::CompiledTooBig(limit)),
-            None => invalid(e.to_string()),
-        })
+        .build_from_hir(&hir)?)
 }
 
 /// All `pattern` rules compiled: one prefilter over the text, then each rule's regex where it may match.
@@ -175,33 +171,32 @@ fn builder(size_limit: usize) -> meta::Builder {
 }
 
 /// The pattern's syntax tree, with the flags `build_regex` sets.
-fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, String> {
-    regex_syntax::ParserBuilder::new()
+fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, RegexError> {
+    Ok(regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .multi_line(true)
         .nest_limit(REGEX_NEST_LIMIT)
         .build()
-        .parse(pattern)
-        .map_err(|e| invalid(e.to_string()))
-}
-
-/// An error message as `build_regex` words it.
-fn invalid(e: String) -> String {
-    format!("invalid regex: {}", e.replace('\n', "\n    "))
+        .parse(pattern)?)
 }
 
 impl PatternCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, CompileError> {
         let mut stripped = Vec::new();
         let mut set_rules = Vec::new();
         let mut literals = Vec::new();
         let mut compiled = Vec::new();
         for &(rule, def) in rules {
+            let id = &def.id;
             let def: &PatternParams = def.params();
             let hir = parse(
                 def.pattern.as_deref().unwrap_or(""),
                 !def.case_sensitive.unwrap_or(true),
-            )?;
+            )
+            .map_err(|source| CompileError::Regex {
+                rule: id.clone(),
+                source,
+            })?;
             let may_be_empty = hir.properties().minimum_len().is_some_and(|n| n == 0);
             let starts = if may_be_empty {
                 None
@@ -236,14 +231,7 @@ impl PatternCheck {
                         .which_captures(WhichCaptures::None),
                 )
                 .build_many_from_hir(&stripped)
-                .map_err(|e| match e.size_limit() {
-                    Some(limit) => format!(
-                        "pattern rules, compiled together: regex too large: they would exceed the limit of {} MiB; \
-                         use smaller counted repetitions, fewer alternatives, or split the rules into packs",
-                        limit / (1024 * 1024)
-                    ),
-                    None => format!("pattern rules, compiled together: {e}"),
-                })?;
+                .map_err(|e| CompileError::PatternSet(Box::new(e)))?;
             Some((set, set_rules))
         };
         Ok(PatternCheck {
@@ -582,7 +570,7 @@ mod tests {
         for p in ["(", "a{", r"\p{Nope}", "[z-a]", r"\w{1000}{1000}"] {
             let ours = check_regex(p, false).unwrap_err();
             let theirs = super::super::build_regex(p, false).unwrap_err();
-            assert_eq!(ours, theirs, "{p}");
+            assert_eq!(ours.to_string(), theirs.to_string(), "{p}");
         }
         assert!(check_regex(r"\bok\b", true).is_ok());
     }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
-use super::{build_regex, Check, RuleIdx, Sink};
+use super::{build_regex, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::Applicability;
 use crate::document::Document;
 use crate::formats::{Code, InputFormat, Segment};
@@ -41,7 +41,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `placeholders` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(PlaceholdersCheck::new(rules)?))
 }
 
@@ -65,7 +65,7 @@ impl KindParams for PlaceholdersParams {
 
 fn validate(def: &PlaceholdersParams) -> Result<(), (&'static str, String)> {
     if let Some(p) = &def.pattern {
-        build_regex(p, false).map_err(|e| ("pattern", e))?;
+        build_regex(p, false).map_err(|e| ("pattern", e.to_string()))?;
     }
     Ok(())
 }
@@ -82,14 +82,20 @@ pub struct PlaceholdersCheck {
 }
 
 impl PlaceholdersCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, CompileError> {
         let mut out = Vec::new();
         for &(rule, def) in rules {
+            let id = &def.id;
             let def: &PlaceholdersParams = def.params();
             out.push(RuleSet {
                 rule,
                 check: def.check.map(|c| c.name().to_string()),
-                pattern: build_regex(def.pattern.as_deref().unwrap_or(DEFAULT_PATTERN), false)?,
+                pattern: build_regex(def.pattern.as_deref().unwrap_or(DEFAULT_PATTERN), false).map_err(|source| {
+                    CompileError::Regex {
+                        rule: id.clone(),
+                        source,
+                    }
+                })?,
             });
         }
         Ok(PlaceholdersCheck { rules: out })

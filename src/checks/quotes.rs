@@ -8,7 +8,7 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::matchers::CharSet;
-use super::{group_rules, Check, RuleIdx, Sink};
+use super::{group_rules, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit, Label};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -28,8 +28,8 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `quotes` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
-    Ok(Box::new(QuotesCheck::new(rules)?))
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
+    Ok(Box::new(QuotesCheck::new(rules)))
 }
 
 /// A `quotes` rule's parameters.
@@ -102,7 +102,7 @@ pub struct QuotesCheck {
 }
 
 impl QuotesCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
         let groups = group_rules(rules.iter().map(|&(rule, def)| {
             let def: &QuotesParams = def.params();
             let sub = def.check.unwrap_or(Sub::MixedStyles);
@@ -135,17 +135,17 @@ impl QuotesCheck {
                     Sub::Doubled => CharSet::new(std::iter::once('"').chain(pairs.iter().map(|p| p.1))),
                     _ => CharSet::new(std::iter::once('"').chain(pairs.iter().flat_map(|&(o, c)| [o, c]))),
                 };
-                Ok(QuoteRule {
+                QuoteRule {
                     rules,
                     sub,
                     pairs,
                     detached,
                     groups,
                     marks,
-                })
+                }
             })
-            .collect::<Result<_, String>>()?;
-        Ok(QuotesCheck { rules, document_wide })
+            .collect();
+        QuotesCheck { rules, document_wide }
     }
 }
 

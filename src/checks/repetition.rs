@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{Check, RuleIdx, Sink};
+use super::{Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -31,7 +31,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `repetition` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(RepetitionCheck::new(rules)))
 }
 

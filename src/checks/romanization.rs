@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::spelling::{dictionary_paths, English};
-use super::{capitalize, pinyin, Check, RuleIdx, Sink};
+use super::{capitalize, pinyin, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -24,7 +24,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `romanization` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(RomanizationCheck::new(rules)))
 }
 

@@ -1,7 +1,7 @@
 //! `script`: characters of a script the target language does not use.
 
 use super::matchers::next_non_ascii;
-use super::{Check, RuleIdx, Sink};
+use super::{Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::Applicability;
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -41,8 +41,8 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `script` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
-    Ok(Box::new(ScriptCheck::new(rules)?))
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
+    Ok(Box::new(ScriptCheck::new(rules)))
 }
 
 /// A `script` rule's parameters.
@@ -82,8 +82,8 @@ pub struct ScriptCheck {
 }
 
 impl ScriptCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
-        Ok(ScriptCheck {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
+        ScriptCheck {
             rules: rules
                 .iter()
                 .map(|(i, d)| (i, d.params::<ScriptParams>()))
@@ -97,7 +97,7 @@ impl ScriptCheck {
                     )
                 })
                 .collect(),
-        })
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{Check, RuleIdx, Sink};
+use super::{Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Label};
 use crate::document::Document;
 use crate::formats::Segment;
@@ -32,7 +32,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `segment-consistency` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(SegmentConsistencyCheck::new(rules)))
 }
 

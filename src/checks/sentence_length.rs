@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{capitalize, group_rules, Check, RuleIdx, Sink};
+use super::{capitalize, group_rules, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -31,7 +31,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `sentence-length` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(SentenceLengthCheck::new(rules)))
 }
 

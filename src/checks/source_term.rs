@@ -8,7 +8,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::term::{apposition_after, article_before};
-use super::{is_whole_word, match_case, Check, RuleIdx, Sink};
+use super::{is_whole_word, match_case, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::Segment;
@@ -28,7 +28,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `source-term` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(SourceTermCheck::new(rules)?))
 }
 
@@ -115,7 +115,7 @@ pub struct SourceTermCheck {
 }
 
 impl SourceTermCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, CompileError> {
         let mut entries = Vec::new();
         let mut sources = Vec::new();
         let mut wrong = Vec::new();
@@ -143,7 +143,10 @@ impl SourceTermCheck {
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(patterns)
-                .map_err(|e| format!("source-term glossary: {e}"))
+                .map_err(|source| CompileError::Automaton {
+                    what: "source-term glossary",
+                    source,
+                })
         };
         Ok(SourceTermCheck {
             entries,

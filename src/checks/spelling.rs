@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::{capitalize, Check, RuleIdx, Sink};
+use super::{capitalize, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -142,7 +142,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `spelling` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(SpellingCheck::new(rules)))
 }
 
@@ -219,13 +219,31 @@ fn dictionary_base(path: &str) -> PathBuf {
     }
 }
 
-fn load(base: &Path) -> Result<spellbook::Dictionary, String> {
+fn load(base: &Path) -> Result<spellbook::Dictionary, DictionaryError> {
     let read = |ext: &str| {
-        let p = base.with_extension(ext);
-        std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
+        let path = base.with_extension(ext);
+        std::fs::read_to_string(&path).map_err(|source| DictionaryError::Read { path, source })
     };
     let (aff, dic) = (read("aff")?, read("dic")?);
-    spellbook::Dictionary::new(&aff, &dic).map_err(|e| format!("{}.dic: {e}", base.display()))
+    spellbook::Dictionary::new(&aff, &dic).map_err(|error| DictionaryError::Parse {
+        base: base.to_path_buf(),
+        error,
+    })
+}
+
+/// Why a Hunspell dictionary could not be loaded.
+#[derive(Debug, thiserror::Error)]
+enum DictionaryError {
+    /// Its `.aff` or `.dic` file could not be read.
+    #[error("{}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    /// The pair at `base` (`base.aff`, `base.dic`) does not parse. (spellbook's error is no
+    /// `std::error::Error`, so it cannot be the source.)
+    #[error("{}.dic: {error}", base.display())]
+    Parse {
+        base: PathBuf,
+        error: spellbook::ParseDictionaryError,
+    },
 }
 
 /// Words as the checks see them: ASCII letters with inner apostrophes, split at hyphens,

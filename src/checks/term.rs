@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::matchers::WordTerms;
-use super::{is_whole_word, match_case, Check, RuleIdx, Sink};
+use super::{is_whole_word, match_case, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -23,7 +23,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `term` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(TermCheck::new(rules)?))
 }
 
@@ -124,7 +124,7 @@ pub struct TermCheck {
 }
 
 impl TermCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, CompileError> {
         let mut patterns = Vec::new();
         let mut targets = Vec::new();
         let mut replacements = Vec::new();
@@ -184,7 +184,10 @@ impl TermCheck {
                 }
             }
         }
-        let automaton = WordTerms::new(&patterns).map_err(|e| format!("term glossary: {e}"))?;
+        let automaton = WordTerms::new(&patterns).map_err(|source| CompileError::Automaton {
+            what: "term glossary",
+            source,
+        })?;
         let mut exact = HashMap::new();
         let mut exact_lower = std::collections::HashSet::new();
         for (i, p) in patterns.iter().enumerate() {

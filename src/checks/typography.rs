@@ -6,7 +6,7 @@ use regex::Regex;
 use regex_syntax::hir::{Class, HirKind};
 
 use super::matchers::{next_non_ascii, CharSet, ShortStrings};
-use super::{group_rules, Check, RuleIdx, Sink};
+use super::{group_rules, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -39,7 +39,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `typography` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(TypographyCheck::new(rules)?))
 }
 
@@ -99,7 +99,7 @@ pub struct TypographyCheck {
 }
 
 impl TypographyCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, CompileError> {
         let groups = group_rules(rules.iter().map(|(i, d)| {
             let d: &TypographyParams = d.params();
             let check = d.check.map_or("", Sub::name).to_string();
@@ -120,7 +120,10 @@ impl TypographyCheck {
                             .iter()
                             .map(|c| format!(" {c}"))
                             .collect();
-                        Some(ShortStrings::new(&pairs).map_err(|e| format!("typography rule: {e}"))?)
+                        Some(ShortStrings::new(&pairs).map_err(|source| CompileError::Automaton {
+                            what: "typography rule",
+                            source,
+                        })?)
                     } else {
                         None
                     };
@@ -132,7 +135,7 @@ impl TypographyCheck {
                         spaced,
                     })
                 })
-                .collect::<Result<_, String>>()?,
+                .collect::<Result<_, CompileError>>()?,
         })
     }
 }

@@ -7,7 +7,7 @@ mod entity;
 mod mojibake;
 
 use super::matchers::{non_ascii_runs, CharSet};
-use super::{group_rules, Check, RuleIdx, Sink};
+use super::{group_rules, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::InputFormat;
@@ -41,8 +41,8 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `unicode` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
-    Ok(Box::new(UnicodeCheck::new(rules)?))
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
+    Ok(Box::new(UnicodeCheck::new(rules)))
 }
 
 /// A `unicode` rule's parameters.
@@ -90,7 +90,7 @@ pub struct UnicodeCheck {
 }
 
 impl UnicodeCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Self {
         let groups = group_rules(rules.iter().map(|(i, d)| {
             let d: &UnicodeParams = d.params();
             let check = d.check.map_or("", Sub::name);
@@ -113,7 +113,7 @@ impl UnicodeCheck {
                 }
             })
             .collect();
-        Ok(UnicodeCheck { rules, reads_ascii })
+        UnicodeCheck { rules, reads_ascii }
     }
 }
 

@@ -1,7 +1,7 @@
 //! `untranslated`: a target that is empty, a copy of its source, or still holds text in the
 //! source's script.
 
-use super::{Check, RuleIdx, Sink};
+use super::{Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::Applicability;
 use crate::document::Document;
 use crate::formats::Segment;
@@ -29,7 +29,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `untranslated` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(UntranslatedCheck::new(rules)))
 }
 

@@ -140,13 +140,18 @@ pub struct SharedArgs {
     pub input_format: Option<crate::formats::InputFormat>,
 }
 
-fn parse_input_format(s: &str) -> Result<crate::formats::InputFormat, String> {
-    crate::formats::InputFormat::from_name(s).ok_or_else(|| {
-        format!(
-            "unknown input format `{s}` (expected one of: {})",
-            crate::formats::InputFormat::NAMES.join(", ")
-        )
-    })
+fn parse_input_format(s: &str) -> Result<crate::formats::InputFormat, UnknownFormat> {
+    crate::formats::InputFormat::from_name(s).ok_or_else(|| UnknownFormat { name: s.to_string() })
+}
+
+/// An `--input-format` that names no format.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "unknown input format `{name}` (expected one of: {})",
+    crate::formats::InputFormat::NAMES.join(", ")
+)]
+struct UnknownFormat {
+    name: String,
 }
 
 impl SharedArgs {

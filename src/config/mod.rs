@@ -364,7 +364,7 @@ impl Profile {
                 .map(Some)
                 .map_err(|m| {
                     let at = rulefile::find_key(&cfg_text, key).unwrap_or(0);
-                    SourceError::at(cfg_path, &cfg_text, at, m).into()
+                    SourceError::at(cfg_path, &cfg_text, at, m.to_string()).into()
                 })
         };
         let cfg_lang = setting("lang", &cfg.lang)?;
@@ -374,7 +374,7 @@ impl Profile {
                 .as_deref()
                 .map(|g| language_setting(g, flag, &known))
                 .transpose()
-                .map_err(ConfigError::Invalid)
+                .map_err(|e| ConfigError::Invalid(e.to_string()))
         };
         let cli_lang = option("--lang", &cli.lang)?;
         let cli_source_lang = option("--source-lang", &cli.source_lang)?;
@@ -605,13 +605,40 @@ pub fn known_languages(rules: &[LoadedRule]) -> Vec<String> {
 
 /// A language given in the config or on the command line, reduced to its primary language
 /// (`en-US` → `en`); an error naming `what` when it is no tag or no language the run knows.
-fn language_setting(given: &str, what: &str, known: &[String]) -> Result<String, String> {
-    let lang = crate::language::primary(given)
-        .map_err(|e| format!("{what}: {e}; known languages are {}", known.join(", ")))?;
+fn language_setting(given: &str, what: &str, known: &[String]) -> Result<String, LanguageError> {
+    let lang = crate::language::primary(given).map_err(|source| LanguageError::BadTag {
+        what: what.to_string(),
+        source,
+        known: known.to_vec(),
+    })?;
     if !known.contains(&lang) {
-        return Err(crate::language::unknown(what, given, known));
+        return Err(LanguageError::Unknown {
+            what: what.to_string(),
+            given: given.to_string(),
+            known: known.to_vec(),
+        });
     }
     Ok(lang)
+}
+
+/// A language setting (`lang` in the config, `--lang`, …) that names no language the run
+/// knows; `what` names the setting and `known` lists the languages the run knows.
+#[derive(Debug, thiserror::Error)]
+enum LanguageError {
+    /// It is no language tag.
+    #[error("{what}: {source}; known languages are {}", known.join(", "))]
+    BadTag {
+        what: String,
+        source: crate::language::BadTag,
+        known: Vec<String>,
+    },
+    /// It is a tag, but of a language no rule pack or detection knows.
+    #[error("{}", crate::language::unknown(what, given, known))]
+    Unknown {
+        what: String,
+        given: String,
+        known: Vec<String>,
+    },
 }
 
 /// File extensions checked when walking a directory and no `include` is configured.
@@ -619,15 +646,26 @@ pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "xlf"
 
 /// Applies a `[rule."id"]` table from the config to a rule definition: merged into the
 /// rule's table, which is read again as a whole.
-fn apply_override(def: &RuleDef, table: &toml::Table) -> Result<RuleDef, String> {
+fn apply_override(def: &RuleDef, table: &toml::Table) -> Result<RuleDef, OverrideError> {
     for key in ["id", "kind"] {
         if table.contains_key(key) {
-            return Err(format!("`{key}` cannot be overridden"));
+            return Err(OverrideError::Fixed(key));
         }
     }
     let mut merged = def.table.clone();
     for (k, v) in table {
         merged.insert(k.clone(), v.clone());
     }
-    rulefile::rule_from_table(merged, true).map_err(|(_, msg)| msg)
+    rulefile::rule_from_table(merged, true).map_err(|(_, message)| OverrideError::Rule(message))
+}
+
+/// Why a config's `[rule."id"]` table could not be applied to the rule.
+#[derive(Debug, thiserror::Error)]
+enum OverrideError {
+    /// It sets a field no override may change.
+    #[error("`{0}` cannot be overridden")]
+    Fixed(&'static str),
+    /// The rule, merged with it, is not a valid rule; the message is the rule file reader's.
+    #[error("{0}")]
+    Rule(String),
 }

@@ -62,15 +62,14 @@ pub const MAX_ATTRIBUTES: usize = 256;
 /// Checks an element's attributes in one pass: well-formed, none repeated, at most
 /// [`MAX_ATTRIBUTES`]. (quick-xml's own duplicate check compares each attribute with all
 /// before it, which is quadratic in their number.)
-fn check_attributes(e: &BytesStart<'_>, name: &str) -> Result<(), String> {
+fn check_attributes(e: &BytesStart<'_>, name: &str) -> Result<(), AttributeError> {
     let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
     let mut bad = false;
     for (n, a) in e.attributes().with_checks(false).enumerate() {
         if n == MAX_ATTRIBUTES {
-            return Err(format!(
-                "<{name}> has more than {MAX_ATTRIBUTES} attributes: an XLIFF or TMX element needs a \
-                 handful, so the file is refused as damaged or hostile (at most {MAX_ATTRIBUTES} an element)"
-            ));
+            return Err(AttributeError::TooMany {
+                element: name.to_string(),
+            });
         }
         match a {
             Ok(a) if seen.insert(a.key.into_inner()) => {}
@@ -83,12 +82,37 @@ fn check_attributes(e: &BytesStart<'_>, name: &str) -> Result<(), String> {
     if bad {
         // quick-xml's checked pass names the problem; with at most MAX_ATTRIBUTES before it,
         // its cost is bounded.
-        if let Some(Err(e)) = e.attributes().find(Result::is_err) {
-            return Err(format!("bad attribute in <{name}>: {e}"));
+        if let Some(Err(source)) = e.attributes().find(Result::is_err) {
+            return Err(AttributeError::Malformed {
+                element: name.to_string(),
+                source,
+            });
         }
-        return Err(format!("bad attribute in <{name}>"));
+        return Err(AttributeError::Bad {
+            element: name.to_string(),
+        });
     }
     Ok(())
+}
+
+/// Why an element's attributes are refused.
+#[derive(Debug, thiserror::Error)]
+enum AttributeError {
+    /// More than [`MAX_ATTRIBUTES`] of them.
+    #[error(
+        "<{element}> has more than {MAX_ATTRIBUTES} attributes: an XLIFF or TMX element needs a \
+         handful, so the file is refused as damaged or hostile (at most {MAX_ATTRIBUTES} an element)"
+    )]
+    TooMany { element: String },
+    /// One is not well-formed, or is repeated; quick-xml says which.
+    #[error("bad attribute in <{element}>: {source}")]
+    Malformed {
+        element: String,
+        source: quick_xml::events::attributes::AttrError,
+    },
+    /// One is not well-formed, though quick-xml's checked pass found no error.
+    #[error("bad attribute in <{element}>")]
+    Bad { element: String },
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -182,8 +206,8 @@ pub fn parse(format: InputFormat, text: &str, body: usize) -> Result<Parsed, For
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
                 let name = local(e.name().as_ref());
-                if let Err(msg) = check_attributes(e, &name) {
-                    return Err(err(start, msg));
+                if let Err(e) = check_attributes(e, &name) {
+                    return Err(err(start, e.to_string()));
                 }
                 if root_seen && stack.is_empty() {
                     return Err(err(

@@ -205,6 +205,24 @@ impl Default for Server {
 
 type Failure = (ErrorCode, String);
 
+/// Why a notification could not be handled; logged to the client, as a notification has no
+/// answer.
+#[derive(Debug, thiserror::Error)]
+enum ServerError {
+    /// Handling the method (named) panicked.
+    #[error("mtlint failed while handling `{0}`")]
+    Panicked(String),
+    /// Its params are not what the method takes.
+    #[error("bad params: {0}")]
+    Params(#[source] serde_json::Error),
+    /// A change to a document (its URI) that is not open.
+    #[error("{0} is not open")]
+    NotOpen(String),
+    /// A change to the open document at `uri` that does not fit its text.
+    #[error("{uri}: a change was not applied: {source}")]
+    Change { uri: String, source: text::PositionError },
+}
+
 impl Server {
     pub fn new() -> Server {
         Server {
@@ -245,7 +263,7 @@ impl Server {
             Frame::Malformed(why) => {
                 return self.outbox.push(Outgoing::Error {
                     code: ErrorCode::ParseError as i32,
-                    message: why,
+                    message: why.to_string(),
                 })
             }
         };
@@ -304,7 +322,7 @@ impl Server {
                 let method = not.method.clone();
                 let result = if self.catch_panics {
                     catch_unwind(AssertUnwindSafe(|| self.notification(not)))
-                        .unwrap_or_else(|_| Err(format!("mtlint failed while handling `{method}`")))
+                        .unwrap_or_else(|_| Err(ServerError::Panicked(method.clone())))
                 } else {
                     self.notification(not)
                 };
@@ -365,7 +383,7 @@ impl Server {
         }
     }
 
-    fn notification(&mut self, not: Notification) -> Result<(), String> {
+    fn notification(&mut self, not: Notification) -> Result<(), ServerError> {
         let method = not.method.as_str();
         if method == notification::Exit::METHOD {
             self.exit = Some(if self.phase == Phase::ShutDown { 0 } else { 1 });
@@ -397,13 +415,16 @@ impl Server {
                 let p: DidChangeTextDocumentParams = notification_params(p)?;
                 let key = p.text_document.uri.as_str();
                 let Some(doc) = self.docs.get_mut(key) else {
-                    return Err(format!("{key} is not open"));
+                    return Err(ServerError::NotOpen(key.to_string()));
                 };
                 doc.checked = None;
                 doc.version = p.text_document.version;
                 let applied = text::apply_changes(&mut doc.text, p.content_changes, self.encoding);
                 self.due.insert(key.to_string(), Instant::now() + DEBOUNCE);
-                applied.map_err(|e| format!("{key}: a change was not applied: {e}"))?;
+                applied.map_err(|source| ServerError::Change {
+                    uri: key.to_string(),
+                    source,
+                })?;
             }
             notification::DidSaveTextDocument::METHOD => {
                 let p: DidSaveTextDocumentParams = notification_params(p)?;
@@ -710,7 +731,9 @@ impl Server {
         let uri = &p.text_document.uri;
         let text = &results.checked.document.text;
         let lines = Lines::new(text, self.encoding);
-        let wanted = lines.span(p.range).map_err(|e| (ErrorCode::InvalidParams, e))?;
+        let wanted = lines
+            .span(p.range)
+            .map_err(|e| (ErrorCode::InvalidParams, e.to_string()))?;
         let wants = |kind: &str| {
             p.context
                 .only
@@ -788,7 +811,7 @@ impl Server {
         let lines = Lines::new(&results.checked.document.text, self.encoding);
         let at = lines
             .offset(p.text_document_position_params.position)
-            .map_err(|e| (ErrorCode::InvalidParams, e))?;
+            .map_err(|e| (ErrorCode::InvalidParams, e.to_string()))?;
         let found: Vec<&Diagnostic> = results
             .checked
             .diagnostics
@@ -832,8 +855,8 @@ fn params<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Failure> {
     serde_json::from_value(value).map_err(|e| (ErrorCode::InvalidParams, format!("bad params: {e}")))
 }
 
-fn notification_params<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
-    serde_json::from_value(value).map_err(|e| format!("bad params: {e}"))
+fn notification_params<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ServerError> {
+    serde_json::from_value(value).map_err(ServerError::Params)
 }
 
 fn to_json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, Failure> {

@@ -92,14 +92,14 @@ impl<'a> Lines<'a> {
     /// The byte offset of `pos`. A character past the end of its line means the end of the
     /// line (as the protocol says) and one inside a character means its start; a line past the
     /// last is an error, except the line just after it, which means the end of the text.
-    pub fn offset(&self, pos: Position) -> Result<usize, String> {
+    pub fn offset(&self, pos: Position) -> Result<usize, PositionError> {
         let line = pos.line as usize;
         let count = self.index.line_count();
         if line >= count {
             if line == count {
                 return Ok(self.text.len());
             }
-            return Err(format!("line {} is out of range: the text has {count} lines", pos.line));
+            return Err(PositionError::LineOutOfRange { line: pos.line, count });
         }
         let span = self.index.line_span(self.text, line);
         let wanted = pos.character as usize;
@@ -123,17 +123,28 @@ impl<'a> Lines<'a> {
 
     /// The byte span of `range`; an error when a position is out of range or the range ends
     /// before it starts.
-    pub fn span(&self, range: Range) -> Result<Span, String> {
+    pub fn span(&self, range: Range) -> Result<Span, PositionError> {
         let start = self.offset(range.start)?;
         let end = self.offset(range.end)?;
         if end < start {
-            return Err(format!(
-                "the range ends ({}:{}) before it starts ({}:{})",
-                range.end.line, range.end.character, range.start.line, range.start.character
-            ));
+            return Err(PositionError::Backwards(range));
         }
         Ok(Span::new(start, end))
     }
+}
+
+/// A position or range the client sent that is not in the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PositionError {
+    /// A 0-based `line` beyond the line after the last of the `count` lines.
+    #[error("line {line} is out of range: the text has {count} lines")]
+    LineOutOfRange { line: u32, count: usize },
+    /// A range that ends before it starts.
+    #[error(
+        "the range ends ({}:{}) before it starts ({}:{})",
+        .0.end.line, .0.end.character, .0.start.line, .0.start.character
+    )]
+    Backwards(Range),
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -149,7 +160,7 @@ pub fn apply_changes(
     text: &mut String,
     changes: Vec<TextDocumentContentChangeEvent>,
     encoding: Encoding,
-) -> Result<(), String> {
+) -> Result<(), PositionError> {
     for change in changes {
         match change.range {
             None => *text = change.text,
@@ -163,10 +174,7 @@ pub fn apply_changes(
                     0
                 };
                 if range.end.line < range.start.line || end < start {
-                    return Err(format!(
-                        "the range ends ({}:{}) before it starts ({}:{})",
-                        range.end.line, range.end.character, range.start.line, range.start.character
-                    ));
+                    return Err(PositionError::Backwards(range));
                 }
                 text.replace_range(start..end, &change.text);
             }
@@ -177,7 +185,7 @@ pub fn apply_changes(
 
 /// The byte offset where 0-based `line` starts, scanning from `from`, the start of line
 /// `from_line`. The line just after the last means the end of the text.
-fn line_start(text: &str, from: usize, from_line: u32, line: u32) -> Result<usize, String> {
+fn line_start(text: &str, from: usize, from_line: u32, line: u32) -> Result<usize, PositionError> {
     let skip = (line - from_line) as usize;
     if skip == 0 {
         return Ok(from);
@@ -189,7 +197,7 @@ fn line_start(text: &str, from: usize, from_line: u32, line: u32) -> Result<usiz
             if line as usize == count {
                 Ok(text.len())
             } else {
-                Err(format!("line {line} is out of range: the text has {count} lines"))
+                Err(PositionError::LineOutOfRange { line, count })
             }
         }
     }

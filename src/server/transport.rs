@@ -17,19 +17,41 @@ pub enum Frame {
     /// A body, not yet parsed.
     Body(Vec<u8>),
     /// Headers without a usable `Content-Length`, or a body too long: why.
-    Malformed(String),
+    Malformed(FrameError),
+}
+
+/// Why a frame could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FrameError {
+    #[error("the input ended inside a header")]
+    EndedInHeader,
+    #[error("a frame without Content-Length")]
+    NoLength,
+    #[error("bad Content-Length `{value}`: {source}")]
+    BadLength {
+        value: String,
+        source: std::num::ParseIntError,
+    },
+    /// A header line without a colon (shortened to 60 characters).
+    #[error("malformed header `{0}`")]
+    BadHeader(String),
+    #[error("a body of {0} bytes (at most {MAX_BODY} are read)")]
+    TooLong(usize),
+    /// The input ended `got` bytes into a body of `length`.
+    #[error("the input ended {got} bytes into a body of {length}")]
+    Truncated { got: usize, length: usize },
 }
 
 /// Reads the next frame; `None` at the end of the input.
 pub fn read_frame(r: &mut dyn BufRead) -> io::Result<Option<Frame>> {
-    let mut length: Option<Result<usize, String>> = None;
+    let mut length: Option<Result<usize, FrameError>> = None;
     let mut line = Vec::new();
     let mut any_header = false;
     loop {
         line.clear();
         if r.read_until(b'\n', &mut line)? == 0 {
             return Ok(if any_header {
-                Some(Frame::Malformed("the input ended inside a header".into()))
+                Some(Frame::Malformed(FrameError::EndedInHeader))
             } else {
                 None
             });
@@ -46,36 +68,32 @@ pub fn read_frame(r: &mut dyn BufRead) -> io::Result<Option<Frame>> {
         any_header = true;
         match text.split_once(':') {
             Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
-                length = Some(
-                    value
-                        .trim()
-                        .parse::<usize>()
-                        .map_err(|e| format!("bad Content-Length `{}`: {e}", value.trim())),
-                );
+                length = Some(value.trim().parse::<usize>().map_err(|source| FrameError::BadLength {
+                    value: value.trim().to_string(),
+                    source,
+                }));
             }
             Some(_) => {}
             None => {
-                length = Some(Err(format!("malformed header `{}`", shorten(text))));
+                length = Some(Err(FrameError::BadHeader(shorten(text))));
             }
         }
     }
     match length {
-        None => Ok(Some(Frame::Malformed("a frame without Content-Length".into()))),
+        None => Ok(Some(Frame::Malformed(FrameError::NoLength))),
         Some(Err(e)) => Ok(Some(Frame::Malformed(e))),
         Some(Ok(n)) if n > MAX_BODY => {
             io::copy(&mut r.take(n as u64), &mut io::sink())?;
-            Ok(Some(Frame::Malformed(format!(
-                "a body of {n} bytes (at most {MAX_BODY} are read)"
-            ))))
+            Ok(Some(Frame::Malformed(FrameError::TooLong(n))))
         }
         Some(Ok(n)) => {
             let mut body = Vec::with_capacity(n);
             r.take(n as u64).read_to_end(&mut body)?;
             if body.len() < n {
-                return Ok(Some(Frame::Malformed(format!(
-                    "the input ended {} bytes into a body of {n}",
-                    body.len()
-                ))));
+                return Ok(Some(Frame::Malformed(FrameError::Truncated {
+                    got: body.len(),
+                    length: n,
+                })));
             }
             Ok(Some(Frame::Body(body)))
         }

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
-use super::{Check, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
+use super::{Check, CompileError, RuleIdx, Sink, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
@@ -26,7 +26,7 @@ pub static KIND: Kind = Kind {
 };
 
 /// Compiles every `boilerplate` rule into one check.
-pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, String> {
+pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError> {
     Ok(Box::new(BoilerplateCheck::new(rules)?))
 }
 
@@ -70,7 +70,7 @@ fn validate(def: &BoilerplateParams) -> Result<(), (&'static str, String)> {
     }
     shape::Vocabulary::validate(def)?;
     for l in &def.lines {
-        super::pattern::check_regex(&anchored(l), true).map_err(|e| ("lines", e))?;
+        super::pattern::check_regex(&anchored(l), true).map_err(|e| ("lines", e.to_string()))?;
     }
     Ok(())
 }
@@ -135,7 +135,7 @@ fn start_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
 }
 
 impl BoilerplateCheck {
-    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, String> {
+    pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, CompileError> {
         let mut patterns = Vec::new();
         let mut set_patterns = Vec::new();
         let mut in_set = Vec::new();
@@ -171,12 +171,7 @@ impl BoilerplateCheck {
             .size_limit(REGEX_SIZE_LIMIT * 4)
             .nest_limit(REGEX_NEST_LIMIT)
             .build()
-            .map_err(|e| {
-                format!(
-                    "boilerplate rules, compiled together: {}",
-                    super::describe_regex_error(&e)
-                )
-            })?;
+            .map_err(|e| CompileError::BoilerplateSet(e.into()))?;
         let longest_start = starts.keys().map(Vec::len).max().unwrap_or(0);
         Ok(BoilerplateCheck {
             patterns,

@@ -118,7 +118,7 @@ enum Finder {
 }
 
 impl ShortStrings {
-    pub fn new<P: AsRef<[u8]>>(literals: &[P]) -> Result<Self, String> {
+    pub fn new<P: AsRef<[u8]>>(literals: &[P]) -> Result<Self, aho_corasick::BuildError> {
         use aho_corasick::packed;
         let packed = packed::Config::new()
             .match_kind(packed::MatchKind::LeftmostFirst)
@@ -131,8 +131,7 @@ impl ShortStrings {
             None => Finder::Automaton(
                 aho_corasick::AhoCorasick::builder()
                     .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                    .build(literals)
-                    .map_err(|e| e.to_string())?,
+                    .build(literals)?,
             ),
         }))
     }
