@@ -44,10 +44,35 @@ pub enum WriteError {
 const HOLD_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_WRITE";
 const HOLD_RENAME_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_RENAME";
 
+/// The directories in which files were replaced, each synced once (when the run's writes are
+/// done, or when this is dropped) to make the renames durable: one directory sync for a
+/// batch of files rather than one per file.
+#[derive(Debug, Default)]
+pub struct Renames(std::collections::BTreeSet<PathBuf>);
+
+impl Renames {
+    /// Syncs each directory once. A failure leaves correct files (the renames happened; only
+    /// their durability across a crash is in question), so it is not an error.
+    pub fn sync(&mut self) {
+        for dir in std::mem::take(&mut self.0) {
+            if let Ok(d) = std::fs::File::open(&dir) {
+                let _ = d.sync_all();
+            }
+        }
+    }
+}
+
+impl Drop for Renames {
+    fn drop(&mut self) {
+        self.sync();
+    }
+}
+
 /// Replaces the content of `path` with `text` atomically, if the file still holds `expected`
 /// (the bytes that were read and fixed). A symbolic link is followed: the file it points to is
-/// rewritten and the link stays a link.
-pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), WriteError> {
+/// rewritten and the link stays a link. The new content is synced before the rename; the
+/// directory is left to `renames` to sync.
+pub fn write_atomically(path: &Path, expected: &str, text: &str, renames: &mut Renames) -> Result<(), WriteError> {
     let target = resolve_link(path)?;
     let meta = std::fs::metadata(&target)
         .map_err(|e| WriteError::Io(format!("cannot read the file's permissions: {}", reason(&e))))?;
@@ -114,10 +139,8 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), W
     unchanged_since(&target, &meta, expected)?;
     tmp.persist(&target)
         .map_err(|e| WriteError::Io(format!("cannot replace the file: {}; not written", reason(&e.error))))?;
-    // Make the rename itself durable; a failure here leaves a correct file, so it is ignored.
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
+    // The rename is made durable with the other renames in this directory.
+    renames.0.insert(dir);
     Ok(())
 }
 

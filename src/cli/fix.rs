@@ -266,13 +266,14 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         ..Totals::default()
     };
     let mut session = Session::default();
+    let mut renames = crate::write::Renames::default();
     let mut each = |input: &Input, mut r: FileFix, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<()> {
         if let (Some(_), Some(_), true) = (&r.original, &r.fixed, r.lossy) {
             // Writing the fixed text would turn the invalid bytes into U+FFFD for good.
             r.report = FileReport::failed(r.report.path.clone(), WriteError::Lossy);
         } else if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
             crate::write::hold_before_write(&r.report.path);
-            match crate::write::write_atomically(&input.path, original, fixed) {
+            match crate::write::write_atomically(&input.path, original, fixed, &mut renames) {
                 Ok(()) => {
                     totals.files_changed += 1;
                     totals.applied += r.total_applied();
@@ -312,6 +313,8 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
             |input, r| each(input, r, &mut out, &mut err),
         )?;
     }
+    // The renames are durable before the run reports that it is done.
+    renames.sync();
     emitter.finish(&mut out, &summary)?;
     if !args.shared.quiet {
         // The closing line goes with the findings in human output, and out of the way of
