@@ -164,9 +164,21 @@ static LONG_DATE: LazyLock<Regex> = LazyLock::new(|| {
 static LIST_ITEM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\d{1,3}|[a-zA-Z])[.)、]").expect("a valid regex"));
 
-static FILE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\w\-.()（）]{1,80}\.(?:png|jpe?g|gif|webp|bmp|svg|tiff?)$").expect("a valid regex")
-});
+/// True for an image's file name alone (`image.png`, `微信图片_2021(1).JPG`): up to 80 word
+/// characters, hyphens, dots and brackets, and an image extension. Written out rather than as
+/// the regex `^[\w\-.()（）]{1,80}\.(?:png|…)$`, whose eighty copies of Unicode's `\w` took
+/// longer to compile than checking a small file.
+fn is_image_file_name(content: &str) -> bool {
+    const EXTENSIONS: [&str; 9] = ["png", "jpg", "jpeg", "gif", "webp", "bmp", "svg", "tif", "tiff"];
+    let Some((name, extension)) = content.rsplit_once('.') else {
+        return false;
+    };
+    EXTENSIONS.iter().any(|e| extension.eq_ignore_ascii_case(e))
+        && (1..=80).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| regex_syntax::is_word_character(c) || matches!(c, '-' | '.' | '(' | ')' | '（' | '）'))
+}
 
 fn classify(vocabulary: &Vocabulary, content: &str) -> Option<Shape> {
     if content.len() > MAX_LINE {
@@ -178,7 +190,7 @@ fn classify(vocabulary: &Vocabulary, content: &str) -> Option<Shape> {
     {
         return None;
     }
-    if FILE_NAME.is_match(content) {
+    if is_image_file_name(content) {
         return Some(Shape::FileName);
     }
     if is_breadcrumb(vocabulary, content) {
@@ -390,6 +402,17 @@ mod tests {
         )
         .unwrap();
         Vocabulary::new(&def)
+    }
+
+    #[test]
+    fn image_file_names() {
+        for name in ["image.png", "IMG_2041.JPG", "微信图片_20210312(1).jpeg", "a.b-c.tiff"] {
+            assert!(is_image_file_name(name), "{name}");
+        }
+        let long = format!("{}.png", "x".repeat(81));
+        for text in ["image.pngs", ".png", "see image.png", "a/b.png", long.as_str(), "report.pdf"] {
+            assert!(!is_image_file_name(text), "{text}");
+        }
     }
 
     #[test]
