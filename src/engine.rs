@@ -243,7 +243,7 @@ impl Engine {
         timing::time(Stage::Segment, || doc.segment_in_parts(&bounds));
         let (mut diags, parts) = rayon::join(
             || {
-                let mut diags = self.run(doc, &whole);
+                let mut diags = self.run_each_check_apart(doc, &whole);
                 sort(&mut diags);
                 diags
             },
@@ -280,6 +280,23 @@ impl Engine {
             }
         }
         sink.finish()
+    }
+
+    /// [`Engine::run`] with each check kind on its own rayon task: the document-wide rules of
+    /// a large document read all of it, and the slowest kinds (spelling, romanised names,
+    /// capitalisation) are all document-wide, so run one after another they would keep a
+    /// single thread busy long after the parts are done. The findings are the same.
+    fn run_each_check_apart(&self, doc: &Document, active: &[bool]) -> Vec<Diagnostic> {
+        use rayon::prelude::*;
+        self.checks
+            .par_iter()
+            .filter(|(_, _, members)| members.iter().any(|&i| active[i]))
+            .flat_map_iter(|(kind, check, _)| {
+                let mut sink = Sink::new(&self.rules, active, doc);
+                timing::time(Stage::Check(kind), || check.check(doc, &mut sink));
+                sink.finish()
+            })
+            .collect()
     }
 
     /// Drops the findings inside accepted phrases and sorts the rest.
