@@ -66,8 +66,24 @@ pub struct JsonDiagnostic<'a> {
 pub struct JsonFile<'a> {
     path: &'a str,
     language: Option<&'a str>,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: JsonDiagnostics<'a>,
     error: Option<String>,
+}
+
+/// A file's findings, each put in its JSON form only when it is written: a file with 90,000
+/// findings is not held a second time as JSON values.
+pub struct JsonDiagnostics<'a> {
+    doc: Option<&'a Document>,
+    diags: &'a [Diagnostic],
+}
+
+impl Serialize for JsonDiagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.doc {
+            Some(doc) => s.collect_seq(self.diags.iter().map(|d| diagnostic(doc, d))),
+            None => s.collect_seq(std::iter::empty::<JsonDiagnostic<'_>>()),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -78,96 +94,114 @@ struct JsonSummary {
 }
 
 pub fn file(r: &FileReport) -> JsonFile<'_> {
-    let diagnostics = match r.document() {
-        Some(doc) => diagnostics(doc, r.diagnostics()),
-        None => Vec::new(),
-    };
     JsonFile {
         path: &r.path,
         language: r.language(),
-        diagnostics,
+        diagnostics: JsonDiagnostics {
+            doc: r.document(),
+            diags: r.diagnostics(),
+        },
         error: r.error_message(),
     }
 }
 
 /// The findings in `doc` as the JSON schema has them.
 pub fn diagnostics<'a>(doc: &Document, diags: &'a [Diagnostic]) -> Vec<JsonDiagnostic<'a>> {
-    diags
-        .iter()
-        .map(|d| {
-            let (s, e) = position(doc, d);
-            JsonDiagnostic {
-                rule: d.rule_id(),
-                severity: d.severity.as_str(),
-                category: d.category(),
-                message: &d.message,
-                span: JsonSpan {
-                    start: d.span.start,
-                    end: d.span.end,
-                    line: s.line,
-                    column: s.column,
-                    end_line: e.line,
-                    end_column: e.column,
-                },
-                fix: d.fix.as_ref().map(|f| JsonFix {
-                    applicability: f.applicability.as_str(),
-                    edits: f
-                        .edits
-                        .iter()
-                        .map(|e| JsonEdit {
-                            start: e.span.start,
-                            end: e.span.end,
-                            replacement: &e.replacement,
-                        })
-                        .collect(),
-                }),
-                labels: d
-                    .labels
-                    .iter()
-                    .map(|l| JsonLabel {
-                        start: l.span.start,
-                        end: l.span.end,
-                        message: &l.message,
-                    })
-                    .collect(),
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| JsonRelated {
-                        rule: &r.rule.id,
-                        severity: r.rule.severity.as_str(),
-                        message: &r.message,
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
+    diags.iter().map(|d| diagnostic(doc, d)).collect()
+}
+
+/// One finding in `doc` as the JSON schema has it.
+fn diagnostic<'a>(doc: &Document, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let (s, e) = position(doc, d);
+    JsonDiagnostic {
+        rule: d.rule_id(),
+        severity: d.severity.as_str(),
+        category: d.category(),
+        message: &d.message,
+        span: JsonSpan {
+            start: d.span.start,
+            end: d.span.end,
+            line: s.line,
+            column: s.column,
+            end_line: e.line,
+            end_column: e.column,
+        },
+        fix: d.fix.as_ref().map(|f| JsonFix {
+            applicability: f.applicability.as_str(),
+            edits: f
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    start: e.span.start,
+                    end: e.span.end,
+                    replacement: &e.replacement,
+                })
+                .collect(),
+        }),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| JsonLabel {
+                start: l.span.start,
+                end: l.span.end,
+                message: &l.message,
+            })
+            .collect(),
+        related: d
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                rule: &r.rule.id,
+                severity: r.rule.severity.as_str(),
+                message: &r.message,
+            })
+            .collect(),
+    }
 }
 
 /// One file's object of the `json` document, pretty-printed and indented to its place in
 /// the `files` array, without the comma before it. Files are rendered on their own like
 /// this by the worker that checked them ([`super::FileRenderer`]).
 pub fn file_block(out: &mut Vec<u8>, r: &FileReport) -> io::Result<()> {
-    let mut buf = Vec::with_capacity(512 + 384 * r.diagnostics().len());
+    out.reserve(512 + 384 * r.diagnostics().len());
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    let mut ser = serde_json::Serializer::with_formatter(Indented { out, line_start: true }, fmt);
     file(r).serialize(&mut ser)?;
-    // Two levels deeper: every line gets four more spaces (JSON text has no raw line breaks
-    // inside strings, so every '\n' here ends a line of the layout).
-    out.reserve(buf.len() + buf.len() / 8);
-    let mut rest = &buf[..];
-    loop {
-        out.extend_from_slice(b"    ");
-        match memchr::memchr(b'\n', rest) {
-            Some(i) => {
-                out.extend_from_slice(&rest[..=i]);
-                rest = &rest[i + 1..];
+    Ok(())
+}
+
+/// Writes JSON text two levels deeper than it was laid out: every line gets four more spaces
+/// (JSON text has no raw line breaks inside strings, so every '\n' ends a line of the layout).
+struct Indented<'o> {
+    out: &'o mut Vec<u8>,
+    line_start: bool,
+}
+
+impl Write for Indented<'_> {
+    fn write(&mut self, mut buf: &[u8]) -> io::Result<usize> {
+        let n = buf.len();
+        while !buf.is_empty() {
+            if self.line_start {
+                self.out.extend_from_slice(b"    ");
+                self.line_start = false;
             }
-            None => {
-                out.extend_from_slice(rest);
-                return Ok(());
+            match memchr::memchr(b'\n', buf) {
+                Some(i) => {
+                    self.out.extend_from_slice(&buf[..=i]);
+                    self.line_start = true;
+                    buf = &buf[i + 1..];
+                }
+                None => {
+                    self.out.extend_from_slice(buf);
+                    buf = &[];
+                }
             }
         }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

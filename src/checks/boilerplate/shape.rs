@@ -410,7 +410,14 @@ mod tests {
             assert!(is_image_file_name(name), "{name}");
         }
         let long = format!("{}.png", "x".repeat(81));
-        for text in ["image.pngs", ".png", "see image.png", "a/b.png", long.as_str(), "report.pdf"] {
+        for text in [
+            "image.pngs",
+            ".png",
+            "see image.png",
+            "a/b.png",
+            long.as_str(),
+            "report.pdf",
+        ] {
             assert!(!is_image_file_name(text), "{text}");
         }
     }
