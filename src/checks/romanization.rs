@@ -2,7 +2,9 @@
 //! syllables, judged by the pinyin syllable table, a surname list and a gazetteer; an English
 //! dictionary keeps English words that are also pinyin (`long`, `fan`, `change`) out.
 
-use std::collections::{HashMap, HashSet};
+/// Maps and sets with a fast hash: looked up for every word of every document.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 use super::spelling::{dictionary_paths, English};
 use super::{capitalize, pinyin, Check, CompileError, RuleIdx, Sink};
@@ -104,9 +106,9 @@ impl RomanizationCheck {
             .map(|(idx, d)| {
                 let d: &RomanizationParams = d.params();
                 let sub = d.check;
-                let mut names: HashMap<String, Vec<Vec<String>>> = HashMap::new();
-                let mut single_names = HashSet::new();
-                let mut by_syllables = HashMap::new();
+                let mut names: HashMap<String, Vec<Vec<String>>> = HashMap::default();
+                let mut single_names = HashSet::default();
+                let mut by_syllables = HashMap::default();
                 for n in &d.names {
                     let ws: Vec<String> = n.split_whitespace().map(str::to_string).collect();
                     if let [one] = ws.as_slice() {
@@ -197,13 +199,17 @@ impl Check for RomanizationCheck {
             let english = |w: &str| dict.as_ref().is_some_and(|d| d.knows(w));
             let runs = |sub: Sub| rule.sub.is_none_or(|s| s == sub);
             // Surnames written alone, capitalised, somewhere in the document ("Mr Gong said").
-            let standalone: HashSet<&str> = if runs(Sub::RunTogether) {
-                super::spelling::words(text)
-                    .map(|s| s.text(text))
-                    .filter(|w| w.len() <= 6 && is_capitalised(w) && is_surname(&rule.surnames, w))
-                    .collect()
-            } else {
-                HashSet::new()
+            // Gathered when a run-together name first needs it: most documents have none.
+            let standalone_surnames: std::cell::OnceCell<HashSet<&str>> = std::cell::OnceCell::new();
+            let standalone = |surname: &str| {
+                standalone_surnames
+                    .get_or_init(|| {
+                        super::spelling::words(text)
+                            .map(|s| s.text(text))
+                            .filter(|w| w.len() <= 6 && is_capitalised(w) && is_surname(&rule.surnames, w))
+                            .collect()
+                    })
+                    .contains(surname)
             };
             // A name never runs across sentences: the words of one at a time.
             let mut words = Words {
@@ -382,7 +388,7 @@ fn run_together_parts(word: &str, surnames: &HashSet<String>) -> Option<(String,
 fn run_together(
     words: &Words<'_>,
     rule: &NameRule,
-    standalone: &HashSet<&str>,
+    standalone: &dyn Fn(&str) -> bool,
     english: &dyn Fn(&str) -> bool,
     sink: &mut Sink<'_>,
 ) {
@@ -398,7 +404,7 @@ fn run_together(
         if words.joined(k) && rule.generics.contains(&words.word(k + 1).to_ascii_lowercase()) {
             continue;
         }
-        if !camel && !standalone.contains(surname.as_str()) {
+        if !camel && !standalone(surname.as_str()) {
             continue;
         }
         let safety = if camel {

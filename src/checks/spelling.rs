@@ -273,7 +273,30 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
             // Glued to a letter of another script, a digit or code characters: not prose.
             let before = text[..start].chars().next_back();
             let after = text[end..].chars().next();
-            let code = |c: char| c.is_alphanumeric() || "_@/\\#$%&=<>{}|~^`*+".contains(c);
+            let code = |c: char| {
+                c.is_alphanumeric()
+                    || matches!(
+                        c,
+                        '_' | '@'
+                            | '/'
+                            | '\\'
+                            | '#'
+                            | '$'
+                            | '%'
+                            | '&'
+                            | '='
+                            | '<'
+                            | '>'
+                            | '{'
+                            | '}'
+                            | '|'
+                            | '~'
+                            | '^'
+                            | '`'
+                            | '*'
+                            | '+'
+                    )
+            };
             let dotted = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
             if before.is_some_and(code)
                 || after.is_some_and(code)
