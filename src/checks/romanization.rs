@@ -239,7 +239,8 @@ impl Check for RomanizationCheck {
 /// The gazetteer entry written at word `i`, as (words matched, entry).
 fn gazetteer_at<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<(usize, &'r [String])> {
     let w = words.word(i);
-    let entries = if w.contains('’') {
+    // Words are ASCII but for a curly apostrophe: `is_ascii` rules it out cheaply.
+    let entries = if !w.is_ascii() && w.contains('’') {
         rule.names.get(&w.replace('’', "'").to_ascii_lowercase())
     } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
         // Lower-cased on the stack: most capitalised words are no name of the gazetteer.
