@@ -1,7 +1,10 @@
 //! Capitalisation judged from the document itself, with no term list:
 //! - `distinctive-case`: a word the document writes with an inner capital somewhere (`MySQL`,
 //!   `RocksDB`, `sendGroup`) written otherwise elsewhere (`mysql`, `Rocksdb`);
-//! - `heading-start`: a Markdown heading that starts with a lower-case word (`## motivation`).
+//! - `heading-start`: a Markdown heading that starts with a lower-case word (`## motivation`);
+//! - `paragraph-start`: a paragraph of prose in a plain-text file that starts with a lower-case
+//!   word (`the meeting pointed out, …`);
+//! - `after-semicolon`: a word that starts sentences capitalised after a semicolon (`; More`).
 
 use std::collections::HashMap;
 
@@ -68,6 +71,8 @@ fn shape(word: &str) -> Shape {
 }
 
 pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    acronym_case(doc, rule, sink);
+    title_phrase_case(doc, rule, sink);
     let text = &doc.text;
     // First the words written with an inner capital somewhere; then every written form of
     // those words only (a large file holds millions of words, few of them names).
@@ -142,6 +147,203 @@ pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     }
 }
 
+/// True when the line holding `at` is shouted: it has at least as many capitals as small
+/// letters (a headline or a banner in capitals).
+fn in_shouted_line(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text.as_bytes()[start..end];
+    let upper = line.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let lower = line.iter().filter(|b| b.is_ascii_lowercase()).count();
+    upper >= lower
+}
+
+/// An acronym the document writes in capitals (`LUCI` twice or more, in lines of ordinary
+/// prose) written capitalised mid-sentence elsewhere (`president of Luci`). Left alone when the
+/// word is also written in lower case anywhere (`WHO` / `who`: a common word, not a slip), or
+/// with an inner capital, or when the capitalised form is not rare beside the capitals.
+fn acronym_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let mut upper: HashMap<String, (usize, Option<Span>)> = HashMap::new();
+    for span in words(&text[..]) {
+        let w = span.text(text);
+        if shape(w) == Shape::Upper && !in_shouted_line(text, span.start) {
+            let e = upper.entry(w.to_ascii_lowercase()).or_insert((0, None));
+            e.0 += 1;
+            e.1.get_or_insert(span);
+        }
+    }
+    upper.retain(|_, (n, _)| *n >= 2);
+    if upper.is_empty() {
+        return;
+    }
+    // Per acronym: capitalised spans, and whether another form (lower case, inner capital) exists.
+    let mut others: HashMap<&str, (Vec<Span>, bool)> = HashMap::new();
+    for span in words(&text[..]) {
+        let w = span.text(text);
+        let key = w.to_ascii_lowercase();
+        let Some((k, _)) = upper.get_key_value(key.as_str()) else {
+            continue;
+        };
+        let entry = others.entry(k.as_str()).or_default();
+        match shape(w) {
+            Shape::Capitalised => entry.0.push(span),
+            Shape::Lower | Shape::Inner => entry.1 = true,
+            Shape::Upper => {}
+        }
+    }
+    for (key, (capitalised, other_form)) in others {
+        let (count, Some(first)) = upper[key] else {
+            continue;
+        };
+        if other_form || capitalised.is_empty() || count < 2 * capitalised.len() {
+            continue;
+        }
+        let right = first.text(text);
+        for s in capitalised {
+            if doc.starts_sentence(s.start) {
+                continue;
+            }
+            let problem = format!("written \"{right}\" elsewhere in this document");
+            sink.fix(
+                rule,
+                s,
+                &[("problem", &problem), ("canonical", right)],
+                vec![Edit::replace(s, right.to_string())],
+                Applicability::Unsafe,
+            );
+        }
+    }
+}
+
+/// A two-word name the document writes in title case mid-sentence at least twice (`through
+/// the User Agent`) written once or more, but less often, with its second word in lower case
+/// (`through User agent`). Only occurrences after a lower-case word are compared, so headings,
+/// titles and sentence starts count for neither form.
+fn title_phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let spans: Vec<Span> = words(&text[..]).collect();
+    let spaced = |a: Span, b: Span| &text[a.end..b.start] == " ";
+    // Lower-cased pair → (title-case spans, spans with the second word in lower case).
+    let mut pairs: HashMap<String, (Vec<Span>, Vec<Span>)> = HashMap::new();
+    for w in spans.windows(3) {
+        let [before, first, second] = [w[0], w[1], w[2]];
+        let (b, f, s) = (before.text(text), first.text(text), second.text(text));
+        if !spaced(before, first)
+            || !spaced(first, second)
+            || shape(b) != Shape::Lower
+            || shape(f) != Shape::Capitalised
+        {
+            continue;
+        }
+        let span = Span::new(first.start, second.end);
+        let key = span.text(text).to_ascii_lowercase();
+        match shape(s) {
+            Shape::Capitalised => pairs.entry(key).or_default().0.push(span),
+            Shape::Lower => pairs.entry(key).or_default().1.push(span),
+            _ => {}
+        }
+    }
+    for (title, lower) in pairs.values() {
+        if title.len() < 2 || lower.is_empty() || lower.len() >= title.len() {
+            continue;
+        }
+        let right = title[0].text(text);
+        for &s in lower {
+            let problem = format!("written \"{right}\" elsewhere in this document");
+            sink.fix(
+                rule,
+                s,
+                &[("problem", &problem), ("canonical", right)],
+                vec![Edit::replace(s, right.to_string())],
+                Applicability::Unsafe,
+            );
+        }
+    }
+}
+
+/// A paragraph of prose in a plain-text file that starts with a word in lower case: machine
+/// translation of a paragraph whose Chinese subject it dropped or moved (`the meeting pointed
+/// out, …`). Only paragraphs of six words or more with a sentence end are read, and not those
+/// after a colon, comma, semicolon, dash or bracket, which continue what comes before.
+pub fn paragraph_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    if doc.format != InputFormat::Text {
+        return;
+    }
+    let text = &doc.text;
+    for &p in doc.paragraphs() {
+        let para = p.text(text);
+        let first_len = para.bytes().take_while(u8::is_ascii_lowercase).count();
+        if first_len == 0 || para.as_bytes().get(first_len) != Some(&b' ') {
+            continue;
+        }
+        let prose = para.split_whitespace().count() >= 6 && para.contains(['.', '!', '?']);
+        let before = text[..p.start].trim_end();
+        let continues = before.ends_with([':', ',', ';', '-', '–', '—', '(', '[', '/', '&']);
+        if !prose || continues {
+            continue;
+        }
+        let span = Span::new(p.start, p.start + first_len);
+        let capital = super::super::capitalize(span.text(text));
+        sink.fix(
+            rule,
+            span,
+            &[("problem", "paragraph starts in lower case"), ("canonical", &capital)],
+            vec![Edit::replace(span, capital.clone())],
+            Applicability::Unsafe,
+        );
+    }
+}
+
+/// A word that starts sentences (the language's `starters`: `More`, `The`, `It`) capitalised
+/// right after a semicolon, which does not end a sentence (`; More study`). The word after it
+/// must be in lower case, so a name (`; The Hague`) is left alone; `I` stays capital.
+pub fn after_semicolon(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let language = crate::packs::language_data(&doc.language);
+    let starter = |lower: &str| {
+        lower != "i"
+            && language
+                .sentences
+                .iter()
+                .any(|d| d.starters.iter().any(|s| s.eq_ignore_ascii_case(lower)))
+    };
+    for (at, _) in text.match_indices(';') {
+        // The end of a character reference (`&emsp;`, `&#160;`) is no semicolon of prose.
+        let name = text[..at].trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '#');
+        if name.ends_with('&') {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if gap == 0 {
+            continue;
+        }
+        let start = at + 1 + gap;
+        let word_len = text[start..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        let span = Span::new(start, start + word_len);
+        let w = span.text(text);
+        if word_len < 2 || shape(w) != Shape::Capitalised || !starter(&w.to_ascii_lowercase()) {
+            continue;
+        }
+        let after = &text[span.end..];
+        let next_lower = after
+            .strip_prefix(' ')
+            .is_some_and(|r| r.bytes().next().is_some_and(|b| b.is_ascii_lowercase()));
+        if !next_lower {
+            continue;
+        }
+        let lower = w.to_ascii_lowercase();
+        sink.fix(
+            rule,
+            span,
+            &[("problem", "capitalised after a semicolon"), ("canonical", &lower)],
+            vec![Edit::replace(span, lower.clone())],
+            Applicability::Unsafe,
+        );
+    }
+}
+
 pub fn heading_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     // Markdown headings, and the same `#` lines in plain text converted from Markdown.
     if !matches!(doc.format, InputFormat::Markdown | InputFormat::Text) {
@@ -193,6 +395,13 @@ mod tests {
         let text = "Use mysql.conf, my-sql and db_name; MySQL runs. pbft/x and Json.";
         let found: Vec<&str> = words(text).map(|s| s.text(text)).collect();
         assert_eq!(found, ["Use", "and", "MySQL", "runs", "and", "Json"]);
+    }
+
+    #[test]
+    fn shouted_lines() {
+        let text = "MADE IN CHINA\nThe LUCI meeting was held.";
+        assert!(in_shouted_line(text, 5));
+        assert!(!in_shouted_line(text, text.find("LUCI").unwrap()));
     }
 
     #[test]
