@@ -273,14 +273,10 @@ pub fn paragraph_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
     for &p in doc.paragraphs() {
         let para = p.text(text);
-        let first_len = para.bytes().take_while(u8::is_ascii_lowercase).count();
-        if first_len == 0 || para.as_bytes().get(first_len) != Some(&b' ') {
+        let Some(first_len) = lower_case_opening(para) else {
             continue;
-        }
-        let prose = para.split_whitespace().count() >= 6 && para.contains(['.', '!', '?']);
-        let before = text[..p.start].trim_end();
-        let continues = before.ends_with([':', ',', ';', '-', '–', '—', '(', '[', '/', '&']);
-        if !prose || continues {
+        };
+        if continues_text(&text[..p.start]) {
             continue;
         }
         let span = Span::new(p.start, p.start + first_len);
@@ -293,6 +289,37 @@ pub fn paragraph_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
             Applicability::Unsafe,
         );
     }
+}
+
+/// The length of the lower-case word a paragraph of prose opens with: a paragraph of six
+/// words or more holding a sentence end, whose first word is ASCII lower case and followed by a
+/// space (`the meeting pointed out …`, not `e.g.` or `www.example.com`).
+fn lower_case_opening(para: &str) -> Option<usize> {
+    let len = para.bytes().take_while(u8::is_ascii_lowercase).count();
+    let prose = para.split_whitespace().count() >= 6 && para.contains(['.', '!', '?']);
+    (len > 0 && para.as_bytes().get(len) == Some(&b' ') && prose).then_some(len)
+}
+
+/// True when the text before a paragraph leaves it to continue a sentence: it ends with a
+/// colon, comma, semicolon, dash, opening bracket, slash or ampersand; or, with no empty line
+/// between them, the line before ends without a sentence end (a hard-wrapped paragraph).
+fn continues_text(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    if trimmed.ends_with([':', ',', ';', '-', '–', '—', '(', '[', '/', '&']) {
+        return true;
+    }
+    let empty_line_between = before[trimmed.len()..].matches('\n').count() >= 2;
+    !empty_line_between
+        && !trimmed.is_empty()
+        && !trimmed.ends_with(['.', '!', '?', '"', '\'', '”', '’', ')', '。', '！', '？'])
+}
+
+/// True when `before` (the text up to a semicolon) ends with the start of a character
+/// reference (`&emsp`, `&#160`), so the semicolon closes it and is no punctuation.
+fn ends_character_reference(before: &str) -> bool {
+    before
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '#')
+        .ends_with('&')
 }
 
 /// A word that starts sentences (the language's `starters`: `More`, `The`, `It`) capitalised
@@ -309,9 +336,7 @@ pub fn after_semicolon(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
                 .any(|d| d.starters.iter().any(|s| s.eq_ignore_ascii_case(lower)))
     };
     for (at, _) in text.match_indices(';') {
-        // The end of a character reference (`&emsp;`, `&#160;`) is no semicolon of prose.
-        let name = text[..at].trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '#');
-        if name.ends_with('&') {
+        if ends_character_reference(&text[..at]) {
             continue;
         }
         let rest = &text[at + 1..];
@@ -402,6 +427,36 @@ mod tests {
         let text = "MADE IN CHINA\nThe LUCI meeting was held.";
         assert!(in_shouted_line(text, 5));
         assert!(!in_shouted_line(text, text.find("LUCI").unwrap()));
+    }
+
+    #[test]
+    fn paragraph_openings() {
+        assert_eq!(
+            lower_case_opening("the meeting pointed out that roads must be built."),
+            Some(3)
+        );
+        assert_eq!(
+            lower_case_opening("The meeting pointed out that roads must be built."),
+            None
+        );
+        assert_eq!(
+            lower_case_opening("e.g. the meeting pointed out that roads must be built."),
+            None
+        );
+        assert_eq!(lower_case_opening("the meeting pointed out"), None);
+        assert!(continues_text("The plan has three parts:\n\n"));
+        assert!(continues_text("roads, schools,"));
+        assert!(!continues_text("The county held a meeting.\n\n"));
+        assert!(!continues_text("The county held a meeting.\n"));
+        assert!(!continues_text("County meeting\n\n"));
+        assert!(continues_text("reports go out by noon and to\n"));
+    }
+
+    #[test]
+    fn character_references() {
+        assert!(ends_character_reference("&emsp"));
+        assert!(ends_character_reference("text &#160"));
+        assert!(!ends_character_reference("large orders"));
     }
 
     #[test]
