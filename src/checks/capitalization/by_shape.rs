@@ -216,40 +216,58 @@ fn acronym_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     }
 }
 
+/// Calls `f` with each pair of words after a lower-case word, one space apart, whose first
+/// word is capitalised (`through User agent`): the pair's span and its second word's shape.
+/// Words are read as they come, with no list of them kept (a file may hold millions).
+fn capitalised_pairs(text: &str, mut f: impl FnMut(Span, Shape)) {
+    let spaced = |a: Span, b: Span| &text[a.end..b.start] == " ";
+    let (mut before, mut first): (Option<Span>, Option<Span>) = (None, None);
+    for second in words(text) {
+        if let (Some(b), Some(a)) = (before, first) {
+            if spaced(b, a)
+                && spaced(a, second)
+                && shape(b.text(text)) == Shape::Lower
+                && shape(a.text(text)) == Shape::Capitalised
+            {
+                f(Span::new(a.start, second.end), shape(second.text(text)));
+            }
+        }
+        (before, first) = (first, Some(second));
+    }
+}
+
 /// A two-word name the document writes in title case mid-sentence at least twice (`through
 /// the User Agent`) written once or more, but less often, with its second word in lower case
 /// (`through User agent`). Only occurrences after a lower-case word are compared, so headings,
 /// titles and sentence starts count for neither form.
 fn title_phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let spans: Vec<Span> = words(&text[..]).collect();
-    let spaced = |a: Span, b: Span| &text[a.end..b.start] == " ";
-    // Lower-cased pair → (title-case spans, spans with the second word in lower case).
-    let mut pairs: HashMap<String, (Vec<Span>, Vec<Span>)> = HashMap::new();
-    for w in spans.windows(3) {
-        let [before, first, second] = [w[0], w[1], w[2]];
-        let (b, f, s) = (before.text(text), first.text(text), second.text(text));
-        if !spaced(before, first)
-            || !spaced(first, second)
-            || shape(b) != Shape::Lower
-            || shape(f) != Shape::Capitalised
-        {
-            continue;
+    // First the names in title case (few), then the lower-case forms of those only.
+    let mut titles: HashMap<String, (usize, Span)> = HashMap::new();
+    capitalised_pairs(text, |span, second| {
+        if second == Shape::Capitalised {
+            let e = titles.entry(span.text(text).to_ascii_lowercase()).or_insert((0, span));
+            e.0 += 1;
         }
-        let span = Span::new(first.start, second.end);
-        let key = span.text(text).to_ascii_lowercase();
-        match shape(s) {
-            Shape::Capitalised => pairs.entry(key).or_default().0.push(span),
-            Shape::Lower => pairs.entry(key).or_default().1.push(span),
-            _ => {}
-        }
+    });
+    titles.retain(|_, (n, _)| *n >= 2);
+    if titles.is_empty() {
+        return;
     }
-    for (title, lower) in pairs.values() {
-        if title.len() < 2 || lower.is_empty() || lower.len() >= title.len() {
+    let mut lower: HashMap<String, Vec<Span>> = HashMap::new();
+    capitalised_pairs(text, |span, second| {
+        let key = span.text(text).to_ascii_lowercase();
+        if second == Shape::Lower && titles.contains_key(&key) {
+            lower.entry(key).or_default().push(span);
+        }
+    });
+    for (key, spans) in lower {
+        let (count, first) = titles[&key];
+        if spans.len() >= count {
             continue;
         }
-        let right = title[0].text(text);
-        for &s in lower {
+        let right = first.text(text);
+        for s in spans {
             let problem = format!("written \"{right}\" elsewhere in this document");
             sink.fix(
                 rule,
@@ -450,6 +468,17 @@ mod tests {
         assert!(!continues_text("The county held a meeting.\n"));
         assert!(!continues_text("County meeting\n\n"));
         assert!(continues_text("reports go out by noon and to\n"));
+    }
+
+    #[test]
+    fn pairs_after_a_lower_case_word() {
+        let text = "It goes through User agent and the User Agent. The User Agent";
+        let mut found = Vec::new();
+        capitalised_pairs(text, |span, second| found.push((span.text(text), second)));
+        assert_eq!(
+            found,
+            [("User agent", Shape::Lower), ("User Agent", Shape::Capitalised)]
+        );
     }
 
     #[test]
