@@ -24,6 +24,8 @@ super::sub_checks! {
         HeadingStart = "heading-start",
         NameVariants = "name-variants",
         TitleBeforeName = "title-before-name",
+        ParagraphStart = "paragraph-start",
+        AfterSemicolon = "after-semicolon",
     }
 }
 
@@ -174,6 +176,8 @@ impl Check for CapitalizationCheck {
                 "title-before-name" => titles::title_before_name(doc, *rule, terms, sink),
                 "distinctive-case" => by_shape::distinctive_case(doc, *rule, sink),
                 "heading-start" => by_shape::heading_start(doc, *rule, sink),
+                "paragraph-start" => by_shape::paragraph_start(doc, *rule, sink),
+                "after-semicolon" => by_shape::after_semicolon(doc, *rule, sink),
                 "name-variants" => variants::name_variants(doc, *rule, sink),
                 _ => {}
             }

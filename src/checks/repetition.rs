@@ -217,11 +217,18 @@ impl Check for RepetitionCheck {
                     Applicability::Safe
                 };
                 let span = Span::new(p.start, word.end);
+                // Mid-sentence, a capitalised word before its lower-case double ("the village
+                // Team team") is the slip: the common word in lower case is kept.
+                let delete = if doubtful && capital(a) && !capital(b) {
+                    Span::new(p.start, word.start)
+                } else {
+                    Span::new(p.end, word.end)
+                };
                 sink.fix(
                     rule.idx,
                     span,
                     &[("word", a)],
-                    vec![Edit::delete(Span::new(p.end, word.end))],
+                    vec![Edit::delete(delete)],
                     applicability,
                 );
             }

@@ -414,7 +414,7 @@ impl Categories {
 /// `1, ` at a paragraph start: Chinese list numbering (1、 rendered as "1,").
 fn list_numbering(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let re = static_regex!(r#"^[ \t]*(\d{1,2})(, ?|，|、 ?)["“'‘\p{L}]"#);
+    let re = static_regex!(r#"^[ \t]*(\d{1,2}|[一二三四五六七八九十])(, ?|，|、 ?)["“'‘\p{L}]"#);
     for line in doc.lines() {
         let l = line.text(text);
         // The number is `\d`, Unicode digits too: only a line whose first byte after the
@@ -427,8 +427,14 @@ fn list_numbering(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         let Some(caps) = re.captures(l) else { continue };
         let num = caps.get(1).unwrap();
         let sep = caps.get(2).unwrap();
+        // A Chinese numeral (一、) numbers a list only with the Chinese enumeration comma.
+        let value = match chinese_numeral(num.as_str()) {
+            Some(_) if !sep.as_str().starts_with('、') => continue,
+            Some(n) => n.to_string(),
+            None => num.as_str().to_string(),
+        };
         let span = Span::new(line.start + num.start(), line.start + sep.end());
-        let fixed = format!("{}. ", num.as_str());
+        let fixed = format!("{value}. ");
         let problem = format!("Chinese-style list number \"{}\"", span.text(text).trim_end());
         sink.fix_each(
             &r.rules,
@@ -438,6 +444,19 @@ fn list_numbering(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             Applicability::Safe,
         );
     }
+}
+
+/// The value of a Chinese numeral from one to ten (`三` → 3), the list numbers of Chinese
+/// documents (`一、`, `二、`).
+fn chinese_numeral(s: &str) -> Option<u32> {
+    let mut chars = s.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return None;
+    };
+    "一二三四五六七八九十"
+        .chars()
+        .position(|n| n == c)
+        .map(|i| i as u32 + 1)
 }
 
 fn ascii_for_fullwidth(c: char) -> Option<&'static str> {
@@ -675,6 +694,14 @@ fn halfwidth_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_numerals() {
+        assert_eq!(chinese_numeral("一"), Some(1));
+        assert_eq!(chinese_numeral("十"), Some(10));
+        assert_eq!(chinese_numeral("1"), None);
+        assert_eq!(chinese_numeral("一二"), None);
+    }
 
     /// The scan finds the marks the regexes it replaces found, overlaps and letters beyond
     /// ASCII included.

@@ -1,7 +1,10 @@
 //! Capitalisation judged from the document itself, with no term list:
 //! - `distinctive-case`: a word the document writes with an inner capital somewhere (`MySQL`,
 //!   `RocksDB`, `sendGroup`) written otherwise elsewhere (`mysql`, `Rocksdb`);
-//! - `heading-start`: a Markdown heading that starts with a lower-case word (`## motivation`).
+//! - `heading-start`: a Markdown heading that starts with a lower-case word (`## motivation`);
+//! - `paragraph-start`: a paragraph of prose in a plain-text file that starts with a lower-case
+//!   word (`the meeting pointed out, …`);
+//! - `after-semicolon`: a word that starts sentences capitalised after a semicolon (`; More`).
 
 use std::collections::HashMap;
 
@@ -68,6 +71,8 @@ fn shape(word: &str) -> Shape {
 }
 
 pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    acronym_case(doc, rule, sink);
+    title_phrase_case(doc, rule, sink);
     let text = &doc.text;
     // First the words written with an inner capital somewhere; then every written form of
     // those words only (a large file holds millions of words, few of them names).
@@ -142,6 +147,246 @@ pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     }
 }
 
+/// True when the line holding `at` is shouted: it has at least as many capitals as small
+/// letters (a headline or a banner in capitals).
+fn in_shouted_line(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text.as_bytes()[start..end];
+    let upper = line.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let lower = line.iter().filter(|b| b.is_ascii_lowercase()).count();
+    upper >= lower
+}
+
+/// An acronym the document writes in capitals (`LUCI` twice or more, in lines of ordinary
+/// prose) written capitalised mid-sentence elsewhere (`president of Luci`). Left alone when the
+/// word is also written in lower case anywhere (`WHO` / `who`: a common word, not a slip), or
+/// with an inner capital, or when the capitalised form is not rare beside the capitals.
+fn acronym_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let mut upper: HashMap<String, (usize, Option<Span>)> = HashMap::new();
+    for span in words(&text[..]) {
+        let w = span.text(text);
+        if shape(w) == Shape::Upper && !in_shouted_line(text, span.start) {
+            let e = upper.entry(w.to_ascii_lowercase()).or_insert((0, None));
+            e.0 += 1;
+            e.1.get_or_insert(span);
+        }
+    }
+    upper.retain(|_, (n, _)| *n >= 2);
+    if upper.is_empty() {
+        return;
+    }
+    // Per acronym: capitalised spans, and whether another form (lower case, inner capital) exists.
+    let mut others: HashMap<&str, (Vec<Span>, bool)> = HashMap::new();
+    for span in words(&text[..]) {
+        let w = span.text(text);
+        let key = w.to_ascii_lowercase();
+        let Some((k, _)) = upper.get_key_value(key.as_str()) else {
+            continue;
+        };
+        let entry = others.entry(k.as_str()).or_default();
+        match shape(w) {
+            Shape::Capitalised => entry.0.push(span),
+            Shape::Lower | Shape::Inner => entry.1 = true,
+            Shape::Upper => {}
+        }
+    }
+    for (key, (capitalised, other_form)) in others {
+        let (count, Some(first)) = upper[key] else {
+            continue;
+        };
+        if other_form || capitalised.is_empty() || count < 2 * capitalised.len() {
+            continue;
+        }
+        let right = first.text(text);
+        for s in capitalised {
+            if doc.starts_sentence(s.start) {
+                continue;
+            }
+            let problem = format!("written \"{right}\" elsewhere in this document");
+            sink.fix(
+                rule,
+                s,
+                &[("problem", &problem), ("canonical", right)],
+                vec![Edit::replace(s, right.to_string())],
+                Applicability::Unsafe,
+            );
+        }
+    }
+}
+
+/// Calls `f` with each pair of words after a lower-case word, one space apart, whose first
+/// word is capitalised (`through User agent`): the pair's span and its second word's shape.
+/// Words are read as they come, with no list of them kept (a file may hold millions).
+fn capitalised_pairs(text: &str, mut f: impl FnMut(Span, Shape)) {
+    let spaced = |a: Span, b: Span| &text[a.end..b.start] == " ";
+    let (mut before, mut first): (Option<Span>, Option<Span>) = (None, None);
+    for second in words(text) {
+        if let (Some(b), Some(a)) = (before, first) {
+            if spaced(b, a)
+                && spaced(a, second)
+                && shape(b.text(text)) == Shape::Lower
+                && shape(a.text(text)) == Shape::Capitalised
+            {
+                f(Span::new(a.start, second.end), shape(second.text(text)));
+            }
+        }
+        (before, first) = (first, Some(second));
+    }
+}
+
+/// A two-word name the document writes in title case mid-sentence at least twice (`through
+/// the User Agent`) written once or more, but less often, with its second word in lower case
+/// (`through User agent`). Only occurrences after a lower-case word are compared, so headings,
+/// titles and sentence starts count for neither form.
+fn title_phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    // First the names in title case (few), then the lower-case forms of those only.
+    let mut titles: HashMap<String, (usize, Span)> = HashMap::new();
+    capitalised_pairs(text, |span, second| {
+        if second == Shape::Capitalised {
+            let e = titles.entry(span.text(text).to_ascii_lowercase()).or_insert((0, span));
+            e.0 += 1;
+        }
+    });
+    titles.retain(|_, (n, _)| *n >= 2);
+    if titles.is_empty() {
+        return;
+    }
+    let mut lower: HashMap<String, Vec<Span>> = HashMap::new();
+    capitalised_pairs(text, |span, second| {
+        let key = span.text(text).to_ascii_lowercase();
+        if second == Shape::Lower && titles.contains_key(&key) {
+            lower.entry(key).or_default().push(span);
+        }
+    });
+    for (key, spans) in lower {
+        let (count, first) = titles[&key];
+        if spans.len() >= count {
+            continue;
+        }
+        let right = first.text(text);
+        for s in spans {
+            let problem = format!("written \"{right}\" elsewhere in this document");
+            sink.fix(
+                rule,
+                s,
+                &[("problem", &problem), ("canonical", right)],
+                vec![Edit::replace(s, right.to_string())],
+                Applicability::Unsafe,
+            );
+        }
+    }
+}
+
+/// A paragraph of prose in a plain-text file that starts with a word in lower case: machine
+/// translation of a paragraph whose Chinese subject it dropped or moved (`the meeting pointed
+/// out, …`). Only paragraphs of six words or more with a sentence end are read, and not those
+/// after a colon, comma, semicolon, dash or bracket, which continue what comes before.
+pub fn paragraph_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    if doc.format != InputFormat::Text {
+        return;
+    }
+    let text = &doc.text;
+    for &p in doc.paragraphs() {
+        let para = p.text(text);
+        let Some(first_len) = lower_case_opening(para) else {
+            continue;
+        };
+        if continues_text(&text[..p.start]) {
+            continue;
+        }
+        let span = Span::new(p.start, p.start + first_len);
+        let capital = super::super::capitalize(span.text(text));
+        sink.fix(
+            rule,
+            span,
+            &[("problem", "paragraph starts in lower case"), ("canonical", &capital)],
+            vec![Edit::replace(span, capital.clone())],
+            Applicability::Unsafe,
+        );
+    }
+}
+
+/// The length of the lower-case word a paragraph of prose opens with: a paragraph of six
+/// words or more holding a sentence end, whose first word is ASCII lower case and followed by a
+/// space (`the meeting pointed out …`, not `e.g.` or `www.example.com`).
+fn lower_case_opening(para: &str) -> Option<usize> {
+    let len = para.bytes().take_while(u8::is_ascii_lowercase).count();
+    let prose = para.split_whitespace().count() >= 6 && para.contains(['.', '!', '?']);
+    (len > 0 && para.as_bytes().get(len) == Some(&b' ') && prose).then_some(len)
+}
+
+/// True when the text before a paragraph leaves it to continue a sentence: it ends with a
+/// colon, comma, semicolon, dash, opening bracket, slash or ampersand; or, with no empty line
+/// between them, the line before ends without a sentence end (a hard-wrapped paragraph).
+fn continues_text(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    if trimmed.ends_with([':', ',', ';', '-', '–', '—', '(', '[', '/', '&']) {
+        return true;
+    }
+    let empty_line_between = before[trimmed.len()..].matches('\n').count() >= 2;
+    !empty_line_between
+        && !trimmed.is_empty()
+        && !trimmed.ends_with(['.', '!', '?', '"', '\'', '”', '’', ')', '。', '！', '？'])
+}
+
+/// True when `before` (the text up to a semicolon) ends with the start of a character
+/// reference (`&emsp`, `&#160`), so the semicolon closes it and is no punctuation.
+fn ends_character_reference(before: &str) -> bool {
+    before
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '#')
+        .ends_with('&')
+}
+
+/// A word that starts sentences (the language's `starters`: `More`, `The`, `It`) capitalised
+/// right after a semicolon, which does not end a sentence (`; More study`). The word after it
+/// must be in lower case, so a name (`; The Hague`) is left alone; `I` stays capital.
+pub fn after_semicolon(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let language = crate::packs::language_data(&doc.language);
+    let starter = |lower: &str| {
+        lower != "i"
+            && language
+                .sentences
+                .iter()
+                .any(|d| d.starters.iter().any(|s| s.eq_ignore_ascii_case(lower)))
+    };
+    for (at, _) in text.match_indices(';') {
+        if ends_character_reference(&text[..at]) {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if gap == 0 {
+            continue;
+        }
+        let start = at + 1 + gap;
+        let word_len = text[start..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        let span = Span::new(start, start + word_len);
+        let w = span.text(text);
+        if word_len < 2 || shape(w) != Shape::Capitalised || !starter(&w.to_ascii_lowercase()) {
+            continue;
+        }
+        let after = &text[span.end..];
+        let next_lower = after
+            .strip_prefix(' ')
+            .is_some_and(|r| r.bytes().next().is_some_and(|b| b.is_ascii_lowercase()));
+        if !next_lower {
+            continue;
+        }
+        let lower = w.to_ascii_lowercase();
+        sink.fix(
+            rule,
+            span,
+            &[("problem", "capitalised after a semicolon"), ("canonical", &lower)],
+            vec![Edit::replace(span, lower.clone())],
+            Applicability::Unsafe,
+        );
+    }
+}
+
 pub fn heading_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     // Markdown headings, and the same `#` lines in plain text converted from Markdown.
     if !matches!(doc.format, InputFormat::Markdown | InputFormat::Text) {
@@ -193,6 +438,54 @@ mod tests {
         let text = "Use mysql.conf, my-sql and db_name; MySQL runs. pbft/x and Json.";
         let found: Vec<&str> = words(text).map(|s| s.text(text)).collect();
         assert_eq!(found, ["Use", "and", "MySQL", "runs", "and", "Json"]);
+    }
+
+    #[test]
+    fn shouted_lines() {
+        let text = "MADE IN CHINA\nThe LUCI meeting was held.";
+        assert!(in_shouted_line(text, 5));
+        assert!(!in_shouted_line(text, text.find("LUCI").unwrap()));
+    }
+
+    #[test]
+    fn paragraph_openings() {
+        assert_eq!(
+            lower_case_opening("the meeting pointed out that roads must be built."),
+            Some(3)
+        );
+        assert_eq!(
+            lower_case_opening("The meeting pointed out that roads must be built."),
+            None
+        );
+        assert_eq!(
+            lower_case_opening("e.g. the meeting pointed out that roads must be built."),
+            None
+        );
+        assert_eq!(lower_case_opening("the meeting pointed out"), None);
+        assert!(continues_text("The plan has three parts:\n\n"));
+        assert!(continues_text("roads, schools,"));
+        assert!(!continues_text("The county held a meeting.\n\n"));
+        assert!(!continues_text("The county held a meeting.\n"));
+        assert!(!continues_text("County meeting\n\n"));
+        assert!(continues_text("reports go out by noon and to\n"));
+    }
+
+    #[test]
+    fn pairs_after_a_lower_case_word() {
+        let text = "It goes through User agent and the User Agent. The User Agent";
+        let mut found = Vec::new();
+        capitalised_pairs(text, |span, second| found.push((span.text(text), second)));
+        assert_eq!(
+            found,
+            [("User agent", Shape::Lower), ("User Agent", Shape::Capitalised)]
+        );
+    }
+
+    #[test]
+    fn character_references() {
+        assert!(ends_character_reference("&emsp"));
+        assert!(ends_character_reference("text &#160"));
+        assert!(!ends_character_reference("large orders"));
     }
 
     #[test]
