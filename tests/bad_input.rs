@@ -215,13 +215,15 @@ fn one_line_of(mb: usize) -> (Duration, u64) {
 }
 
 /// Memory for one large file is a small multiple of its size (it once was 16 times, from a
-/// check that collected every character with its offset).
+/// check that collected every character with its offset). Today about 5 times: the text, the
+/// copies its parts are checked in, and each rule's candidate offsets (a part of this file
+/// holds 400,000 of "in ", where the grammar rule `en/in-ago` may start); six times fails.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_single_line_of_20_mb() {
     let (_, peak_kb) = one_line_of(20);
     assert!(
-        peak_kb < 100 * 1024,
+        peak_kb < 120 * 1024,
         "peak RSS {} MiB for a 20 MiB file",
         peak_kb / 1024
     );

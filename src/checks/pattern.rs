@@ -403,8 +403,7 @@ impl Check for PatternCheck {
         // (the others: they search the whole text).
         let mut selected: Vec<(usize, Vec<usize>)> = Vec::new();
         if let Some(starts) = &self.starts {
-            let lowered = text.to_ascii_lowercase();
-            let at = starts.find(text, lowered.as_bytes(), self.rules.len());
+            let at = starts.find(text, self.rules.len());
             selected.extend(at.into_iter().enumerate().filter(|(_, a)| !a.is_empty()));
         }
         if let Some((set, set_rules)) = &self.set {
@@ -555,7 +554,7 @@ mod tests {
             let starts = Starts::new(&[(0, lits)]).unwrap();
             for text in texts {
                 let expected: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
-                let at = starts.find(text, text.to_ascii_lowercase().as_bytes(), 1).remove(0);
+                let at = starts.find(text, 1).remove(0);
                 let mut found = Vec::new();
                 m.matches_at(text, &at, &mut m.regex.create_captures(), |c| {
                     found.push(c.get_match().unwrap().range())

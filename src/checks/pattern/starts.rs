@@ -189,17 +189,37 @@ impl Starts {
     }
 
     /// For each of `rules` (as many as the caller has), the offsets in `text` where its
-    /// matches can start, ascending. `lowered` is `text` with ASCII letters lowercased.
-    pub fn find(&self, text: &str, lowered: &[u8], rules: usize) -> Vec<Vec<usize>> {
+    /// matches can start, ascending. The windows are matched against `text` with ASCII letters
+    /// lower-cased, a block at a time: a copy of a whole large document is not needed.
+    pub fn find(&self, text: &str, rules: usize) -> Vec<Vec<usize>> {
+        const BLOCK: usize = 64 * 1024;
         let mut starts = vec![Vec::new(); rules];
-        let mut at = 0;
-        while let Some((window, found)) = self.finder.find(lowered, at) {
-            for &(rule, offset) in &self.owners[window] {
-                if let Some(start) = found.checked_sub(offset).filter(|&s| text.is_char_boundary(s)) {
-                    starts[rule].push(start);
+        let bytes = text.as_bytes();
+        let mut lowered = Vec::with_capacity(BLOCK.min(bytes.len()) + WINDOW);
+        let mut block = 0;
+        while block < bytes.len() {
+            // The block, and the bytes a window starting in it can reach beyond it.
+            let end = (block + BLOCK).min(bytes.len());
+            lowered.clear();
+            lowered.extend(
+                bytes[block..(end + WINDOW - 1).min(bytes.len())]
+                    .iter()
+                    .map(u8::to_ascii_lowercase),
+            );
+            let mut at = 0;
+            while let Some((window, found)) = self.finder.find(&lowered, at) {
+                if block + found >= end {
+                    break;
                 }
+                let found_at = block + found;
+                for &(rule, offset) in &self.owners[window] {
+                    if let Some(start) = found_at.checked_sub(offset).filter(|&s| text.is_char_boundary(s)) {
+                        starts[rule].push(start);
+                    }
+                }
+                at = found + 1;
             }
-            at = found + 1;
+            block = end;
         }
         // Windows at different offsets of a rule's literals find its starts out of order.
         for s in &mut starts {
@@ -252,7 +272,18 @@ mod tests {
         ];
         let starts = Starts::new(&rules).unwrap();
         let text = "xabcd abc bc xxbc the zq";
-        let found = starts.find(text, text.as_bytes(), 3);
+        let found = starts.find(text, 3);
         assert_eq!(found, vec![vec![1, 6], vec![1, 2, 6, 7, 10, 13, 15], vec![18]]);
+    }
+
+    #[test]
+    fn starts_across_blocks_are_found_once_in_any_case() {
+        let starts = Starts::new(&[(0, vec![b"the zq".to_vec()])]).unwrap();
+        // Occurrences on both sides of the 64 KB block boundary and one whose window (`e zq`,
+        // two bytes in) runs across it, in capitals.
+        let block = 64 * 1024;
+        let text = format!("The Zq {}THE ZQ the zq ", "x".repeat(block - 4 - 7));
+        let expected = vec![0, block - 4, block - 4 + 7];
+        assert_eq!(starts.find(&text, 1), vec![expected]);
     }
 }
