@@ -271,8 +271,17 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
             }
             let end = i;
             // Glued to a letter of another script, a digit or code characters: not prose.
-            let before = text[..start].chars().next_back();
-            let after = text[end..].chars().next();
+            // The characters beside the word, decoded only when they are not ASCII.
+            let before = match start.checked_sub(1).map(|k| b[k]) {
+                Some(c) if c.is_ascii() => Some(char::from(c)),
+                Some(_) => text[..start].chars().next_back(),
+                None => None,
+            };
+            let after = match b.get(end) {
+                Some(&c) if c.is_ascii() => Some(char::from(c)),
+                Some(_) => text[end..].chars().next(),
+                None => None,
+            };
             let code = |c: char| {
                 c.is_alphanumeric()
                     || matches!(

@@ -6,8 +6,6 @@
 //!   word (`the meeting pointed out, …`);
 //! - `after-semicolon`: a word that starts sentences capitalised after a semicolon (`; More`).
 
-use std::collections::HashMap;
-
 use super::super::{RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -35,9 +33,11 @@ fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
             let after = bytes.get(i).copied();
             // A full stop after a word ends a sentence unless a letter follows it.
             let dot_ends = after == Some(b'.') && bytes.get(i + 1).is_none_or(|b| !b.is_ascii_alphanumeric());
-            // Part of a longer word with letters beyond ASCII (`café`).
-            let letter_beside = text[..start].chars().next_back().is_some_and(char::is_alphabetic)
-                || text[i..].chars().next().is_some_and(char::is_alphabetic);
+            // Part of a longer word with letters beyond ASCII (`café`); an ASCII neighbour is
+            // no letter (the word would have gone on), so only a non-ASCII one is decoded.
+            let letter_beside = (before.is_some_and(|b| !b.is_ascii())
+                && text[..start].chars().next_back().is_some_and(char::is_alphabetic))
+                || (after.is_some_and(|b| !b.is_ascii()) && text[i..].chars().next().is_some_and(char::is_alphabetic));
             if i - start >= 3 && !before.is_some_and(glued) && (dot_ends || !after.is_some_and(glued)) && !letter_beside
             {
                 return Some(Span::new(start, i));
@@ -45,6 +45,24 @@ fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
         }
         None
     })
+}
+
+/// Maps keyed by words in lower case, read for every word of a document: a fast hash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// Calls `f` with `word` lower-cased, on the stack when it is short (as words are), so that
+/// maps keyed by lower-case words are looked up without allocating.
+fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    match buf.get_mut(..word.len()) {
+        Some(lower) => {
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            // ASCII case changes keep the bytes valid UTF-8.
+            f(std::str::from_utf8(lower).unwrap_or(word))
+        }
+        None => f(&word.to_ascii_lowercase()),
+    }
 }
 
 /// How a word is written: with a capital after its first letter (`MySQL`, `sendGroup`), in
@@ -76,7 +94,7 @@ pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
     // First the words written with an inner capital somewhere; then every written form of
     // those words only (a large file holds millions of words, few of them names).
-    let mut forms: HashMap<String, Vec<Span>> = HashMap::new();
+    let mut forms: HashMap<String, Vec<Span>> = HashMap::default();
     for span in words(&text[..]) {
         let w = span.text(text);
         if shape(w) == Shape::Inner {
@@ -88,7 +106,7 @@ pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     }
     for span in words(&text[..]) {
         let w = span.text(text);
-        if let Some(spans) = forms.get_mut(w.to_ascii_lowercase().as_str()) {
+        if let Some(spans) = with_lower(w, |l| forms.get_mut(l)) {
             spans.push(span);
         }
     }
@@ -164,7 +182,7 @@ fn in_shouted_line(text: &str, at: usize) -> bool {
 /// with an inner capital, or when the capitalised form is not rare beside the capitals.
 fn acronym_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let mut upper: HashMap<String, (usize, Option<Span>)> = HashMap::new();
+    let mut upper: HashMap<String, (usize, Option<Span>)> = HashMap::default();
     for span in words(&text[..]) {
         let w = span.text(text);
         if shape(w) == Shape::Upper && !in_shouted_line(text, span.start) {
@@ -178,11 +196,10 @@ fn acronym_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         return;
     }
     // Per acronym: capitalised spans, and whether another form (lower case, inner capital) exists.
-    let mut others: HashMap<&str, (Vec<Span>, bool)> = HashMap::new();
+    let mut others: HashMap<&str, (Vec<Span>, bool)> = HashMap::default();
     for span in words(&text[..]) {
         let w = span.text(text);
-        let key = w.to_ascii_lowercase();
-        let Some((k, _)) = upper.get_key_value(key.as_str()) else {
+        let Some((k, _)) = with_lower(w, |l| upper.get_key_value(l)) else {
             continue;
         };
         let entry = others.entry(k.as_str()).or_default();
@@ -243,7 +260,7 @@ fn capitalised_pairs(text: &str, mut f: impl FnMut(Span, Shape)) {
 fn title_phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
     // First the names in title case (few), then the lower-case forms of those only.
-    let mut titles: HashMap<String, (usize, Span)> = HashMap::new();
+    let mut titles: HashMap<String, (usize, Span)> = HashMap::default();
     capitalised_pairs(text, |span, second| {
         if second == Shape::Capitalised {
             let e = titles.entry(span.text(text).to_ascii_lowercase()).or_insert((0, span));
@@ -254,11 +271,12 @@ fn title_phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     if titles.is_empty() {
         return;
     }
-    let mut lower: HashMap<String, Vec<Span>> = HashMap::new();
+    let mut lower: HashMap<String, Vec<Span>> = HashMap::default();
     capitalised_pairs(text, |span, second| {
-        let key = span.text(text).to_ascii_lowercase();
-        if second == Shape::Lower && titles.contains_key(&key) {
-            lower.entry(key).or_default().push(span);
+        if second == Shape::Lower {
+            if let Some((key, _)) = with_lower(span.text(text), |l| titles.get_key_value(l)) {
+                lower.entry(key.clone()).or_default().push(span);
+            }
         }
     });
     for (key, spans) in lower {
