@@ -332,8 +332,12 @@ pub fn paragraph_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
 /// space (`the meeting pointed out …`, not `e.g.` or `www.example.com`).
 fn lower_case_opening(para: &str) -> Option<usize> {
     let len = para.bytes().take_while(u8::is_ascii_lowercase).count();
-    let prose = para.split_whitespace().count() >= 6 && para.contains(['.', '!', '?']);
-    (len > 0 && para.as_bytes().get(len) == Some(&b' ') && prose).then_some(len)
+    // The cheap test first: most paragraphs start with a capital.
+    if len == 0 || para.as_bytes().get(len) != Some(&b' ') {
+        return None;
+    }
+    let prose = para.split_whitespace().nth(5).is_some() && para.contains(['.', '!', '?']);
+    prose.then_some(len)
 }
 
 /// True when the text before a paragraph leaves it to continue a sentence: it ends with a
