@@ -250,8 +250,9 @@ fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
         }
         // "… ." or ". 5": an ellipsis or a decimal is not a stray full stop. But a mark
         // between words with its space on the wrong side (`guests ,from`, `cluster .This`)
-        // was typed one place off.
-        if next.is_some_and(|n| !(n.is_whitespace() || "\"'”’)]»".contains(n))) {
+        // was typed one place off. A closing quote, bracket or Markdown emphasis marker
+        // (`platform ?**`) ends the phrase like a space does.
+        if next.is_some_and(|n| !ends_phrase(n)) {
             if wrong_side(text, prev, c, after) {
                 let problem = format!("space before \"{c}\" instead of after it");
                 sink.fix_each(
@@ -274,6 +275,12 @@ fn space_before_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             Applicability::Safe,
         );
     }
+}
+
+/// True when `c`, right after a punctuation mark, closes the phrase the mark ends: a space,
+/// a closing quote or bracket, or a Markdown emphasis marker (`**Why ?**`).
+fn ends_phrase(c: char) -> bool {
+    c.is_whitespace() || "\"'”’)]»*_".contains(c)
 }
 
 /// True when the mark `c` at `after - 1`, with a space before it and a character after,
@@ -694,6 +701,16 @@ fn halfwidth_punctuation(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closing_emphasis_marker_ends_the_phrase() {
+        assert!(ends_phrase('*'));
+        assert!(ends_phrase('_'));
+        assert!(ends_phrase(' '));
+        assert!(ends_phrase('”'));
+        assert!(!ends_phrase('N'));
+        assert!(!ends_phrase('5'));
+    }
 
     #[test]
     fn chinese_numerals() {
