@@ -71,21 +71,14 @@ impl English {
                     sets.len() - 1
                 }
             };
-            let known = &mut sets[i].1;
-            if let Some(&k) = known.get(word) {
-                return k;
-            }
-            let plain: std::borrow::Cow<'_, str> = if word.contains('’') {
-                word.replace('’', "'").into()
-            } else {
-                word.into()
-            };
-            let k = self.0.iter().any(|d| d.check(&plain));
-            if known.len() >= KNOWN_CACHE_WORDS {
-                known.clear();
-            }
-            known.insert(Box::from(word), k);
-            k
+            remembered(&mut sets[i].1, word, || {
+                let plain: std::borrow::Cow<'_, str> = if word.contains('’') {
+                    word.replace('’', "'").into()
+                } else {
+                    word.into()
+                };
+                self.0.iter().any(|d| d.check(&plain))
+            })
         })
     }
 
@@ -370,16 +363,28 @@ fn corrections(word: &str) -> Option<&'static [&'static str]> {
         static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::new(Seen::default());
     }
     SEEN.with_borrow_mut(|seen| {
-        if let Some(&c) = seen.get(word) {
-            return c;
-        }
-        let c = typos_dict::WORD.find(&unicase::UniCase::new(word)).copied();
-        if seen.len() >= KNOWN_CACHE_WORDS {
-            seen.clear();
-        }
-        seen.insert(Box::from(word), c);
-        c
+        remembered(seen, word, || {
+            typos_dict::WORD.find(&unicase::UniCase::new(word)).copied()
+        })
     })
+}
+
+/// The answer about `word` kept in `seen`, or `answer()` kept there for next time; a cache
+/// that reaches [`KNOWN_CACHE_WORDS`] starts afresh.
+fn remembered<V: Copy>(
+    seen: &mut HashMap<Box<str>, V, foldhash::fast::FixedState>,
+    word: &str,
+    answer: impl FnOnce() -> V,
+) -> V {
+    if let Some(&v) = seen.get(word) {
+        return v;
+    }
+    let v = answer();
+    if seen.len() >= KNOWN_CACHE_WORDS {
+        seen.clear();
+    }
+    seen.insert(Box::from(word), v);
+    v
 }
 
 impl Check for SpellingCheck {

@@ -152,17 +152,22 @@ pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
             if !flagged {
                 continue;
             }
-            let replacement = right.to_string();
-            let problem = format!("written \"{right}\" elsewhere in this document");
-            sink.fix(
-                rule,
-                s,
-                &[("problem", &problem), ("canonical", right)],
-                vec![Edit::replace(s, replacement)],
-                Applicability::Unsafe,
-            );
+            written_elsewhere(rule, s, right, sink);
         }
     }
+}
+
+/// Reports `span` as a form of the word or name the document writes as `right` elsewhere,
+/// with `right` as an unsafe fix.
+fn written_elsewhere(rule: RuleIdx, span: Span, right: &str, sink: &mut Sink<'_>) {
+    let problem = format!("written \"{right}\" elsewhere in this document");
+    sink.fix(
+        rule,
+        span,
+        &[("problem", &problem), ("canonical", right)],
+        vec![Edit::replace(span, right.to_string())],
+        Applicability::Unsafe,
+    );
 }
 
 /// True when the line holding `at` is shouted: it has at least as many capitals as small
@@ -221,14 +226,7 @@ fn acronym_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
             if doc.starts_sentence(s.start) {
                 continue;
             }
-            let problem = format!("written \"{right}\" elsewhere in this document");
-            sink.fix(
-                rule,
-                s,
-                &[("problem", &problem), ("canonical", right)],
-                vec![Edit::replace(s, right.to_string())],
-                Applicability::Unsafe,
-            );
+            written_elsewhere(rule, s, right, sink);
         }
     }
 }
@@ -286,14 +284,7 @@ fn title_phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         }
         let right = first.text(text);
         for s in spans {
-            let problem = format!("written \"{right}\" elsewhere in this document");
-            sink.fix(
-                rule,
-                s,
-                &[("problem", &problem), ("canonical", right)],
-                vec![Edit::replace(s, right.to_string())],
-                Applicability::Unsafe,
-            );
+            written_elsewhere(rule, s, right, sink);
         }
     }
 }
