@@ -158,6 +158,84 @@ pub struct Related {
     pub message: String,
 }
 
+/// Related findings whose messages are rendered only when a format prints them: a group of
+/// rules that share one scan and found the same defect (10,000 rules of one kind may all fire
+/// on one sentence) is held as the rules' indices, not as 10,000 messages.
+pub trait DeferredRelated: Send + Sync {
+    /// How many entries [`DeferredRelated::render_into`] adds.
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Appends the entries, in any order.
+    fn render_into(&self, out: &mut Vec<Related>);
+}
+
+/// The `related` entries of a finding: listed ones and deferred groups, read in rule-id order.
+#[derive(Clone, Default)]
+pub struct RelatedList {
+    listed: Vec<Related>,
+    deferred: Vec<Arc<dyn DeferredRelated>>,
+}
+
+impl RelatedList {
+    pub fn push(&mut self, related: Related) {
+        self.listed.push(related);
+    }
+
+    /// Adds a group whose messages are rendered when read.
+    pub fn defer(&mut self, group: Arc<dyn DeferredRelated>) {
+        self.deferred.push(group);
+    }
+
+    /// Moves all of `other`'s entries into this list.
+    pub fn append(&mut self, other: RelatedList) {
+        self.listed.extend(other.listed);
+        self.deferred.extend(other.deferred);
+    }
+
+    pub fn len(&self) -> usize {
+        self.listed.len() + self.deferred.iter().map(|d| d.len()).sum::<usize>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.listed.is_empty() && self.deferred.iter().all(|d| d.is_empty())
+    }
+
+    /// Every entry, ordered by rule id (entries of one rule in the order they were added).
+    pub fn to_vec(&self) -> Vec<Related> {
+        let mut all = self.listed.clone();
+        for group in &self.deferred {
+            group.render_into(&mut all);
+        }
+        all.sort_by(|a, b| a.rule.id.cmp(&b.rule.id));
+        all
+    }
+}
+
+impl fmt::Debug for RelatedList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.to_vec()).finish()
+    }
+}
+
+impl PartialEq for RelatedList {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.to_vec() == other.to_vec()
+    }
+}
+
+impl Eq for RelatedList {}
+
+impl From<Vec<Related>> for RelatedList {
+    fn from(listed: Vec<Related>) -> Self {
+        RelatedList {
+            listed,
+            deferred: Vec::new(),
+        }
+    }
+}
+
 /// One finding: the rule that made it, where, what it says, and the fix it suggests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -168,7 +246,7 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub fix: Option<Fix>,
     /// The same defect as other rules saw it (their findings were merged into this one).
-    pub related: Vec<Related>,
+    pub related: RelatedList,
 }
 
 impl Diagnostic {

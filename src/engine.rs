@@ -5,7 +5,7 @@ use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::checks::{Check, CompileError, RuleIdx, Sink, KINDS};
+use crate::checks::{Check, CompileError, RuleIdx, RuleTable, Sink, KINDS};
 use crate::config::Profile;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -88,7 +88,7 @@ const PARTS_PER_THREAD: usize = 4;
 
 /// Rules compiled once and shared by every thread.
 pub struct Engine {
-    rules: Vec<Rule>,
+    rules: RuleTable,
     /// Each kind's check, with the rules it runs.
     checks: Vec<(&'static Kind, Box<dyn Check>, Vec<RuleIdx>)>,
     /// Per rule: run on the whole document when a large one is checked in parts
@@ -102,7 +102,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("rules", &self.rules.len()).finish()
+        f.debug_struct("Engine")
+            .field("rules", &self.rules.rules().len())
+            .finish()
     }
 }
 
@@ -152,7 +154,8 @@ impl Engine {
             Some(AhoCorasick::new(accept).map_err(EngineError::Accept)?)
         };
         let mentions = Mentions::new(&rules);
-        let specificity = rules.iter().map(|r| (r.id().to_string(), specificity(r))).collect();
+        let specificity = rules.iter().map(|r| (r.id().to_string(), r.specificity())).collect();
+        let rules = RuleTable::new(rules);
         Ok(Engine {
             rules,
             checks,
@@ -164,7 +167,7 @@ impl Engine {
     }
 
     pub fn rules(&self) -> &[Rule] {
-        &self.rules
+        self.rules.rules()
     }
 
     /// All diagnostics for `doc`, sorted by position then rule id.
@@ -185,7 +188,7 @@ impl Engine {
             return None;
         }
         let mask: Vec<bool> = self
-            .rules
+            .rules()
             .iter()
             .map(|r| {
                 let id = r.id();
@@ -317,16 +320,6 @@ impl Engine {
     }
 }
 
-/// How specific a rule's judgement is: a rule that reads the source text of a bilingual file
-/// knows most, a rule of a language-pair pack (zh-en) more than one of a target pack (en).
-fn specificity(rule: &Rule) -> u8 {
-    if rule.def.kind.reads_source {
-        2
-    } else {
-        u8::from(rule.pack.source.is_some())
-    }
-}
-
 /// True when two MQM categories name the same defect: equal, or one a subtype of the other
 /// (`terminology` and `terminology/inconsistent`).
 fn same_category(a: &str, b: &str) -> bool {
@@ -374,7 +367,7 @@ fn merge_same_defect(diags: Vec<Diagnostic>, specificity: &std::collections::Has
             rule: other.rule,
             message: other.message,
         });
-        keep.related.extend(other.related);
+        keep.related.append(other.related);
     }
     out
 }
@@ -609,7 +602,7 @@ mod tests {
                 .iter()
                 .filter(|d| {
                     engine
-                        .rules
+                        .rules()
                         .iter()
                         .position(|r| r.meta == d.rule)
                         .is_some_and(|i| engine.document_wide[i])

@@ -722,7 +722,7 @@ mod tests {
             message: String::new(),
             span: fix.span(),
             labels: Vec::new(),
-            related: Vec::new(),
+            related: Default::default(),
             fix: Some(fix),
         }
     }

@@ -23,7 +23,7 @@ fn a_term_seen_by_the_glossary_and_the_source_is_one_finding() {
     // The rule that read the source is the more specific one.
     assert_eq!(kept.rule_id(), "zh-en/source-term");
     assert_eq!(kept.related.len(), 1);
-    assert_eq!(kept.related[0].rule.id, "zh-en/guzhen");
+    assert_eq!(kept.related.to_vec()[0].rule.id, "zh-en/guzhen");
     assert!(kept.fix.is_some(), "the kept finding still offers the fix");
 }
 
@@ -35,7 +35,7 @@ fn untranslated_text_seen_by_two_rules_is_one_finding() {
     let here: Vec<_> = diags.iter().filter(|d| d.span.start == at).collect();
     assert_eq!(here.len(), 1, "{diags:#?}");
     assert_eq!(here[0].rule_id(), "bilingual/source-script-left");
-    assert!(here[0].related.iter().any(|r| r.rule.id == "en/untranslated"));
+    assert!(here[0].related.to_vec().iter().any(|r| r.rule.id == "en/untranslated"));
 }
 
 #[test]
@@ -60,4 +60,66 @@ fn json_carries_the_merged_finding_as_related() {
         .iter()
         .filter(|d| d["rule"] != "zh-en/source-term")
         .all(|d| d.get("related").is_none()));
+}
+
+/// `mtlint check --format json --rules <file>` on one long sentence.
+fn check_with_rules(rules: &str) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("long.txt");
+    // 34 words in one sentence.
+    let sentence = "The committee met on Monday and the members talked about the new road, the old bridge, \
+                    the school that opens next year and the park that the town wants to build by the river.";
+    std::fs::write(&text, format!("{sentence}\n")).unwrap();
+    let rules_path = dir.path().join("long.toml");
+    std::fs::write(&rules_path, rules).unwrap();
+    let out = assert_cmd::Command::cargo_bin("mtlint")
+        .unwrap()
+        .args(["check", "--format", "json", "--select", "long", "--rules"])
+        .arg(&rules_path)
+        .arg(&text)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    json["files"][0]["diagnostics"].as_array().unwrap().clone()
+}
+
+#[test]
+fn rules_that_share_a_scan_report_one_finding_with_each_rules_message() {
+    // Three sentence-length rules with different limits, listed out of id order: the sentence
+    // is over all three, so one finding is kept (the first rule by id) and the others ride
+    // along, each message with its own limit.
+    let diags = check_with_rules(
+        "[pack]\nname = \"long\"\ntarget = \"en\"\n\n\
+         [[rule]]\nid = \"c\"\nkind = \"sentence-length\"\nmax_words = 20\nmessage = \"{words} words, over {max}\"\n\n\
+         [[rule]]\nid = \"a\"\nkind = \"sentence-length\"\nmax_words = 30\nmessage = \"{words} words, over {max}\"\n\n\
+         [[rule]]\nid = \"b\"\nkind = \"sentence-length\"\nmax_words = 25\nmessage = \"{words} words, over {max}\"\n\n\
+         [[rule]]\nid = \"d\"\nkind = \"sentence-length\"\nmax_words = 40\n",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["rule"], "long/a");
+    assert_eq!(diags[0]["message"], "34 words, over 30");
+    let related = diags[0]["related"].as_array().unwrap();
+    let seen: Vec<(&str, &str)> = related
+        .iter()
+        .map(|r| (r["rule"].as_str().unwrap(), r["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(seen, [("long/b", "34 words, over 25"), ("long/c", "34 words, over 20")]);
+}
+
+#[test]
+fn rules_of_a_group_with_different_severities_stay_apart() {
+    let diags = check_with_rules(
+        "[pack]\nname = \"long\"\ntarget = \"en\"\n\n\
+         [[rule]]\nid = \"a\"\nkind = \"sentence-length\"\nmax_words = 30\n\n\
+         [[rule]]\nid = \"b\"\nkind = \"sentence-length\"\nmax_words = 25\nseverity = \"error\"\n\n\
+         [[rule]]\nid = \"c\"\nkind = \"sentence-length\"\nmax_words = 20\ncategory = \"fluency\"\n",
+    );
+    // a and b are one defect (same category): b, the more severe, is kept; c is another
+    // category and stays a finding of its own.
+    let rules: Vec<&str> = diags.iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["long/b", "long/c"], "{diags:#?}");
+    assert_eq!(diags[0]["related"][0]["rule"], "long/a");
+    assert!(diags[1].get("related").is_none());
 }

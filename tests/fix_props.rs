@@ -289,7 +289,7 @@ fn diag(i: usize, fix: Fix) -> Diagnostic {
         message: String::new(),
         span: fix.span(),
         labels: Vec::new(),
-        related: Vec::new(),
+        related: Default::default(),
         fix: Some(fix),
     }
 }

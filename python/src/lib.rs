@@ -351,11 +351,12 @@ fn convert(doc: &Document, diags: &[core::Diagnostic]) -> Vec<Diagnostic> {
                     .collect(),
                 related: d
                     .related
-                    .iter()
+                    .to_vec()
+                    .into_iter()
                     .map(|r| Related {
                         rule: r.rule.id.clone(),
                         severity: r.rule.severity.as_str(),
-                        message: r.message.clone(),
+                        message: r.message,
                     })
                     .collect(),
             }

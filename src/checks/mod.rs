@@ -5,8 +5,9 @@
 //! Checks only describe edits; the fix engine decides what is applied.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
+use crate::diagnostic::{Applicability, DeferredRelated, Diagnostic, Edit, Fix, Label, Related};
 use crate::document::Document;
 use crate::model::{Kind, Rule, RuleDef};
 use crate::span::Span;
@@ -166,9 +167,104 @@ pub trait Check: Send + Sync {
     }
 }
 
+/// The engine's rules, with what the sink needs to report a group of them as one finding.
+pub struct RuleTable {
+    rules: Arc<[Rule]>,
+    /// Per rule: its place in rule-id order.
+    rank: Vec<u32>,
+    /// Per rule: rules with the same number have the same category, severity, specificity
+    /// and fix policy, so the engine merges their findings of one span into one, kept by the
+    /// rule first in id order (see `merge_same_defect`).
+    class: Vec<u32>,
+}
+
+impl RuleTable {
+    pub fn new(rules: Vec<Rule>) -> Self {
+        let mut by_id: Vec<usize> = (0..rules.len()).collect();
+        by_id.sort_by(|&a, &b| rules[a].meta.id.cmp(&rules[b].meta.id));
+        let mut rank = vec![0; rules.len()];
+        for (place, &i) in by_id.iter().enumerate() {
+            rank[i] = place as u32;
+        }
+        let mut classes = std::collections::HashMap::new();
+        let class = rules
+            .iter()
+            .map(|r| {
+                let key = (r.meta.category.as_str(), r.meta.severity, r.specificity(), r.def.fix);
+                let next = classes.len() as u32;
+                *classes.entry(key).or_insert(next)
+            })
+            .collect();
+        RuleTable {
+            rules: rules.into(),
+            rank,
+            class,
+        }
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+}
+
+/// Message arguments that differ between the rules of a group (a sentence-length rule's
+/// `max`), worked out from a rule's definition.
+pub type MemberArgs = fn(&RuleDef) -> Vec<(&'static str, String)>;
+
+/// The other rules of a group that found the same defect as the finding that holds this;
+/// their messages are rendered only when an output prints `related` entries.
+struct GroupRelated {
+    rules: Arc<[Rule]>,
+    members: Vec<u32>,
+    matched: String,
+    replacement: Option<String>,
+    args: Vec<(String, String)>,
+    member_args: Option<MemberArgs>,
+}
+
+impl DeferredRelated for GroupRelated {
+    fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    fn render_into(&self, out: &mut Vec<Related>) {
+        let shared: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        for &m in &self.members {
+            let rule = &self.rules[m as usize];
+            let message = with_member_args(&shared, self.member_args, &rule.def, |args| {
+                render_message(&rule.message, &self.matched, self.replacement.as_deref(), args)
+            });
+            out.push(Related {
+                rule: rule.meta.clone(),
+                message,
+            });
+        }
+    }
+}
+
+/// Calls `f` with `args` plus the arguments `member_args` gives for `def`.
+fn with_member_args<T>(
+    args: &[(&str, &str)],
+    member_args: Option<MemberArgs>,
+    def: &RuleDef,
+    f: impl FnOnce(&[(&str, &str)]) -> T,
+) -> T {
+    let Some(member_args) = member_args else {
+        return f(args);
+    };
+    let own = member_args(def);
+    let all: Vec<(&str, &str)> = args
+        .iter()
+        .copied()
+        .chain(own.iter().map(|(k, v)| (*k, v.as_str())))
+        .collect();
+    f(&all)
+}
+
 /// The only way a check creates a diagnostic: it names the rule, the span and the message
 /// arguments; the sink fills in id, severity, category and message from the rule.
 pub struct Sink<'a> {
+    table: &'a RuleTable,
     rules: &'a [Rule],
     active: &'a [bool],
     doc: &'a Document,
@@ -176,9 +272,10 @@ pub struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(rules: &'a [Rule], active: &'a [bool], doc: &'a Document) -> Self {
+    pub fn new(table: &'a RuleTable, active: &'a [bool], doc: &'a Document) -> Self {
         Sink {
-            rules,
+            table,
+            rules: &table.rules,
             active,
             doc,
             diagnostics: Vec::new(),
@@ -245,9 +342,75 @@ impl<'a> Sink<'a> {
         fix: Option<(Vec<Edit>, Applicability)>,
         labels: Vec<Label>,
     ) {
-        for &rule in rules.iter().filter(|&&r| self.active[r]) {
-            self.push(rule, span, args, fix.clone(), labels.clone());
+        self.push_group(rules, None, span, args, fix, labels);
+    }
+
+    /// Reports the same finding for each of `rules`, a group whose shared scan found it; the
+    /// arguments of each rule's message are `args` plus its `member_args`.
+    ///
+    /// The engine would merge the group's findings into one (one defect, one finding) when
+    /// their rules agree in category, severity, specificity and fix policy; the sink then
+    /// makes that one finding itself, for the rule first in id order, with the others as
+    /// `related` entries rendered only when printed. Ten thousand rules firing on one
+    /// sentence cost one finding, not ten thousand.
+    pub fn push_group(
+        &mut self,
+        rules: &[RuleIdx],
+        member_args: Option<MemberArgs>,
+        span: Span,
+        args: &[(&str, &str)],
+        fix: Option<(Vec<Edit>, Applicability)>,
+        labels: Vec<Label>,
+    ) {
+        let one = |sink: &mut Self, rule: RuleIdx, fix, labels| {
+            let def = &sink.rules[rule].def;
+            with_member_args(args, member_args, def, |args| sink.push(rule, span, args, fix, labels));
+        };
+        let [first, ..] = rules else {
+            return;
+        };
+        if rules.len() == 1 {
+            return one(self, *first, fix, labels);
         }
+        // What `push` decides from the span alone: the same for every rule of one kind.
+        if self.doc.blocks_finding(span)
+            || (!self.rules[*first].def.kind.sees_protected && crate::protect::blocks(self.doc.protected(), span))
+        {
+            return;
+        }
+        let fired: Vec<RuleIdx> = rules
+            .iter()
+            .copied()
+            .filter(|&r| self.active[r] && !self.doc.is_suppressed(&self.rules[r].meta.id, span))
+            .collect();
+        let Some(keeper) = fired.iter().copied().min_by_key(|&r| self.table.rank[r]) else {
+            return;
+        };
+        let class = self.table.class[keeper];
+        if fired.len() == 1 || fired.iter().any(|&r| self.table.class[r] != class) {
+            for rule in fired {
+                one(self, rule, fix.clone(), labels.clone());
+            }
+            return;
+        }
+        let fix = self.resolve_fix(keeper, fix);
+        let replacement = fix.as_ref().map(|f| f.preview(&self.doc.text, span));
+        let before = self.diagnostics.len();
+        let def = &self.rules[keeper].def;
+        with_member_args(args, member_args, def, |args| {
+            self.emit(keeper, span, args, fix, labels)
+        });
+        let Some(kept) = self.diagnostics.get_mut(before) else {
+            return;
+        };
+        kept.related.defer(Arc::new(GroupRelated {
+            rules: Arc::clone(&self.table.rules),
+            members: fired.into_iter().filter(|&r| r != keeper).map(|r| r as u32).collect(),
+            matched: span.text(&self.doc.text).to_string(),
+            replacement,
+            args: args.iter().map(|&(k, v)| (k.to_string(), v.to_string())).collect(),
+            member_args,
+        }));
     }
 
     /// Reports with secondary labels.
@@ -283,7 +446,15 @@ impl<'a> Sink<'a> {
         if !self.active[rule] || self.doc.is_suppressed(&r.meta.id, span) {
             return;
         }
-        let fix = fix.and_then(|(edits, suggested)| {
+        let fix = self.resolve_fix(rule, fix);
+        self.emit(rule, span, args, fix, labels);
+    }
+
+    /// The fix `rule` reports: at the safety its `fix` setting allows, none when an edit
+    /// would touch masked text or markup (or protected text, for kinds that do not see it).
+    fn resolve_fix(&self, rule: RuleIdx, fix: Option<(Vec<Edit>, Applicability)>) -> Option<Fix> {
+        let r = &self.rules[rule];
+        fix.and_then(|(edits, suggested)| {
             let applicability = r.applicability(suggested)?;
             let protected = (!r.def.kind.sees_protected).then(|| self.doc.protected());
             let blocked = |e: &Edit| {
@@ -293,7 +464,12 @@ impl<'a> Sink<'a> {
                 return None;
             }
             Some(Fix::new(applicability, edits))
-        });
+        })
+    }
+
+    /// Renders `rule`'s message and adds the finding.
+    fn emit(&mut self, rule: RuleIdx, span: Span, args: &[(&str, &str)], fix: Option<Fix>, labels: Vec<Label>) {
+        let r = &self.rules[rule];
         let text = &self.doc.text;
         let matched = span.text(text);
         // The fixed text is only worked out for messages that show it.
@@ -319,7 +495,7 @@ impl<'a> Sink<'a> {
             span,
             labels,
             fix,
-            related: Vec::new(),
+            related: Default::default(),
         });
     }
 

@@ -132,6 +132,8 @@ pub struct PatternCheck {
     /// whole rest of the document.
     set: Option<(meta::Regex, Vec<usize>)>,
     rules: Vec<PatternRule>,
+    /// The rules whose matches can cross a line, sorted.
+    document_wide: Vec<RuleIdx>,
 }
 
 struct PatternRule {
@@ -234,10 +236,13 @@ impl PatternCheck {
                 .map_err(|e| CompileError::PatternSet(Box::new(e)))?;
             Some((set, set_rules))
         };
+        let mut document_wide: Vec<RuleIdx> = compiled.iter().filter(|r| r.document_wide).map(|r| r.rule).collect();
+        document_wide.sort_unstable();
         Ok(PatternCheck {
             starts: Starts::new(&literals),
             set,
             rules: compiled,
+            document_wide,
         })
     }
 }
@@ -394,7 +399,7 @@ fn crosses_lines(hir: &Hir) -> bool {
 
 impl Check for PatternCheck {
     fn document_wide(&self, rule: RuleIdx) -> bool {
-        self.rules.iter().any(|r| r.rule == rule && r.document_wide)
+        self.document_wide.binary_search(&rule).is_ok()
     }
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {

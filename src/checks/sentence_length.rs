@@ -208,6 +208,14 @@ impl SentenceLengthCheck {
     }
 }
 
+/// A rule's own message argument: its `max`.
+fn max_arg(def: &RuleDef) -> Vec<(&'static str, String)> {
+    let max = RuleDef::params::<SentenceLengthParams>(def)
+        .max_words
+        .unwrap_or(DEFAULT_MAX_WORDS);
+    vec![("max", max.to_string())]
+}
+
 /// The words of `sentence`, inline tags (XLIFF `<x/>`, `<g>`, HTML in Markdown) not counted:
 /// each tag counts as a space. Code spans and entities stand for words and still count.
 fn count_words_outside_markup(doc: &Document, sentence: Span) -> usize {
@@ -245,6 +253,7 @@ impl Check for SentenceLengthCheck {
         else {
             return;
         };
+        let mut fired = Vec::new();
         for &sentence in doc.sentences() {
             let s = sentence.text(text);
             // A word and the space after it take two bytes at least; short sentences need no scan.
@@ -255,28 +264,25 @@ impl Check for SentenceLengthCheck {
             let words_arg = words.to_string();
             for group in &self.groups {
                 let over = &group.limits[..group.limits.partition_point(|l| l.max < words)];
-                // Worked out for the first rule that needs them.
-                let mut splices: Option<(usize, String)> = None;
-                let mut split: Option<Option<Edit>> = None;
+                // Worked out once the first rule needs it.
+                let mut splices: Option<usize> = None;
+                fired.clear();
                 for limit in over {
                     if !sink.is_active(limit.idx) {
                         continue;
                     }
-                    let (n, splices_arg) = splices.get_or_insert_with(|| {
-                        let n = group.clauses.splices(s);
-                        (n, n.to_string())
-                    });
-                    if *n < limit.min_splices {
-                        continue;
-                    }
-                    let max = limit.max.to_string();
-                    let args = [("words", words_arg.as_str()), ("max", &max), ("splices", splices_arg)];
-                    let edit = split.get_or_insert_with(|| split_point(text, sentence, words, &group.clauses.subjects));
-                    match edit {
-                        Some(edit) => sink.fix(limit.idx, sentence, &args, vec![edit.clone()], Applicability::Unsafe),
-                        None => sink.flag(limit.idx, sentence, &args),
+                    if *splices.get_or_insert_with(|| group.clauses.splices(s)) >= limit.min_splices {
+                        fired.push(limit.idx);
                     }
                 }
+                let Some(splices) = splices.filter(|_| !fired.is_empty()) else {
+                    continue;
+                };
+                let splices_arg = splices.to_string();
+                let args = [("words", words_arg.as_str()), ("splices", splices_arg.as_str())];
+                let fix = split_point(text, sentence, words, &group.clauses.subjects)
+                    .map(|edit| (vec![edit], Applicability::Unsafe));
+                sink.push_group(&fired, Some(max_arg), sentence, &args, fix, Vec::new());
             }
         }
     }

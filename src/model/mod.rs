@@ -86,7 +86,7 @@ impl SourceError {
 }
 
 /// Whether and how a rule's fixes are applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum FixPolicy {
     /// The kind's default.
@@ -343,6 +343,17 @@ impl Rule {
     /// setting: `none` drops it, `unsafe` lowers it, `safe` never raises it.
     pub fn applicability(&self, suggested: Applicability) -> Option<Applicability> {
         self.def.fix.apply(suggested)
+    }
+
+    /// How specific the rule's judgement is, for merging findings of one defect: a rule that
+    /// reads the source text of a bilingual file knows most, a rule of a language-pair pack
+    /// (zh-en) more than one of a target pack (en).
+    pub fn specificity(&self) -> u8 {
+        if self.def.kind.reads_source {
+            2
+        } else {
+            u8::from(self.pack.source.is_some())
+        }
     }
 
     /// One line describing the rule: the first sentence of its `doc`, else its message.

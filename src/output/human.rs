@@ -455,7 +455,7 @@ fn write_diagnostic(
     if let (Some(f), None) = (&fix, beside) {
         writeln!(out, "{pad} {blue}={blue:#} {}", terminal(f))?;
     }
-    for r in &d.related {
+    for r in d.related.to_vec() {
         writeln!(
             out,
             "{pad} {blue}={blue:#} {bold}also{bold:#}: {}: {}",

@@ -40,10 +40,10 @@ struct JsonLabel<'a> {
 
 /// Another rule's finding of the same defect, merged into this one.
 #[derive(Serialize)]
-struct JsonRelated<'a> {
-    rule: &'a str,
+struct JsonRelated {
+    rule: String,
     severity: &'static str,
-    message: &'a str,
+    message: String,
 }
 
 /// One finding as the JSON schema has it.
@@ -58,7 +58,7 @@ pub struct JsonDiagnostic<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     labels: Vec<JsonLabel<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    related: Vec<JsonRelated<'a>>,
+    related: Vec<JsonRelated>,
 }
 
 /// One file in the `json` format's schema.
@@ -149,11 +149,12 @@ fn diagnostic<'a>(doc: &Document, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
             .collect(),
         related: d
             .related
-            .iter()
+            .to_vec()
+            .into_iter()
             .map(|r| JsonRelated {
-                rule: &r.rule.id,
                 severity: r.rule.severity.as_str(),
-                message: &r.message,
+                rule: r.rule.id.clone(),
+                message: r.message,
             })
             .collect(),
     }

@@ -745,7 +745,7 @@ fn note(doc: &crate::document::Document, p: &Placed, members: &[&Placed], batch:
                         }
                     }
                 }
-                @for r in &d.related {
+                @for r in d.related.to_vec() {
                     div.related { "also found by " code { (r.rule.id) } ": " (r.message) }
                 }
                 @if !more.is_empty() {
@@ -784,7 +784,7 @@ mod tests {
             message: format!("{id} <message>"),
             span,
             labels: Vec::new(),
-            related: Vec::new(),
+            related: Default::default(),
             fix,
         }
     }

@@ -235,7 +235,7 @@ mod tests {
                 message: "space before \".\"".into(),
                 span: Span::new(at, at + 2),
                 labels: Vec::new(),
-                related: Vec::new(),
+                related: Default::default(),
                 fix: Some(Fix::new(Applicability::Safe, vec![Edit::delete(Span::new(at, at + 1))])),
             })
             .collect();
