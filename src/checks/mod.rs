@@ -378,21 +378,31 @@ impl<'a> Sink<'a> {
         {
             return;
         }
-        let fired: Vec<RuleIdx> = rules
-            .iter()
-            .copied()
-            .filter(|&r| self.active[r] && !self.doc.is_suppressed(&self.rules[r].meta.id, span))
-            .collect();
-        let Some(keeper) = fired.iter().copied().min_by_key(|&r| self.table.rank[r]) else {
+        // A group may be thousands of rules: tight loops over their indices.
+        let mut members: Vec<u32> = Vec::with_capacity(rules.len());
+        if self.doc.suppressions.is_empty() {
+            members.extend(rules.iter().filter(|&&r| self.active[r]).map(|&r| r as u32));
+        } else {
+            let suppressed = |r: RuleIdx| self.doc.is_suppressed(&self.rules[r].meta.id, span);
+            members.extend(
+                rules
+                    .iter()
+                    .filter(|&&r| self.active[r] && !suppressed(r))
+                    .map(|&r| r as u32),
+            );
+        }
+        let (rank, class) = (&self.table.rank, &self.table.class);
+        let Some(at) = (0..members.len()).min_by_key(|&i| rank[members[i] as usize]) else {
             return;
         };
-        let class = self.table.class[keeper];
-        if fired.len() == 1 || fired.iter().any(|&r| self.table.class[r] != class) {
-            for rule in fired {
-                one(self, rule, fix.clone(), labels.clone());
+        let keeper = members[at] as usize;
+        if members.len() == 1 || members.iter().any(|&m| class[m as usize] != class[keeper]) {
+            for rule in members {
+                one(self, rule as usize, fix.clone(), labels.clone());
             }
             return;
         }
+        members.swap_remove(at);
         let fix = self.resolve_fix(keeper, fix);
         let replacement = fix.as_ref().map(|f| f.preview(&self.doc.text, span));
         let before = self.diagnostics.len();
@@ -405,7 +415,7 @@ impl<'a> Sink<'a> {
         };
         kept.related.defer(Arc::new(GroupRelated {
             rules: Arc::clone(&self.table.rules),
-            members: fired.into_iter().filter(|&r| r != keeper).map(|r| r as u32).collect(),
+            members,
             matched: span.text(&self.doc.text).to_string(),
             replacement,
             args: args.iter().map(|&(k, v)| (k.to_string(), v.to_string())).collect(),
