@@ -152,6 +152,86 @@ struct PatternRule {
     /// part of a document may differ from those in the whole (see `Check::document_wide`).
     document_wide: bool,
     replace: Option<String>,
+    /// The pattern as plain text, when it is one (gated rules only): then no regex is built.
+    plain: Option<PlainText>,
+}
+
+/// A pattern that is plain text with at most a word boundary at either end
+/// (`\bstanding council\b`, the shape of most glossary-like rules): matched by comparing
+/// bytes where the text starts, with no regex to build.
+struct PlainText {
+    bytes: Box<[u8]>,
+    before: Option<regex_automata::util::look::Look>,
+    after: Option<regex_automata::util::look::Look>,
+}
+
+impl PlainText {
+    fn of(hir: &Hir) -> Option<PlainText> {
+        use regex_automata::util::look::Look as L;
+        let word = |h: &Hir| match h.kind() {
+            HirKind::Look(Look::WordUnicode) => Some(L::WordUnicode),
+            HirKind::Look(Look::WordAscii) => Some(L::WordAscii),
+            _ => None,
+        };
+        let mut parts = match hir.kind() {
+            HirKind::Concat(parts) => parts.as_slice(),
+            HirKind::Literal(_) => std::slice::from_ref(hir),
+            _ => return None,
+        };
+        let before = parts.first().and_then(word);
+        if before.is_some() {
+            parts = &parts[1..];
+        }
+        let after = parts.last().and_then(word);
+        if after.is_some() {
+            parts = &parts[..parts.len() - 1];
+        }
+        match parts {
+            [literal] => match literal.kind() {
+                HirKind::Literal(l) => Some(PlainText {
+                    bytes: l.0.clone(),
+                    before,
+                    after,
+                }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Calls `each` with each match starting at one of `starts` (ascending), leftmost first
+    /// and not overlapping, as an anchored regex search at each start would find them.
+    fn matches_at(&self, text: &str, starts: &[usize], caps: &mut Captures, mut each: impl FnMut(&Captures)) {
+        let look = regex_automata::util::look::LookMatcher::new();
+        let haystack = text.as_bytes();
+        let mut end = 0;
+        for &start in starts {
+            if start < end || !haystack[start..].starts_with(&self.bytes) {
+                continue;
+            }
+            let stop = start + self.bytes.len();
+            if self.before.is_some_and(|l| !look.matches(l, haystack, start))
+                || self.after.is_some_and(|l| !look.matches(l, haystack, stop))
+            {
+                continue;
+            }
+            caps.set_pattern(Some(PatternID::ZERO));
+            let slots = caps.slots_mut();
+            slots[0] = regex_automata::util::primitives::NonMaxUsize::new(start);
+            slots[1] = regex_automata::util::primitives::NonMaxUsize::new(stop);
+            each(caps);
+            end = stop;
+        }
+    }
+}
+
+/// Captures of a regex with no groups but the match, for [`PlainText`] matches.
+fn plain_captures() -> Captures {
+    static GROUPS: OnceLock<regex_automata::util::captures::GroupInfo> = OnceLock::new();
+    let groups = GROUPS.get_or_init(|| {
+        regex_automata::util::captures::GroupInfo::new([[None::<&str>]]).expect("one unnamed group is valid")
+    });
+    Captures::matches(groups.clone())
 }
 
 struct Matchers {
@@ -217,6 +297,7 @@ impl PatternCheck {
                 rule,
                 may_be_empty,
                 document_wide: crosses_lines(&hir),
+                plain: gated.then(|| PlainText::of(&hir)).flatten(),
                 hir,
                 matchers: OnceLock::new(),
                 gated,
@@ -423,6 +504,10 @@ impl Check for PatternCheck {
             if !sink.is_active(r.rule) {
                 continue;
             }
+            if let Some(plain) = &r.plain {
+                plain.matches_at(text, &starts, &mut plain_captures(), |caps| r.report(doc, caps, sink));
+                continue;
+            }
             let Some(m) = r.matchers() else { continue };
             let mut caps = m.regex.create_captures();
             if r.gated {
@@ -458,6 +543,46 @@ mod tests {
             matchers: OnceLock::new(),
             gated: false,
             replace: None,
+            plain: None,
+        }
+    }
+
+    #[test]
+    fn plain_text_patterns_match_where_their_regex_does() {
+        let texts = [
+            "the standing council met; the standing councils met; xstanding council; standing council",
+            "café standing council, standing councilé, «standing council» and standing council.",
+            "aaaa aa aaa",
+            "",
+        ];
+        for pattern in [
+            r"standing council",
+            "standing council",
+            r"standing council",
+            r"aa",
+            "aa",
+            r"(?-u:)café",
+        ] {
+            let hir = parse(pattern, false).unwrap();
+            let plain = PlainText::of(&hir).unwrap_or_else(|| panic!("{pattern} is plain text"));
+            let regex = builder(REGEX_SIZE_LIMIT).build_from_hir(&hir).unwrap();
+            for text in texts {
+                let starts: Vec<usize> = (0..text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+                let mut found = Vec::new();
+                plain.matches_at(text, &starts, &mut plain_captures(), |c| {
+                    found.push(c.get_match().unwrap().range())
+                });
+                let expected: Vec<_> = regex.find_iter(text).map(|m| m.range()).collect();
+                assert_eq!(found, expected, "{pattern} in {text:?}");
+            }
+        }
+        for pattern in [
+            r"(?i)standing council",
+            r"standing (council)",
+            r"councils?",
+            r"^standing",
+        ] {
+            assert!(PlainText::of(&parse(pattern, false).unwrap()).is_none(), "{pattern}");
         }
     }
 
