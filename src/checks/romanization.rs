@@ -302,18 +302,21 @@ fn lowercase_names(
             continue;
         }
         let w = words.word(i);
+        // The dictionary last: most words are no pinyin, which costs less to tell.
         let name_like = |w: &str| {
-            w.len() >= 4 && !w.contains('\'') && !english(w) && pinyin::syllable_count(w).is_some_and(|c| c >= 2)
+            w.len() >= 4 && !w.contains('\'') && pinyin::syllable_count(w).is_some_and(|c| c >= 2) && !english(w)
         };
         // A lower-case name of two or more syllables, with a lower-case surname before it and
         // a lower-case generic word ("county") after it.
         // After a capitalised pinyin word it is a title in sentence case, as library
         // catalogues romanise them ("Zhanji hutao tie"): left alone.
-        let after_pinyin = i > 0 && words.joined(i - 1) && {
-            let prev = words.word(i - 1);
-            is_capitalised(prev) && pinyin::split(prev).is_some()
+        let after_pinyin = || {
+            i > 0 && words.joined(i - 1) && {
+                let prev = words.word(i - 1);
+                is_capitalised(prev) && pinyin::split(prev).is_some()
+            }
         };
-        if is_lower(w) && !after_pinyin && name_like(w) {
+        if is_lower(w) && name_like(w) && !after_pinyin() {
             let mut first = i;
             if i > 0 && words.joined(i - 1) {
                 let prev = words.word(i - 1);
