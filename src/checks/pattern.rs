@@ -154,7 +154,36 @@ struct PatternRule {
     replace: Option<String>,
     /// The pattern as plain text, when it is one (gated rules only): then no regex is built.
     plain: Option<PlainText>,
+    /// Text every match contains past its start (`short board` in `\b(?:fill|mend)
+    /// (?:the )?short boards?\b`), when the pattern has some: a gated rule whose start
+    /// literals are common words is not run on a document without it.
+    required: Option<memchr::memmem::Finder<'static>>,
 }
+
+/// The longest literal of at least [`MIN_REQUIRED`] bytes that every match of `hir` contains
+/// after its first byte: a literal part of a top-level sequence other than the first.
+fn required_literal(hir: &Hir) -> Option<memchr::memmem::Finder<'static>> {
+    let mut hir = hir;
+    while let HirKind::Capture(cap) = hir.kind() {
+        hir = &cap.sub;
+    }
+    let HirKind::Concat(parts) = hir.kind() else {
+        return None;
+    };
+    parts
+        .iter()
+        .skip(1)
+        .filter_map(|p| match p.kind() {
+            HirKind::Literal(l) => Some(&l.0),
+            _ => None,
+        })
+        .filter(|l| l.len() >= MIN_REQUIRED)
+        .max_by_key(|l| l.len())
+        .map(|l| memchr::memmem::Finder::new(l).into_owned())
+}
+
+/// Shorter literals are too common to be worth a search of their own.
+const MIN_REQUIRED: usize = 4;
 
 /// A pattern that is plain text with at most a word boundary at either end
 /// (`\bstanding council\b`, the shape of most glossary-like rules): matched by comparing
@@ -298,6 +327,7 @@ impl PatternCheck {
                 may_be_empty,
                 document_wide: crosses_lines(&hir),
                 plain: gated.then(|| PlainText::of(&hir)).flatten(),
+                required: gated.then(|| required_literal(&hir)).flatten(),
                 hir,
                 matchers: OnceLock::new(),
                 gated,
@@ -508,6 +538,12 @@ impl Check for PatternCheck {
                 plain.matches_at(text, &starts, &mut plain_captures(), |caps| r.report(doc, caps, sink));
                 continue;
             }
+            // Where the required text is missing (after the first possible start), no match is.
+            if let (Some(required), Some(&first)) = (&r.required, starts.first()) {
+                if required.find(&text.as_bytes()[first..]).is_none() {
+                    continue;
+                }
+            }
             let Some(m) = r.matchers() else { continue };
             let mut caps = m.regex.create_captures();
             if r.gated {
@@ -544,7 +580,23 @@ mod tests {
             gated: false,
             replace: None,
             plain: None,
+            required: None,
         }
+    }
+
+    #[test]
+    fn required_text_is_a_literal_after_the_start() {
+        let required = |p: &str| required_literal(&parse(p, false).unwrap()).map(|f| f.needle().to_vec());
+        assert_eq!(
+            required(r"\b(?:fill|mend) (?:the )?short boards?\b").as_deref(),
+            Some(&b"short board"[..])
+        );
+        assert_eq!(required(r#"(\p{Ll}+)\.(["”]) Said\b"#).as_deref(), Some(&b" Said"[..]));
+        // Too short, only at the start, or not required at all.
+        assert_eq!(required(r"\b(?:a|b) of\b"), None);
+        assert_eq!(required(r"standing (?:council|board)"), None);
+        assert_eq!(required(r"(?:fill|mend)(?: the short board)?"), None);
+        assert_eq!(required(r"(?i)\bfill the short board\b"), None);
     }
 
     #[test]
