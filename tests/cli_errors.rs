@@ -165,3 +165,41 @@ fn test_rules_reports_a_malformed_file() {
         .code(2)
         .stderr(predicate::str::contains("house.toml:5:"));
 }
+
+/// A rule file with one `unknown-word` spelling rule reading `dictionaries`.
+fn spelling_rules(dictionaries: &str) -> Vec<u8> {
+    format!(
+        "[pack]\nname = \"d\"\ntarget = \"en\"\n\n[[rule]]\nid = \"u\"\nkind = \"spelling\"\n\
+         check = \"unknown-word\"\ndictionary = [{dictionaries}]\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_missing_dictionary_is_named_once_with_what_it_means_for_the_rule() {
+    let text: &[u8] = b"The flurbicated committee met.\n\nThe flurbicated board met.\n";
+    // Another dictionary loads: the rule goes on, and says which one is missing.
+    let dir = tree(&[
+        ("a.txt", text),
+        ("b.txt", text),
+        (
+            "d.toml",
+            &spelling_rules(r#""/usr/share/hunspell/en_US", "missing/en_XX""#),
+        ),
+    ]);
+    mtlint(dir.path())
+        .args(["check", "--select", "d", "--rules", "d.toml", "a.txt", "b.txt"])
+        .assert()
+        .stderr(predicate::str::contains("en_XX").count(1))
+        .stderr(predicate::str::contains("rule d/u goes on with its other dictionaries"));
+    // None loads: the rule is off, and each missing dictionary is named.
+    let dir = tree(&[
+        ("a.txt", text),
+        ("d.toml", &spelling_rules(r#""missing/en_XX", "missing/en_YY""#)),
+    ]);
+    mtlint(dir.path())
+        .args(["check", "--select", "d", "--rules", "d.toml", "a.txt"])
+        .assert()
+        .stderr(predicate::str::contains("en_XX.aff").and(predicate::str::contains("en_YY.aff")))
+        .stderr(predicate::str::contains("rule d/u is off").count(2));
+}

@@ -35,18 +35,68 @@ pub(super) fn dictionary_paths(dictionary: &[String]) -> Vec<String> {
     }
 }
 
-/// The dictionaries of one rule that could be loaded: a word is English when one knows it.
-pub(super) struct English(Vec<Arc<spellbook::Dictionary>>);
+/// The dictionaries of one rule: a word is English when one knows it.
+///
+/// The first dictionary that loads is loaded at once; the ones listed after it only when it
+/// does not know a word (most words are in every English dictionary, and a short text may
+/// never need the second: en_GB takes longer to load than the whole rest of a small run).
+pub(super) struct English {
+    first: Arc<spellbook::Dictionary>,
+    later: Vec<String>,
+    later_loaded: std::sync::OnceLock<Vec<Arc<spellbook::Dictionary>>>,
+    needed_by: String,
+    /// Names this set of dictionaries in the per-thread cache of answers.
+    id: usize,
+}
 
 impl English {
-    /// Loads (once per process) the dictionaries at `paths`; `None` when none loads.
+    /// Loads (once per process) the first of the dictionaries at `paths` that loads; `None`
+    /// when none does. The others load when first needed.
     pub(super) fn load(paths: &[String], needed_by: &str) -> Option<English> {
-        use rayon::prelude::*;
-        let dicts: Vec<_> = paths
-            .par_iter()
-            .filter_map(|p| english_dictionary(p, needed_by))
-            .collect();
-        (!dicts.is_empty()).then_some(English(dicts))
+        let mut failed = Vec::new();
+        let mut found = None;
+        for (i, path) in paths.iter().enumerate() {
+            match english_dictionary(path) {
+                Ok(d) => {
+                    found = Some((i, d));
+                    break;
+                }
+                Err(e) => failed.push((path, e)),
+            }
+        }
+        for (path, e) in &failed {
+            warn_missing(path, e, needed_by, found.is_none());
+        }
+        let (at, first) = found?;
+        let later = paths[at + 1..].to_vec();
+        // The dictionaries are never unloaded, so the first one's address and the paths of
+        // the others name the set.
+        let id = later.iter().fold(Arc::as_ptr(&first) as usize, |h, p| {
+            h.rotate_left(7) ^ std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), p) as usize
+        });
+        Some(English {
+            first,
+            later,
+            later_loaded: std::sync::OnceLock::new(),
+            needed_by: needed_by.to_string(),
+            id,
+        })
+    }
+
+    /// Every dictionary that loads, the later ones loaded now if they were not yet.
+    fn all(&self) -> impl Iterator<Item = &spellbook::Dictionary> {
+        let later = self.later_loaded.get_or_init(|| {
+            use rayon::prelude::*;
+            self.later
+                .par_iter()
+                .filter_map(|p| {
+                    english_dictionary(p)
+                        .inspect_err(|e| warn_missing(p, e, &self.needed_by, false))
+                        .ok()
+                })
+                .collect()
+        });
+        std::iter::once(&*self.first).chain(later.iter().map(|d| &**d))
     }
 
     /// True when a dictionary knows the word; a curly apostrophe is read as a straight one.
@@ -59,10 +109,7 @@ impl English {
         thread_local! {
             static KNOWN: std::cell::RefCell<Vec<(usize, Words)>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let set = self
-            .0
-            .iter()
-            .fold(0usize, |h, d| h.rotate_left(7) ^ Arc::as_ptr(d) as usize);
+        let set = self.id;
         KNOWN.with_borrow_mut(|sets| {
             let i = match sets.iter().position(|(s, _)| *s == set) {
                 Some(i) => i,
@@ -77,7 +124,7 @@ impl English {
                 } else {
                     word.into()
                 };
-                self.0.iter().any(|d| d.check(&plain))
+                self.first.check(&plain) || self.all().skip(1).any(|d| d.check(&plain))
             })
         })
     }
@@ -86,7 +133,7 @@ impl English {
     fn near(&self, word: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut found = Vec::new();
-        for d in &self.0 {
+        for d in self.all() {
             d.suggester().with_ngram_suggestions(false).suggest(word, &mut found);
             for s in found.drain(..) {
                 if !out.contains(&s) && s.bytes().all(|b| b.is_ascii_alphabetic()) && one_edit(word, &s) {
@@ -176,11 +223,11 @@ fn validate(def: &SpellingParams) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
-/// A Hunspell dictionary, loaded on first use and shared by every check and thread; a
-/// dictionary that cannot be loaded is reported once on stderr and stays missing. Each path
-/// has its own cell, so that two dictionaries load at the same time.
-fn english_dictionary(path: &str, needed_by: &str) -> Option<Arc<spellbook::Dictionary>> {
-    type Cell = Arc<OnceLock<Option<Arc<spellbook::Dictionary>>>>;
+/// A Hunspell dictionary, loaded on first use and shared by every check and thread; one that
+/// cannot be loaded stays missing. Each path has its own cell, so that two dictionaries load
+/// at the same time.
+fn english_dictionary(path: &str) -> Result<Arc<spellbook::Dictionary>, Arc<DictionaryError>> {
+    type Cell = Arc<OnceLock<Result<Arc<spellbook::Dictionary>, Arc<DictionaryError>>>>;
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Cell>>> = OnceLock::new();
     let base = dictionary_base(path);
     let cell = CACHE
@@ -190,17 +237,29 @@ fn english_dictionary(path: &str, needed_by: &str) -> Option<Arc<spellbook::Dict
         .entry(base.clone())
         .or_default()
         .clone();
-    cell.get_or_init(|| match load(&base) {
-        Ok(d) => Some(Arc::new(d)),
-        Err(e) => {
-            eprintln!(
-                "warning: no English dictionary: {e}; {needed_by} is off (install Debian's \
-                 hunspell-en-us, or set the rule's `dictionary` to a Hunspell .dic file)"
-            );
-            None
-        }
-    })
-    .clone()
+    cell.get_or_init(|| load(&base).map(Arc::new).map_err(Arc::new)).clone()
+}
+
+/// Says once per run, on stderr, that the dictionary at `path` did not load and what that
+/// means for the rule: `off` when the rule has no other dictionary that loads.
+fn warn_missing(path: &str, error: &DictionaryError, needed_by: &str, off: bool) {
+    static WARNED: OnceLock<Mutex<std::collections::HashSet<PathBuf>>> = OnceLock::new();
+    let first = WARNED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(dictionary_base(path));
+    if !first {
+        return;
+    }
+    if off {
+        eprintln!(
+            "warning: no English dictionary: {error}; {needed_by} is off (install Debian's \
+             hunspell-en-us, or set the rule's `dictionary` to a Hunspell .dic file)"
+        );
+    } else {
+        eprintln!("warning: no English dictionary: {error}; {needed_by} goes on with its other dictionaries");
+    }
 }
 
 /// `x/en_US`, `x/en_US.dic` and `x/en_US.aff` all name the pair `x/en_US.{aff,dic}`.
