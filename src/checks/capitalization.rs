@@ -12,6 +12,8 @@ use crate::span::Span;
 mod by_shape;
 #[path = "capitalization/in_sentence.rs"]
 mod in_sentence;
+#[path = "capitalization/phrases.rs"]
+mod phrases;
 #[path = "capitalization/titles.rs"]
 mod titles;
 #[path = "capitalization/variants.rs"]
@@ -207,7 +209,10 @@ impl Check for CapitalizationCheck {
             };
             match check.as_str() {
                 "title-before-name" => titles::title_before_name(doc, *rule, terms, sink),
-                "distinctive-case" => by_shape::distinctive_case(doc, *rule, sink),
+                "distinctive-case" => {
+                    by_shape::distinctive_case(doc, *rule, sink);
+                    phrases::phrase_case(doc, *rule, sink);
+                }
                 "heading-start" => by_shape::heading_start(doc, *rule, sink),
                 "paragraph-start" => by_shape::paragraph_start(doc, *rule, sink),
                 "after-semicolon" => by_shape::after_semicolon(doc, *rule, sink),

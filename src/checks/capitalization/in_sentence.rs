@@ -21,7 +21,7 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>
 /// The lower-case word right before `at` (the start of a word), with what stands between them:
 /// `None` unless the word is ASCII lower case and the gap is one space, or `, `, `) ` or `” `
 /// right after a word.
-fn word_before(text: &str, at: usize) -> Option<(&str, &str)> {
+pub(super) fn word_before(text: &str, at: usize) -> Option<(&str, &str)> {
     let before = &text[..at];
     let gap_len = [", ", ") ", "” ", " "]
         .iter()
@@ -66,7 +66,7 @@ fn is_function_word(language: &LanguageData, lower: &str) -> bool {
 /// True when the line holding `at` is a heading or a title: a Markdown `#` line, or a short
 /// line (fifteen words or fewer) with at least as many capitalised words of four letters or more
 /// as other such words.
-fn in_title_line(text: &str, at: usize) -> bool {
+pub(super) fn in_title_line(text: &str, at: usize) -> bool {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let line = &text[start..end];
@@ -76,12 +76,16 @@ fn in_title_line(text: &str, at: usize) -> bool {
     let (mut all, mut long, mut capital) = (0, 0, 0);
     for w in line.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
         all += 1;
+        if all > 15 {
+            // A line of prose: no need to read on.
+            return false;
+        }
         if w.len() >= 4 {
             long += 1;
             capital += usize::from(w.as_bytes()[0].is_ascii_uppercase());
         }
     }
-    all <= 15 && capital * 2 >= long
+    capital * 2 >= long
 }
 
 /// True when `at` lies inside quotes or brackets opened earlier on its line (a quoted title,
@@ -98,7 +102,7 @@ fn inside_quotes(text: &str, at: usize) -> bool {
 type Entries = HashSet<u64, foldhash::fast::FixedState>;
 
 /// The hash of `lower` in [`Entries`].
-fn entry_hash(lower: &str) -> u64 {
+pub(super) fn entry_hash(lower: &str) -> u64 {
     use std::hash::BuildHasher;
     foldhash::fast::FixedState::default().hash_one(lower.as_bytes())
 }
