@@ -128,6 +128,7 @@ const TABLE: &[(&str, Severity)] = &[
     ("zh-en/site-metadata", Warning),
     ("zh-en/party-capital", Info),
     ("zh-en/chamber-of-commerce", Warning),
+    ("zh-en/holiday-case", Warning),
     ("zh-en/institution-case", Warning),
     ("zh-en/institution-lower-case", Warning),
     ("zh-en/reporter-without-article", Warning),
