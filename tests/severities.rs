@@ -86,6 +86,7 @@ const TABLE: &[(&str, Severity)] = &[
     ("en/full-stop-case", Warning),
     ("en/acronym-case", Warning),
     ("en/common-word-capital", Warning),
+    ("en/title-line-case", Warning),
     ("en/can-not", Warning),
     ("en/recent-year", Warning),
     ("en/at-that-night", Warning),

@@ -33,6 +33,7 @@ super::sub_checks! {
         AfterFullStop = "after-full-stop",
         LowerCaseAcronym = "lower-case-acronym",
         MidSentenceCapital = "mid-sentence-capital",
+        TitleLine = "title-line",
     }
 }
 
@@ -217,6 +218,7 @@ impl Check for CapitalizationCheck {
                 "paragraph-start" => by_shape::paragraph_start(doc, *rule, sink),
                 "after-semicolon" => by_shape::after_semicolon(doc, *rule, sink),
                 "after-full-stop" => in_sentence::after_full_stop(doc, *rule, sink),
+                "title-line" => in_sentence::title_line_case(doc, *rule, sink),
                 "lower-case-acronym" => {
                     if let Some(lexicon) = lexicon() {
                         in_sentence::lower_case_acronym(doc, *rule, lexicon, sink);

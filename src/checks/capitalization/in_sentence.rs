@@ -3,7 +3,8 @@
 //! - `after-full-stop`: a sentence that starts in lower case after a full stop
 //!   (`development. subset of the data`);
 //! - `mid-sentence-capital`: a common word capitalised mid-sentence (`showed its Charm of`), and
-//!   a pronoun capitalised where no sentence starts (`the version It mainly carries`).
+//!   a pronoun capitalised where no sentence starts (`the version It mainly carries`);
+//! - `title-line`: a title in title case with one major word in lower case.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -353,6 +354,63 @@ pub fn mid_sentence_capital(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, si
                 ("canonical", &lower),
             ],
             vec![Edit::replace(span, lower.clone())],
+            Applicability::Unsafe,
+        );
+    }
+}
+
+/// A title in title case with one major word left in lower case (`Veteran Members Who live in
+/// Difficulties`): a line of six words or more, with no sentence end and nothing but letters,
+/// spaces, apostrophes, hyphens, commas and `&` (after a Markdown heading's `#`), whose words of
+/// four letters or more that are not function words (the language's minor words and sentence
+/// starters) are all capitalised, five or more of them, but one. A hyphenated word counts by its
+/// first letter (`Mid-year`). The fix capitalises the word and is unsafe.
+pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+    let text = &doc.text;
+    let language = crate::packs::language_data(&doc.language);
+    for line in doc.lines() {
+        let l = line.text(text);
+        let body = l.trim_start_matches('#').trim();
+        let plain = |c: char| c.is_ascii_alphabetic() || matches!(c, ' ' | '\'' | '’' | '-' | ',' | '&');
+        if body.len() < 20 || body.ends_with([',', '-']) || !body.chars().all(plain) {
+            continue;
+        }
+        let (mut words, mut capital) = (0, 0);
+        let mut lower: Option<&str> = None;
+        let mut several = false;
+        for w in body.split([' ', ',']).filter(|w| !w.is_empty()) {
+            words += 1;
+            let head = w.split(['-', '\'', '’']).next().unwrap_or("");
+            if head.len() < 4 || is_function_word(language, &head.to_ascii_lowercase()) {
+                continue;
+            }
+            if head.as_bytes()[0].is_ascii_uppercase() {
+                capital += 1;
+            } else if words > 1 && head.bytes().all(|b| b.is_ascii_lowercase()) && w == head {
+                several |= lower.is_some();
+                lower = Some(w);
+            } else {
+                several = true;
+            }
+        }
+        let Some(w) = lower else {
+            continue;
+        };
+        if words < 6 || capital < 5 || several {
+            continue;
+        }
+        // `w` is a slice of the line: its offset in the text.
+        let start = w.as_ptr() as usize - text.as_ptr() as usize;
+        let span = Span::new(start, start + w.len());
+        let capital = super::super::capitalize(w);
+        sink.fix(
+            rule,
+            span,
+            &[
+                ("problem", "a title's word left in lower case"),
+                ("canonical", &capital),
+            ],
+            vec![Edit::replace(span, capital.clone())],
             Applicability::Unsafe,
         );
     }
