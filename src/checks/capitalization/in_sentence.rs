@@ -360,7 +360,7 @@ pub fn mid_sentence_capital(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, si
 }
 
 /// A title in title case with one major word left in lower case (`Veteran Members Who live in
-/// Difficulties`): a line of six words or more, with no sentence end and nothing but letters,
+/// Difficulties`): a line of six words or more and 300 bytes at most, with no sentence end and nothing but letters,
 /// spaces, apostrophes, hyphens, commas and `&` (after a Markdown heading's `#`), whose words of
 /// four letters or more that are not function words (the language's minor words and sentence
 /// starters) are all capitalised, five or more of them, but one. A hyphenated word counts by its
@@ -372,7 +372,8 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         let l = line.text(text);
         let body = l.trim_start_matches('#').trim();
         let plain = |c: char| c.is_ascii_alphabetic() || matches!(c, ' ' | '\'' | '’' | '-' | ',' | '&');
-        if body.len() < 20 || body.ends_with([',', '-']) || !body.chars().all(plain) {
+        // A title is short: a longer line is prose, and is not read.
+        if !(20..=300).contains(&body.len()) || body.ends_with([',', '-']) || !body.chars().all(plain) {
             continue;
         }
         let (mut words, mut capital) = (0, 0);

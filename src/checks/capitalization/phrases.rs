@@ -15,9 +15,13 @@ use crate::span::Span;
 /// Maps keyed by phrases in lower case: a fast hash.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
-/// At most this many phrases of each sort are compared per document: each is looked for in the
-/// whole text, and prose has few names of three words or more.
+/// At most this many names of three words or more are compared per document: each is looked
+/// for in the whole text, and prose has few of them.
 const MAX_PHRASES: usize = 64;
+
+/// At most this many pairs of capitalised words are compared per document (each is looked for
+/// in the whole text): the first ones met.
+const MAX_PAIRS: usize = 16;
 
 /// How a word of a phrase is written.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -200,7 +204,7 @@ pub fn phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
             }
             let span = Span::new(w[0].span.start, w[1].span.end);
             lower_key(&mut key, span.text(text));
-            let room = pairs.len() < MAX_PHRASES;
+            let room = pairs.len() < MAX_PAIRS;
             match pairs.get_mut(key.as_str()) {
                 Some(spans) => spans.push(span),
                 None if room => {
