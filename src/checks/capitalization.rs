@@ -10,6 +10,10 @@ use crate::span::Span;
 
 #[path = "capitalization/by_shape.rs"]
 mod by_shape;
+#[path = "capitalization/in_sentence.rs"]
+mod in_sentence;
+#[path = "capitalization/phrases.rs"]
+mod phrases;
 #[path = "capitalization/titles.rs"]
 mod titles;
 #[path = "capitalization/variants.rs"]
@@ -26,6 +30,10 @@ super::sub_checks! {
         TitleBeforeName = "title-before-name",
         ParagraphStart = "paragraph-start",
         AfterSemicolon = "after-semicolon",
+        AfterFullStop = "after-full-stop",
+        LowerCaseAcronym = "lower-case-acronym",
+        MidSentenceCapital = "mid-sentence-capital",
+        TitleLine = "title-line",
     }
 }
 
@@ -51,6 +59,10 @@ pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileE
 pub struct CapitalizationParams {
     pub terms: Vec<String>,
     pub check: Option<Sub>,
+    /// Hunspell dictionaries (`lower-case-acronym`, `mid-sentence-capital`): the default
+    /// one when none is named.
+    #[serde(deserialize_with = "crate::model::one_or_many")]
+    pub dictionary: Vec<String>,
 }
 
 impl KindParams for CapitalizationParams {
@@ -73,6 +85,9 @@ impl KindParams for CapitalizationParams {
 }
 
 fn validate(def: &CapitalizationParams) -> Result<(), (&'static str, String)> {
+    if def.dictionary.iter().any(String::is_empty) {
+        return Err(("dictionary", "`dictionary` is empty".into()));
+    }
     if let Some(c) = def.check.map(Sub::name) {
         if def.check == Some(Sub::TitleBeforeName) {
             if def.terms.is_empty() {
@@ -111,6 +126,8 @@ pub struct CapitalizationCheck {
     /// Rules of the sub-checks (`distinctive-case`, `heading-start`, …), with their terms
     /// (the titles of `title-before-name`).
     by_shape: Vec<(RuleIdx, String, titles::Titles)>,
+    /// Per rule of `by_shape`: its dictionaries, and what they say once loaded (on first use).
+    lexicons: Vec<(Vec<String>, std::sync::OnceLock<Option<in_sentence::Lexicon>>)>,
 }
 
 impl CapitalizationCheck {
@@ -125,6 +142,16 @@ impl CapitalizationCheck {
             .iter()
             .filter_map(|(i, d)| Some((*i, d.check?.name().to_string(), titles::Titles::new(&d.terms))))
             .collect();
+        let lexicons = rules
+            .iter()
+            .filter(|(_, d)| d.check.is_some())
+            .map(|(_, d)| {
+                (
+                    super::spelling::dictionary_paths(&d.dictionary),
+                    std::sync::OnceLock::new(),
+                )
+            })
+            .collect();
         let patterns: Vec<&str> = terms.iter().map(|t| t.1.as_str()).collect();
         let automaton = WordTerms::new(&patterns).map_err(|source| CompileError::Automaton {
             what: "capitalization terms",
@@ -134,6 +161,7 @@ impl CapitalizationCheck {
             automaton,
             terms,
             by_shape,
+            lexicons,
         })
     }
 }
@@ -168,16 +196,39 @@ impl Check for CapitalizationCheck {
     }
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
-        for (rule, check, terms) in &self.by_shape {
+        for (k, (rule, check, terms)) in self.by_shape.iter().enumerate() {
             if !sink.is_active(*rule) {
                 continue;
             }
+            let lexicon = || {
+                let (paths, cell) = &self.lexicons[k];
+                cell.get_or_init(|| {
+                    let needed_by = format!("rule {}", sink.rule(*rule).meta.id);
+                    in_sentence::Lexicon::load(paths, &needed_by)
+                })
+                .as_ref()
+            };
             match check.as_str() {
                 "title-before-name" => titles::title_before_name(doc, *rule, terms, sink),
-                "distinctive-case" => by_shape::distinctive_case(doc, *rule, sink),
+                "distinctive-case" => {
+                    by_shape::distinctive_case(doc, *rule, sink);
+                    phrases::phrase_case(doc, *rule, sink);
+                }
                 "heading-start" => by_shape::heading_start(doc, *rule, sink),
                 "paragraph-start" => by_shape::paragraph_start(doc, *rule, sink),
                 "after-semicolon" => by_shape::after_semicolon(doc, *rule, sink),
+                "after-full-stop" => in_sentence::after_full_stop(doc, *rule, sink),
+                "title-line" => in_sentence::title_line_case(doc, *rule, sink),
+                "lower-case-acronym" => {
+                    if let Some(lexicon) = lexicon() {
+                        in_sentence::lower_case_acronym(doc, *rule, lexicon, sink);
+                    }
+                }
+                "mid-sentence-capital" => {
+                    if let Some(lexicon) = lexicon() {
+                        in_sentence::mid_sentence_capital(doc, *rule, lexicon, sink);
+                    }
+                }
                 "name-variants" => variants::name_variants(doc, *rule, sink),
                 _ => {}
             }
