@@ -88,26 +88,84 @@ fn shape(word: &str) -> Shape {
     }
 }
 
+/// A word of [`words`] with its [`Shape`]: the document's words are read once per
+/// `distinctive-case` call, and its three comparisons read this list instead of the text.
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    span: Span,
+    shape: Shape,
+}
+
+/// The words of `text` (see [`words`]) with their shapes.
+fn read_words(text: &str) -> Vec<Word> {
+    words(text)
+        .map(|span| Word {
+            span,
+            shape: shape(span.text(text)),
+        })
+        .collect()
+}
+
+/// The lengths and first letters of a set of lower-case keys, so that a word whose length or
+/// first letter no key has is not lower-cased and hashed (few words of a document are keys).
+#[derive(Default)]
+pub(super) struct KeyFilter {
+    /// Bit `n`: a key of `n` bytes (63: 63 bytes or more).
+    lengths: u64,
+    /// Bit `n`: a key whose first byte is the `n`th ASCII letter (26: anything else).
+    firsts: u32,
+}
+
+impl KeyFilter {
+    fn length_bit(s: &str) -> u64 {
+        1 << s.len().min(63)
+    }
+
+    fn first_bit(s: &str) -> u32 {
+        match s.as_bytes().first() {
+            Some(b) if b.is_ascii_alphabetic() => 1 << (b.to_ascii_lowercase() - b'a'),
+            _ => 1 << 26,
+        }
+    }
+
+    pub(super) fn add(&mut self, key: &str) {
+        self.lengths |= Self::length_bit(key);
+        self.firsts |= Self::first_bit(key);
+    }
+
+    /// False when `word`, in any case, cannot be one of the keys added.
+    pub(super) fn admits(&self, word: &str) -> bool {
+        self.lengths & Self::length_bit(word) != 0 && self.firsts & Self::first_bit(word) != 0
+    }
+}
+
 pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
-    acronym_case(doc, rule, sink);
-    title_phrase_case(doc, rule, sink);
     let text = &doc.text;
+    let list = read_words(text);
+    acronym_case(doc, &list, rule, sink);
+    title_phrase_case(text, &list, rule, sink);
     // First the words written with an inner capital somewhere; then every written form of
     // those words only (a large file holds millions of words, few of them names).
     let mut forms: HashMap<String, Vec<Span>> = HashMap::default();
-    for span in words(&text[..]) {
-        let w = span.text(text);
-        if shape(w) == Shape::Inner {
-            forms.entry(w.to_ascii_lowercase()).or_default();
+    let mut filter = KeyFilter::default();
+    for word in list.iter().filter(|w| w.shape == Shape::Inner) {
+        let w = word.span.text(text);
+        if !with_lower(w, |l| forms.contains_key(l)) {
+            let key = w.to_ascii_lowercase();
+            filter.add(&key);
+            forms.insert(key, Vec::new());
         }
     }
     if forms.is_empty() {
         return;
     }
-    for span in words(&text[..]) {
-        let w = span.text(text);
+    for word in &list {
+        let w = word.span.text(text);
+        if !filter.admits(w) {
+            continue;
+        }
         if let Some(spans) = with_lower(w, |l| forms.get_mut(l)) {
-            spans.push(span);
+            spans.push(word.span);
         }
     }
     for spans in forms.values() {
@@ -170,46 +228,82 @@ fn written_elsewhere(rule: RuleIdx, span: Span, right: &str, sink: &mut Sink<'_>
     );
 }
 
-/// True when the line holding `at` is shouted: it has at least as many capitals as small
-/// letters (a headline or a banner in capitals).
-fn in_shouted_line(text: &str, at: usize) -> bool {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let line = &text.as_bytes()[start..end];
+/// The line holding `at`: from after the line break before it to the next line break (or the
+/// text's end).
+fn line_around(text: &str, at: usize) -> Span {
+    let b = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i);
+    Span::new(start, end)
+}
+
+/// True when `line` has at least as many capitals as small letters.
+fn is_shouted(line: &[u8]) -> bool {
     let upper = line.iter().filter(|b| b.is_ascii_uppercase()).count();
     let lower = line.iter().filter(|b| b.is_ascii_lowercase()).count();
     upper >= lower
+}
+
+/// True when the line holding `at` is shouted: it has at least as many capitals as small
+/// letters (a headline or a banner in capitals).
+#[cfg(test)]
+fn in_shouted_line(text: &str, at: usize) -> bool {
+    let line = line_around(text, at);
+    is_shouted(&text.as_bytes()[line.start..line.end])
 }
 
 /// An acronym the document writes in capitals (`LUCI` twice or more, in lines of ordinary
 /// prose) written capitalised mid-sentence elsewhere (`president of Luci`). Left alone when the
 /// word is also written in lower case anywhere (`WHO` / `who`: a common word, not a slip), or
 /// with an inner capital, or when the capitalised form is not rare beside the capitals.
-fn acronym_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+fn acronym_case(doc: &Document, list: &[Word], rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let mut upper: HashMap<String, (usize, Option<Span>)> = HashMap::default();
-    for span in words(&text[..]) {
+    // The last line read and whether it is shouted: words in capitals come in runs on a line.
+    let mut line: Option<(Span, bool)> = None;
+    for word in list.iter().filter(|w| w.shape == Shape::Upper) {
+        let span = word.span;
+        let shouted = match line {
+            Some((l, shouted)) if l.start <= span.start && span.start < l.end => shouted,
+            _ => {
+                let l = line_around(text, span.start);
+                let shouted = is_shouted(&text.as_bytes()[l.start..l.end]);
+                line = Some((l, shouted));
+                shouted
+            }
+        };
+        if shouted {
+            continue;
+        }
         let w = span.text(text);
-        if shape(w) == Shape::Upper && !in_shouted_line(text, span.start) {
-            let e = upper.entry(w.to_ascii_lowercase()).or_insert((0, None));
-            e.0 += 1;
-            e.1.get_or_insert(span);
+        match with_lower(w, |l| upper.get_mut(l)) {
+            Some(e) => e.0 += 1,
+            None => {
+                upper.insert(w.to_ascii_lowercase(), (1, Some(span)));
+            }
         }
     }
     upper.retain(|_, (n, _)| *n >= 2);
     if upper.is_empty() {
         return;
     }
+    let mut filter = KeyFilter::default();
+    for key in upper.keys() {
+        filter.add(key);
+    }
     // Per acronym: capitalised spans, and whether another form (lower case, inner capital) exists.
     let mut others: HashMap<&str, (Vec<Span>, bool)> = HashMap::default();
-    for span in words(&text[..]) {
-        let w = span.text(text);
+    for word in list {
+        let w = word.span.text(text);
+        if !filter.admits(w) {
+            continue;
+        }
         let Some((k, _)) = with_lower(w, |l| upper.get_key_value(l)) else {
             continue;
         };
         let entry = others.entry(k.as_str()).or_default();
-        match shape(w) {
-            Shape::Capitalised => entry.0.push(span),
+        match word.shape {
+            Shape::Capitalised => entry.0.push(word.span),
             Shape::Lower | Shape::Inner => entry.1 = true,
             Shape::Upper => {}
         }
@@ -233,21 +327,17 @@ fn acronym_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
 
 /// Calls `f` with each pair of words after a lower-case word, one space apart, whose first
 /// word is capitalised (`through User agent`): the pair's span and its second word's shape.
-/// Words are read as they come, with no list of them kept (a file may hold millions).
-fn capitalised_pairs(text: &str, mut f: impl FnMut(Span, Shape)) {
+fn capitalised_pairs(text: &str, list: &[Word], mut f: impl FnMut(Span, Shape)) {
     let spaced = |a: Span, b: Span| &text[a.end..b.start] == " ";
-    let (mut before, mut first): (Option<Span>, Option<Span>) = (None, None);
-    for second in words(text) {
-        if let (Some(b), Some(a)) = (before, first) {
-            if spaced(b, a)
-                && spaced(a, second)
-                && shape(b.text(text)) == Shape::Lower
-                && shape(a.text(text)) == Shape::Capitalised
-            {
-                f(Span::new(a.start, second.end), shape(second.text(text)));
-            }
+    for w in list.windows(3) {
+        let (before, first, second) = (w[0], w[1], w[2]);
+        if before.shape == Shape::Lower
+            && first.shape == Shape::Capitalised
+            && spaced(before.span, first.span)
+            && spaced(first.span, second.span)
+        {
+            f(Span::new(first.span.start, second.span.end), second.shape);
         }
-        (before, first) = (first, Some(second));
     }
 }
 
@@ -255,14 +345,17 @@ fn capitalised_pairs(text: &str, mut f: impl FnMut(Span, Shape)) {
 /// the User Agent`) written once or more, but less often, with its second word in lower case
 /// (`through User agent`). Only occurrences after a lower-case word are compared, so headings,
 /// titles and sentence starts count for neither form.
-fn title_phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
-    let text = &doc.text;
+fn title_phrase_case(text: &str, list: &[Word], rule: RuleIdx, sink: &mut Sink<'_>) {
     // First the names in title case (few), then the lower-case forms of those only.
     let mut titles: HashMap<String, (usize, Span)> = HashMap::default();
-    capitalised_pairs(text, |span, second| {
+    capitalised_pairs(text, list, |span, second| {
         if second == Shape::Capitalised {
-            let e = titles.entry(span.text(text).to_ascii_lowercase()).or_insert((0, span));
-            e.0 += 1;
+            let pair = span.text(text);
+            if let Some(e) = with_lower(pair, |l| titles.get_mut(l)) {
+                e.0 += 1;
+            } else {
+                titles.insert(pair.to_ascii_lowercase(), (1, span));
+            }
         }
     });
     titles.retain(|_, (n, _)| *n >= 2);
@@ -270,7 +363,7 @@ fn title_phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         return;
     }
     let mut lower: HashMap<String, Vec<Span>> = HashMap::default();
-    capitalised_pairs(text, |span, second| {
+    capitalised_pairs(text, list, |span, second| {
         if second == Shape::Lower {
             if let Some((key, _)) = with_lower(span.text(text), |l| titles.get_key_value(l)) {
                 lower.entry(key.clone()).or_default().push(span);
@@ -487,7 +580,9 @@ mod tests {
     fn pairs_after_a_lower_case_word() {
         let text = "It goes through User agent and the User Agent. The User Agent";
         let mut found = Vec::new();
-        capitalised_pairs(text, |span, second| found.push((span.text(text), second)));
+        capitalised_pairs(text, &read_words(text), |span, second| {
+            found.push((span.text(text), second))
+        });
         assert_eq!(
             found,
             [("User agent", Shape::Lower), ("User Agent", Shape::Capitalised)]
@@ -499,6 +594,22 @@ mod tests {
         assert!(ends_character_reference("&emsp"));
         assert!(ends_character_reference("text &#160"));
         assert!(!ends_character_reference("large orders"));
+    }
+
+    #[test]
+    fn key_filters() {
+        let mut filter = KeyFilter::default();
+        filter.add("mysql");
+        filter.add("luci");
+        assert!(filter.admits("MySQL"));
+        assert!(filter.admits("Luci"));
+        assert!(filter.admits("lama"));
+        assert!(!filter.admits("mysqld"));
+        assert!(!filter.admits("pbft"));
+        assert!(!filter.admits(""));
+        let mut long = KeyFilter::default();
+        long.add(&"a".repeat(70));
+        assert!(long.admits(&"A".repeat(64)));
     }
 
     #[test]

@@ -186,7 +186,7 @@ pub fn lower_case_acronym(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, sink
     for start in after_spaces(b) {
         // The cheap tests first, on the bytes: a run of three to six lower-case consonants
         // followed by a space.
-        let consonant = |c: &u8| c.is_ascii_lowercase() && !b"aeiouy".contains(c);
+        let consonant = |c: &u8| c.is_ascii_lowercase() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
         let len = b[start..].iter().take(7).take_while(|c| consonant(c)).count();
         if !(3..=6).contains(&len) || b.get(start + len) != Some(&b' ') {
             continue;
@@ -238,7 +238,7 @@ pub fn after_full_stop(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let b = text.as_bytes();
     let language = crate::packs::language_data(&doc.language);
-    for (dot, _) in text.match_indices(". ") {
+    for dot in memchr::memmem::find_iter(b, b". ") {
         let start = dot + 2;
         let len = b[start..].iter().take_while(|c| c.is_ascii_lowercase()).count();
         if len == 0 || b.get(start + len) != Some(&b' ') || !b.get(start + len + 1).is_some_and(u8::is_ascii_lowercase)
@@ -393,6 +393,10 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
             } else {
                 several = true;
             }
+            if several {
+                // Not a title with one word left in lower case: no need to read on.
+                break;
+            }
         }
         let Some(w) = lower else {
             continue;
@@ -419,10 +423,13 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
 
 /// The offsets right after a space where an ASCII letter stands: where the words these checks
 /// read begin (each stands after a word and a space, a comma, a bracket or a quote).
+///
+/// A plain loop over the bytes: spaces are too frequent in prose for a `memchr` search to pay.
 fn after_spaces(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b' ', b)
-        .map(|i| i + 1)
-        .filter(|&i| b.get(i).is_some_and(u8::is_ascii_alphabetic))
+    b.windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0] == b' ' && w[1].is_ascii_alphabetic())
+        .map(|(i, _)| i + 1)
 }
 
 /// True when the document capitalises the word at `span` (or its singular or plural) anywhere
@@ -504,6 +511,14 @@ mod tests {
         let quoted = "see “Comparing the Guess to it” now";
         assert!(inside_quotes(quoted, quoted.find("Guess").unwrap()));
         assert!(!inside_quotes(quoted, quoted.find("now").unwrap()));
+    }
+
+    #[test]
+    fn offsets_after_spaces() {
+        let found: Vec<usize> = after_spaces(b" a  b1 ,c d").collect();
+        assert_eq!(found, [1, 4, 10]);
+        assert_eq!(after_spaces(b"").count(), 0);
+        assert_eq!(after_spaces(b"word ").count(), 0);
     }
 
     #[test]

@@ -135,14 +135,17 @@ pub fn phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let b = text.as_bytes();
     // Whether the line starting at an offset is a heading or a title, for the last line asked.
     let mut title_line: Option<(usize, bool)> = None;
-    // Runs start at a capital after a space or a line break; the bytes of a run read already
-    // are not read again.
-    let (mut done, mut line_start) = (0, 0);
-    for start in std::iter::once(0).chain(memchr::memchr2_iter(b' ', b'\n', b).map(|i| i + 1)) {
-        if start > 0 && b[start - 1] == b'\n' {
-            line_start = start;
-        }
-        if start < done || !b.get(start).is_some_and(u8::is_ascii_uppercase) {
+    // Runs start at a capital after a space or a line break (capitals are rarer than spaces,
+    // so those are looked for); the bytes of a run read already are not read again.
+    let starts = b
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| c.is_ascii_uppercase() && (i == 0 || matches!(b[i - 1], b' ' | b'\n')))
+        .map(|(i, _)| i);
+    // The start of the line of the last run read, and how far the text was searched for it.
+    let (mut done, mut line_start, mut searched) = (0, 0, 0);
+    for start in starts {
+        if start < done {
             continue;
         }
         run_at(text, start, language, &mut run_buf);
@@ -169,6 +172,10 @@ pub fn phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         if run.len() < 2 {
             continue;
         }
+        if let Some(i) = memchr::memrchr(b'\n', &b[searched..start]) {
+            line_start = searched + i + 1;
+        }
+        searched = start;
         let is_title = match title_line {
             Some((at, t)) if at == line_start => t,
             _ => {

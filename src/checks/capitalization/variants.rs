@@ -6,8 +6,6 @@
 //! Only capitalised words are names here, and a difference of case alone is left to the
 //! other sub-checks: `Party`/`party` and `LUCI`/`Luci` need knowledge this check lacks.
 
-use std::collections::HashMap;
-
 use unicode_normalization::UnicodeNormalization;
 
 use super::super::{RuleIdx, Sink};
@@ -15,34 +13,45 @@ use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::span::Span;
 
+/// Maps keyed by the names' keys, one entry per capitalised word of a document: a fast hash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
 /// Words of two letters or more that start with a capital, with their spans. Letters,
 /// combining marks and hyphens inside make one word (an apostrophe ends it: `Pod's` is `Pod`); a word glued to a digit,
 /// `.`, `_`, `/`, `@`, `\`, `$` or `#` belongs to an identifier or a path and is skipped.
 fn names(text: &str) -> impl Iterator<Item = Span> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let b = text.as_bytes();
+    // The character at `i` (a character boundary), decoded only when it is not ASCII.
+    let char_at = move |i: usize| match b[i] {
+        c if c.is_ascii() => char::from(c),
+        _ => text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
+    };
+    let mut i = 0;
     let mut before: Option<char> = None;
     std::iter::from_fn(move || {
-        while let Some((start, c)) = chars.next() {
+        while i < b.len() {
+            let (start, c) = (i, char_at(i));
+            i += c.len_utf8();
             if !c.is_alphabetic() {
                 before = Some(c);
                 continue;
             }
-            let mut end = start + c.len_utf8();
             let mut last = c;
-            while let Some(&(i, n)) = chars.peek() {
+            while i < b.len() {
+                let n = char_at(i);
                 let joiner = n == '-';
                 if n.is_alphabetic() || is_mark(n) || joiner {
-                    chars.next();
-                    end = i + n.len_utf8();
+                    i += n.len_utf8();
                     last = n;
                 } else {
                     break;
                 }
             }
+            let end = i;
             let glued = |c: Option<char>| {
                 c.is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '/' | '@' | '\\' | '$' | '#'))
             };
-            let after = chars.peek().map(|&(_, n)| n);
+            let after = (i < b.len()).then(|| char_at(i));
             // A full stop after a word ends a sentence unless a letter follows it.
             let dot_ends = after == Some('.') && !text[end + 1..].starts_with(char::is_alphanumeric);
             let prev = before;
@@ -63,10 +72,28 @@ fn is_mark(c: char) -> bool {
 
 /// The key names are compared by: lower case, no accents, no hyphens, apostrophes or spaces.
 fn key(form: &str) -> String {
-    form.nfd()
-        .filter(|c| c.is_alphabetic() && !is_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::new();
+    key_into(form, &mut out);
+    out
+}
+
+/// Writes the [`key`] of `form` into `out` (a buffer kept across words). An ASCII form, as most
+/// are, is read byte by byte: its decomposition is itself, and its letters are ASCII letters.
+fn key_into(form: &str, out: &mut String) {
+    out.clear();
+    if form.is_ascii() {
+        out.extend(
+            form.bytes()
+                .filter(u8::is_ascii_alphabetic)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+    } else {
+        out.extend(
+            form.nfd()
+                .filter(|c| c.is_alphabetic() && !is_mark(*c))
+                .flat_map(char::to_lowercase),
+        );
+    }
 }
 
 /// True when two forms of one key differ in spaces, hyphens, apostrophes or accents, not in
@@ -87,17 +114,26 @@ fn camel(form: &str) -> bool {
 pub fn name_variants(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
     // Each capitalised word, and each pair of capitalised words one space apart, by key.
-    let mut forms: HashMap<String, Vec<(Span, bool)>> = HashMap::new();
+    let mut forms: HashMap<String, Vec<(Span, bool)>> = HashMap::default();
+    let mut buf = String::new();
+    let mut add = |form: Span, pair: bool| {
+        key_into(form.text(text), &mut buf);
+        match forms.get_mut(buf.as_str()) {
+            Some(spans) => spans.push((form, pair)),
+            None => {
+                forms.insert(buf.clone(), vec![(form, pair)]);
+            }
+        }
+    };
     let mut prev: Option<Span> = None;
     for span in names(text) {
-        forms.entry(key(span.text(text))).or_default().push((span, false));
+        add(span, false);
         if let Some(p) = prev {
             // Split at a syllable: `Mei Cheng` for `Meicheng`. Two English words written apart
             // and together (`Data Source`, `Datasource`) are a matter of style.
             let romanised = |s: Span| super::super::pinyin::split(s.text(text)).is_some();
             if &text[p.end..span.start] == " " && romanised(p) && romanised(span) {
-                let pair = Span::new(p.start, span.end);
-                forms.entry(key(pair.text(text))).or_default().push((pair, true));
+                add(Span::new(p.start, span.end), true);
             }
         }
         prev = Some(span);
@@ -172,5 +208,7 @@ mod tests {
         assert!(!differs_by_joins_or_accents("Network Policy", "NetworkPolicy"));
         assert_eq!(key("Mei Cheng"), key("Meicheng"));
         assert_eq!(key("Ríos"), key("Rios"));
+        assert_eq!(key("Co-op's"), "coops");
+        assert_eq!(key("Ångström"), "angstrom");
     }
 }
