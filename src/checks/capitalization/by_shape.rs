@@ -14,37 +14,27 @@ use crate::span::Span;
 
 /// ASCII words of three letters or more, with their spans; a word glued to `.`, `_`, `-`, `/`,
 /// `@`, `\` or a digit is part of an identifier, a file name or a path and is skipped.
+#[cfg(test)]
 fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
+    read_words(text).into_iter().map(|w| w.span)
+}
+
+/// True when the run of ASCII letters at `start..end` (with no ASCII letter on either side) is
+/// one of the [`words`]: three letters or more, glued to no identifier or path character, and
+/// no part of a longer word with letters beyond ASCII.
+fn is_word(text: &str, start: usize, end: usize) -> bool {
     let bytes = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            if !bytes[i].is_ascii_alphabetic() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                i += 1;
-            }
-            let glued =
-                |b: u8| b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-' | b'/' | b'@' | b'\\' | b'$' | b'#');
-            let before = start.checked_sub(1).map(|k| bytes[k]);
-            let after = bytes.get(i).copied();
-            // A full stop after a word ends a sentence unless a letter follows it.
-            let dot_ends = after == Some(b'.') && bytes.get(i + 1).is_none_or(|b| !b.is_ascii_alphanumeric());
-            // Part of a longer word with letters beyond ASCII (`café`); an ASCII neighbour is
-            // no letter (the word would have gone on), so only a non-ASCII one is decoded.
-            let letter_beside = (before.is_some_and(|b| !b.is_ascii())
-                && text[..start].chars().next_back().is_some_and(char::is_alphabetic))
-                || (after.is_some_and(|b| !b.is_ascii()) && text[i..].chars().next().is_some_and(char::is_alphabetic));
-            if i - start >= 3 && !before.is_some_and(glued) && (dot_ends || !after.is_some_and(glued)) && !letter_beside
-            {
-                return Some(Span::new(start, i));
-            }
-        }
-        None
-    })
+    let glued = |b: u8| b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-' | b'/' | b'@' | b'\\' | b'$' | b'#');
+    let before = start.checked_sub(1).map(|k| bytes[k]);
+    let after = bytes.get(end).copied();
+    // A full stop after a word ends a sentence unless a letter follows it.
+    let dot_ends = after == Some(b'.') && bytes.get(end + 1).is_none_or(|b| !b.is_ascii_alphanumeric());
+    // Part of a longer word with letters beyond ASCII (`café`); an ASCII neighbour is
+    // no letter (the word would have gone on), so only a non-ASCII one is decoded.
+    let letter_beside = (before.is_some_and(|b| !b.is_ascii())
+        && text[..start].chars().next_back().is_some_and(char::is_alphabetic))
+        || (after.is_some_and(|b| !b.is_ascii()) && text[end..].chars().next().is_some_and(char::is_alphabetic));
+    end - start >= 3 && !before.is_some_and(glued) && (dot_ends || !after.is_some_and(glued)) && !letter_beside
 }
 
 /// Maps keyed by words in lower case, read for every word of a document: a fast hash.
@@ -96,14 +86,44 @@ struct Word {
     shape: Shape,
 }
 
-/// The words of `text` (see [`words`]) with their shapes.
+/// The words of `text` (see [`words`]) with their shapes, read in one loop: the shape is
+/// counted as the word's letters are read.
 fn read_words(text: &str) -> Vec<Word> {
-    words(text)
-        .map(|span| Word {
-            span,
-            shape: shape(span.text(text)),
-        })
-        .collect()
+    let bytes = text.as_bytes();
+    // About one word in eight bytes of prose.
+    let mut out = Vec::with_capacity(bytes.len() / 8);
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut upper = 0;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            upper += usize::from(bytes[i].is_ascii_uppercase());
+            i += 1;
+        }
+        if i - start < 3 || !is_word(text, start, i) {
+            continue;
+        }
+        let first_upper = bytes[start].is_ascii_uppercase();
+        // As [`shape`] says.
+        let shape = if upper == i - start {
+            Shape::Upper
+        } else if upper > usize::from(first_upper) {
+            Shape::Inner
+        } else if first_upper {
+            Shape::Capitalised
+        } else {
+            Shape::Lower
+        };
+        out.push(Word {
+            span: Span::new(start, i),
+            shape,
+        });
+    }
+    out
 }
 
 /// The lengths and first letters of a set of lower-case keys, so that a word whose length or
@@ -544,6 +564,16 @@ mod tests {
         let text = "Use mysql.conf, my-sql and db_name; MySQL runs. pbft/x and Json.";
         let found: Vec<&str> = words(text).map(|s| s.text(text)).collect();
         assert_eq!(found, ["Use", "and", "MySQL", "runs", "and", "Json"]);
+    }
+
+    #[test]
+    fn word_shapes_as_read() {
+        let text = "MySQL PBFT Json mysql sendGroup abC ABc café naïve x.y.z Ab";
+        for w in read_words(text) {
+            assert_eq!(w.shape, shape(w.span.text(text)), "{}", w.span.text(text));
+        }
+        let found: Vec<&str> = read_words(text).iter().map(|w| w.span.text(text)).collect();
+        assert_eq!(found, ["MySQL", "PBFT", "Json", "mysql", "sendGroup", "abC", "ABc"]);
     }
 
     #[test]

@@ -423,13 +423,10 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
 
 /// The offsets right after a space where an ASCII letter stands: where the words these checks
 /// read begin (each stands after a word and a space, a comma, a bracket or a quote).
-///
-/// A plain loop over the bytes: spaces are too frequent in prose for a `memchr` search to pay.
 fn after_spaces(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    b.windows(2)
-        .enumerate()
-        .filter(|(_, w)| w[0] == b' ' && w[1].is_ascii_alphabetic())
-        .map(|(i, _)| i + 1)
+    memchr::memchr_iter(b' ', b)
+        .map(|i| i + 1)
+        .filter(|&i| b.get(i).is_some_and(u8::is_ascii_alphabetic))
 }
 
 /// True when the document capitalises the word at `span` (or its singular or plural) anywhere
