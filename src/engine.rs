@@ -378,19 +378,35 @@ fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| (a.span.start, a.span.end, &a.rule.id).cmp(&(b.span.start, b.span.end, &b.rule.id)));
 }
 
-/// The rules' `when_document_mentions` conditions, all decided in one scan of the text.
+/// The rules' `when_document_mentions` conditions, all decided in one scan of the text per
+/// group of phrases.
 ///
 /// Most documents mention none of the phrases, so searching for each phrase of each rule
 /// would read the whole text once per phrase. A Teddy searcher (SIMD, from aho-corasick)
-/// finds every place where some phrase starts in one pass; there, the phrases not yet seen
-/// are compared. Where Teddy is unavailable, each phrase is searched for on its own.
+/// finds every place where some phrase of a group starts in one pass; there, the group's
+/// phrases not yet seen are compared. One searcher takes at most [`CHUNK`] starts, so the
+/// phrases are cut into as few groups as that allows (two for the shipped packs' hundred or
+/// so). Where Teddy is unavailable, each phrase is searched for on its own.
 struct Mentions {
     /// Every distinct phrase that some condition names.
     phrases: Vec<String>,
-    /// Over `phrases`, in the same order; `None` without SIMD or phrases.
-    starts: Option<aho_corasick::packed::Searcher>,
+    /// The phrases in groups, each with its searcher; `None` without SIMD or phrases.
+    starts: Option<Vec<PhraseGroup>>,
     /// For each rule, the phrases (indices into `phrases`) of which it needs one; empty: on.
     needs: Vec<Vec<usize>>,
+}
+
+/// The most starts one Teddy searcher takes with its default limits, beyond which it slows down.
+const CHUNK: usize = 64;
+/// Bytes of a phrase that Teddy looks for.
+const HEAD: usize = 4;
+
+/// Some of the `when_document_mentions` phrases, with one Teddy searcher over their starts.
+struct PhraseGroup {
+    /// Over the distinct heads (first [`HEAD`] bytes) of the group's phrases.
+    searcher: aho_corasick::packed::Searcher,
+    /// The group's phrases, indices into `Mentions::phrases`.
+    phrases: Vec<usize>,
 }
 
 impl Mentions {
@@ -415,32 +431,65 @@ impl Mentions {
         // An empty phrase is in every text; Teddy cannot look for one.
         let starts = match phrases.is_empty() || phrases.iter().any(String::is_empty) {
             true => None,
-            false => aho_corasick::packed::Searcher::new(&phrases),
+            false => Self::groups(&phrases),
         };
         Mentions { phrases, starts, needs }
+    }
+
+    /// The phrases cut into groups of at most [`CHUNK`] distinct heads, in byte order so that
+    /// phrases with one head share a group, each group with its Teddy searcher; `None` when
+    /// Teddy is unavailable.
+    fn groups(phrases: &[String]) -> Option<Vec<PhraseGroup>> {
+        let head = |i: usize| &phrases[i].as_bytes()[..phrases[i].len().min(HEAD)];
+        let mut order: Vec<usize> = (0..phrases.len()).collect();
+        order.sort_unstable_by(|&a, &b| phrases[a].cmp(&phrases[b]));
+        let mut heads: Vec<&[u8]> = order.iter().map(|&i| head(i)).collect();
+        heads.dedup();
+        // As few groups as the limit allows, of even sizes.
+        let count = heads.len().div_ceil(CHUNK);
+        let size = heads.len().div_ceil(count);
+        heads
+            .chunks(size)
+            .map(|chunk| {
+                let (first, last) = (chunk[0], chunk[chunk.len() - 1]);
+                let members = order
+                    .iter()
+                    .copied()
+                    .filter(|&i| (first..=last).contains(&head(i)))
+                    .collect();
+                Some(PhraseGroup {
+                    searcher: aho_corasick::packed::Searcher::new(chunk)?,
+                    phrases: members,
+                })
+            })
+            .collect()
     }
 
     /// For each rule, whether its condition holds in `text`.
     fn active(&self, text: &str) -> Vec<bool> {
         let mut seen = vec![false; self.phrases.len()];
-        if let Some(starts) = &self.starts {
-            let mut left = seen.len();
-            let mut at = 0;
-            // A match at `m` may hide other phrases starting there ("Party" and "Party
-            // committee"), so every phrase not yet seen is compared at each match, and the
-            // search goes on from the next byte, not from the match's end.
-            while left > 0 {
-                let Some(m) = starts.find_in(text, aho_corasick::Span::from(at..text.len())) else {
-                    break;
-                };
-                let rest = &text.as_bytes()[m.start()..];
-                for (id, phrase) in self.phrases.iter().enumerate() {
-                    if !seen[id] && rest.starts_with(phrase.as_bytes()) {
-                        seen[id] = true;
-                        left -= 1;
+        if let Some(groups) = &self.starts {
+            let bytes = text.as_bytes();
+            for group in groups {
+                let mut left = group.phrases.len();
+                let mut at = 0;
+                // A match at `m` may hide other phrases starting there ("Party" and "Party
+                // committee"), so every phrase of the group not yet seen is compared at each
+                // match, and the search goes on from the next byte, not from the match's end.
+                while left > 0 {
+                    let Some(m) = group.searcher.find_in(text, aho_corasick::Span::from(at..text.len())) else {
+                        break;
+                    };
+                    let rest = &bytes[m.start()..];
+                    for &id in &group.phrases {
+                        let phrase = self.phrases[id].as_bytes();
+                        if !seen[id] && phrase[0] == rest[0] && rest.starts_with(phrase) {
+                            seen[id] = true;
+                            left -= 1;
+                        }
                     }
+                    at = m.start() + 1;
                 }
-                at = m.start() + 1;
             }
         } else {
             for (id, phrase) in self.phrases.iter().enumerate() {

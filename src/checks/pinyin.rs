@@ -6,20 +6,56 @@ use std::sync::OnceLock;
 /// The longest syllable (`zhuang`), in letters.
 const MAX_SYLLABLE: usize = 6;
 
-/// The syllables, each packed into a `u64` (its bytes, big-end first), sorted: a lookup is a
-/// binary search over 400 integers, with no hashing or allocation in the hot loop.
-fn syllables() -> &'static [u64] {
-    static SET: OnceLock<Vec<u64>> = OnceLock::new();
-    SET.get_or_init(|| {
-        let mut v: Vec<u64> = include_str!("data/pinyin-syllables.txt")
+/// The syllable table in the forms the lookups want.
+struct Table {
+    /// The syllables, each packed into a `u64` (its bytes, big-end first), sorted: a lookup is
+    /// a binary search over 400 integers, with no hashing or allocation in the hot loop.
+    packed: Vec<u64>,
+    /// For each letter, a bit for each letter that may follow it in a word made of syllables
+    /// (bit 0 for `a`): the pairs inside a syllable, and a syllable's last letter followed by
+    /// the first letter of a syllable that does not start with a vowel (one that does needs an
+    /// apostrophe before it). A word with any other pair of letters splits no way, and most
+    /// English words have one, so [`split`] rejects them before its search.
+    next: [u32; 26],
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let list: Vec<&[u8]> = include_str!("data/pinyin-syllables.txt")
             .lines()
             .filter(|l| !l.starts_with('#'))
             .flat_map(str::split_whitespace)
-            .map(|s| pack(s.as_bytes()))
+            .map(str::as_bytes)
             .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+        let mut packed: Vec<u64> = list.iter().map(|s| pack(s)).collect();
+        packed.sort_unstable();
+        packed.dedup();
+        let letter = |c: u8| usize::from(c.to_ascii_lowercase().wrapping_sub(b'a')).min(26);
+        let mut next = [0u32; 26];
+        let (mut lasts, mut firsts) = (0u32, 0u32);
+        for s in &list {
+            for pair in s.windows(2) {
+                let (x, y) = (letter(pair[0]), letter(pair[1]));
+                if x < 26 && y < 26 {
+                    next[x] |= 1 << y;
+                }
+            }
+            if let (Some(&f), Some(&l)) = (s.first(), s.last()) {
+                if letter(l) < 26 {
+                    lasts |= 1 << letter(l);
+                }
+                if letter(f) < 26 && !matches!(f, b'a' | b'e' | b'o') {
+                    firsts |= 1 << letter(f);
+                }
+            }
+        }
+        for (x, follow) in next.iter_mut().enumerate() {
+            if lasts & (1 << x) != 0 {
+                *follow |= firsts;
+            }
+        }
+        Table { packed, next }
     })
 }
 
@@ -28,40 +64,83 @@ fn pack(bytes: &[u8]) -> u64 {
 }
 
 fn is_syllable_bytes(s: &[u8]) -> bool {
-    s.len() <= MAX_SYLLABLE && syllables().binary_search(&pack(s)).is_ok()
+    s.len() <= MAX_SYLLABLE && table().packed.binary_search(&pack(s)).is_ok()
 }
 
 pub fn is_syllable(s: &str) -> bool {
     is_syllable_bytes(s.as_bytes())
 }
 
-/// How `word` (ASCII letters, any case; `'` marks a syllable boundary as in "Xi'an") splits
-/// into pinyin syllables: `None` when it does not, else the number of ways (capped at 2) and
-/// the split with the fewest syllables, as byte ranges of `word`.
-pub fn split(word: &str) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
-    const MAX: usize = 48;
+/// [`is_syllable`] of `s` in lower case (ASCII letters lowered), without allocating.
+pub fn is_syllable_ignore_case(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() <= MAX_SYLLABLE
+        && table()
+            .packed
+            .binary_search(
+                &b.iter()
+                    .fold(0u64, |acc, &c| (acc << 8) | u64::from(c.to_ascii_lowercase())),
+            )
+            .is_ok()
+}
+
+/// The longest word [`split`] looks at, in bytes.
+const MAX_WORD: usize = 48;
+
+/// What the search of [`split`] found: the number of ways (capped at 2), and for each
+/// position the fewest syllables of the rest of the word with the cut after the first.
+struct Splits {
+    ways: usize,
+    best: [Option<(u8, u8)>; MAX_WORD + 1],
+    lower: [u8; MAX_WORD],
+    len: usize,
+}
+
+/// The search behind [`split`] and [`syllable_count`]; `None` when `word` splits no way.
+fn splits(word: &str) -> Option<Splits> {
     let n = word.len();
-    if n == 0 || n > MAX || !word.bytes().all(|b| b.is_ascii_alphabetic() || b == b'\'') {
+    let w = word.as_bytes();
+    if n == 0 || n > MAX_WORD {
         return None;
     }
-    let mut lower = [0u8; MAX];
-    for (l, b) in lower.iter_mut().zip(word.bytes()) {
-        *l = b.to_ascii_lowercase();
-    }
-    let b = &lower[..n];
     // Every syllable ends in a vowel, n, ng or er: most English words fail here, cheaply.
-    let ends_well = match b[n - 1] {
+    let ends_well = match w[n - 1].to_ascii_lowercase() {
         b'a' | b'e' | b'i' | b'o' | b'u' | b'v' | b'n' => true,
-        b'g' => n > 1 && b[n - 2] == b'n',
-        b'r' => n > 1 && b[n - 2] == b'e',
+        b'g' => n > 1 && w[n - 2].to_ascii_lowercase() == b'n',
+        b'r' => n > 1 && w[n - 2].to_ascii_lowercase() == b'e',
         _ => false,
     };
-    if !ends_well || !(1..=MAX_SYLLABLE.min(n)).any(|l| is_syllable_bytes(&b[..l])) {
+    if !ends_well {
+        return None;
+    }
+    // Lowered, checking on the way that the word is letters and apostrophes, and that each
+    // pair of letters may stand side by side in pinyin.
+    let next = &table().next;
+    let mut lower = [0u8; MAX_WORD];
+    let mut prev = 26usize;
+    for (l, &c) in lower.iter_mut().zip(w) {
+        let c = c.to_ascii_lowercase();
+        *l = c;
+        if c == b'\'' {
+            prev = 26;
+            continue;
+        }
+        if !c.is_ascii_lowercase() {
+            return None;
+        }
+        let x = usize::from(c - b'a');
+        if prev < 26 && next[prev] & (1 << x) == 0 {
+            return None;
+        }
+        prev = x;
+    }
+    let b = &lower[..n];
+    if !(1..=MAX_SYLLABLE.min(n)).any(|l| is_syllable_bytes(&b[..l])) {
         return None;
     }
     // ways[i]: number of splits of b[i..] (capped), best[i]: (syllables, next cut).
-    let mut ways = [0u8; MAX + 1];
-    let mut best = [None::<(u8, u8)>; MAX + 1];
+    let mut ways = [0u8; MAX_WORD + 1];
+    let mut best = [None::<(u8, u8)>; MAX_WORD + 1];
     ways[n] = 1;
     best[n] = Some((0, n as u8));
     for i in (0..n).rev() {
@@ -92,21 +171,35 @@ pub fn split(word: &str) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
     if ways[0] == 0 {
         return None;
     }
+    Some(Splits {
+        ways: ways[0] as usize,
+        best,
+        lower,
+        len: n,
+    })
+}
+
+/// How `word` (ASCII letters, any case; `'` marks a syllable boundary as in "Xi'an") splits
+/// into pinyin syllables: `None` when it does not, else the number of ways (capped at 2) and
+/// the split with the fewest syllables, as byte ranges of `word`.
+pub fn split(word: &str) -> Option<(usize, Vec<std::ops::Range<usize>>)> {
+    let s = splits(word)?;
     let mut cuts = Vec::new();
     let mut i = 0;
-    while i < n {
-        let (_, next) = best[i]?;
-        if b[i] != b'\'' {
+    while i < s.len {
+        let (_, next) = s.best[i]?;
+        if s.lower[i] != b'\'' {
             cuts.push(i..next as usize);
         }
         i = next as usize;
     }
-    Some((ways[0] as usize, cuts))
+    Some((s.ways, cuts))
 }
 
 /// The number of syllables of a pinyin word (its shortest split), or `None`.
 pub fn syllable_count(word: &str) -> Option<usize> {
-    split(word).map(|(_, cuts)| cuts.len())
+    let s = splits(word)?;
+    s.best[0].map(|(count, _)| usize::from(count))
 }
 
 #[cfg(test)]

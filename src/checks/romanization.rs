@@ -86,6 +86,9 @@ struct NameRule {
     surnames: HashSet<String>,
     /// Gazetteer: lower-case first word → entries (their words as written).
     names: HashMap<String, Vec<Vec<String>>>,
+    /// The first words of `names` by their first two letters and length, to tell most words
+    /// apart from them without a lookup.
+    first_words: FirstWords,
     /// Lower-case single-word names: never split or reported as run together.
     single_names: HashSet<String>,
     /// Single-word names by their syllables joined with spaces ("zheng zhou" → "Zhengzhou").
@@ -131,6 +134,7 @@ impl RomanizationCheck {
                     sub,
                     dictionary: dictionary_paths(&d.dictionary),
                     surnames: d.surnames.iter().map(|s| s.to_ascii_lowercase()).collect(),
+                    first_words: FirstWords::new(names.keys()),
                     names,
                     single_names,
                     by_syllables,
@@ -139,6 +143,50 @@ impl RomanizationCheck {
             })
             .collect();
         RomanizationCheck { rules }
+    }
+}
+
+/// The shapes of a set of lower-case words: for each pair of first letters, a bit for each
+/// length (the last bit for 63 bytes or more). A word whose shape is not there is not in the
+/// set; one whose shape is may be.
+struct FirstWords {
+    shapes: Box<[u64; 26 * 26]>,
+    /// Some word of the set does not start with two ASCII letters: words of that kind are
+    /// always looked up.
+    other: bool,
+}
+
+impl FirstWords {
+    fn new<'a>(words: impl Iterator<Item = &'a String>) -> FirstWords {
+        let mut first = FirstWords {
+            shapes: Box::new([0; 26 * 26]),
+            other: false,
+        };
+        for w in words {
+            match Self::slot(w.as_bytes()) {
+                Some((at, bit)) => first.shapes[at] |= bit,
+                None => first.other = true,
+            }
+        }
+        first
+    }
+
+    /// Where the shape of `word` (in any case) is kept: its index and bit.
+    fn slot(word: &[u8]) -> Option<(usize, u64)> {
+        let letter = |c: Option<&u8>| {
+            c.filter(|c| c.is_ascii_alphabetic())
+                .map(|c| usize::from(c.to_ascii_lowercase() - b'a'))
+        };
+        let (a, b) = (letter(word.first())?, letter(word.get(1))?);
+        Some((a * 26 + b, 1u64 << word.len().min(63)))
+    }
+
+    /// False when the lower-case form of `word` (ASCII) is certainly not in the set.
+    fn may_hold(&self, word: &str) -> bool {
+        match Self::slot(word.as_bytes()) {
+            Some((at, bit)) => self.shapes[at] & bit != 0,
+            None => self.other,
+        }
     }
 }
 
@@ -216,6 +264,7 @@ impl Check for RomanizationCheck {
                 text,
                 spans: Vec::new(),
             };
+            let mut syllable = Vec::new();
             for &sentence in doc.sentences() {
                 words.spans.clear();
                 words.spans.extend(
@@ -229,7 +278,7 @@ impl Check for RomanizationCheck {
                     run_together(&words, rule, &standalone, &english, sink);
                 }
                 if runs(Sub::Split) {
-                    split_names(&words, rule, sink);
+                    split_names(&words, rule, &mut syllable, sink);
                 }
             }
         }
@@ -242,6 +291,8 @@ fn gazetteer_at<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<(
     // Words are ASCII but for a curly apostrophe: `is_ascii` rules it out cheaply.
     let entries = if !w.is_ascii() && w.contains('’') {
         rule.names.get(&w.replace('’', "'").to_ascii_lowercase())
+    } else if !rule.first_words.may_hold(w) {
+        return None;
     } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
         // Lower-cased on the stack: most capitalised words are no name of the gazetteer.
         let mut buf = [0u8; 48];
@@ -341,11 +392,12 @@ fn lowercase_names(
             continue;
         }
         // A lower-case surname before a capitalised given name: "zhao Chunyue".
+        // The tests on the words' letters first, the lookups after.
         if is_lower(w)
-            && rule.surnames.contains(w)
-            && !english(w)
             && words.joined(i)
             && is_capitalised(words.word(i + 1))
+            && rule.surnames.contains(w)
+            && !english(w)
             && name_like(words.word(i + 1))
             && !doc.starts_sentence(words.spans[i].start)
         {
@@ -422,8 +474,9 @@ fn run_together(
 }
 
 /// A single-word place name of the gazetteer written as separate syllables ("Zheng Zhou"),
-/// and capitalised single syllables before a generic word ("Bo Gu village").
-fn split_names(words: &Words<'_>, rule: &NameRule, sink: &mut Sink<'_>) {
+/// and capitalised single syllables before a generic word ("Bo Gu village"). `syllable` is a
+/// buffer kept from sentence to sentence.
+fn split_names(words: &Words<'_>, rule: &NameRule, syllable: &mut Vec<bool>, sink: &mut Sink<'_>) {
     let text = words.text;
     let n = words.spans.len();
     // The name written whole somewhere in the document.
@@ -432,14 +485,18 @@ fn split_names(words: &Words<'_>, rule: &NameRule, sink: &mut Sink<'_>) {
             .any(|(at, _)| super::is_whole_word(text, Span::new(at, at + name.len())))
     };
     // Capitalised single syllables ("Zheng", "Bo"): only runs of them can be a split name.
-    let syllable: Vec<bool> = (0..n)
-        .map(|k| {
-            let w = words.word(k);
-            w.len() <= 6 && is_capitalised(w) && pinyin::is_syllable(&w.to_ascii_lowercase())
-        })
-        .collect();
+    syllable.clear();
+    syllable.extend((0..n).map(|k| {
+        let w = words.word(k);
+        w.len() <= 6 && is_capitalised(w) && pinyin::is_syllable_ignore_case(w)
+    }));
     let mut i = 0;
     while i < n {
+        // Every split name starts with a syllable.
+        if !syllable[i] {
+            i += 1;
+            continue;
+        }
         let mut hit = None;
         for len in (2..=4).rev() {
             if i + len > n || !syllable[i..i + len].iter().all(|&s| s) || !(i..i + len - 1).all(|k| words.joined(k)) {
@@ -448,7 +505,7 @@ fn split_names(words: &Words<'_>, rule: &NameRule, sink: &mut Sink<'_>) {
             let parts: Vec<&str> = (i..i + len).map(|k| words.word(k)).collect();
             if !parts
                 .iter()
-                .all(|p| is_capitalised(p) && pinyin::is_syllable(&p.to_ascii_lowercase()))
+                .all(|p| is_capitalised(p) && pinyin::is_syllable_ignore_case(p))
             {
                 continue;
             }

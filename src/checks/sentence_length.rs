@@ -101,20 +101,25 @@ impl Clauses {
         let mut count = 0;
         let mut main = false;
         let mut prev_len = 0;
+        // The first word lowercased, in one buffer for all stretches.
+        let mut first = String::new();
         for (k, stretch) in comma_stretches(s).enumerate() {
-            let mut words = stretch
-                .split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '’' || c == '-'))
-                .filter(|w| w.chars().any(char::is_alphabetic));
-            let Some(first) = words.next() else {
+            let Some((word, len)) = first_word(stretch) else {
                 prev_len = 0;
                 continue;
             };
-            let len = 1 + words.count();
-            let first = first.to_lowercase();
-            let intro = len <= INTRO_WORDS || self.openers.contains(&first);
-            let joined = self.joins.contains(&first);
+            if word.is_ascii() {
+                first.clear();
+                first.push_str(word);
+                first.make_ascii_lowercase();
+            } else {
+                first = word.to_lowercase();
+            }
+            let first = first.as_str();
+            let intro = len <= INTRO_WORDS || self.openers.contains(first);
+            let joined = self.joins.contains(first);
             if k > 0 {
-                if self.subjects.contains(&first) {
+                if self.subjects.contains(first) {
                     count += usize::from(main);
                 } else if len >= CLAUSE_WORDS && prev_len >= CLAUSE_WORDS && !joined {
                     count += 1;
@@ -127,14 +132,58 @@ impl Clauses {
     }
 }
 
+/// The first word of a stretch and how many words it has, counted up to [`CLAUSE_WORDS`]
+/// (more tells [`Clauses::splices`] nothing); `None` when it has none. A word is a run of
+/// letters, apostrophes and hyphens with a letter in it. ASCII is read byte by byte; only other
+/// characters are decoded.
+fn first_word(stretch: &str) -> Option<(&str, usize)> {
+    let bytes = stretch.as_bytes();
+    let mut first: Option<&str> = None;
+    let mut count = 0;
+    // Where the run being read starts, and whether it has a letter.
+    let mut run: Option<usize> = None;
+    let mut letter = false;
+    let mut i = 0;
+    while i <= bytes.len() {
+        let (in_word, is_letter, len) = match bytes.get(i) {
+            None => (false, false, 1),
+            Some(&b) if b < 0x80 => (b.is_ascii_alphabetic() || b == b'\'' || b == b'-', b.is_ascii_alphabetic(), 1),
+            Some(_) => {
+                let c = stretch[i..].chars().next().unwrap_or(' ');
+                (c.is_alphabetic() || c == '’', c.is_alphabetic(), c.len_utf8())
+            }
+        };
+        if in_word {
+            if run.is_none() {
+                run = Some(i);
+                letter = false;
+            }
+            letter |= is_letter;
+        } else if let Some(start) = run.take() {
+            if letter {
+                count += 1;
+                first.get_or_insert(&stretch[start..i]);
+                if count == CLAUSE_WORDS {
+                    break;
+                }
+            }
+        }
+        i += len;
+    }
+    first.map(|f| (f, count))
+}
+
 /// The stretches of a sentence between commas and semicolons (not the comma of `200,000`).
+/// The cuts are found with `memchr` on the bytes of `,`, `;` and the lead byte of `，` and `；`.
 fn comma_stretches(s: &str) -> impl Iterator<Item = &str> {
     let bytes = s.as_bytes();
     let mut start = 0;
-    let mut cuts = s.char_indices().filter(move |&(i, c)| match c {
-        ',' => !(i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)),
-        ';' | '，' | '；' => true,
-        _ => false,
+    let mut cuts = memchr::memchr3_iter(b',', b';', 0xEF, bytes).filter_map(move |i| match bytes[i] {
+        b',' => (!(i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
+            .then_some((i, 1)),
+        b';' => Some((i, 1)),
+        // `，` (U+FF0C) and `；` (U+FF1B).
+        _ => matches!(bytes.get(i + 1..i + 3), Some([0xBC, 0x8C] | [0xBC, 0x9B])).then_some((i, 3)),
     });
     let mut done = false;
     std::iter::from_fn(move || {
@@ -142,9 +191,9 @@ fn comma_stretches(s: &str) -> impl Iterator<Item = &str> {
             return None;
         }
         match cuts.next() {
-            Some((i, c)) => {
+            Some((i, len)) => {
                 let part = &s[start..i];
-                start = i + c.len_utf8();
+                start = i + len;
                 Some(part)
             }
             None => {

@@ -21,14 +21,26 @@ const WINDOW: usize = 2 * MAX_PHRASE;
 pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let mut recent: Vec<Span> = Vec::with_capacity(WINDOW + 1);
+    // The words' [`Shape`]s, in step with `recent`.
+    let mut shapes: Vec<Shape> = Vec::with_capacity(WINDOW + 1);
     // Where the last finding ended: echoes overlapping it are the same echo.
     let mut reported_to = 0;
     for_each_word(text, |word| {
         if recent.len() == WINDOW {
             recent.remove(0);
+            shapes.remove(0);
         }
         recent.push(word);
+        let shape = Shape::of(text, word);
+        shapes.push(shape);
         if word.start < reported_to {
+            return;
+        }
+        // Every echo ends with a word that is the same as one of the `MAX_PHRASE` before it
+        // (a phrase's last word, the word after a comma or after "and"): where none has its
+        // shape, there is none, and most words stop here.
+        let before = &shapes[shapes.len().saturating_sub(MAX_PHRASE + 1)..shapes.len() - 1];
+        if !before.iter().any(|&s| s.may_be_same(shape)) {
             return;
         }
         let found = echoed_phrase(text, &recent, allow).or_else(|| joined_to_itself(text, &recent, allow));
@@ -51,6 +63,33 @@ struct Echo<'t> {
     phrase: &'t str,
     delete: Span,
     applicability: Applicability,
+}
+
+/// What of a word [`same`] always compares, packed in a number: for an ASCII word its length
+/// and its first and last bytes, case folded; for another word nothing (it may be the same as
+/// any word, as lowercasing may change its length). Two words that are the same have equal
+/// shapes, or one of them is not ASCII.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Shape(u32);
+
+impl Shape {
+    /// The shape of a word that is not ASCII.
+    const ANY: Shape = Shape(u32::MAX);
+
+    fn of(text: &str, word: Span) -> Shape {
+        let bytes = &text.as_bytes()[word.start..word.end];
+        match (bytes.first(), bytes.last()) {
+            (Some(&first), Some(&last)) if bytes.is_ascii() && bytes.len() < 1 << 16 => Shape(
+                (bytes.len() as u32) << 16 | u32::from(first.to_ascii_lowercase()) << 8 | u32::from(last.to_ascii_lowercase()),
+            ),
+            _ => Shape::ANY,
+        }
+    }
+
+    /// False when the words cannot be the [`same`].
+    fn may_be_same(self, other: Shape) -> bool {
+        self == other || self == Shape::ANY || other == Shape::ANY
+    }
 }
 
 fn same(text: &str, a: Span, b: Span) -> bool {
