@@ -16,7 +16,7 @@ use crate::span::Span;
 /// `@`, `\` or a digit is part of an identifier, a file name or a path and is skipped.
 #[cfg(test)]
 fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
-    read_words(text).into_iter().map(|w| w.span)
+    read_words(text).map(|w| w.span)
 }
 
 /// True when the run of ASCII letters at `start..end` (with no ASCII letter on either side) is
@@ -78,52 +78,51 @@ fn shape(word: &str) -> Shape {
     }
 }
 
-/// A word of [`words`] with its [`Shape`]: the document's words are read once per
-/// `distinctive-case` call, and its three comparisons read this list instead of the text.
+/// A word of [`words`] with its [`Shape`], as [`read_words`] gives it.
 #[derive(Clone, Copy, Debug)]
 struct Word {
     span: Span,
     shape: Shape,
 }
 
-/// The words of `text` (see [`words`]) with their shapes, read in one loop: the shape is
-/// counted as the word's letters are read.
-fn read_words(text: &str) -> Vec<Word> {
+/// The words of `text` (see [`words`]) with their shapes, read as they come (a large file holds
+/// millions of words: no list of them is kept); the shape is counted as the letters are read.
+fn read_words(text: &str) -> impl Iterator<Item = Word> + '_ {
     let bytes = text.as_bytes();
-    // About one word in eight bytes of prose.
-    let mut out = Vec::with_capacity(bytes.len() / 8);
     let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_alphabetic() {
-            i += 1;
-            continue;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut upper = 0;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                upper += usize::from(bytes[i].is_ascii_uppercase());
+                i += 1;
+            }
+            if i - start < 3 || !is_word(text, start, i) {
+                continue;
+            }
+            let first_upper = bytes[start].is_ascii_uppercase();
+            // As [`shape`] says.
+            let shape = if upper == i - start {
+                Shape::Upper
+            } else if upper > usize::from(first_upper) {
+                Shape::Inner
+            } else if first_upper {
+                Shape::Capitalised
+            } else {
+                Shape::Lower
+            };
+            return Some(Word {
+                span: Span::new(start, i),
+                shape,
+            });
         }
-        let start = i;
-        let mut upper = 0;
-        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-            upper += usize::from(bytes[i].is_ascii_uppercase());
-            i += 1;
-        }
-        if i - start < 3 || !is_word(text, start, i) {
-            continue;
-        }
-        let first_upper = bytes[start].is_ascii_uppercase();
-        // As [`shape`] says.
-        let shape = if upper == i - start {
-            Shape::Upper
-        } else if upper > usize::from(first_upper) {
-            Shape::Inner
-        } else if first_upper {
-            Shape::Capitalised
-        } else {
-            Shape::Lower
-        };
-        out.push(Word {
-            span: Span::new(start, i),
-            shape,
-        });
-    }
-    out
+        None
+    })
 }
 
 /// The lengths and first letters of a set of lower-case keys, so that a word whose length or
@@ -159,78 +158,122 @@ impl KeyFilter {
     }
 }
 
+/// The three comparisons of `distinctive-case`, over two readings of the document's words: the
+/// first gathers what the document writes distinctively (acronyms in capitals, two-word names
+/// in title case, words with an inner capital: few), the second the other forms of those only.
 pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let list = read_words(text);
-    acronym_case(doc, &list, rule, sink);
-    title_phrase_case(text, &list, rule, sink);
-    // First the words written with an inner capital somewhere; then every written form of
-    // those words only (a large file holds millions of words, few of them names).
-    let mut forms: HashMap<String, Vec<Span>> = HashMap::default();
-    let mut filter = KeyFilter::default();
-    for word in list.iter().filter(|w| w.shape == Shape::Inner) {
-        let w = word.span.text(text);
-        if !with_lower(w, |l| forms.contains_key(l)) {
-            let key = w.to_ascii_lowercase();
-            filter.add(&key);
-            forms.insert(key, Vec::new());
+    let mut acronyms = Acronyms::default();
+    let mut titles = TitlePairs::default();
+    let mut forms = InnerCapitals::default();
+    let mut pairs = Pairs::default();
+    for word in read_words(text) {
+        match word.shape {
+            Shape::Upper => acronyms.count(text, word.span),
+            Shape::Inner => forms.add(word.span.text(text)),
+            _ => {}
+        }
+        if let Some((pair, Shape::Capitalised)) = pairs.next(text, word) {
+            titles.count(text, pair);
         }
     }
-    if forms.is_empty() {
+    acronyms.keep_repeated();
+    titles.keep_repeated();
+    if acronyms.is_empty() && titles.is_empty() && forms.is_empty() {
         return;
     }
-    for word in &list {
-        let w = word.span.text(text);
-        if !filter.admits(w) {
-            continue;
+    let mut acronym_forms = AcronymForms::new(&acronyms);
+    let mut pairs = Pairs::default();
+    for word in read_words(text) {
+        acronym_forms.see(text, word);
+        if !titles.is_empty() {
+            if let Some((pair, Shape::Lower)) = pairs.next(text, word) {
+                titles.see_lower(text, pair);
+            }
         }
-        if let Some(spans) = with_lower(w, |l| forms.get_mut(l)) {
-            spans.push(word.span);
+        forms.see(text, word.span);
+    }
+    acronym_forms.report(doc, rule, sink);
+    titles.report(text, rule, sink);
+    forms.report(text, rule, sink);
+}
+
+/// Words written with an inner capital (`MySQL`), by lower-case key, with the spans of every
+/// written form of them once [`InnerCapitals::see`] has read the document.
+#[derive(Default)]
+struct InnerCapitals {
+    forms: HashMap<String, Vec<Span>>,
+    filter: KeyFilter,
+}
+
+impl InnerCapitals {
+    fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+
+    /// Adds a word with an inner capital.
+    fn add(&mut self, w: &str) {
+        if !with_lower(w, |l| self.forms.contains_key(l)) {
+            let key = w.to_ascii_lowercase();
+            self.filter.add(&key);
+            self.forms.insert(key, Vec::new());
         }
     }
-    for spans in forms.values() {
-        if spans.len() < 2 {
-            continue;
+
+    /// Notes the word at `span` when it is a form of one of the words added.
+    fn see(&mut self, text: &str, span: Span) {
+        let w = span.text(text);
+        if self.forms.is_empty() || !self.filter.admits(w) {
+            return;
         }
-        // The distinctive form: written with an inner capital, or in capitals (four letters or
-        // more, outside shouted lines: `US`/`us`, `WHO`/`who` are different words).
-        let mut distinctive: Option<&str> = None;
-        let mut ambiguous = false;
-        for &s in spans {
-            let w = s.text(text);
-            // Only an inner capital marks a name: a word in capitals may be an acronym (`PBFT`)
-            // or a common word in emphasis, a constant or a headline (`ERROR`, `SEASON`).
-            let is_distinctive = shape(w) == Shape::Inner;
-            if is_distinctive {
-                match distinctive {
-                    None => distinctive = Some(w),
-                    Some(d) if d != w => ambiguous = true,
-                    _ => {}
-                }
-            }
+        if let Some(spans) = with_lower(w, |l| self.forms.get_mut(l)) {
+            spans.push(span);
         }
-        let (Some(right), false) = (distinctive, ambiguous) else {
-            continue;
-        };
-        // The distinctive form must be the document's usual one: written at least as often
-        // as all its other forms together (`pArty` once beside `Party` twice is a slip).
-        let usual = spans.iter().filter(|s| s.text(text) == right).count();
-        if usual * 2 < spans.len() {
-            continue;
-        }
-        for &s in spans {
-            let w = s.text(text);
-            let flagged = match shape(w) {
-                Shape::Lower => true,
-                // `Json` for `JSON`; a capitalised sentence start of `mysql` is still wrong.
-                Shape::Capitalised => true,
-                Shape::Upper => false,
-                Shape::Inner => w != right,
-            };
-            if !flagged {
+    }
+
+    /// Reports the other forms of a word whose usual form has an inner capital.
+    fn report(&self, text: &str, rule: RuleIdx, sink: &mut Sink<'_>) {
+        for spans in self.forms.values() {
+            if spans.len() < 2 {
                 continue;
             }
-            written_elsewhere(rule, s, right, sink);
+            // The distinctive form: written with an inner capital, and always the same way.
+            let mut distinctive: Option<&str> = None;
+            let mut ambiguous = false;
+            for &s in spans {
+                let w = s.text(text);
+                // Only an inner capital marks a name: a word in capitals may be an acronym
+                // (`PBFT`) or a common word in emphasis, a constant or a headline (`ERROR`).
+                if shape(w) == Shape::Inner {
+                    match distinctive {
+                        None => distinctive = Some(w),
+                        Some(d) if d != w => ambiguous = true,
+                        _ => {}
+                    }
+                }
+            }
+            let (Some(right), false) = (distinctive, ambiguous) else {
+                continue;
+            };
+            // The distinctive form must be the document's usual one: written at least as often
+            // as all its other forms together (`pArty` once beside `Party` twice is a slip).
+            let usual = spans.iter().filter(|s| s.text(text) == right).count();
+            if usual * 2 < spans.len() {
+                continue;
+            }
+            for &s in spans {
+                let w = s.text(text);
+                let flagged = match shape(w) {
+                    Shape::Lower => true,
+                    // `Json` for `JSON`; a capitalised sentence start of `mysql` is still wrong.
+                    Shape::Capitalised => true,
+                    Shape::Upper => false,
+                    Shape::Inner => w != right,
+                };
+                if flagged {
+                    written_elsewhere(rule, s, right, sink);
+                }
+            }
         }
     }
 }
@@ -276,88 +319,137 @@ fn in_shouted_line(text: &str, at: usize) -> bool {
 /// prose) written capitalised mid-sentence elsewhere (`president of Luci`). Left alone when the
 /// word is also written in lower case anywhere (`WHO` / `who`: a common word, not a slip), or
 /// with an inner capital, or when the capitalised form is not rare beside the capitals.
-fn acronym_case(doc: &Document, list: &[Word], rule: RuleIdx, sink: &mut Sink<'_>) {
-    let text = &doc.text;
-    let mut upper: HashMap<String, (usize, Option<Span>)> = HashMap::default();
-    // The last line read and whether it is shouted: words in capitals come in runs on a line.
-    let mut line: Option<(Span, bool)> = None;
-    for word in list.iter().filter(|w| w.shape == Shape::Upper) {
-        let span = word.span;
-        let shouted = match line {
+///
+/// The words in capitals outside shouted lines, by lower-case key: how often, and the first.
+#[derive(Default)]
+struct Acronyms {
+    upper: HashMap<String, (usize, Option<Span>)>,
+    /// The last line read and whether it is shouted: words in capitals come in runs on a line.
+    line: Option<(Span, bool)>,
+}
+
+impl Acronyms {
+    fn is_empty(&self) -> bool {
+        self.upper.is_empty()
+    }
+
+    /// Counts a word in capitals at `span`, unless its line is shouted.
+    fn count(&mut self, text: &str, span: Span) {
+        let shouted = match self.line {
             Some((l, shouted)) if l.start <= span.start && span.start < l.end => shouted,
             _ => {
                 let l = line_around(text, span.start);
                 let shouted = is_shouted(&text.as_bytes()[l.start..l.end]);
-                line = Some((l, shouted));
+                self.line = Some((l, shouted));
                 shouted
             }
         };
         if shouted {
-            continue;
+            return;
         }
         let w = span.text(text);
-        match with_lower(w, |l| upper.get_mut(l)) {
+        match with_lower(w, |l| self.upper.get_mut(l)) {
             Some(e) => e.0 += 1,
             None => {
-                upper.insert(w.to_ascii_lowercase(), (1, Some(span)));
+                self.upper.insert(w.to_ascii_lowercase(), (1, Some(span)));
             }
         }
     }
-    upper.retain(|_, (n, _)| *n >= 2);
-    if upper.is_empty() {
-        return;
+
+    /// Keeps the acronyms written in capitals twice or more.
+    fn keep_repeated(&mut self) {
+        self.upper.retain(|_, (n, _)| *n >= 2);
     }
-    let mut filter = KeyFilter::default();
-    for key in upper.keys() {
-        filter.add(key);
-    }
-    // Per acronym: capitalised spans, and whether another form (lower case, inner capital) exists.
-    let mut others: HashMap<&str, (Vec<Span>, bool)> = HashMap::default();
-    for word in list {
-        let w = word.span.text(text);
-        if !filter.admits(w) {
-            continue;
+}
+
+/// The other forms of the [`Acronyms`]: per acronym, its capitalised spans and whether another
+/// form (lower case, inner capital) exists.
+struct AcronymForms<'a> {
+    acronyms: &'a Acronyms,
+    filter: KeyFilter,
+    others: HashMap<&'a str, (Vec<Span>, bool)>,
+}
+
+impl<'a> AcronymForms<'a> {
+    fn new(acronyms: &'a Acronyms) -> Self {
+        let mut filter = KeyFilter::default();
+        for key in acronyms.upper.keys() {
+            filter.add(key);
         }
+        AcronymForms {
+            acronyms,
+            filter,
+            others: HashMap::default(),
+        }
+    }
+
+    /// Notes `word` when it is a form of one of the acronyms.
+    fn see(&mut self, text: &str, word: Word) {
+        let w = word.span.text(text);
+        if self.acronyms.is_empty() || !self.filter.admits(w) {
+            return;
+        }
+        let upper = &self.acronyms.upper;
         let Some((k, _)) = with_lower(w, |l| upper.get_key_value(l)) else {
-            continue;
+            return;
         };
-        let entry = others.entry(k.as_str()).or_default();
+        let entry = self.others.entry(k.as_str()).or_default();
         match word.shape {
             Shape::Capitalised => entry.0.push(word.span),
             Shape::Lower | Shape::Inner => entry.1 = true,
             Shape::Upper => {}
         }
     }
-    for (key, (capitalised, other_form)) in others {
-        let (count, Some(first)) = upper[key] else {
-            continue;
-        };
-        if other_form || capitalised.is_empty() || count < 2 * capitalised.len() {
-            continue;
-        }
-        let right = first.text(text);
-        for s in capitalised {
-            if doc.starts_sentence(s.start) {
+
+    /// Reports the capitalised forms of an acronym written in capitals far more often.
+    fn report(self, doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+        let text = &doc.text;
+        let acronyms = self.acronyms;
+        for (key, (capitalised, other_form)) in self.others {
+            let (count, Some(first)) = acronyms.upper[key] else {
+                continue;
+            };
+            if other_form || capitalised.is_empty() || count < 2 * capitalised.len() {
                 continue;
             }
-            written_elsewhere(rule, s, right, sink);
+            let right = first.text(text);
+            for s in capitalised {
+                if doc.starts_sentence(s.start) {
+                    continue;
+                }
+                written_elsewhere(rule, s, right, sink);
+            }
         }
     }
 }
 
-/// Calls `f` with each pair of words after a lower-case word, one space apart, whose first
-/// word is capitalised (`through User agent`): the pair's span and its second word's shape.
-fn capitalised_pairs(text: &str, list: &[Word], mut f: impl FnMut(Span, Shape)) {
-    let spaced = |a: Span, b: Span| &text[a.end..b.start] == " ";
-    for w in list.windows(3) {
-        let (before, first, second) = (w[0], w[1], w[2]);
-        if before.shape == Shape::Lower
-            && first.shape == Shape::Capitalised
-            && spaced(before.span, first.span)
-            && spaced(first.span, second.span)
-        {
-            f(Span::new(first.span.start, second.span.end), second.shape);
-        }
+/// Follows the words of a document as they are read, keeping the two before the current one,
+/// to find each pair of words after a lower-case word, one space apart, whose first word is
+/// capitalised (`through User agent`).
+#[derive(Default)]
+struct Pairs {
+    before: Option<Word>,
+    first: Option<Word>,
+}
+
+impl Pairs {
+    /// Takes the next word: when it ends such a pair, the pair's span and its second word's
+    /// shape.
+    fn next(&mut self, text: &str, second: Word) -> Option<(Span, Shape)> {
+        let spaced = |a: Span, b: Span| &text[a.end..b.start] == " ";
+        let found = match (self.before, self.first) {
+            (Some(before), Some(first))
+                if before.shape == Shape::Lower
+                    && first.shape == Shape::Capitalised
+                    && spaced(before.span, first.span)
+                    && spaced(first.span, second.span) =>
+            {
+                Some((Span::new(first.span.start, second.span.end), second.shape))
+            }
+            _ => None,
+        };
+        (self.before, self.first) = (self.first, Some(second));
+        found
     }
 }
 
@@ -365,39 +457,52 @@ fn capitalised_pairs(text: &str, list: &[Word], mut f: impl FnMut(Span, Shape)) 
 /// the User Agent`) written once or more, but less often, with its second word in lower case
 /// (`through User agent`). Only occurrences after a lower-case word are compared, so headings,
 /// titles and sentence starts count for neither form.
-fn title_phrase_case(text: &str, list: &[Word], rule: RuleIdx, sink: &mut Sink<'_>) {
-    // First the names in title case (few), then the lower-case forms of those only.
-    let mut titles: HashMap<String, (usize, Span)> = HashMap::default();
-    capitalised_pairs(text, list, |span, second| {
-        if second == Shape::Capitalised {
-            let pair = span.text(text);
-            if let Some(e) = with_lower(pair, |l| titles.get_mut(l)) {
-                e.0 += 1;
-            } else {
-                titles.insert(pair.to_ascii_lowercase(), (1, span));
-            }
-        }
-    });
-    titles.retain(|_, (n, _)| *n >= 2);
-    if titles.is_empty() {
-        return;
+#[derive(Default)]
+struct TitlePairs {
+    /// The names in title case, by lower-case key: how often, and the first.
+    titles: HashMap<String, (usize, Span)>,
+    /// The same names with the second word in lower case.
+    lower: HashMap<String, Vec<Span>>,
+}
+
+impl TitlePairs {
+    fn is_empty(&self) -> bool {
+        self.titles.is_empty()
     }
-    let mut lower: HashMap<String, Vec<Span>> = HashMap::default();
-    capitalised_pairs(text, list, |span, second| {
-        if second == Shape::Lower {
-            if let Some((key, _)) = with_lower(span.text(text), |l| titles.get_key_value(l)) {
-                lower.entry(key.clone()).or_default().push(span);
+
+    /// Counts a pair in title case.
+    fn count(&mut self, text: &str, span: Span) {
+        let pair = span.text(text);
+        if let Some(e) = with_lower(pair, |l| self.titles.get_mut(l)) {
+            e.0 += 1;
+        } else {
+            self.titles.insert(pair.to_ascii_lowercase(), (1, span));
+        }
+    }
+
+    /// Keeps the names written in title case twice or more.
+    fn keep_repeated(&mut self) {
+        self.titles.retain(|_, (n, _)| *n >= 2);
+    }
+
+    /// Notes a pair with its second word in lower case when it is one of the names.
+    fn see_lower(&mut self, text: &str, span: Span) {
+        if let Some((key, _)) = with_lower(span.text(text), |l| self.titles.get_key_value(l)) {
+            self.lower.entry(key.clone()).or_default().push(span);
+        }
+    }
+
+    /// Reports the lower-case forms rarer than the title-case one.
+    fn report(self, text: &str, rule: RuleIdx, sink: &mut Sink<'_>) {
+        for (key, spans) in self.lower {
+            let (count, first) = self.titles[&key];
+            if spans.len() >= count {
+                continue;
             }
-        }
-    });
-    for (key, spans) in lower {
-        let (count, first) = titles[&key];
-        if spans.len() >= count {
-            continue;
-        }
-        let right = first.text(text);
-        for s in spans {
-            written_elsewhere(rule, s, right, sink);
+            let right = first.text(text);
+            for s in spans {
+                written_elsewhere(rule, s, right, sink);
+            }
         }
     }
 }
@@ -572,7 +677,7 @@ mod tests {
         for w in read_words(text) {
             assert_eq!(w.shape, shape(w.span.text(text)), "{}", w.span.text(text));
         }
-        let found: Vec<&str> = read_words(text).iter().map(|w| w.span.text(text)).collect();
+        let found: Vec<&str> = read_words(text).map(|w| w.span.text(text)).collect();
         assert_eq!(found, ["MySQL", "PBFT", "Json", "mysql", "sendGroup", "abC", "ABc"]);
     }
 
@@ -610,9 +715,12 @@ mod tests {
     fn pairs_after_a_lower_case_word() {
         let text = "It goes through User agent and the User Agent. The User Agent";
         let mut found = Vec::new();
-        capitalised_pairs(text, &read_words(text), |span, second| {
-            found.push((span.text(text), second))
-        });
+        let mut pairs = Pairs::default();
+        for word in read_words(text) {
+            if let Some((span, second)) = pairs.next(text, word) {
+                found.push((span.text(text), second));
+            }
+        }
         assert_eq!(
             found,
             [("User agent", Shape::Lower), ("User Agent", Shape::Capitalised)]

@@ -80,7 +80,9 @@ impl Shape {
         let bytes = &text.as_bytes()[word.start..word.end];
         match (bytes.first(), bytes.last()) {
             (Some(&first), Some(&last)) if bytes.is_ascii() && bytes.len() < 1 << 16 => Shape(
-                (bytes.len() as u32) << 16 | u32::from(first.to_ascii_lowercase()) << 8 | u32::from(last.to_ascii_lowercase()),
+                (bytes.len() as u32) << 16
+                    | u32::from(first.to_ascii_lowercase()) << 8
+                    | u32::from(last.to_ascii_lowercase()),
             ),
             _ => Shape::ANY,
         }
