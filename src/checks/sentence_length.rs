@@ -147,7 +147,11 @@ fn first_word(stretch: &str) -> Option<(&str, usize)> {
     while i <= bytes.len() {
         let (in_word, is_letter, len) = match bytes.get(i) {
             None => (false, false, 1),
-            Some(&b) if b < 0x80 => (b.is_ascii_alphabetic() || b == b'\'' || b == b'-', b.is_ascii_alphabetic(), 1),
+            Some(&b) if b < 0x80 => (
+                b.is_ascii_alphabetic() || b == b'\'' || b == b'-',
+                b.is_ascii_alphabetic(),
+                1,
+            ),
             Some(_) => {
                 let c = stretch[i..].chars().next().unwrap_or(' ');
                 (c.is_alphabetic() || c == '’', c.is_alphabetic(), c.len_utf8())

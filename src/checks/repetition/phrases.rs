@@ -46,8 +46,7 @@ pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut 
         if !before.iter().any(|&s| s.may_be_same(shape)) {
             return;
         }
-        let found =
-            echoed_phrase(text, recent, shapes, allow).or_else(|| joined_to_itself(text, recent, allow));
+        let found = echoed_phrase(text, recent, shapes, allow).or_else(|| joined_to_itself(text, recent, allow));
         if let Some(found) = found {
             reported_to = found.span.end;
             sink.fix(
@@ -84,7 +83,9 @@ impl Shape {
         let bytes = &text.as_bytes()[word.start..word.end];
         match (bytes.first(), bytes.last()) {
             (Some(&first), Some(&last)) if bytes.is_ascii() && bytes.len() < 1 << 16 => Shape(
-                (bytes.len() as u32) << 16 | u32::from(first.to_ascii_lowercase()) << 8 | u32::from(last.to_ascii_lowercase()),
+                (bytes.len() as u32) << 16
+                    | u32::from(first.to_ascii_lowercase()) << 8
+                    | u32::from(last.to_ascii_lowercase()),
             ),
             _ => Shape::ANY,
         }
@@ -117,12 +118,7 @@ fn is_space(gap: &str) -> bool {
 /// A phrase of two to six words written twice in a row with spaces only between its words:
 /// `the development of the development of`. The doubled single word is the words rule's.
 /// `shapes` are the words' [`Shape`]s, compared before the words themselves.
-fn echoed_phrase<'t>(
-    text: &'t str,
-    recent: &[Span],
-    shapes: &[Shape],
-    allow: &HashSet<String>,
-) -> Option<Echo<'t>> {
+fn echoed_phrase<'t>(text: &'t str, recent: &[Span], shapes: &[Shape], allow: &HashSet<String>) -> Option<Echo<'t>> {
     let end = recent.len();
     for n in 2..=MAX_PHRASE.min(end / 2) {
         let (first, second) = (&recent[end - 2 * n..end - n], &recent[end - n..]);
