@@ -215,16 +215,32 @@ fn is_surname(surnames: &HashSet<String>, word: &str) -> bool {
 struct Words<'t> {
     text: &'t str,
     spans: Vec<Span>,
+    /// The text of each span, cut once.
+    texts: Vec<&'t str>,
 }
 
 impl<'t> Words<'t> {
     fn word(&self, i: usize) -> &'t str {
-        self.spans[i].text(self.text)
+        self.texts[i]
     }
 
     /// True when word `i` is followed by word `i + 1` with one space between.
     fn joined(&self, i: usize) -> bool {
-        i + 1 < self.spans.len() && &self.text[self.spans[i].end..self.spans[i + 1].start] == " "
+        i + 1 < self.spans.len()
+            && self.spans[i + 1].start == self.spans[i].end + 1
+            && self.text.as_bytes()[self.spans[i].end] == b' '
+    }
+
+    /// Takes the words of `sentence` (a span of the text) in place of those before.
+    fn read(&mut self, sentence: Span) {
+        let text = self.text;
+        self.spans.clear();
+        self.texts.clear();
+        for s in super::spelling::words(sentence.text(text)) {
+            let span = Span::new(s.start + sentence.start, s.end + sentence.start);
+            self.spans.push(span);
+            self.texts.push(span.text(text));
+        }
     }
 }
 
@@ -263,14 +279,11 @@ impl Check for RomanizationCheck {
             let mut words = Words {
                 text,
                 spans: Vec::new(),
+                texts: Vec::new(),
             };
             let mut syllable = Vec::new();
             for &sentence in doc.sentences() {
-                words.spans.clear();
-                words.spans.extend(
-                    super::spelling::words(sentence.text(text))
-                        .map(|s| Span::new(s.start + sentence.start, s.end + sentence.start)),
-                );
+                words.read(sentence);
                 if runs(Sub::Lowercase) {
                     lowercase_names(doc, language, &words, rule, dict.is_some(), &english, sink);
                 }
