@@ -117,7 +117,7 @@ impl English {
     /// The answer of [`English::knows`], asking the later dictionaries (loading them) only
     /// when `all` is set; `None` when it is not and they would have to be asked.
     fn ask(&self, word: &str, all: bool) -> Option<bool> {
-        type Words = HashMap<Box<str>, Known, foldhash::fast::FixedState>;
+        type Words = WordCache<Known>;
         thread_local! {
             static KNOWN: std::cell::RefCell<Vec<(usize, Words)>> = const { std::cell::RefCell::new(Vec::new()) };
         }
@@ -144,7 +144,7 @@ impl English {
                     sets.len() - 1
                 }
             };
-            let known = remembered(&mut sets[i].1, word, || {
+            let known = sets[i].1.remembered(word, || {
                 if self.first.check(&plain()) {
                     Known::Yes
                 } else if self.later.is_empty() {
@@ -488,33 +488,72 @@ impl SpellingCheck {
 /// Kept per thread like the dictionary's answers: the list's own lookup folds case and hashes
 /// with SipHash, several times the cost of finding a word seen before.
 fn corrections(word: &str) -> Option<&'static [&'static str]> {
-    type Seen = HashMap<Box<str>, Option<&'static [&'static str]>, foldhash::fast::FixedState>;
+    type Seen = WordCache<Option<&'static [&'static str]>>;
     thread_local! {
         static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::new(Seen::default());
     }
-    SEEN.with_borrow_mut(|seen| {
-        remembered(seen, word, || {
-            typos_dict::WORD.find(&unicase::UniCase::new(word)).copied()
-        })
-    })
+    SEEN.with_borrow_mut(|seen| seen.remembered(word, || typos_dict::WORD.find(&unicase::UniCase::new(word)).copied()))
 }
 
-/// The answer about `word` kept in `seen`, or `answer()` kept there for next time; a cache
-/// that reaches [`KNOWN_CACHE_WORDS`] starts afresh.
-fn remembered<V: Copy>(
-    seen: &mut HashMap<Box<str>, V, foldhash::fast::FixedState>,
-    word: &str,
-    answer: impl FnOnce() -> V,
-) -> V {
-    if let Some(&v) = seen.get(word) {
-        return v;
+/// Answers about words kept per thread. A word of up to 15 bytes is keyed by its bytes and
+/// its length packed into one integer: no string to allocate, follow or compare. Longer words
+/// are keyed by their text.
+struct WordCache<V> {
+    short: HashMap<u128, V, foldhash::fast::FixedState>,
+    long: HashMap<Box<str>, V, foldhash::fast::FixedState>,
+}
+
+impl<V: Copy> Default for WordCache<V> {
+    fn default() -> Self {
+        WordCache {
+            short: HashMap::default(),
+            long: HashMap::default(),
+        }
     }
-    let v = answer();
-    if seen.len() >= KNOWN_CACHE_WORDS {
-        seen.clear();
+}
+
+impl<V: Copy> WordCache<V> {
+    /// `word` and its length packed into an integer, when it is 15 bytes or shorter.
+    fn packed(word: &str) -> Option<u128> {
+        if word.len() > 15 {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        bytes[..word.len()].copy_from_slice(word.as_bytes());
+        bytes[15] = word.len() as u8;
+        Some(u128::from_le_bytes(bytes))
     }
-    seen.insert(Box::from(word), v);
-    v
+
+    /// The answer kept about `word`.
+    fn get_mut(&mut self, word: &str) -> Option<&mut V> {
+        match Self::packed(word) {
+            Some(key) => self.short.get_mut(&key),
+            None => self.long.get_mut(word),
+        }
+    }
+
+    /// The answer about `word` kept here, or `answer()` kept for next time; a cache that
+    /// reaches [`KNOWN_CACHE_WORDS`] starts afresh.
+    fn remembered(&mut self, word: &str, answer: impl FnOnce() -> V) -> V {
+        let key = Self::packed(word);
+        let kept = match key {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(word),
+        };
+        if let Some(&v) = kept {
+            return v;
+        }
+        let v = answer();
+        if self.short.len() + self.long.len() >= KNOWN_CACHE_WORDS {
+            self.short.clear();
+            self.long.clear();
+        }
+        match key {
+            Some(key) => self.short.insert(key, v),
+            None => self.long.insert(Box::from(word), v),
+        };
+        v
+    }
 }
 
 impl Check for SpellingCheck {
