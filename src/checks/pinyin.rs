@@ -131,8 +131,8 @@ fn splits(word: &str) -> Option<Splits> {
     // Every syllable ends in a vowel, n, ng or er: most English words fail here, cheaply.
     let ends_well = match w[n - 1].to_ascii_lowercase() {
         b'a' | b'e' | b'i' | b'o' | b'u' | b'v' | b'n' => true,
-        b'g' => n > 1 && w[n - 2].to_ascii_lowercase() == b'n',
-        b'r' => n > 1 && w[n - 2].to_ascii_lowercase() == b'e',
+        b'g' => n > 1 && w[n - 2].eq_ignore_ascii_case(&b'n'),
+        b'r' => n > 1 && w[n - 2].eq_ignore_ascii_case(&b'e'),
         _ => false,
     };
     if !ends_well {

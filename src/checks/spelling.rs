@@ -606,10 +606,8 @@ impl Check for SpellingCheck {
                 match (fixes, dict) {
                     // The dictionaries are asked among the other tests there.
                     (None, Some(dict)) => unknown_word(doc, span, word, dict, &mut counts, rule.idx, sink),
-                    (Some(fixes), dict) => {
-                        if !dict.as_ref().is_some_and(|d| d.knows(word)) {
-                            misspelling(span, word, fixes, rule.idx, sink);
-                        }
+                    (Some(fixes), dict) if !dict.as_ref().is_some_and(|d| d.knows(word)) => {
+                        misspelling(span, word, fixes, rule.idx, sink);
                     }
                     _ => {}
                 }
