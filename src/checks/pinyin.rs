@@ -8,9 +8,10 @@ const MAX_SYLLABLE: usize = 6;
 
 /// The syllable table in the forms the lookups want.
 struct Table {
-    /// The syllables, each packed into a `u64` (its bytes, big-end first), sorted: a lookup is
-    /// a binary search over 400 integers, with no hashing or allocation in the hot loop.
-    packed: Vec<u64>,
+    /// The syllables, each packed into a `u64` (its bytes, big-end first), in an open-address
+    /// table of [`SLOTS`] slots (0 for an empty one) placed by [`slot`]: a lookup is a
+    /// multiplication and a probe or two, with no allocation in the hot loop.
+    packed: Box<[u64; SLOTS]>,
     /// For each letter, a bit for each letter that may follow it in a word made of syllables
     /// (bit 0 for `a`): the pairs inside a syllable, and a syllable's last letter followed by
     /// the first letter of a syllable that does not start with a vowel (one that does needs an
@@ -28,9 +29,15 @@ fn table() -> &'static Table {
             .flat_map(str::split_whitespace)
             .map(str::as_bytes)
             .collect();
-        let mut packed: Vec<u64> = list.iter().map(|s| pack(s)).collect();
-        packed.sort_unstable();
-        packed.dedup();
+        let mut packed = Box::new([0u64; SLOTS]);
+        for s in &list {
+            let key = pack(s);
+            let mut at = slot(key);
+            while packed[at] != 0 && packed[at] != key {
+                at = (at + 1) % SLOTS;
+            }
+            packed[at] = key;
+        }
         let letter = |c: u8| usize::from(c.to_ascii_lowercase().wrapping_sub(b'a')).min(26);
         let mut next = [0u32; 26];
         let (mut lasts, mut firsts) = (0u32, 0u32);
@@ -59,12 +66,33 @@ fn table() -> &'static Table {
     })
 }
 
+/// Slots of the syllable table: a power of two, over twice the number of syllables.
+const SLOTS: usize = 1024;
+
+/// The first slot a packed syllable is looked for in (Fibonacci hashing).
+fn slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize
+}
+
 fn pack(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
 }
 
+/// True when `key` is a packed syllable of the table.
+fn is_packed_syllable(key: u64) -> bool {
+    let packed = &table().packed;
+    let mut at = slot(key);
+    loop {
+        match packed[at] {
+            0 => return false,
+            k if k == key => return true,
+            _ => at = (at + 1) % SLOTS,
+        }
+    }
+}
+
 fn is_syllable_bytes(s: &[u8]) -> bool {
-    s.len() <= MAX_SYLLABLE && table().packed.binary_search(&pack(s)).is_ok()
+    s.len() <= MAX_SYLLABLE && is_packed_syllable(pack(s))
 }
 
 pub fn is_syllable(s: &str) -> bool {
@@ -75,13 +103,10 @@ pub fn is_syllable(s: &str) -> bool {
 pub fn is_syllable_ignore_case(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() <= MAX_SYLLABLE
-        && table()
-            .packed
-            .binary_search(
-                &b.iter()
-                    .fold(0u64, |acc, &c| (acc << 8) | u64::from(c.to_ascii_lowercase())),
-            )
-            .is_ok()
+        && is_packed_syllable(
+            b.iter()
+                .fold(0u64, |acc, &c| (acc << 8) | u64::from(c.to_ascii_lowercase())),
+        )
 }
 
 /// The longest word [`split`] looks at, in bytes.
@@ -106,8 +131,8 @@ fn splits(word: &str) -> Option<Splits> {
     // Every syllable ends in a vowel, n, ng or er: most English words fail here, cheaply.
     let ends_well = match w[n - 1].to_ascii_lowercase() {
         b'a' | b'e' | b'i' | b'o' | b'u' | b'v' | b'n' => true,
-        b'g' => n > 1 && w[n - 2].to_ascii_lowercase() == b'n',
-        b'r' => n > 1 && w[n - 2].to_ascii_lowercase() == b'e',
+        b'g' => n > 1 && w[n - 2].eq_ignore_ascii_case(&b'n'),
+        b'r' => n > 1 && w[n - 2].eq_ignore_ascii_case(&b'e'),
         _ => false,
     };
     if !ends_well {

@@ -215,16 +215,73 @@ fn is_surname(surnames: &HashSet<String>, word: &str) -> bool {
 struct Words<'t> {
     text: &'t str,
     spans: Vec<Span>,
+    /// The text of each span, cut once.
+    texts: Vec<&'t str>,
+    /// The case of each word, from one look at its letters: [`LOWER`], [`CAPITALISED`] and
+    /// [`NOT_ASCII`] bits.
+    shapes: Vec<u8>,
+}
+
+/// A word with no capital letter.
+const LOWER: u8 = 1;
+/// A word with one capital letter, its first.
+const CAPITALISED: u8 = 2;
+/// A word with a byte that is not ASCII (a curly apostrophe).
+const NOT_ASCII: u8 = 4;
+
+/// The [`LOWER`], [`CAPITALISED`] and [`NOT_ASCII`] bits of `word`.
+fn shape(word: &str) -> u8 {
+    let b = word.as_bytes();
+    let capitals = b.iter().filter(|c| c.is_ascii_uppercase()).count();
+    let first_capital = b.first().is_some_and(u8::is_ascii_uppercase);
+    let mut shape = 0;
+    if capitals == 0 {
+        shape |= LOWER;
+    }
+    if capitals == 1 && first_capital {
+        shape |= CAPITALISED;
+    }
+    if !word.is_ascii() {
+        shape |= NOT_ASCII;
+    }
+    shape
 }
 
 impl<'t> Words<'t> {
     fn word(&self, i: usize) -> &'t str {
-        self.spans[i].text(self.text)
+        self.texts[i]
+    }
+
+    /// [`is_lower`] of word `i`.
+    fn is_lower(&self, i: usize) -> bool {
+        self.shapes[i] & LOWER != 0
+    }
+
+    /// [`is_capitalised`] of word `i`.
+    fn is_capitalised(&self, i: usize) -> bool {
+        self.shapes[i] & CAPITALISED != 0
     }
 
     /// True when word `i` is followed by word `i + 1` with one space between.
     fn joined(&self, i: usize) -> bool {
-        i + 1 < self.spans.len() && &self.text[self.spans[i].end..self.spans[i + 1].start] == " "
+        i + 1 < self.spans.len()
+            && self.spans[i + 1].start == self.spans[i].end + 1
+            && self.text.as_bytes()[self.spans[i].end] == b' '
+    }
+
+    /// Takes the words of `sentence` (a span of the text) in place of those before.
+    fn read(&mut self, sentence: Span) {
+        let text = self.text;
+        self.spans.clear();
+        self.texts.clear();
+        self.shapes.clear();
+        for s in super::spelling::words(sentence.text(text)) {
+            let span = Span::new(s.start + sentence.start, s.end + sentence.start);
+            let word = span.text(text);
+            self.spans.push(span);
+            self.texts.push(word);
+            self.shapes.push(shape(word));
+        }
     }
 }
 
@@ -263,14 +320,12 @@ impl Check for RomanizationCheck {
             let mut words = Words {
                 text,
                 spans: Vec::new(),
+                texts: Vec::new(),
+                shapes: Vec::new(),
             };
             let mut syllable = Vec::new();
             for &sentence in doc.sentences() {
-                words.spans.clear();
-                words.spans.extend(
-                    super::spelling::words(sentence.text(text))
-                        .map(|s| Span::new(s.start + sentence.start, s.end + sentence.start)),
-                );
+                words.read(sentence);
                 if runs(Sub::Lowercase) {
                     lowercase_names(doc, language, &words, rule, dict.is_some(), &english, sink);
                 }
@@ -289,7 +344,7 @@ impl Check for RomanizationCheck {
 fn gazetteer_at<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<(usize, &'r [String])> {
     let w = words.word(i);
     // Words are ASCII but for a curly apostrophe: `is_ascii` rules it out cheaply.
-    let entries = if !w.is_ascii() && w.contains('’') {
+    let entries = if words.shapes[i] & NOT_ASCII != 0 && w.contains('’') {
         rule.names.get(&w.replace('’', "'").to_ascii_lowercase())
     } else if !rule.first_words.may_hold(w) {
         return None;
@@ -367,7 +422,7 @@ fn lowercase_names(
                 is_capitalised(prev) && pinyin::split(prev).is_some()
             }
         };
-        if is_lower(w) && name_like(w) && !after_pinyin() {
+        if words.is_lower(i) && name_like(w) && !after_pinyin() {
             let mut first = i;
             if i > 0 && words.joined(i - 1) {
                 let prev = words.word(i - 1);
@@ -393,9 +448,9 @@ fn lowercase_names(
         }
         // A lower-case surname before a capitalised given name: "zhao Chunyue".
         // The tests on the words' letters first, the lookups after.
-        if is_lower(w)
+        if words.is_lower(i)
             && words.joined(i)
-            && is_capitalised(words.word(i + 1))
+            && words.is_capitalised(i + 1)
             && rule.surnames.contains(w)
             && !english(w)
             && name_like(words.word(i + 1))
@@ -488,7 +543,7 @@ fn split_names(words: &Words<'_>, rule: &NameRule, syllable: &mut Vec<bool>, sin
     syllable.clear();
     syllable.extend((0..n).map(|k| {
         let w = words.word(k);
-        w.len() <= 6 && is_capitalised(w) && pinyin::is_syllable_ignore_case(w)
+        w.len() <= 6 && words.is_capitalised(k) && pinyin::is_syllable_ignore_case(w)
     }));
     let mut i = 0;
     while i < n {

@@ -105,11 +105,37 @@ impl English {
     /// unloaded, so their addresses name them): a batch's documents share most of their
     /// words, and a lookup in the cache costs a fraction of Hunspell's affix analysis.
     pub(super) fn knows(&self, word: &str) -> bool {
-        type Words = HashMap<Box<str>, bool, foldhash::fast::FixedState>;
+        self.ask(word, true) == Some(true)
+    }
+
+    /// What the dictionaries say of `word` without loading the later ones: `None` when the
+    /// first does not know it and only the later ones could (see [`English::knows`]).
+    fn knows_without_loading(&self, word: &str) -> Option<bool> {
+        self.ask(word, false)
+    }
+
+    /// The answer of [`English::knows`], asking the later dictionaries (loading them) only
+    /// when `all` is set; `None` when it is not and they would have to be asked.
+    fn ask(&self, word: &str, all: bool) -> Option<bool> {
+        type Words = WordCache<Known>;
         thread_local! {
             static KNOWN: std::cell::RefCell<Vec<(usize, Words)>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         let set = self.id;
+        let plain = || -> std::borrow::Cow<'_, str> {
+            if word.contains('’') {
+                word.replace('’', "'").into()
+            } else {
+                word.into()
+            }
+        };
+        let later = |known: &mut Known| {
+            *known = if self.all().skip(1).any(|d| d.check(&plain())) {
+                Known::Yes
+            } else {
+                Known::No
+            };
+        };
         KNOWN.with_borrow_mut(|sets| {
             let i = match sets.iter().position(|(s, _)| *s == set) {
                 Some(i) => i,
@@ -118,14 +144,25 @@ impl English {
                     sets.len() - 1
                 }
             };
-            remembered(&mut sets[i].1, word, || {
-                let plain: std::borrow::Cow<'_, str> = if word.contains('’') {
-                    word.replace('’', "'").into()
+            let known = sets[i].1.remembered(word, || {
+                if self.first.check(&plain()) {
+                    Known::Yes
+                } else if self.later.is_empty() {
+                    Known::No
                 } else {
-                    word.into()
-                };
-                self.first.check(&plain) || self.all().skip(1).any(|d| d.check(&plain))
-            })
+                    Known::NotFirst
+                }
+            });
+            match known {
+                Known::Yes => Some(true),
+                Known::No => Some(false),
+                Known::NotFirst if all => {
+                    let known = sets[i].1.get_mut(word).expect("remembered just now or before");
+                    later(known);
+                    Some(*known == Known::Yes)
+                }
+                Known::NotFirst => None,
+            }
         })
     }
 
@@ -143,6 +180,17 @@ impl English {
         }
         out
     }
+}
+
+/// What the dictionaries of an [`English`] say of a word, as far as they were asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// A dictionary knows it.
+    Yes,
+    /// None does.
+    No,
+    /// The first does not; the later ones were not asked yet.
+    NotFirst,
 }
 
 /// True when `a` and `b` differ by one letter added, dropped or changed, or two neighbours
@@ -298,78 +346,101 @@ enum DictionaryError {
     },
 }
 
+/// A byte class of [`words`]: an ASCII letter.
+const LETTER: u8 = 1;
+/// A byte class of [`words`]: an ASCII character that glues a word to code or a number (a
+/// letter, a digit or one of ``_@/\#$%&=<>{}|~^`*+``).
+const CODE: u8 = 2;
+
+/// The classes of the ASCII bytes, for [`words`].
+static CLASS: [u8; 128] = {
+    let mut class = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() {
+            class[c] = LETTER | CODE;
+        } else if b.is_ascii_digit() {
+            class[c] = CODE;
+        }
+        c += 1;
+    }
+    let code = b"_@/\\#$%&=<>{}|~^`*+";
+    let mut k = 0;
+    while k < code.len() {
+        class[code[k] as usize] = CODE;
+        k += 1;
+    }
+    class
+};
+
+/// True for an ASCII letter.
+#[inline(always)]
+fn is_letter(b: u8) -> bool {
+    b < 128 && CLASS[usize::from(b)] & LETTER != 0
+}
+
 /// Words as the checks see them: ASCII letters with inner apostrophes, split at hyphens,
 /// skipping anything glued to digits, markup or path characters, and single letters.
+///
+/// Read byte by byte with a table of classes; a character beside a word is decoded only when
+/// it is not ASCII.
 pub(super) fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
     let b = text.as_bytes();
+    let n = b.len();
     let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < b.len() {
-            if !b[i].is_ascii_alphabetic() {
-                i += 1;
-                continue;
+    // The character before byte `at` (there is one), or from byte `at`, is alphanumeric or,
+    // with `code`, one of the code characters.
+    let before = move |at: usize, code: bool| match b[at - 1] {
+        c if c.is_ascii() => {
+            if code {
+                CLASS[usize::from(c)] & CODE != 0
+            } else {
+                c.is_ascii_alphanumeric()
             }
-            let start = i;
-            while i < b.len() {
-                if b[i].is_ascii_alphabetic() {
-                    i += 1;
-                } else if b[i] == b'\'' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
-                    i += 2;
-                } else if b[i..].starts_with("’".as_bytes()) && b.get(i + 3).is_some_and(u8::is_ascii_alphabetic) {
-                    i += 4;
-                } else {
-                    break;
-                }
-            }
-            let end = i;
-            // Glued to a letter of another script, a digit or code characters: not prose.
-            // The characters beside the word, decoded only when they are not ASCII.
-            let before = match start.checked_sub(1).map(|k| b[k]) {
-                Some(c) if c.is_ascii() => Some(char::from(c)),
-                Some(_) => text[..start].chars().next_back(),
-                None => None,
-            };
-            let after = match b.get(end) {
-                Some(&c) if c.is_ascii() => Some(char::from(c)),
-                Some(_) => text[end..].chars().next(),
-                None => None,
-            };
-            let code = |c: char| {
-                c.is_alphanumeric()
-                    || matches!(
-                        c,
-                        '_' | '@'
-                            | '/'
-                            | '\\'
-                            | '#'
-                            | '$'
-                            | '%'
-                            | '&'
-                            | '='
-                            | '<'
-                            | '>'
-                            | '{'
-                            | '}'
-                            | '|'
-                            | '~'
-                            | '^'
-                            | '`'
-                            | '*'
-                            | '+'
-                    )
-            };
-            let dotted = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-            if before.is_some_and(code)
-                || after.is_some_and(code)
-                || (before == Some('.') && dotted(text[..start - 1].chars().next_back()))
-                || (after == Some('.') && dotted(text[end + 1..].chars().next()))
-                || end - start < 2
-            {
-                continue;
-            }
-            return Some(Span::new(start, end));
         }
-        None
+        _ => text[..at].chars().next_back().is_some_and(char::is_alphanumeric),
+    };
+    let after = move |at: usize, code: bool| match b[at] {
+        c if c.is_ascii() => {
+            if code {
+                CLASS[usize::from(c)] & CODE != 0
+            } else {
+                c.is_ascii_alphanumeric()
+            }
+        }
+        _ => text[at..].chars().next().is_some_and(char::is_alphanumeric),
+    };
+    std::iter::from_fn(move || loop {
+        while i < n && !is_letter(b[i]) {
+            i += 1;
+        }
+        if i >= n {
+            return None;
+        }
+        let start = i;
+        loop {
+            while i < n && is_letter(b[i]) {
+                i += 1;
+            }
+            if b.get(i) == Some(&b'\'') && b.get(i + 1).is_some_and(|&c| is_letter(c)) {
+                i += 2;
+            } else if b[i..].starts_with("’".as_bytes()) && b.get(i + 3).is_some_and(|&c| is_letter(c)) {
+                i += 4;
+            } else {
+                break;
+            }
+        }
+        let end = i;
+        // Glued to a letter of another script, a digit or code characters, or inside a
+        // dotted form (`file.txt`, `e.g`): not prose.
+        if end - start < 2
+            || (start > 0 && (before(start, true) || (b[start - 1] == b'.' && start > 1 && before(start - 1, false))))
+            || (end < n && (after(end, true) || (b[end] == b'.' && end + 1 < n && after(end + 1, false))))
+        {
+            continue;
+        }
+        return Some(Span::new(start, end));
     })
 }
 
@@ -417,33 +488,72 @@ impl SpellingCheck {
 /// Kept per thread like the dictionary's answers: the list's own lookup folds case and hashes
 /// with SipHash, several times the cost of finding a word seen before.
 fn corrections(word: &str) -> Option<&'static [&'static str]> {
-    type Seen = HashMap<Box<str>, Option<&'static [&'static str]>, foldhash::fast::FixedState>;
+    type Seen = WordCache<Option<&'static [&'static str]>>;
     thread_local! {
         static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::new(Seen::default());
     }
-    SEEN.with_borrow_mut(|seen| {
-        remembered(seen, word, || {
-            typos_dict::WORD.find(&unicase::UniCase::new(word)).copied()
-        })
-    })
+    SEEN.with_borrow_mut(|seen| seen.remembered(word, || typos_dict::WORD.find(&unicase::UniCase::new(word)).copied()))
 }
 
-/// The answer about `word` kept in `seen`, or `answer()` kept there for next time; a cache
-/// that reaches [`KNOWN_CACHE_WORDS`] starts afresh.
-fn remembered<V: Copy>(
-    seen: &mut HashMap<Box<str>, V, foldhash::fast::FixedState>,
-    word: &str,
-    answer: impl FnOnce() -> V,
-) -> V {
-    if let Some(&v) = seen.get(word) {
-        return v;
+/// Answers about words kept per thread. A word of up to 15 bytes is keyed by its bytes and
+/// its length packed into one integer: no string to allocate, follow or compare. Longer words
+/// are keyed by their text.
+struct WordCache<V> {
+    short: HashMap<u128, V, foldhash::fast::FixedState>,
+    long: HashMap<Box<str>, V, foldhash::fast::FixedState>,
+}
+
+impl<V: Copy> Default for WordCache<V> {
+    fn default() -> Self {
+        WordCache {
+            short: HashMap::default(),
+            long: HashMap::default(),
+        }
     }
-    let v = answer();
-    if seen.len() >= KNOWN_CACHE_WORDS {
-        seen.clear();
+}
+
+impl<V: Copy> WordCache<V> {
+    /// `word` and its length packed into an integer, when it is 15 bytes or shorter.
+    fn packed(word: &str) -> Option<u128> {
+        if word.len() > 15 {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        bytes[..word.len()].copy_from_slice(word.as_bytes());
+        bytes[15] = word.len() as u8;
+        Some(u128::from_le_bytes(bytes))
     }
-    seen.insert(Box::from(word), v);
-    v
+
+    /// The answer kept about `word`.
+    fn get_mut(&mut self, word: &str) -> Option<&mut V> {
+        match Self::packed(word) {
+            Some(key) => self.short.get_mut(&key),
+            None => self.long.get_mut(word),
+        }
+    }
+
+    /// The answer about `word` kept here, or `answer()` kept for next time; a cache that
+    /// reaches [`KNOWN_CACHE_WORDS`] starts afresh.
+    fn remembered(&mut self, word: &str, answer: impl FnOnce() -> V) -> V {
+        let key = Self::packed(word);
+        let kept = match key {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(word),
+        };
+        if let Some(&v) = kept {
+            return v;
+        }
+        let v = answer();
+        if self.short.len() + self.long.len() >= KNOWN_CACHE_WORDS {
+            self.short.clear();
+            self.long.clear();
+        }
+        match key {
+            Some(key) => self.short.insert(key, v),
+            None => self.long.insert(Box::from(word), v),
+        };
+        v
+    }
 }
 
 impl Check for SpellingCheck {
@@ -466,7 +576,7 @@ impl Check for SpellingCheck {
         if rules.is_empty() {
             return;
         }
-        let mut counts = None;
+        let mut counts = Counts::new(text);
         // One pass over the words for all rules.
         for span in words(text) {
             let word = span.text(text);
@@ -493,15 +603,12 @@ impl Check for SpellingCheck {
                 if !rule.allow.is_empty() && rule.allow.contains(&word.to_lowercase()) {
                     continue;
                 }
-                if dict.as_ref().is_some_and(|d| d.knows(word)) {
-                    continue;
-                }
                 match (fixes, dict) {
-                    (None, Some(dict)) => {
-                        let counts = counts.get_or_insert_with(|| word_counts(text));
-                        unknown_word(doc, span, word, dict, counts, rule.idx, sink);
+                    // The dictionaries are asked among the other tests there.
+                    (None, Some(dict)) => unknown_word(doc, span, word, dict, &mut counts, rule.idx, sink),
+                    (Some(fixes), dict) if !dict.as_ref().is_some_and(|d| d.knows(word)) => {
+                        misspelling(span, word, fixes, rule.idx, sink);
                     }
-                    (Some(fixes), _) => misspelling(span, word, fixes, rule.idx, sink),
                     _ => {}
                 }
             }
@@ -509,23 +616,55 @@ impl Check for SpellingCheck {
     }
 }
 
-/// How often each word occurs in the text, as written; [`times_used`] adds up the ways of
-/// writing one word.
-fn word_counts(text: &str) -> HashMap<&str, usize, foldhash::fast::FixedState> {
-    let mut counts = HashMap::default();
-    for span in words(text) {
-        *counts.entry(span.text(text)).or_insert(0) += 1;
-    }
-    counts
+/// How often words occur in a document, for telling a word used once.
+///
+/// The first few questions are answered by reading the words again, stopping at a second
+/// use (most documents ask once or twice, if at all); after that, by counting every word
+/// once, as a document full of unknown words needs.
+struct Counts<'t> {
+    text: &'t str,
+    /// Questions answered by reading the words.
+    scans: usize,
+    /// Each word as written with how often it occurs, once counted.
+    counts: Option<HashMap<&'t str, usize, foldhash::fast::FixedState>>,
 }
 
-/// How often `word` occurs in any letter case.
-fn times_used(counts: &HashMap<&str, usize, foldhash::fast::FixedState>, word: &str) -> usize {
-    counts
-        .iter()
-        .filter(|(w, _)| w.eq_ignore_ascii_case(word))
-        .map(|(_, n)| n)
-        .sum()
+impl<'t> Counts<'t> {
+    /// Questions answered by reading the text before the words are counted.
+    const SCANS: usize = 4;
+
+    fn new(text: &'t str) -> Self {
+        Counts {
+            text,
+            scans: 0,
+            counts: None,
+        }
+    }
+
+    /// True when `word` occurs more than once in any letter case.
+    fn used_more_than_once(&mut self, word: &str) -> bool {
+        let text = self.text;
+        if self.counts.is_none() && self.scans < Self::SCANS {
+            self.scans += 1;
+            return words(text)
+                .filter(|s| s.text(text).eq_ignore_ascii_case(word))
+                .nth(1)
+                .is_some();
+        }
+        let counts = self.counts.get_or_insert_with(|| {
+            let mut counts = HashMap::default();
+            for span in words(text) {
+                *counts.entry(span.text(text)).or_insert(0) += 1;
+            }
+            counts
+        });
+        counts
+            .iter()
+            .filter(|(w, _)| w.eq_ignore_ascii_case(word))
+            .map(|(_, n)| n)
+            .sum::<usize>()
+            > 1
+    }
 }
 
 fn misspelling(span: Span, word: &str, fixes: &[&str], rule: RuleIdx, sink: &mut Sink<'_>) {
@@ -561,12 +700,15 @@ const UNKNOWN_WORD_LEN: std::ops::RangeInclusive<usize> = 6..=MAX_SUGGESTED_WORD
 /// A word no dictionary knows, reported when it looks like a slip: used once in the document
 /// (a term of the subject recurs), six letters or more, not cut off by the end of the text,
 /// not a romanised Chinese name, and one edit away from one to three dictionary words.
+///
+/// The cheap tests first, then the first dictionary, how often the word is used, and only
+/// then the later dictionaries (loaded when first needed: most runs never need them).
 fn unknown_word(
     doc: &Document,
     span: Span,
     word: &str,
     dict: &English,
-    counts: &HashMap<&str, usize, foldhash::fast::FixedState>,
+    counts: &mut Counts<'_>,
     rule: RuleIdx,
     sink: &mut Sink<'_>,
 ) {
@@ -576,8 +718,10 @@ fn unknown_word(
         .unwrap_or(word);
     if !UNKNOWN_WORD_LEN.contains(&word.len())
         || span.end == doc.text.trim_end().len()
-        || times_used(counts, word) > 1
         || super::pinyin::split(stem).is_some()
+        || dict.knows_without_loading(word) == Some(true)
+        || counts.used_more_than_once(word)
+        || dict.knows(word)
     {
         return;
     }
@@ -597,6 +741,82 @@ fn unknown_word(
 mod tests {
     use super::*;
 
+    /// The scan [`words`] replaced, kept to test it against: words as the checks see them: ASCII letters with inner apostrophes, split at hyphens,
+    /// skipping anything glued to digits, markup or path characters, and single letters.
+    fn plain_words(text: &str) -> impl Iterator<Item = Span> + '_ {
+        let b = text.as_bytes();
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i < b.len() {
+                if !b[i].is_ascii_alphabetic() {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < b.len() {
+                    if b[i].is_ascii_alphabetic() {
+                        i += 1;
+                    } else if b[i] == b'\'' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                        i += 2;
+                    } else if b[i..].starts_with("’".as_bytes()) && b.get(i + 3).is_some_and(u8::is_ascii_alphabetic)
+                    {
+                        i += 4;
+                    } else {
+                        break;
+                    }
+                }
+                let end = i;
+                // Glued to a letter of another script, a digit or code characters: not prose.
+                // The characters beside the word, decoded only when they are not ASCII.
+                let before = match start.checked_sub(1).map(|k| b[k]) {
+                    Some(c) if c.is_ascii() => Some(char::from(c)),
+                    Some(_) => text[..start].chars().next_back(),
+                    None => None,
+                };
+                let after = match b.get(end) {
+                    Some(&c) if c.is_ascii() => Some(char::from(c)),
+                    Some(_) => text[end..].chars().next(),
+                    None => None,
+                };
+                let code = |c: char| {
+                    c.is_alphanumeric()
+                        || matches!(
+                            c,
+                            '_' | '@'
+                                | '/'
+                                | '\\'
+                                | '#'
+                                | '$'
+                                | '%'
+                                | '&'
+                                | '='
+                                | '<'
+                                | '>'
+                                | '{'
+                                | '}'
+                                | '|'
+                                | '~'
+                                | '^'
+                                | '`'
+                                | '*'
+                                | '+'
+                        )
+                };
+                let dotted = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+                if before.is_some_and(code)
+                    || after.is_some_and(code)
+                    || (before == Some('.') && dotted(text[..start - 1].chars().next_back()))
+                    || (after == Some('.') && dotted(text[end + 1..].chars().next()))
+                    || end - start < 2
+                {
+                    continue;
+                }
+                return Some(Span::new(start, end));
+            }
+            None
+        })
+    }
+
     fn all(text: &str) -> Vec<&str> {
         words(text).map(|s| s.text(text)).collect()
     }
@@ -607,6 +827,35 @@ mod tests {
             all("The poineering town’s 13year file.txt a_b x@y.z well-known e.g. it"),
             ["The", "poineering", "town’s", "well", "known", "it"]
         );
+    }
+
+    #[test]
+    fn words_as_the_plain_scan_reads_them() {
+        let mut texts: Vec<String> = vec![
+            "The poineering town’s 13year file.txt a_b x@y.z well-known e.g. it".into(),
+            "a.b ab.cd é.ab ab.é abé éab ab’ ’ab ab'' 'ab a’b’c x’’y ab’ ab.中 中ab .ab ab. ab.5 5.ab".into(),
+        ];
+        let pieces = [
+            "a", "b", "Q", "'", "’", ".", "é", "中", "1", " ", "_", "-", "\u{301}", "Ω", "/", "+",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            for _ in 0..14 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                t.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            assert_eq!(
+                words(t).collect::<Vec<_>>(),
+                plain_words(t).collect::<Vec<_>>(),
+                "{t:?}"
+            );
+        }
     }
 
     #[test]

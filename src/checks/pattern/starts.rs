@@ -5,12 +5,11 @@
 //! single pass; each rule then runs its own regex only there, anchored. Scanning the text once
 //! per rule with each rule's regex cost a pass over the document per rule.
 //!
-//! ShortStrings are matched case-insensitively (ASCII only) on a lowercased copy of the text, so a
-//! case-insensitive rule needs one literal per word instead of one per capitalisation. For a
-//! case-sensitive rule this finds more places than it can match, never fewer: the anchored
-//! regex decides.
+//! The literals are matched ignoring ASCII case, so a case-insensitive rule needs one literal
+//! per word instead of one per capitalisation. For a case-sensitive rule this finds more places
+//! than it can match, never fewer: the anchored regex decides.
 
-use super::super::matchers::ShortStrings;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::literal::{rank, ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
@@ -94,8 +93,8 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
     }
 }
 
-/// How many bytes of each literal are looked for: Teddy compares at most four at a time, and
-/// four rare bytes are rare enough.
+/// How many bytes of each literal are looked for: four rare bytes are rare enough, and short
+/// windows keep the automaton small.
 const WINDOW: usize = 4;
 /// A window may be this short if it holds a byte ranked rarer than `RARE_RANK`.
 const SHORT_WINDOW: usize = 3;
@@ -104,13 +103,17 @@ const RARE_RANK: u8 = 200;
 /// The start literals of many rules, searched for together.
 ///
 /// What is searched for is not the literals' beginnings but a few bytes of them chosen to be
-/// few and rare (`rain` in `the train runs`; `mirr` for `mirror`, `"mirror` and `“mirror`):
-/// Teddy checks the first bytes of every literal at each position, slower the more literals
-/// there are, and a literal beginning `the ` would stop it at every other word.
+/// few and rare (`rain` in `the train runs`; `mirr` for `mirror`, `"mirror` and `“mirror`): a
+/// literal beginning `the ` would report a place at every other word.
+///
+/// The windows are found by a DFA that reads each byte of the text once, at a cost that does
+/// not grow with the number of windows. A Teddy (SIMD) scan did this before: with seventy
+/// windows its buckets share so many byte fingerprints that it stopped to compare literals
+/// every few bytes, and cost nearly three times as much as the DFA.
 pub struct Starts {
-    /// Over the windows of all literals, none a prefix of another, so at most one matches at
-    /// any position and a leftmost search restarted one byte after each hit finds them all.
-    finder: ShortStrings,
+    /// Over the windows of all literals, none a prefix of another, matched ignoring ASCII
+    /// case; an overlapping search reports every place each window occurs.
+    finder: AhoCorasick,
     /// Window → the rules (indices the caller chose) whose matches can start so many bytes
     /// before it.
     owners: Vec<Vec<(usize, usize)>>,
@@ -183,43 +186,28 @@ impl Starts {
                 }
             }
         }
-        // With more windows than Teddy takes this gets slow, but stays right.
-        let finder = ShortStrings::new(&windows).ok()?;
+        // The windows are lowercase (non-ASCII bytes as they are): matching them ignoring ASCII
+        // case is matching them against the text with its ASCII letters lowercased.
+        let finder = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(&windows)
+            .ok()?;
         Some(Starts { finder, owners })
     }
 
     /// For each of `rules` (as many as the caller has), the offsets in `text` where its
-    /// matches can start, ascending. The windows are matched against `text` with ASCII letters
-    /// lower-cased, a block at a time: a copy of a whole large document is not needed.
+    /// matches can start, ascending.
     pub fn find(&self, text: &str, rules: usize) -> Vec<Vec<usize>> {
-        const BLOCK: usize = 64 * 1024;
         let mut starts = vec![Vec::new(); rules];
-        let bytes = text.as_bytes();
-        let mut lowered = Vec::with_capacity(BLOCK.min(bytes.len()) + WINDOW);
-        let mut block = 0;
-        while block < bytes.len() {
-            // The block, and the bytes a window starting in it can reach beyond it.
-            let end = (block + BLOCK).min(bytes.len());
-            lowered.clear();
-            lowered.extend(
-                bytes[block..(end + WINDOW - 1).min(bytes.len())]
-                    .iter()
-                    .map(u8::to_ascii_lowercase),
-            );
-            let mut at = 0;
-            while let Some((window, found)) = self.finder.find(&lowered, at) {
-                if block + found >= end {
-                    break;
+        for m in self.finder.find_overlapping_iter(text) {
+            let found_at = m.start();
+            for &(rule, offset) in &self.owners[m.pattern().as_usize()] {
+                if let Some(start) = found_at.checked_sub(offset).filter(|&s| text.is_char_boundary(s)) {
+                    starts[rule].push(start);
                 }
-                let found_at = block + found;
-                for &(rule, offset) in &self.owners[window] {
-                    if let Some(start) = found_at.checked_sub(offset).filter(|&s| text.is_char_boundary(s)) {
-                        starts[rule].push(start);
-                    }
-                }
-                at = found + 1;
             }
-            block = end;
         }
         // Windows at different offsets of a rule's literals find its starts out of order.
         for s in &mut starts {

@@ -20,15 +20,16 @@ const WINDOW: usize = 2 * MAX_PHRASE;
 
 pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let mut recent: Vec<Span> = Vec::with_capacity(WINDOW + 1);
-    // The words' [`Shape`]s, in step with `recent`.
-    let mut shapes: Vec<Shape> = Vec::with_capacity(WINDOW + 1);
+    // The recent words, and their [`Shape`]s in step: the last `WINDOW` count. Older words are
+    // dropped a batch at a time, not one at each word.
+    let mut recent: Vec<Span> = Vec::with_capacity(4 * WINDOW);
+    let mut shapes: Vec<Shape> = Vec::with_capacity(4 * WINDOW);
     // Where the last finding ended: echoes overlapping it are the same echo.
     let mut reported_to = 0;
     for_each_word(text, |word| {
-        if recent.len() == WINDOW {
-            recent.remove(0);
-            shapes.remove(0);
+        if recent.len() == 4 * WINDOW {
+            recent.drain(..3 * WINDOW);
+            shapes.drain(..3 * WINDOW);
         }
         recent.push(word);
         let shape = Shape::of(text, word);
@@ -36,6 +37,8 @@ pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut 
         if word.start < reported_to {
             return;
         }
+        let from = recent.len().saturating_sub(WINDOW);
+        let (recent, shapes) = (&recent[from..], &shapes[from..]);
         // Every echo ends with a word that is the same as one of the `MAX_PHRASE` before it
         // (a phrase's last word, the word after a comma or after "and"): where none has its
         // shape, there is none, and most words stop here.
@@ -43,7 +46,7 @@ pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut 
         if !before.iter().any(|&s| s.may_be_same(shape)) {
             return;
         }
-        let found = echoed_phrase(text, &recent, allow).or_else(|| joined_to_itself(text, &recent, allow));
+        let found = echoed_phrase(text, recent, shapes, allow).or_else(|| joined_to_itself(text, recent, allow));
         if let Some(found) = found {
             reported_to = found.span.end;
             sink.fix(
@@ -114,11 +117,16 @@ fn is_space(gap: &str) -> bool {
 
 /// A phrase of two to six words written twice in a row with spaces only between its words:
 /// `the development of the development of`. The doubled single word is the words rule's.
-fn echoed_phrase<'t>(text: &'t str, recent: &[Span], allow: &HashSet<String>) -> Option<Echo<'t>> {
+/// `shapes` are the words' [`Shape`]s, compared before the words themselves.
+fn echoed_phrase<'t>(text: &'t str, recent: &[Span], shapes: &[Shape], allow: &HashSet<String>) -> Option<Echo<'t>> {
     let end = recent.len();
     for n in 2..=MAX_PHRASE.min(end / 2) {
         let (first, second) = (&recent[end - 2 * n..end - n], &recent[end - n..]);
-        if !first.iter().zip(second).all(|(&a, &b)| same(text, a, b)) {
+        let may_be_same = shapes[end - 2 * n..end - n]
+            .iter()
+            .zip(&shapes[end - n..])
+            .all(|(&a, &b)| a.may_be_same(b));
+        if !may_be_same || !first.iter().zip(second).all(|(&a, &b)| same(text, a, b)) {
             continue;
         }
         let all = &recent[end - 2 * n..];
@@ -276,7 +284,8 @@ mod tests {
     fn echo(text: &str) -> Option<String> {
         let w = words(text);
         let allow = ["more"].map(String::from).into();
-        echoed_phrase(text, &w, &allow).map(|e| e.span.text(text).to_string())
+        let shapes: Vec<Shape> = w.iter().map(|&x| Shape::of(text, x)).collect();
+        echoed_phrase(text, &w, &shapes, &allow).map(|e| e.span.text(text).to_string())
     }
 
     fn joined(text: &str) -> Option<String> {
