@@ -69,6 +69,13 @@ impl English {
         }
         let (at, first) = found?;
         let later = paths[at + 1..].to_vec();
+        // The later dictionaries load only when needed, which may be never: one that is not
+        // there is said at once all the same (a wrong path is no secret).
+        for path in &later {
+            if let Err(e) = openable(&dictionary_base(path)) {
+                warn_missing(path, &e, needed_by, false);
+            }
+        }
         // The dictionaries are never unloaded, so the first one's address and the paths of
         // the others name the set.
         let id = later.iter().fold(Arc::as_ptr(&first) as usize, |h, p| {
@@ -317,6 +324,15 @@ fn dictionary_base(path: &str) -> PathBuf {
         Some("dic" | "aff") => p.with_extension(""),
         _ => p.to_path_buf(),
     }
+}
+
+/// The error [`load`] would give when a file of the pair at `base` cannot be opened.
+fn openable(base: &Path) -> Result<(), DictionaryError> {
+    for ext in ["aff", "dic"] {
+        let path = base.with_extension(ext);
+        std::fs::File::open(&path).map_err(|source| DictionaryError::Read { path, source })?;
+    }
+    Ok(())
 }
 
 fn load(base: &Path) -> Result<spellbook::Dictionary, DictionaryError> {
