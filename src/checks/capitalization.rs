@@ -189,6 +189,18 @@ fn is_mixed(language: &LanguageData, found: &str, canonical: &str) -> bool {
     same && differ
 }
 
+/// Reports `span` with `problem` and the form it should take, `canonical`, as an unsafe fix:
+/// what every sub-check that judges from the document reports.
+fn suggest(rule: RuleIdx, span: Span, problem: &str, canonical: &str, sink: &mut Sink<'_>) {
+    sink.fix(
+        rule,
+        span,
+        &[("problem", problem), ("canonical", canonical)],
+        vec![Edit::replace(span, canonical.to_string())],
+        Applicability::Unsafe,
+    );
+}
+
 impl Check for CapitalizationCheck {
     /// Compares each finding with the rest of the document.
     fn document_wide(&self, _rule: RuleIdx) -> bool {

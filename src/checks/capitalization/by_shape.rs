@@ -7,7 +7,6 @@
 //! - `after-semicolon`: a word that starts sentences capitalised after a semicolon (`; More`).
 
 use super::super::{RuleIdx, Sink};
-use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::formats::InputFormat;
 use crate::span::Span;
@@ -280,15 +279,9 @@ impl InnerCapitals {
 
 /// Reports `span` as a form of the word or name the document writes as `right` elsewhere,
 /// with `right` as an unsafe fix.
-fn written_elsewhere(rule: RuleIdx, span: Span, right: &str, sink: &mut Sink<'_>) {
+pub(super) fn written_elsewhere(rule: RuleIdx, span: Span, right: &str, sink: &mut Sink<'_>) {
     let problem = format!("written \"{right}\" elsewhere in this document");
-    sink.fix(
-        rule,
-        span,
-        &[("problem", &problem), ("canonical", right)],
-        vec![Edit::replace(span, right.to_string())],
-        Applicability::Unsafe,
-    );
+    super::suggest(rule, span, &problem, right, sink);
 }
 
 /// The line holding `at`: from after the line break before it to the next line break (or the
@@ -526,13 +519,7 @@ pub fn paragraph_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         }
         let span = Span::new(p.start, p.start + first_len);
         let capital = super::super::capitalize(span.text(text));
-        sink.fix(
-            rule,
-            span,
-            &[("problem", "paragraph starts in lower case"), ("canonical", &capital)],
-            vec![Edit::replace(span, capital.clone())],
-            Applicability::Unsafe,
-        );
+        super::suggest(rule, span, "paragraph starts in lower case", &capital, sink);
     }
 }
 
@@ -608,13 +595,7 @@ pub fn after_semicolon(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
             continue;
         }
         let lower = w.to_ascii_lowercase();
-        sink.fix(
-            rule,
-            span,
-            &[("problem", "capitalised after a semicolon"), ("canonical", &lower)],
-            vec![Edit::replace(span, lower.clone())],
-            Applicability::Unsafe,
-        );
+        super::suggest(rule, span, "capitalised after a semicolon", &lower, sink);
     }
 }
 
@@ -650,13 +631,7 @@ pub fn heading_start(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         let start = from + hashes + l[hashes..].find(first).unwrap_or(0);
         let span = Span::new(start, start + first.len());
         let capital = super::super::capitalize(first);
-        sink.fix(
-            rule,
-            span,
-            &[("problem", "heading starts in lower case"), ("canonical", &capital)],
-            vec![Edit::replace(span, capital.clone())],
-            Applicability::Unsafe,
-        );
+        super::suggest(rule, span, "heading starts in lower case", &capital, sink);
     }
 }
 

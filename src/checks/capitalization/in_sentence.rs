@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::super::spelling::English;
 use super::super::{RuleIdx, Sink};
-use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::packs::LanguageData;
 use crate::span::Span;
@@ -205,13 +204,7 @@ pub fn lower_case_acronym(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, sink
         }
         let upper = w.to_ascii_uppercase();
         for span in spans {
-            sink.fix(
-                rule,
-                span,
-                &[("problem", "an acronym in lower case"), ("canonical", &upper)],
-                vec![Edit::replace(span, upper.clone())],
-                Applicability::Unsafe,
-            );
+            super::suggest(rule, span, "an acronym in lower case", &upper, sink);
         }
     }
 }
@@ -256,13 +249,7 @@ pub fn after_full_stop(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         }
         let span = Span::new(start, start + len);
         let capital = super::super::capitalize(span.text(text));
-        sink.fix(
-            rule,
-            span,
-            &[("problem", "a sentence starts in lower case"), ("canonical", &capital)],
-            vec![Edit::replace(span, capital.clone())],
-            Applicability::Unsafe,
-        );
+        super::suggest(rule, span, "a sentence starts in lower case", &capital, sink);
     }
 }
 
@@ -346,16 +333,7 @@ pub fn mid_sentence_capital(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, si
         if doc.starts_sentence(span.start) || capitalised_elsewhere(doc, span) {
             continue;
         }
-        sink.fix(
-            rule,
-            span,
-            &[
-                ("problem", "a common word capitalised mid-sentence"),
-                ("canonical", &lower),
-            ],
-            vec![Edit::replace(span, lower.clone())],
-            Applicability::Unsafe,
-        );
+        super::suggest(rule, span, "a common word capitalised mid-sentence", &lower, sink);
     }
 }
 
@@ -408,16 +386,7 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         let start = w.as_ptr() as usize - text.as_ptr() as usize;
         let span = Span::new(start, start + w.len());
         let capital = super::super::capitalize(w);
-        sink.fix(
-            rule,
-            span,
-            &[
-                ("problem", "a title's word left in lower case"),
-                ("canonical", &capital),
-            ],
-            vec![Edit::replace(span, capital.clone())],
-            Applicability::Unsafe,
-        );
+        super::suggest(rule, span, "a title's word left in lower case", &capital, sink);
     }
 }
 

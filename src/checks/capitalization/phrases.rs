@@ -7,7 +7,6 @@
 
 use super::super::{RuleIdx, Sink};
 use super::in_sentence::{entry_hash, in_title_line, word_before};
-use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::packs::LanguageData;
 use crate::span::Span;
@@ -304,7 +303,7 @@ fn compare(
         }
         if !mixed.is_empty() && usual >= mixed.len() {
             for span in mixed {
-                report(rule, span, right, sink);
+                super::by_shape::written_elsewhere(rule, span, right, sink);
             }
         }
     }
@@ -316,7 +315,7 @@ fn compare(
             .count();
         if lower >= 3 && lower >= 3 * spans.len() {
             for &span in spans {
-                report(rule, span, key, sink);
+                super::by_shape::written_elsewhere(rule, span, key, sink);
             }
         }
     }
@@ -339,18 +338,6 @@ fn lower_before_capital(language: &LanguageData, found: &str, right: &str) -> bo
         }
     }
     false
-}
-
-/// Reports `span` as a form of the name the document writes as `right`.
-fn report(rule: RuleIdx, span: Span, right: &str, sink: &mut Sink<'_>) {
-    let problem = format!("written \"{right}\" elsewhere in this document");
-    sink.fix(
-        rule,
-        span,
-        &[("problem", &problem), ("canonical", right)],
-        vec![Edit::replace(span, right.to_string())],
-        Applicability::Unsafe,
-    );
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, Input};
 use super::super::spelling::words;
 use super::super::{RuleIdx, Sink};
 use super::by_shape::KeyFilter;
-use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::span::Span;
 
@@ -164,13 +163,7 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &Titles, sink: &
                 } else {
                     "a title is capitalised in one word and not in another"
                 };
-                sink.fix(
-                    rule,
-                    span,
-                    &[("problem", problem), ("canonical", title.as_str())],
-                    vec![Edit::replace(span, title.to_string())],
-                    Applicability::Unsafe,
-                );
+                super::suggest(rule, span, problem, title, sink);
             }
             k += len;
         }

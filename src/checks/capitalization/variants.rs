@@ -9,7 +9,6 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::super::{RuleIdx, Sink};
-use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::span::Span;
 
@@ -199,13 +198,7 @@ pub fn name_variants(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     found.sort_by_key(|(s, _)| (s.start, s.end));
     for (span, right) in found {
         let problem = format!("written \"{right}\" elsewhere in this document");
-        sink.fix(
-            rule,
-            span,
-            &[("problem", &problem), ("canonical", &right)],
-            vec![Edit::replace(span, right.clone())],
-            Applicability::Unsafe,
-        );
+        super::suggest(rule, span, &problem, &right, sink);
     }
 }
 
