@@ -133,6 +133,12 @@ impl Engine {
         for (i, r) in rules.iter().enumerate() {
             by_kind[crate::checks::kind_index(r.def.kind)].push((i, &r.def));
         }
+        // Dictionaries load beside the compiling: they take longer.
+        for (registered, members) in KINDS.iter().zip(&by_kind) {
+            if let (Some(preload), false) = (registered.preload, members.is_empty()) {
+                preload(members);
+            }
+        }
         let mut checks = Vec::new();
         let mut document_wide = vec![false; rules.len()];
         for (registered, members) in KINDS.iter().zip(by_kind) {

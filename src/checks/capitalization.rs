@@ -53,6 +53,8 @@ pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileE
     Ok(Box::new(CapitalizationCheck::new(rules)?))
 }
 
+pub use in_sentence::preload;
+
 /// A `capitalization` rule's parameters.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]

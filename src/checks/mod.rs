@@ -44,16 +44,28 @@ pub type RuleIdx = usize;
 /// Compiles all rules of one kind into one check.
 pub type Compile = fn(&[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileError>;
 
-/// A check kind in the registry: its descriptor and how its rules are compiled.
+/// Starts, in the background, loading what a kind's rules need from outside the binary (a
+/// Hunspell dictionary), before any kind is compiled.
+pub type Preload = fn(&[(RuleIdx, &RuleDef)]);
+
+/// A check kind in the registry: its descriptor, how its rules are compiled, and what they
+/// load in the background while the engine is compiled (`kind: preload` in the list).
 pub struct Registered {
     pub kind: &'static Kind,
     pub compile: Compile,
+    pub preload: Option<Preload>,
 }
 
 macro_rules! registered {
-    ($($module:ident),* $(,)?) => {
-        [$(Registered { kind: &$module::KIND, compile: $module::compile }),*]
+    ($($module:ident $(: $preload:ident)?),* $(,)?) => {
+        [$(Registered {
+            kind: &$module::KIND,
+            compile: $module::compile,
+            preload: registered!(@preload $module $($preload)?),
+        }),*]
     };
+    (@preload $module:ident) => { None };
+    (@preload $module:ident $preload:ident) => { Some($module::$preload) };
 }
 
 /// The one registry of check kinds: a new kind is its module (with a `KIND` descriptor and a
@@ -70,15 +82,15 @@ pub static KINDS: &[Registered] = &registered![
     script,
     unicode,
     repetition,
-    capitalization,
+    capitalization: preload,
     numbers,
     untranslated,
     source_term,
     placeholders,
     segment_consistency,
     length_ratio,
-    spelling,
-    romanization,
+    spelling: preload,
+    romanization: preload,
 ];
 
 /// The kind rule files call `name`.

@@ -30,6 +30,13 @@ pub fn compile(rules: &[(RuleIdx, &RuleDef)]) -> Result<Box<dyn Check>, CompileE
     Ok(Box::new(RomanizationCheck::new(rules)))
 }
 
+/// Starts loading the rules' dictionaries in the background, before the engine is compiled.
+pub fn preload(rules: &[(RuleIdx, &RuleDef)]) {
+    for (_, d) in rules {
+        super::spelling::preload_dictionary(&dictionary_paths(&d.params::<RomanizationParams>().dictionary));
+    }
+}
+
 /// A `romanization` rule's parameters.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]

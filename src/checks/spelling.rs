@@ -295,6 +295,46 @@ fn english_dictionary(path: &str) -> Result<Arc<spellbook::Dictionary>, Arc<Dict
     cell.get_or_init(|| load(&base).map(Arc::new).map_err(Arc::new)).clone()
 }
 
+/// Starts, on a thread of its own, what `load` stands for (loading a dictionary, reading a
+/// word list), once per process and `key`: the first dictionary takes longer to load than
+/// compiling every other rule of the shipped packs and checking a small file, so loading it
+/// beside them makes start-up about that much shorter. The check that needs it then waits for
+/// the load under way (the caches are `OnceLock`s) or finds it done. A thread that cannot be
+/// started changes nothing: the check loads on first use, as without this.
+pub(super) fn in_background(key: String, load: impl FnOnce() + Send + 'static) {
+    static STARTED: OnceLock<Mutex<std::collections::HashSet<String>>> = OnceLock::new();
+    let first = STARTED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key);
+    if first {
+        let _ = std::thread::Builder::new().name("mtlint-dictionary".into()).spawn(load);
+    }
+}
+
+/// Starts loading the first dictionary of `paths` that loads, in the background (see
+/// [`in_background`]). The later ones load only when the first does not know a word, as
+/// before: loading them too would cost a small file's run more time than it saves. Nothing
+/// is said here of a dictionary that does not load: the check says it when it asks for it.
+pub(super) fn preload_dictionary(paths: &[String]) {
+    let paths = paths.to_vec();
+    in_background(format!("dictionary\n{}", paths.join("\n")), move || {
+        for path in &paths {
+            if english_dictionary(path).is_ok() {
+                break;
+            }
+        }
+    });
+}
+
+/// What a `spelling` rule set needs loaded, started before the engine is compiled.
+pub fn preload(rules: &[(RuleIdx, &RuleDef)]) {
+    for (_, d) in rules {
+        preload_dictionary(&dictionary_paths(&d.params::<SpellingParams>().dictionary));
+    }
+}
+
 /// Says once per run, on stderr, that the dictionary at `path` did not load and what that
 /// means for the rule: `off` when the rule has no other dictionary that loads.
 fn warn_missing(path: &str, error: &DictionaryError, needed_by: &str, off: bool) {

@@ -9,9 +9,10 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::super::spelling::English;
+use super::super::spelling::{dictionary_paths, in_background, preload_dictionary, English};
 use super::super::{RuleIdx, Sink};
 use crate::document::Document;
+use crate::model::RuleDef;
 use crate::packs::LanguageData;
 use crate::span::Span;
 
@@ -128,6 +129,12 @@ fn capitalised_entries(paths: &[String]) -> Arc<Entries> {
                     continue;
                 };
                 for line in text.lines().skip(1) {
+                    // Most lines start with a lower-case letter or a digit: passed over on
+                    // their first byte. (A line starting with whitespace is trimmed first.)
+                    let first = line.as_bytes().first().copied().unwrap_or(b'a');
+                    if first.is_ascii() && !first.is_ascii_uppercase() && !first.is_ascii_whitespace() {
+                        continue;
+                    }
                     let word = line.split('/').next().unwrap_or("").trim();
                     if word.as_bytes().first().is_some_and(u8::is_ascii_uppercase) && word.is_ascii() {
                         lower.clear();
@@ -140,6 +147,26 @@ fn capitalised_entries(paths: &[String]) -> Arc<Entries> {
             Arc::new(set)
         })
         .clone()
+}
+
+/// Starts loading, in the background, the dictionaries and the capitalised words of the rules
+/// that need them (`lower-case-acronym`, `mid-sentence-capital`): the two loads run side by
+/// side and beside the compiling of the other rules (see `spelling::in_background`).
+pub fn preload(rules: &[(RuleIdx, &RuleDef)]) {
+    for (_, d) in rules {
+        let d = d.params::<super::CapitalizationParams>();
+        if !matches!(
+            d.check,
+            Some(super::Sub::LowerCaseAcronym | super::Sub::MidSentenceCapital)
+        ) {
+            continue;
+        }
+        let paths = dictionary_paths(&d.dictionary);
+        preload_dictionary(&paths);
+        in_background(format!("capitalised\n{}", paths.join("\n")), move || {
+            capitalised_entries(&paths);
+        });
+    }
 }
 
 /// What the dictionaries say of a word, for `mid-sentence-capital` and `lower-case-acronym`.
