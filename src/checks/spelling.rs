@@ -71,8 +71,19 @@ impl English {
         let later = paths[at + 1..].to_vec();
         // The later dictionaries load only when needed, which may be never: one that is not
         // there is said at once all the same (a wrong path is no secret).
+        // Once per path and process: this runs for every document.
+        static OPENED: OnceLock<Mutex<std::collections::HashSet<PathBuf>>> = OnceLock::new();
         for path in &later {
-            if let Err(e) = openable(&dictionary_base(path)) {
+            let base = dictionary_base(path);
+            let first_time = OPENED
+                .get_or_init(Default::default)
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(base.clone());
+            if !first_time {
+                continue;
+            }
+            if let Err(e) = openable(&base) {
                 warn_missing(path, &e, needed_by, false);
             }
         }
