@@ -175,6 +175,17 @@ fn stem(lower: &str) -> &str {
     }
 }
 
+/// The lower-case ASCII consonants (`y` counts as a vowel), by byte.
+static CONSONANT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = b'a';
+    while c <= b'z' {
+        table[c as usize] = !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+        c += 1;
+    }
+    table
+};
+
 /// A word in lower case with no vowel (`pbft`, `rpc`), which the dictionaries do not know,
 /// written in prose between lower-case words at least twice: an acronym machine translation
 /// lower-cased. The fix writes it in capitals and is unsafe (a command may be meant).
@@ -184,8 +195,11 @@ pub fn lower_case_acronym(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, sink
     let mut found: HashMap<&str, Vec<Span>> = HashMap::default();
     for start in after_spaces(b) {
         // The cheap tests first, on the bytes: a run of three to six lower-case consonants
-        // followed by a space.
-        let consonant = |c: &u8| c.is_ascii_lowercase() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+        // followed by a space (most words have a vowel among their first letters).
+        let consonant = |c: &u8| CONSONANT[usize::from(*c)];
+        if !b[start..].get(..3).is_some_and(|w| w.iter().all(consonant)) {
+            continue;
+        }
         let len = b[start..].iter().take(7).take_while(|c| consonant(c)).count();
         if !(3..=6).contains(&len) || b.get(start + len) != Some(&b' ') {
             continue;
@@ -278,12 +292,11 @@ pub fn mid_sentence_capital(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, si
     let language = crate::packs::language_data(&doc.language);
     let b = text.as_bytes();
     let mut candidates: Vec<Span> = Vec::new();
-    for start in after_spaces(b) {
+    // The capitals after a space, of the words [`after_spaces`] gives.
+    let after_space = super::by_shape::capitals(b).filter(|&i| i > 0 && b[i - 1] == b' ');
+    for start in after_space {
         // The cheap tests first, on the bytes: a capitalised ASCII word followed by a space or
         // punctuation, after a lower-case word.
-        if !b[start].is_ascii_uppercase() {
-            continue;
-        }
         let len = 1 + b[start + 1..].iter().take_while(|c| c.is_ascii_lowercase()).count();
         let next = b.get(start + len).copied();
         if len < 2 || !matches!(next, Some(b' ' | b',' | b'.' | b';' | b':')) {
@@ -393,7 +406,7 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
 /// The offsets right after a space where an ASCII letter stands: where the words these checks
 /// read begin (each stands after a word and a space, a comma, a bracket or a quote).
 fn after_spaces(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b' ', b)
+    super::by_shape::spaces(b)
         .map(|i| i + 1)
         .filter(|&i| b.get(i).is_some_and(u8::is_ascii_alphabetic))
 }
