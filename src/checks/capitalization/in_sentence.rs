@@ -362,9 +362,8 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     for line in doc.lines() {
         let l = line.text(text);
         let body = l.trim_start_matches('#').trim();
-        let plain = |c: char| c.is_ascii_alphabetic() || matches!(c, ' ' | '\'' | '’' | '-' | ',' | '&');
         // A title is short: a longer line is prose, and is not read.
-        if !(20..=300).contains(&body.len()) || body.ends_with([',', '-']) || !body.chars().all(plain) {
+        if !(20..=300).contains(&body.len()) || body.ends_with([',', '-']) || !all_plain(body) {
             continue;
         }
         let (mut words, mut capital) = (0, 0);
@@ -401,6 +400,24 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         let capital = super::super::capitalize(w);
         super::suggest(rule, span, "a title's word left in lower case", &capital, sink);
     }
+}
+
+/// True when `line` holds nothing but letters, spaces, apostrophes (`'`, `’`), hyphens, commas
+/// and `&`; read byte by byte (`’` is the only such character beyond ASCII).
+fn all_plain(line: &str) -> bool {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_alphabetic() || matches!(c, b' ' | b'\'' | b'-' | b',' | b'&') {
+            i += 1;
+        } else if b[i..].starts_with("’".as_bytes()) {
+            i += "’".len();
+        } else {
+            return false;
+        }
+    }
+    true
 }
 
 /// The offsets right after a space where an ASCII letter stands: where the words these checks
@@ -498,6 +515,22 @@ mod tests {
         assert_eq!(found, [1, 4, 10]);
         assert_eq!(after_spaces(b"").count(), 0);
         assert_eq!(after_spaces(b"word ").count(), 0);
+    }
+
+    #[test]
+    fn plain_lines() {
+        let plain = |c: char| c.is_ascii_alphabetic() || matches!(c, ' ' | '\'' | '’' | '-' | ',' | '&');
+        for line in [
+            "Old Boat Owners’ Day, Mid-year & More",
+            "It's",
+            "a.b",
+            "x‘y",
+            "é",
+            "",
+            "1",
+        ] {
+            assert_eq!(all_plain(line), line.chars().all(plain), "{line}");
+        }
     }
 
     #[test]
