@@ -272,15 +272,6 @@ pub(super) fn capitals_or_beyond_ascii(b: &[u8]) -> impl Iterator<Item = usize> 
     })
 }
 
-/// The offsets of the spaces of `b`, in order.
-pub(super) fn spaces(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    // Per byte: zero where a space is; the high bit set where a byte is zero.
-    marked(b, |x| {
-        let y = x ^ 0x2020_2020_2020_2020;
-        !(((y & LOW7) + LOW7) | y | LOW7)
-    })
-}
-
 /// The words of `text` that hold a capital (see [`words`]), in order: a word in capitals, with
 /// an inner capital or capitalised. Only these start the forms `distinctive-case` compares.
 fn words_with_capitals(text: &str) -> impl Iterator<Item = Word> + '_ {
@@ -925,15 +916,13 @@ mod tests {
     ];
 
     #[test]
-    fn capitals_and_spaces_as_read_byte_by_byte() {
+    fn capitals_as_read_byte_by_byte() {
         let mut texts: Vec<String> = MIXED.iter().map(|t| t.to_string()).collect();
         texts.push((0u8..=255).map(char::from).collect());
         for text in &texts {
             let b = text.as_bytes();
             let plain: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_uppercase()).collect();
             assert_eq!(capitals(b).collect::<Vec<_>>(), plain, "{text}");
-            let plain: Vec<usize> = (0..b.len()).filter(|&i| b[i] == b' ').collect();
-            assert_eq!(spaces(b).collect::<Vec<_>>(), plain, "{text}");
             let plain: Vec<usize> = (0..b.len())
                 .filter(|&i| b[i].is_ascii_uppercase() || !b[i].is_ascii())
                 .collect();

@@ -193,13 +193,17 @@ pub fn lower_case_acronym(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, sink
     let text = &doc.text;
     let b = text.as_bytes();
     let mut found: HashMap<&str, Vec<Span>> = HashMap::default();
-    for start in after_spaces(b) {
-        // The cheap tests first, on the bytes: a run of three to six lower-case consonants
-        // followed by a space (most words have a vowel among their first letters).
-        let consonant = |c: &u8| CONSONANT[usize::from(*c)];
-        if !b[start..].get(..3).is_some_and(|w| w.iter().all(consonant)) {
+    let consonant = |c: &u8| CONSONANT[usize::from(*c)];
+    // The cheap tests first, on the bytes: three lower-case consonants after a space, found
+    // by counting the consonants in a row as the bytes are read (with no branch per byte).
+    let mut in_row = 0usize;
+    for (i, c) in b.iter().enumerate() {
+        in_row = (in_row + 1) * usize::from(consonant(c));
+        if in_row != 3 || i < 3 || b[i - 3] != b' ' {
             continue;
         }
+        let start = i - 2;
+        // A run of three to six of them, followed by a space.
         let len = b[start..].iter().take(7).take_while(|c| consonant(c)).count();
         if !(3..=6).contains(&len) || b.get(start + len) != Some(&b' ') {
             continue;
@@ -292,7 +296,7 @@ pub fn mid_sentence_capital(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, si
     let language = crate::packs::language_data(&doc.language);
     let b = text.as_bytes();
     let mut candidates: Vec<Span> = Vec::new();
-    // The capitals after a space, of the words [`after_spaces`] gives.
+    // The capitals after a space.
     let after_space = super::by_shape::capitals(b).filter(|&i| i > 0 && b[i - 1] == b' ');
     for start in after_space {
         // The cheap tests first, on the bytes: a capitalised ASCII word followed by a space or
@@ -363,7 +367,15 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         let l = line.text(text);
         let body = l.trim_start_matches('#').trim();
         // A title is short: a longer line is prose, and is not read.
-        if !(20..=300).contains(&body.len()) || body.ends_with([',', '-']) || !all_plain(body) {
+        // The cheap tests first: a title ends on a letter, an apostrophe or `&`, and has five
+        // capitalised words at least.
+        let ends_plain =
+            body.as_bytes().last().is_some_and(u8::is_ascii_alphabetic) || body.ends_with(['\'', '’', '&']);
+        if !(20..=300).contains(&body.len())
+            || !ends_plain
+            || body.bytes().filter(u8::is_ascii_uppercase).count() < 5
+            || !all_plain(body)
+        {
             continue;
         }
         let (mut words, mut capital) = (0, 0);
@@ -418,14 +430,6 @@ fn all_plain(line: &str) -> bool {
         }
     }
     true
-}
-
-/// The offsets right after a space where an ASCII letter stands: where the words these checks
-/// read begin (each stands after a word and a space, a comma, a bracket or a quote).
-fn after_spaces(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    super::by_shape::spaces(b)
-        .map(|i| i + 1)
-        .filter(|&i| b.get(i).is_some_and(u8::is_ascii_alphabetic))
 }
 
 /// True when the document capitalises the word at `span` (or its singular or plural) anywhere
@@ -510,11 +514,23 @@ mod tests {
     }
 
     #[test]
-    fn offsets_after_spaces() {
-        let found: Vec<usize> = after_spaces(b" a  b1 ,c d").collect();
-        assert_eq!(found, [1, 4, 10]);
-        assert_eq!(after_spaces(b"").count(), 0);
-        assert_eq!(after_spaces(b"word ").count(), 0);
+    fn acronym_candidates() {
+        // Three consonants after a space, as the plain reading of every space finds them.
+        let text = "a pbft rpc nth xyz sky. brr, pbftx  ccc\nddd st rrrrrrr";
+        let b = text.as_bytes();
+        let consonant = |c: &u8| CONSONANT[usize::from(*c)];
+        let plain: Vec<usize> = (1..b.len())
+            .filter(|&s| b[s - 1] == b' ' && b[s..].get(..3).is_some_and(|w| w.iter().all(consonant)))
+            .collect();
+        let mut in_row = 0usize;
+        let mut fast = Vec::new();
+        for (i, c) in b.iter().enumerate() {
+            in_row = (in_row + 1) * usize::from(consonant(c));
+            if in_row == 3 && i >= 3 && b[i - 3] == b' ' {
+                fast.push(i - 2);
+            }
+        }
+        assert_eq!(fast, plain);
     }
 
     #[test]
