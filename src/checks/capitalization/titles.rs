@@ -113,11 +113,12 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &Titles, sink: &
     let is_title = |w: &str| starting_with(w).is_some_and(|v| v.iter().any(|(words, _)| words.len() == 1));
     // A title is reported only when one of its words is in lower case (before a name, or
     // beside a capitalised one): only the sentences holding such a word are read word by word.
-    if lower_words.0.find(text).is_none() {
+    // The sentences are asked for at the first match only (a document may have none).
+    let wanted = sentences_holding(text, || doc.sentences(), lower_words, titles.longest_lower);
+    if wanted.is_empty() {
         return;
     }
     let sentences = doc.sentences();
-    let wanted = sentences_holding(text, sentences, lower_words, titles.longest_lower);
     let mut spans: Vec<Span> = Vec::new();
     for sentence in wanted.into_iter().map(|i| sentences[i]) {
         spans.clear();
@@ -185,24 +186,27 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &Titles, sink: &
     }
 }
 
-/// The indices of the sentences (in order, each once) that hold a match of `words` (the
+/// The indices of the sentences (in order, each once; `sentences` gives them all) that hold a
+/// match of `words` (the
 /// titles' words in lower case, leftmost-longest and standard, at most `longest` bytes) as a
 /// word of their own: no ASCII letter beside it within the sentence. Every word of a sentence in
 /// lower case that is a title's word is such a match.
 ///
 /// The leftmost-longest search passes over the matches that start inside one it finds: when
 /// that one has a letter beside it (`vice` in `service`), they are looked for in its place.
-fn sentences_holding(
+fn sentences_holding<'s>(
     text: &str,
-    sentences: &[Span],
+    sentences: impl Fn() -> &'s [Span],
     (words, every): &(AhoCorasick, AhoCorasick),
     longest: usize,
 ) -> Vec<usize> {
     let b = text.as_bytes();
     let mut wanted: Vec<usize> = Vec::new();
+    let mut asked: Option<&[Span]> = None;
     // Notes the sentence of the match at `start..end` when it is a word of its own there;
     // says whether it is.
     let mut note = |start: usize, end: usize| {
+        let sentences = *asked.get_or_insert_with(&sentences);
         let i = sentences.partition_point(|s| s.end <= start);
         let Some(sentence) = sentences.get(i) else {
             return false;
@@ -277,12 +281,12 @@ mod tests {
             .collect();
         for sentences in [&sentences[..], &glued[..]] {
             assert_eq!(
-                sentences_holding(text, sentences, lower_words, titles.longest_lower),
+                sentences_holding(text, || sentences, lower_words, titles.longest_lower),
                 word_by_word(text, sentences, &list)
             );
         }
         assert_eq!(
-            sentences_holding(text, &sentences, lower_words, titles.longest_lower),
+            sentences_holding(text, || &sentences[..], lower_words, titles.longest_lower),
             [0, 5, 6, 7]
         );
     }

@@ -108,7 +108,11 @@ fn key(form: &str) -> String {
 /// are, is read byte by byte: its decomposition is itself, and its letters are ASCII letters.
 fn key_into(form: &str, out: &mut String) {
     out.clear();
-    if form.is_ascii() {
+    if form.bytes().all(|b| b.is_ascii_alphabetic()) {
+        // A word of ASCII letters, as most names are: the word in lower case.
+        out.push_str(form);
+        out.make_ascii_lowercase();
+    } else if form.is_ascii() {
         out.extend(
             form.bytes()
                 .filter(u8::is_ascii_alphabetic)
