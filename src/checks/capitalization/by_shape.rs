@@ -84,44 +84,228 @@ struct Word {
     shape: Shape,
 }
 
-/// The words of `text` (see [`words`]) with their shapes, read as they come (a large file holds
-/// millions of words: no list of them is kept); the shape is counted as the letters are read.
+/// The words of `text` (see [`words`]) with their shapes, read as they come: the reading
+/// [`distinctive_case`] makes faster by looking at capitals only (the tests compare the two).
+#[cfg(test)]
 fn read_words(text: &str) -> impl Iterator<Item = Word> + '_ {
-    let bytes = text.as_bytes();
+    letter_runs_plainly(text.as_bytes()).filter_map(move |(start, end)| word_at(text, start, end))
+}
+
+/// The word of [`words`] at the run of ASCII letters `start..end` (with no ASCII letter on
+/// either side), with its shape; `None` when the run is no such word.
+fn word_at(text: &str, start: usize, end: usize) -> Option<Word> {
+    if end - start < 3 || !is_word(text, start, end) {
+        return None;
+    }
+    let b = &text.as_bytes()[start..end];
+    let upper = b.iter().filter(|c| c.is_ascii_uppercase()).count();
+    let first_upper = b[0].is_ascii_uppercase();
+    // As [`shape`] says.
+    let shape = if upper == b.len() {
+        Shape::Upper
+    } else if upper > usize::from(first_upper) {
+        Shape::Inner
+    } else if first_upper {
+        Shape::Capitalised
+    } else {
+        Shape::Lower
+    };
+    Some(Word {
+        span: Span::new(start, end),
+        shape,
+    })
+}
+
+/// The runs of ASCII letters of `b` (each as wide as it goes), as `(start, end)`, read one
+/// byte at a time: what [`letter_runs`] finds faster (the tests compare the two).
+#[cfg(test)]
+fn letter_runs_plainly(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < bytes.len() {
-            if !bytes[i].is_ascii_alphabetic() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            let mut upper = 0;
-            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                upper += usize::from(bytes[i].is_ascii_uppercase());
-                i += 1;
-            }
-            if i - start < 3 || !is_word(text, start, i) {
-                continue;
-            }
-            let first_upper = bytes[start].is_ascii_uppercase();
-            // As [`shape`] says.
-            let shape = if upper == i - start {
-                Shape::Upper
-            } else if upper > usize::from(first_upper) {
-                Shape::Inner
-            } else if first_upper {
-                Shape::Capitalised
-            } else {
-                Shape::Lower
-            };
-            return Some(Word {
-                span: Span::new(start, i),
-                shape,
-            });
+        while i < b.len() && !b[i].is_ascii_alphabetic() {
+            i += 1;
         }
-        None
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        Some((start, i))
     })
+}
+
+/// One bit per byte of a block of 64 bytes of `b` from `at` (fewer at the end): set for the
+/// ASCII letters. Read eight bytes at a time, each group's marks gathered into one byte.
+fn letter_bits(b: &[u8], at: usize) -> u64 {
+    let mut bits = 0u64;
+    for g in 0..8 {
+        let from = at + g * 8;
+        if from >= b.len() {
+            break;
+        }
+        let end = (from + 8).min(b.len());
+        let x = match b[from..end].try_into() {
+            Ok(bytes) => u64::from_le_bytes(bytes),
+            Err(_) => {
+                let mut bytes = [0u8; 8];
+                bytes[..end - from].copy_from_slice(&b[from..end]);
+                u64::from_le_bytes(bytes)
+            }
+        };
+        // Per byte: the high bit set for `a`..=`z` once folded to lower case (only the low
+        // seven bits are added to, so no sum carries), and for no byte beyond ASCII.
+        let y = (x | 0x2020_2020_2020_2020) & LOW7;
+        let marks = (y + 0x1f1f_1f1f_1f1f_1f1f) & !(y + 0x0505_0505_0505_0505) & !x & HIGH;
+        // The eight high bits, gathered into the top byte by one multiplication.
+        let gathered = ((marks >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        bits |= gathered << (g * 8);
+    }
+    bits
+}
+
+/// The runs of ASCII letters of `b` (each as wide as it goes), as `(start, end)`, in order:
+/// found from [`letter_bits`], 64 bytes at a time, with no test per byte.
+fn letter_runs(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    // The block read, its letters, the runs left to give in it, and whether a run goes on
+    // from the block before.
+    let (mut block, mut bits, mut starts, mut carried) = (0usize, 0u64, 0u64, false);
+    let mut first = true;
+    std::iter::from_fn(move || loop {
+        if starts != 0 {
+            let k = starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            let start = block + k;
+            let ones = (bits >> k).trailing_ones() as usize;
+            let mut end = start + ones;
+            if k + ones == 64 {
+                // The run goes on past the block.
+                end = b[end..]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphabetic())
+                    .map_or(b.len(), |i| end + i);
+            }
+            return Some((start, end));
+        }
+        if first {
+            first = false;
+        } else {
+            carried = bits >> 63 == 1;
+            block += 64;
+        }
+        if block >= b.len() {
+            return None;
+        }
+        bits = letter_bits(b, block);
+        starts = bits & !((bits << 1) | u64::from(carried));
+    })
+}
+
+/// The run of ASCII letters holding the letter at `at`, as `(start, end)`.
+fn run_around(b: &[u8], at: usize) -> (usize, usize) {
+    let start = b[..at]
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    let end = b[at..]
+        .iter()
+        .position(|c| !c.is_ascii_alphabetic())
+        .map_or(b.len(), |i| at + i);
+    (start, end)
+}
+
+/// Every byte's low seven bits, in a group of eight bytes read as one number.
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+/// Every byte's high bit, in a group of eight bytes read as one number.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The offsets of the bytes of `b` that `group` marks, in order: `group` takes eight bytes
+/// read as one number (little-endian) and sets the high bit of each byte it marks, and nothing
+/// else. The bytes looked for are few beside the others, so a group with none is passed over
+/// at once.
+fn marked(b: &[u8], group: fn(u64) -> u64) -> impl Iterator<Item = usize> + '_ {
+    let (mut base, mut next, mut mask) = (0, 0, 0u64);
+    std::iter::from_fn(move || loop {
+        if mask != 0 {
+            let at = base + mask.trailing_zeros() as usize / 8;
+            mask &= mask - 1;
+            return Some(at);
+        }
+        if next >= b.len() {
+            return None;
+        }
+        let end = (next + 8).min(b.len());
+        let bytes: [u8; 8] = match b[next..end].try_into() {
+            Ok(bytes) => bytes,
+            // The last bytes, fewer than eight: zeros after them (no group marks a zero).
+            Err(_) => {
+                let mut bytes = [0u8; 8];
+                bytes[..end - next].copy_from_slice(&b[next..end]);
+                bytes
+            }
+        };
+        (base, mask, next) = (next, group(u64::from_le_bytes(bytes)), end);
+    })
+}
+
+/// The offsets of the ASCII capitals of `b`, in order.
+pub(super) fn capitals(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    // Per byte: the high bit set when the byte is `A`..=`Z` (only the low seven bits of each
+    // byte are added to, so no sum carries into the next byte).
+    marked(b, |x| {
+        let y = x & LOW7;
+        let at_least_a = y + 0x3f3f_3f3f_3f3f_3f3f;
+        let beyond_z = y + 0x2525_2525_2525_2525;
+        at_least_a & !beyond_z & !x & HIGH
+    })
+}
+
+/// The offsets of the ASCII capitals and of the bytes beyond ASCII of `b`, in order.
+pub(super) fn capitals_or_beyond_ascii(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    // As in [`capitals`], and the high bit of every byte that has it.
+    marked(b, |x| {
+        let y = x & LOW7;
+        let at_least_a = y + 0x3f3f_3f3f_3f3f_3f3f;
+        let beyond_z = y + 0x2525_2525_2525_2525;
+        (at_least_a & !beyond_z & !x & HIGH) | (x & HIGH)
+    })
+}
+
+/// The words of `text` that hold a capital (see [`words`]), in order: a word in capitals, with
+/// an inner capital or capitalised. Only these start the forms `distinctive-case` compares.
+fn words_with_capitals(text: &str) -> impl Iterator<Item = Word> + '_ {
+    let b = text.as_bytes();
+    let mut done = 0;
+    capitals(b).filter_map(move |at| {
+        if at < done {
+            return None;
+        }
+        let (start, end) = run_around(b, at);
+        done = end;
+        word_at(text, start, end)
+    })
+}
+
+/// For a capitalised word `first` after a lower-case word, one space apart, followed by a
+/// word one space apart (`through User agent`): the span of `first` and that word, and that
+/// word's shape. These are the pairs a reading of every word finds with [`Pairs`].
+fn pair_after_lower(text: &str, first: Word) -> Option<(Span, Shape)> {
+    let b = text.as_bytes();
+    let (start, end) = (first.span.start, first.span.end);
+    if first.shape != Shape::Capitalised || start < 2 || b[start - 1] != b' ' || !b[start - 2].is_ascii_alphabetic() {
+        return None;
+    }
+    let (before_start, _) = run_around(b, start - 2);
+    if word_at(text, before_start, start - 1)?.shape != Shape::Lower {
+        return None;
+    }
+    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let (_, second_end) = run_around(b, end + 1);
+    let second = word_at(text, end + 1, second_end)?;
+    Some((Span::new(start, second_end), second.shape))
 }
 
 /// The lengths and first letters of a set of lower-case keys, so that a word whose length or
@@ -157,23 +341,26 @@ impl KeyFilter {
     }
 }
 
-/// The three comparisons of `distinctive-case`, over two readings of the document's words: the
-/// first gathers what the document writes distinctively (acronyms in capitals, two-word names
-/// in title case, words with an inner capital: few), the second the other forms of those only.
+/// The three comparisons of `distinctive-case`, over two readings of the document: the first
+/// gathers what the document writes distinctively (acronyms in capitals, two-word names in
+/// title case, words with an inner capital: few), from the words with a capital only; the
+/// second the other forms of those only, from the words whose length and first letter one of
+/// them has.
 pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let mut acronyms = Acronyms::default();
     let mut titles = TitlePairs::default();
     let mut forms = InnerCapitals::default();
-    let mut pairs = Pairs::default();
-    for word in read_words(text) {
+    for word in words_with_capitals(text) {
         match word.shape {
             Shape::Upper => acronyms.count(text, word.span),
             Shape::Inner => forms.add(word.span.text(text)),
-            _ => {}
-        }
-        if let Some((pair, Shape::Capitalised)) = pairs.next(text, word) {
-            titles.count(text, pair);
+            Shape::Capitalised => {
+                if let Some((pair, Shape::Capitalised)) = pair_after_lower(text, word) {
+                    titles.count(text, pair);
+                }
+            }
+            Shape::Lower => {}
         }
     }
     acronyms.keep_repeated();
@@ -182,15 +369,28 @@ pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         return;
     }
     let mut acronym_forms = AcronymForms::new(&acronyms);
-    let mut pairs = Pairs::default();
-    for word in read_words(text) {
-        acronym_forms.see(text, word);
-        if !titles.is_empty() {
-            if let Some((pair, Shape::Lower)) = pairs.next(text, word) {
+    if !acronyms.is_empty() || !forms.is_empty() {
+        let either = KeyFilter {
+            lengths: acronym_forms.filter.lengths | forms.filter.lengths,
+            firsts: acronym_forms.filter.firsts | forms.filter.firsts,
+        };
+        let b = text.as_bytes();
+        for (start, end) in letter_runs(b) {
+            if !either.admits(&text[start..end]) {
+                continue;
+            }
+            if let Some(word) = word_at(text, start, end) {
+                acronym_forms.see(text, word);
+                forms.see(text, word.span);
+            }
+        }
+    }
+    if !titles.is_empty() {
+        for word in words_with_capitals(text) {
+            if let Some((pair, Shape::Lower)) = pair_after_lower(text, word) {
                 titles.see_lower(text, pair);
             }
         }
-        forms.see(text, word.span);
     }
     acronym_forms.report(doc, rule, sink);
     titles.report(text, rule, sink);
@@ -416,15 +616,18 @@ impl<'a> AcronymForms<'a> {
     }
 }
 
-/// Follows the words of a document as they are read, keeping the two before the current one,
+/// Follows the words of a document as they are read (the reading [`pair_after_lower`] makes
+/// faster, compared in the tests), keeping the two before the current one,
 /// to find each pair of words after a lower-case word, one space apart, whose first word is
 /// capitalised (`through User agent`).
+#[cfg(test)]
 #[derive(Default)]
 struct Pairs {
     before: Option<Word>,
     first: Option<Word>,
 }
 
+#[cfg(test)]
 impl Pairs {
     /// Takes the next word: when it ends such a pair, the pair's span and its second word's
     /// shape.
@@ -700,6 +903,65 @@ mod tests {
             found,
             [("User agent", Shape::Lower), ("User Agent", Shape::Capitalised)]
         );
+    }
+
+    /// Texts for the comparisons of the fast readings with the plain ones.
+    const MIXED: [&str; 6] = [
+        "It goes through User agent and the User Agent. The User Agent",
+        "MySQL and mysql.conf, Json; PBFT x PBFT café Naïve ÉCOLE abcDef the Big Apple now",
+        "over Big Data sets, through Big data and Ab Cd ab Ab Cd eee Fff ggg Hhh Iii jjj",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz @AZ[`az{ \u{80}Aé",
+        "",
+        "A",
+    ];
+
+    #[test]
+    fn capitals_as_read_byte_by_byte() {
+        let mut texts: Vec<String> = MIXED.iter().map(|t| t.to_string()).collect();
+        texts.push((0u8..=255).map(char::from).collect());
+        for text in &texts {
+            let b = text.as_bytes();
+            let plain: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_uppercase()).collect();
+            assert_eq!(capitals(b).collect::<Vec<_>>(), plain, "{text}");
+            let plain: Vec<usize> = (0..b.len())
+                .filter(|&i| b[i].is_ascii_uppercase() || !b[i].is_ascii())
+                .collect();
+            assert_eq!(capitals_or_beyond_ascii(b).collect::<Vec<_>>(), plain, "{text}");
+        }
+    }
+
+    #[test]
+    fn letter_runs_as_read_byte_by_byte() {
+        let mut texts: Vec<String> = MIXED.iter().map(|t| t.to_string()).collect();
+        texts.push((0u8..=255).map(char::from).collect());
+        texts.push("ab ".repeat(50));
+        texts.push(format!("{} x{}y", "a".repeat(200), "b".repeat(63)));
+        for k in 0..130 {
+            texts.push(format!("{}{}", " ".repeat(k), "word".repeat(k % 40)));
+        }
+        for text in &texts {
+            let b = text.as_bytes();
+            let plain: Vec<(usize, usize)> = letter_runs_plainly(b).collect();
+            assert_eq!(letter_runs(b).collect::<Vec<_>>(), plain, "{text}");
+        }
+    }
+
+    #[test]
+    fn readings_from_capitals_as_of_every_word() {
+        for text in MIXED {
+            let all: Vec<(Span, Shape)> = read_words(text)
+                .filter(|w| w.shape != Shape::Lower)
+                .map(|w| (w.span, w.shape))
+                .collect();
+            let fast: Vec<(Span, Shape)> = words_with_capitals(text).map(|w| (w.span, w.shape)).collect();
+            assert_eq!(fast, all, "{text}");
+            let mut pairs = Pairs::default();
+            let all: Vec<(Span, Shape)> = read_words(text).filter_map(|w| pairs.next(text, w)).collect();
+            let fast: Vec<(Span, Shape)> = words_with_capitals(text)
+                .filter_map(|w| pair_after_lower(text, w))
+                .collect();
+            assert_eq!(fast, all, "{text}");
+        }
     }
 
     #[test]

@@ -202,6 +202,17 @@ fn stem(lower: &str) -> &str {
     }
 }
 
+/// The lower-case ASCII consonants (`y` counts as a vowel), by byte.
+static CONSONANT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = b'a';
+    while c <= b'z' {
+        table[c as usize] = !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+        c += 1;
+    }
+    table
+};
+
 /// A word in lower case with no vowel (`pbft`, `rpc`), which the dictionaries do not know,
 /// written in prose between lower-case words at least twice: an acronym machine translation
 /// lower-cased. The fix writes it in capitals and is unsafe (a command may be meant).
@@ -209,10 +220,17 @@ pub fn lower_case_acronym(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, sink
     let text = &doc.text;
     let b = text.as_bytes();
     let mut found: HashMap<&str, Vec<Span>> = HashMap::default();
-    for start in after_spaces(b) {
-        // The cheap tests first, on the bytes: a run of three to six lower-case consonants
-        // followed by a space.
-        let consonant = |c: &u8| c.is_ascii_lowercase() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let consonant = |c: &u8| CONSONANT[usize::from(*c)];
+    // The cheap tests first, on the bytes: three lower-case consonants after a space, found
+    // by counting the consonants in a row as the bytes are read (with no branch per byte).
+    let mut in_row = 0usize;
+    for (i, c) in b.iter().enumerate() {
+        in_row = (in_row + 1) * usize::from(consonant(c));
+        if in_row != 3 || i < 3 || b[i - 3] != b' ' {
+            continue;
+        }
+        let start = i - 2;
+        // A run of three to six of them, followed by a space.
         let len = b[start..].iter().take(7).take_while(|c| consonant(c)).count();
         if !(3..=6).contains(&len) || b.get(start + len) != Some(&b' ') {
             continue;
@@ -305,12 +323,11 @@ pub fn mid_sentence_capital(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, si
     let language = crate::packs::language_data(&doc.language);
     let b = text.as_bytes();
     let mut candidates: Vec<Span> = Vec::new();
-    for start in after_spaces(b) {
+    // The capitals after a space.
+    let after_space = super::by_shape::capitals(b).filter(|&i| i > 0 && b[i - 1] == b' ');
+    for start in after_space {
         // The cheap tests first, on the bytes: a capitalised ASCII word followed by a space or
         // punctuation, after a lower-case word.
-        if !b[start].is_ascii_uppercase() {
-            continue;
-        }
         let len = 1 + b[start + 1..].iter().take_while(|c| c.is_ascii_lowercase()).count();
         let next = b.get(start + len).copied();
         if len < 2 || !matches!(next, Some(b' ' | b',' | b'.' | b';' | b':')) {
@@ -376,9 +393,16 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     for line in doc.lines() {
         let l = line.text(text);
         let body = l.trim_start_matches('#').trim();
-        let plain = |c: char| c.is_ascii_alphabetic() || matches!(c, ' ' | '\'' | '’' | '-' | ',' | '&');
         // A title is short: a longer line is prose, and is not read.
-        if !(20..=300).contains(&body.len()) || body.ends_with([',', '-']) || !body.chars().all(plain) {
+        // The cheap tests first: a title ends on a letter, an apostrophe or `&`, and has five
+        // capitalised words at least.
+        let ends_plain =
+            body.as_bytes().last().is_some_and(u8::is_ascii_alphabetic) || body.ends_with(['\'', '’', '&']);
+        if !(20..=300).contains(&body.len())
+            || !ends_plain
+            || body.bytes().filter(u8::is_ascii_uppercase).count() < 5
+            || !all_plain(body)
+        {
             continue;
         }
         let (mut words, mut capital) = (0, 0);
@@ -417,12 +441,22 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     }
 }
 
-/// The offsets right after a space where an ASCII letter stands: where the words these checks
-/// read begin (each stands after a word and a space, a comma, a bracket or a quote).
-fn after_spaces(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b' ', b)
-        .map(|i| i + 1)
-        .filter(|&i| b.get(i).is_some_and(u8::is_ascii_alphabetic))
+/// True when `line` holds nothing but letters, spaces, apostrophes (`'`, `’`), hyphens, commas
+/// and `&`; read byte by byte (`’` is the only such character beyond ASCII).
+fn all_plain(line: &str) -> bool {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_alphabetic() || matches!(c, b' ' | b'\'' | b'-' | b',' | b'&') {
+            i += 1;
+        } else if b[i..].starts_with("’".as_bytes()) {
+            i += "’".len();
+        } else {
+            return false;
+        }
+    }
+    true
 }
 
 /// True when the document capitalises the word at `span` (or its singular or plural) anywhere
@@ -507,11 +541,39 @@ mod tests {
     }
 
     #[test]
-    fn offsets_after_spaces() {
-        let found: Vec<usize> = after_spaces(b" a  b1 ,c d").collect();
-        assert_eq!(found, [1, 4, 10]);
-        assert_eq!(after_spaces(b"").count(), 0);
-        assert_eq!(after_spaces(b"word ").count(), 0);
+    fn acronym_candidates() {
+        // Three consonants after a space, as the plain reading of every space finds them.
+        let text = "a pbft rpc nth xyz sky. brr, pbftx  ccc\nddd st rrrrrrr";
+        let b = text.as_bytes();
+        let consonant = |c: &u8| CONSONANT[usize::from(*c)];
+        let plain: Vec<usize> = (1..b.len())
+            .filter(|&s| b[s - 1] == b' ' && b[s..].get(..3).is_some_and(|w| w.iter().all(consonant)))
+            .collect();
+        let mut in_row = 0usize;
+        let mut fast = Vec::new();
+        for (i, c) in b.iter().enumerate() {
+            in_row = (in_row + 1) * usize::from(consonant(c));
+            if in_row == 3 && i >= 3 && b[i - 3] == b' ' {
+                fast.push(i - 2);
+            }
+        }
+        assert_eq!(fast, plain);
+    }
+
+    #[test]
+    fn plain_lines() {
+        let plain = |c: char| c.is_ascii_alphabetic() || matches!(c, ' ' | '\'' | '’' | '-' | ',' | '&');
+        for line in [
+            "Old Boat Owners’ Day, Mid-year & More",
+            "It's",
+            "a.b",
+            "x‘y",
+            "é",
+            "",
+            "1",
+        ] {
+            assert_eq!(all_plain(line), line.chars().all(plain), "{line}");
+        }
     }
 
     #[test]

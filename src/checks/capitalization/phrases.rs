@@ -136,11 +136,7 @@ pub fn phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let mut title_line: Option<(usize, bool)> = None;
     // Runs start at a capital after a space or a line break (capitals are rarer than spaces,
     // so those are looked for); the bytes of a run read already are not read again.
-    let starts = b
-        .iter()
-        .enumerate()
-        .filter(|&(i, c)| c.is_ascii_uppercase() && (i == 0 || matches!(b[i - 1], b' ' | b'\n')))
-        .map(|(i, _)| i);
+    let starts = super::by_shape::capitals(b).filter(|&i| i == 0 || matches!(b[i - 1], b' ' | b'\n'));
     // The start of the line of the last run read, and how far the text was searched for it.
     let (mut done, mut line_start, mut searched) = (0, 0, 0);
     for start in starts {

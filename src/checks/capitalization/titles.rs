@@ -5,7 +5,7 @@
 //! translation of Chinese, which has no capitals, leaves it in lower case. The titles are the
 //! rule's `terms`, each as it is written before a name.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
 use super::super::spelling::words;
 use super::super::{RuleIdx, Sink};
@@ -34,8 +34,13 @@ pub struct Titles {
     longest_first: usize,
     /// The lengths and first letters of the first words: most words are not looked up.
     first_filter: KeyFilter,
-    /// Finds the titles' first words, so that only sentences holding one are read.
-    first_words: Option<AhoCorasick>,
+    /// Finds the titles' words in lower case (`president`, `vice`), so that only sentences
+    /// holding one are read: a title is reported only when one of its words is in lower case.
+    /// The first finds the longest at the leftmost place, quickly; the second every one, in the
+    /// few places where the first may pass over one.
+    lower_words: Option<(AhoCorasick, AhoCorasick)>,
+    /// The longest of those words, in bytes.
+    longest_lower: usize,
 }
 
 impl Titles {
@@ -58,31 +63,40 @@ impl Titles {
         for first in by_first.keys() {
             first_filter.add(first);
         }
-        // A DFA: it reads the whole text of every document, and is built once. No prefilter:
-        // the first words start with many letters, in either case, and one that stops at each
-        // of them costs more than the DFA's reading of every byte.
-        let first_words = (!by_first.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .prefilter(false)
-                    .build(by_first.keys())
-                    .ok()
-            })
+        // Only the words that can be written in lower case: ASCII letters.
+        let mut lower: Vec<String> = by_first
+            .values()
+            .flatten()
+            .flat_map(|(words, _)| words.iter())
+            .filter(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
+        lower.sort();
+        lower.dedup();
+        let longest_lower = lower.iter().map(String::len).max().unwrap_or(0);
+        let build = |kind| {
+            AhoCorasick::builder()
+                .match_kind(kind)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&lower)
+                .ok()
+        };
+        let lower_words = (!lower.is_empty())
+            .then(|| build(MatchKind::LeftmostLongest).zip(build(MatchKind::Standard)))
             .flatten();
         Titles {
             by_first,
             longest_first,
             first_filter,
-            first_words,
+            lower_words,
+            longest_lower,
         }
     }
 }
 
 pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &Titles, sink: &mut Sink<'_>) {
     let text = doc.text.as_str();
-    let Some(first_words) = &titles.first_words else {
+    let Some(lower_words) = &titles.lower_words else {
         return;
     };
     let (by_first, longest_first) = (&titles.by_first, titles.longest_first);
@@ -97,12 +111,14 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &Titles, sink: &
         std::str::from_utf8(&buf[..w.len()]).ok().and_then(|l| by_first.get(l))
     };
     let is_title = |w: &str| starting_with(w).is_some_and(|v| v.iter().any(|(words, _)| words.len() == 1));
-    // Only sentences holding a title's first word are read word by word.
-    let Some(first) = first_words.find(text) else {
+    // A title is reported only when one of its words is in lower case (before a name, or
+    // beside a capitalised one): only the sentences holding such a word are read word by word.
+    // The sentences are asked for at the first match only (a document may have none).
+    let wanted = sentences_holding(text, || doc.sentences(), lower_words, titles.longest_lower);
+    if wanted.is_empty() {
         return;
-    };
+    }
     let sentences = doc.sentences();
-    let wanted = sentences_holding(text, sentences, first_words, first);
     let mut spans: Vec<Span> = Vec::new();
     for sentence in wanted.into_iter().map(|i| sentences[i]) {
         spans.clear();
@@ -170,35 +186,55 @@ pub fn title_before_name(doc: &Document, rule: RuleIdx, titles: &Titles, sink: &
     }
 }
 
-/// The indices of the sentences (in order, each once) where the matches of `first_words`
-/// start, from the match `first` on; a match between sentences counts for the next one.
+/// The indices of the sentences (in order, each once; `sentences` gives them all) that hold a
+/// match of `words` (the
+/// titles' words in lower case, leftmost-longest and standard, at most `longest` bytes) as a
+/// word of their own: no ASCII letter beside it within the sentence. Every word of a sentence in
+/// lower case that is a title's word is such a match.
 ///
-/// Every match that starts before the end of the sentence of a match counts for that
-/// sentence, so the search goes on from that end; unless a match may run across it (no
-/// whitespace on either side of it, which no first word holds), and then from the match's end,
-/// as a search for all the matches would.
-fn sentences_holding(
+/// The leftmost-longest search passes over the matches that start inside one it finds: when
+/// that one has a letter beside it (`vice` in `service`), they are looked for in its place.
+fn sentences_holding<'s>(
     text: &str,
-    sentences: &[Span],
-    first_words: &AhoCorasick,
-    first: aho_corasick::Match,
+    sentences: impl Fn() -> &'s [Span],
+    (words, every): &(AhoCorasick, AhoCorasick),
+    longest: usize,
 ) -> Vec<usize> {
     let b = text.as_bytes();
     let mut wanted: Vec<usize> = Vec::new();
-    let mut next = Some(first);
-    while let Some(m) = next {
-        let i = sentences.partition_point(|s| s.end <= m.start());
+    let mut asked: Option<&[Span]> = None;
+    // Notes the sentence of the match at `start..end` when it is a word of its own there;
+    // says whether it is.
+    let mut note = |start: usize, end: usize| {
+        let sentences = *asked.get_or_insert_with(&sentences);
+        let i = sentences.partition_point(|s| s.end <= start);
         let Some(sentence) = sentences.get(i) else {
-            break;
+            return false;
         };
-        if wanted.last() != Some(&i) {
+        if start < sentence.start || end > sentence.end {
+            return false;
+        }
+        let alone = (start == sentence.start || !b[start - 1].is_ascii_alphabetic())
+            && (end == sentence.end || !b[end].is_ascii_alphabetic());
+        if alone && wanted.last() != Some(&i) {
             wanted.push(i);
         }
-        let end = sentence.end;
-        let apart = end >= b.len() || b[end - 1].is_ascii_whitespace() || b[end].is_ascii_whitespace();
-        let from = if apart { end.max(m.end()) } else { m.end() };
-        next = first_words.find(Input::new(text).range(from..));
+        alone
+    };
+    for m in words.find_iter(text) {
+        if note(m.start(), m.end()) {
+            continue;
+        }
+        let window = Input::new(text).range(m.start()..(m.end() + longest).min(text.len()));
+        for o in every.find_overlapping_iter(window) {
+            if o.start() < m.end() && o.range() != m.range() {
+                note(o.start(), o.end());
+            }
+        }
     }
+    // Overlapping matches come by their ends, not their starts.
+    wanted.sort_unstable();
+    wanted.dedup();
     wanted
 }
 
@@ -206,22 +242,31 @@ fn sentences_holding(
 mod tests {
     use super::*;
 
-    /// The sentences where the matches start, as reading every match finds them.
-    fn all_matches(text: &str, sentences: &[Span], first_words: &AhoCorasick) -> Vec<usize> {
-        let mut wanted: Vec<usize> = first_words
-            .find_iter(text)
-            .map(|m| sentences.partition_point(|s| s.end <= m.start()))
-            .filter(|&i| i < sentences.len())
+    /// The sentences holding a title's word in lower case, as reading every sentence's words
+    /// finds them.
+    fn word_by_word(text: &str, sentences: &[Span], titles: &[&str]) -> Vec<usize> {
+        let lower: Vec<String> = titles
+            .iter()
+            .flat_map(|t| t.split_whitespace())
+            .map(|w| w.to_ascii_lowercase())
             .collect();
-        wanted.dedup();
-        wanted
+        (0..sentences.len())
+            .filter(|&i| {
+                let sentence = sentences[i].text(text);
+                sentence
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .any(|w| lower.iter().any(|l| l == w))
+            })
+            .collect()
     }
 
     #[test]
-    fn sentences_with_a_first_word() {
-        let titles = Titles::new(&["Mayor".to_string(), "Vice President".to_string(), "Dean".to_string()]);
-        let first_words = titles.first_words.as_ref().unwrap();
-        let text = "The mayor met the mayor. Deans and VICE deans.\nNo title here. Mayormayor. x mayor";
+    fn sentences_with_a_title_word_in_lower_case() {
+        let list = ["Mayor", "Vice President", "Dean", "President", "Ice", "Presidents"];
+        let titles = Titles::new(&list.map(String::from));
+        let lower_words = titles.lower_words.as_ref().unwrap();
+        let text = "The Mayor met the mayor. Deans and VICE deans.\nNo title here. Mayormayor. x mayor \
+                    vice President. Service and presidents. president";
         let mut ends: Vec<usize> = text.match_indices(['.', '\n']).map(|(i, _)| i + 1).collect();
         ends.push(text.len());
         let mut sentences = Vec::new();
@@ -230,20 +275,19 @@ mod tests {
             sentences.push(Span::new(start, end));
             start = end;
         }
-        // Sentence ends inside words too, where a match may run across one.
+        // Sentence ends inside words too, and text between sentences.
         let glued: Vec<Span> = (0..text.len() / 7)
-            .map(|k| Span::new(k * 7, (k * 7 + 7).min(text.len())))
+            .map(|k| Span::new(k * 7, (k * 7 + 6).min(text.len())))
             .collect();
         for sentences in [&sentences[..], &glued[..]] {
-            let first = first_words.find(text).unwrap();
             assert_eq!(
-                sentences_holding(text, sentences, first_words, first),
-                all_matches(text, sentences, first_words)
+                sentences_holding(text, || sentences, lower_words, titles.longest_lower),
+                word_by_word(text, sentences, &list)
             );
         }
         assert_eq!(
-            sentences_holding(text, &sentences, first_words, first_words.find(text).unwrap()),
-            [0, 1, 4, 5]
+            sentences_holding(text, || &sentences[..], lower_words, titles.longest_lower),
+            [0, 5, 6, 7]
         );
     }
 }

@@ -26,15 +26,18 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>
 fn names(text: &str) -> impl Iterator<Item = Span> + '_ {
     let b = text.as_bytes();
     let mut i = 0;
+    // The bytes a name may start at: ASCII capitals and bytes beyond ASCII (the others are
+    // passed over eight at a time).
+    let mut candidates = super::by_shape::capitals_or_beyond_ascii(b);
     std::iter::from_fn(move || {
-        while i < b.len() {
-            let start = i;
+        for start in candidates.by_ref() {
+            if start < i {
+                continue;
+            }
             let byte = b[start];
+            i = start;
             if byte.is_ascii() {
                 i += 1;
-                if !byte.is_ascii_uppercase() {
-                    continue;
-                }
             } else {
                 // A byte inside a character is no start of one.
                 let Some(c) = text.get(start..).and_then(|t| t.chars().next()) else {
@@ -105,7 +108,11 @@ fn key(form: &str) -> String {
 /// are, is read byte by byte: its decomposition is itself, and its letters are ASCII letters.
 fn key_into(form: &str, out: &mut String) {
     out.clear();
-    if form.is_ascii() {
+    if form.bytes().all(|b| b.is_ascii_alphabetic()) {
+        // A word of ASCII letters, as most names are: the word in lower case.
+        out.push_str(form);
+        out.make_ascii_lowercase();
+    } else if form.is_ascii() {
         out.extend(
             form.bytes()
                 .filter(u8::is_ascii_alphabetic)
@@ -149,18 +156,23 @@ pub fn name_variants(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
             }
         }
     };
-    let mut prev: Option<Span> = None;
+    // The name before, and whether it is romanised once that was asked.
+    let mut prev: Option<(Span, Option<bool>)> = None;
+    let romanised = |s: Span| super::super::pinyin::split(s.text(text)).is_some();
     for span in names(text) {
         add(span, false);
-        if let Some(p) = prev {
+        let mut this_romanised = None;
+        if let Some((p, p_romanised)) = prev {
             // Split at a syllable: `Mei Cheng` for `Meicheng`. Two English words written apart
             // and together (`Data Source`, `Datasource`) are a matter of style.
-            let romanised = |s: Span| super::super::pinyin::split(s.text(text)).is_some();
-            if &text[p.end..span.start] == " " && romanised(p) && romanised(span) {
+            if &text[p.end..span.start] == " "
+                && p_romanised.unwrap_or_else(|| romanised(p))
+                && *this_romanised.insert(romanised(span))
+            {
                 add(Span::new(p.start, span.end), true);
             }
         }
-        prev = Some(span);
+        prev = Some((span, this_romanised));
     }
     let mut found: Vec<(Span, String)> = Vec::new();
     for spans in forms.values() {
