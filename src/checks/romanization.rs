@@ -258,9 +258,7 @@ impl<'t> Words<'t> {
         self.texts.clear();
         self.ids.clear();
         self.shapes.clear();
-        let stretch = table.stretch();
-        let inside = stretch.start <= sentence.start && sentence.end <= stretch.end;
-        if inside && words::reads_alone_as_in_whole(text, sentence) {
+        if from_table(table, text, sentence) {
             for i in table.starting_in(sentence) {
                 let (span, id) = (table.span(i), table.id(i));
                 self.spans.push(span);
@@ -273,10 +271,11 @@ impl<'t> Words<'t> {
         for s in super::spelling::words(sentence.text(text)) {
             let span = Span::new(s.start + sentence.start, s.end + sentence.start);
             let word = span.text(text);
-            let id = table.id_of(word).unwrap_or_else(|| {
-                let next = (table.distinct() + apart.len()) as u32;
-                *apart.entry(word).or_insert(next)
-            });
+            if apart.is_empty() {
+                apart.extend(table.distinct_words(text));
+            }
+            let next = apart.len() as u32;
+            let id = *apart.entry(word).or_insert(next);
             self.spans.push(span);
             self.texts.push(word);
             self.ids.push(id);
@@ -285,7 +284,14 @@ impl<'t> Words<'t> {
     }
 }
 
-/// The ids given to words of sentences read apart that the table does not hold.
+/// True when the words of `sentence` are the table's (see [`Words::read`]).
+fn from_table(table: &WordTable, text: &str, sentence: Span) -> bool {
+    let stretch = table.stretch();
+    stretch.start <= sentence.start && sentence.end <= stretch.end && words::reads_alone_as_in_whole(text, sentence)
+}
+
+/// The ids of the words of sentences read apart: the table's, and new ones for the words it
+/// does not hold. Filled when first needed.
 type Apart<'t> = HashMap<&'t str, u32>;
 
 /// What is asked of words, kept by their ids: the answer to each question (a bit of `ANSWER`
@@ -309,6 +315,8 @@ const GAZETTEER: u32 = 64;
 /// The word is a surname and a given name run together, not a name of the gazetteer nor an
 /// English word ([`run_together`]'s tests on the word alone).
 const RUN_TOGETHER: u32 = 128;
+/// The word may be part of a finding: see [`Ask::may_name`].
+const MAY_NAME: u32 = 256;
 
 impl Asked {
     /// The answer to `question` about word `id`, from `answer()` the first time it is asked.
@@ -376,17 +384,26 @@ impl Check for RomanizationCheck {
                 let mut syllable = Vec::new();
                 // The sentences that start in the table's stretch.
                 let end = table.stretch().end;
+                let mut ask = Ask {
+                    rule,
+                    english: &english,
+                    asked: &mut asked,
+                };
                 while let Some(&sentence) = sentences
                     .get(next_sentence)
                     .filter(|s| s.start < end || end == text.len())
                 {
                     next_sentence += 1;
+                    // Most sentences have no word that could be part of a name: passed over.
+                    if from_table(table, text, sentence)
+                        && !table.starting_in(sentence).any(|i| {
+                            let id = table.id(i);
+                            ask.may_name(table.span(i).text(text), id, table.shape(id))
+                        })
+                    {
+                        continue;
+                    }
                     words.read(sentence, table, &mut apart);
-                    let mut ask = Ask {
-                        rule,
-                        english: &english,
-                        asked: &mut asked,
-                    };
                     if runs(Sub::Lowercase) {
                         lowercase_names(doc, language, &words, &mut ask, dict.is_some(), sink);
                     }
@@ -410,6 +427,26 @@ struct Ask<'a, 'r> {
 }
 
 impl Ask<'_, '_> {
+    /// False when `word` (id `id`, [`words::shape`] `shape`) is certainly in no finding of
+    /// any sub-check: it starts no gazetteer name, is no lower-case pinyin of two syllables or
+    /// more nor a lower-case surname, no capitalised surname and given name run together, and
+    /// no capitalised syllable. Every finding holds a word that is one of these (the first of
+    /// a gazetteer name, the pinyin or surname of a lower-case name, the run-together word,
+    /// the first syllable of a split name), so a sentence with none is passed over.
+    fn may_name(&mut self, word: &str, id: u32, shape: u8) -> bool {
+        let rule = self.rule;
+        self.asked.ask(id, MAY_NAME, || {
+            gazetteer_entries_of(word, shape, rule).is_some()
+                || (shape & words::LOWER != 0
+                    && ((word.len() >= 4
+                        && !word.contains('\'')
+                        && pinyin::syllable_count(word).is_some_and(|c| c >= 2))
+                        || rule.surnames.contains(word)))
+                || (word.len() <= 6 && shape & words::CAPITALISED != 0 && pinyin::is_syllable_ignore_case(word))
+                || run_together_parts(word, &rule.surnames).is_some()
+        })
+    }
+
     /// An English dictionary knows word `k`.
     fn english(&mut self, words: &Words<'_>, k: usize) -> bool {
         let (w, english) = (words.word(k), self.english);
@@ -450,9 +487,13 @@ impl Ask<'_, '_> {
 /// The gazetteer entries whose first word is word `i` (as the gazetteer reads it: lower case,
 /// straight apostrophes).
 fn gazetteer_entries<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<&'r Vec<Vec<String>>> {
-    let w = words.word(i);
+    gazetteer_entries_of(words.word(i), words.shapes[i], rule)
+}
+
+/// The gazetteer entries whose first word is `w` ([`words::shape`] `shape`).
+fn gazetteer_entries_of<'r>(w: &str, shape: u8, rule: &'r NameRule) -> Option<&'r Vec<Vec<String>>> {
     // Words are ASCII but for a curly apostrophe: the shape rules it out cheaply.
-    if words.shapes[i] & words::CURLY != 0 && w.contains('’') {
+    if shape & words::CURLY != 0 && w.contains('’') {
         rule.names.get(&w.replace('’', "'").to_ascii_lowercase())
     } else if !rule.first_words.may_hold(w) {
         None

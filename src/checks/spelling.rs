@@ -433,18 +433,15 @@ pub(super) fn words_from(text: &str, from: usize) -> impl Iterator<Item = Span> 
         }
         _ => text[at..].chars().next().is_some_and(char::is_alphanumeric),
     };
+    let mut letters = Letters::new(b, from);
     std::iter::from_fn(move || loop {
-        while i < n && !is_letter(b[i]) {
-            i += 1;
-        }
+        i = letters.next_letter(i);
         if i >= n {
             return None;
         }
         let start = i;
         loop {
-            while i < n && is_letter(b[i]) {
-                i += 1;
-            }
+            i = letters.run_end(i);
             if b.get(i) == Some(&b'\'') && b.get(i + 1).is_some_and(|&c| is_letter(c)) {
                 i += 2;
             } else if b[i..].starts_with("’".as_bytes()) && b.get(i + 3).is_some_and(|&c| is_letter(c)) {
@@ -464,6 +461,82 @@ pub(super) fn words_from(text: &str, from: usize) -> impl Iterator<Item = Span> 
         }
         return Some(Span::new(start, end));
     })
+}
+
+/// The ASCII letters of a text, 64 bytes at a time as the bits of a number, for [`words`] to
+/// find where letters start and stop without a test and a branch at every byte.
+struct Letters<'b> {
+    bytes: &'b [u8],
+    /// Where the window starts: bit `j` of `bits` is set when byte `base + j` is a letter
+    /// (bytes past the end are none).
+    base: usize,
+    bits: u64,
+}
+
+impl<'b> Letters<'b> {
+    fn new(bytes: &'b [u8], at: usize) -> Self {
+        Letters {
+            bytes,
+            base: at,
+            bits: Self::window(bytes, at),
+        }
+    }
+
+    /// The letter bits of the 64 bytes from `at`.
+    #[inline(always)]
+    fn window(bytes: &[u8], at: usize) -> u64 {
+        let letter = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
+        match bytes.get(at..at + 64).and_then(|s| <&[u8; 64]>::try_from(s).ok()) {
+            Some(block) => crate::segment::blocks::mask(block, letter),
+            None => {
+                let mut block = [0u8; 64];
+                let rest = &bytes[at.min(bytes.len())..];
+                block[..rest.len()].copy_from_slice(rest);
+                crate::segment::blocks::mask(&block, letter)
+            }
+        }
+    }
+
+    /// The bits from byte `i` on (`i` moved into the window first), as many as the window
+    /// still holds: `(bits, how many)`.
+    #[inline(always)]
+    fn from(&mut self, i: usize) -> (u64, usize) {
+        if i.wrapping_sub(self.base) >= 64 {
+            self.base = i;
+            self.bits = Self::window(self.bytes, i);
+        }
+        let k = i - self.base;
+        (self.bits >> k, 64 - k)
+    }
+
+    /// The first letter at or after byte `i`, or the end of the text.
+    #[inline]
+    fn next_letter(&mut self, mut i: usize) -> usize {
+        let n = self.bytes.len();
+        while i < n {
+            let (bits, held) = self.from(i);
+            if bits != 0 {
+                return i + bits.trailing_zeros() as usize;
+            }
+            i += held;
+        }
+        n
+    }
+
+    /// The first byte at or after byte `i` that is no letter, or the end of the text.
+    #[inline]
+    fn run_end(&mut self, mut i: usize) -> usize {
+        let n = self.bytes.len();
+        while i < n {
+            let (bits, held) = self.from(i);
+            let others = !bits & (u64::MAX >> (64 - held));
+            if others != 0 {
+                return (i + others.trailing_zeros() as usize).min(n);
+            }
+            i += held;
+        }
+        n
+    }
 }
 
 /// All `spelling` rules: each rule's sub-check, dictionaries and allowed words.

@@ -14,8 +14,8 @@
 //! each is read with the whole text around it, so the words are those of one scan of the text.
 //!
 //! For another check adopting the table: ids are dense (`0..table.distinct()`), so per-word
-//! answers live in a `Vec` of that length; [`WordTable::id_of`] finds the id of a word read
-//! apart (a sentence read on its own, say), and [`SentenceStarts`] answers
+//! answers live in a `Vec` of that length; [`WordTable::distinct_words`] gives the ids by
+//! text, for words read apart (a sentence read on its own, say); and [`SentenceStarts`] answers
 //! [`Document::starts_sentence`] for words read in order without a search.
 
 use std::collections::HashMap;
@@ -48,8 +48,17 @@ pub const APOSTROPHE: u8 = 32;
 /// [`INNER_UPPER`], [`CURLY`], [`APOSTROPHE`].
 pub fn shape(word: &str) -> u8 {
     let b = word.as_bytes();
-    let first_upper = b.first().is_some_and(u8::is_ascii_uppercase);
-    let inner_upper = b.iter().skip(1).any(u8::is_ascii_uppercase);
+    let Some((&first, rest)) = b.split_first() else {
+        return LOWER;
+    };
+    let first_upper = first.is_ascii_uppercase();
+    // One pass over the rest, with no branch inside.
+    let (mut inner_upper, mut high, mut apostrophe) = (false, first >= 0x80, first == b'\'');
+    for &c in rest {
+        inner_upper |= c.is_ascii_uppercase();
+        high |= c >= 0x80;
+        apostrophe |= c == b'\'';
+    }
     let mut shape = 0;
     if !first_upper && !inner_upper {
         shape |= LOWER;
@@ -63,10 +72,10 @@ pub fn shape(word: &str) -> u8 {
     if inner_upper {
         shape |= INNER_UPPER;
     }
-    if !word.is_ascii() {
+    if high {
         shape |= CURLY;
     }
-    if b.contains(&b'\'') {
+    if apostrophe {
         shape |= APOSTROPHE;
     }
     shape
@@ -97,10 +106,76 @@ pub struct WordTable {
     end: usize,
     words: Vec<Occurrence>,
     distinct: Vec<Distinct>,
-    /// The ids of words of up to 15 bytes, keyed by their bytes and length packed into one
-    /// integer (no string to allocate or compare); longer words by their text.
-    short: FastMap<u128, u32>,
-    long: FastMap<Box<str>, u32>,
+}
+
+/// Ids of packed words ([`packed`]) in an open-address table: a multiplication and a probe
+/// or two for each word of the document. One is kept per thread and used again for each table
+/// it builds: a slot is taken only when it has the table's generation, so nothing is cleared
+/// between tables and nothing allocated but when the table grows.
+#[derive(Default)]
+struct ShortIds {
+    /// (packed word, id, generation). The length is a power of two, at least twice the number
+    /// of words held.
+    slots: Vec<(u128, u32, u32)>,
+    held: usize,
+    generation: u32,
+}
+
+/// Slots kept for the next table at most: a thread that read a large document does not keep
+/// its table's memory.
+const KEPT_SLOTS: usize = 1 << 16;
+
+impl ShortIds {
+    /// Starts afresh, for a new table.
+    fn renew(&mut self) {
+        self.held = 0;
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 || self.slots.len() > KEPT_SLOTS {
+            self.slots = Vec::new();
+            self.generation = 1;
+        }
+    }
+
+    /// The slot to look for `key` in first.
+    #[inline]
+    fn slot(&self, key: u128) -> usize {
+        let x = (key as u64) ^ ((key >> 64) as u64).rotate_left(23);
+        let bits = self.slots.len().trailing_zeros();
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    /// The id of `key`, given `next` (kept) when it is new.
+    #[inline]
+    fn id_or_insert(&mut self, key: u128, next: u32) -> u32 {
+        if 2 * (self.held + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = self.slot(key);
+        loop {
+            let (k, id, generation) = self.slots[at];
+            if generation != self.generation {
+                self.slots[at] = (key, next, self.generation);
+                self.held += 1;
+                return next;
+            }
+            if k == key {
+                return id;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Twice the slots (at least 1,024), the words of this generation placed again.
+    fn grow(&mut self) {
+        let slots = (2 * self.slots.len()).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); slots]);
+        self.held = 0;
+        let generation = self.generation;
+        for (key, id, _) in old.into_iter().filter(|&(_, _, g)| g == generation) {
+            self.id_or_insert(key, id);
+        }
+    }
 }
 
 /// `len` bytes (at most 15) at `start` and the length, packed into one integer.
@@ -132,29 +207,41 @@ impl WordTable {
         };
         // Offsets from the base fit in 32 bits: a stretch is cut short of 4 GiB.
         let rel = |at: usize| (at - from) as u32;
-        for span in super::spelling::words_from(text, from) {
-            if span.start >= to {
-                break;
-            }
-            let len = span.len();
-            let next = table.distinct.len() as u32;
-            let id = if len <= 15 {
-                *table.short.entry(packed(bytes, span.start, len)).or_insert(next)
-            } else {
-                *table.long.entry(Box::from(span.text(text))).or_insert(next)
-            };
-            if id == next {
-                table.distinct.push(Distinct {
+        thread_local! {
+            static SHORT: std::cell::RefCell<ShortIds> = std::cell::RefCell::new(ShortIds::default());
+        }
+        // The ids of words of up to 15 bytes, keyed by their bytes and length packed into one
+        // integer (no string to allocate or compare); longer words by their text.
+        let mut long: FastMap<&str, u32> = FastMap::default();
+        // English prose has a word every six bytes or so: room for them at once, not grown
+        // (and copied) by doubling.
+        table.words.reserve((to - from) / 6);
+        SHORT.with_borrow_mut(|short| {
+            short.renew();
+            for span in super::spelling::words_from(text, from) {
+                if span.start >= to {
+                    break;
+                }
+                let len = span.len();
+                let next = table.distinct.len() as u32;
+                let id = if len <= 15 {
+                    short.id_or_insert(packed(bytes, span.start, len), next)
+                } else {
+                    *long.entry(span.text(text)).or_insert(next)
+                };
+                if id == next {
+                    table.distinct.push(Distinct {
+                        start: rel(span.start),
+                        len: len as u32,
+                        shape: shape(span.text(text)),
+                    });
+                }
+                table.words.push(Occurrence {
                     start: rel(span.start),
-                    len: len as u32,
-                    shape: shape(span.text(text)),
+                    id,
                 });
             }
-            table.words.push(Occurrence {
-                start: rel(span.start),
-                id,
-            });
-        }
+        });
         table
     }
 
@@ -193,16 +280,12 @@ impl WordTable {
         self.distinct[id as usize].shape
     }
 
-    /// The text of the word with id `id`; `text` is the text the table was built from.
-    pub fn text_of<'t>(&self, text: &'t str, id: u32) -> &'t str {
-        let d = self.distinct[id as usize];
-        let start = self.base + d.start as usize;
-        &text[start..start + d.len as usize]
-    }
-
-    /// The words in order, as (span, id).
-    pub fn iter(&self) -> impl Iterator<Item = (Span, u32)> + '_ {
-        (0..self.words.len()).map(|i| (self.span(i), self.words[i].id))
+    /// The distinct words with their ids; `text` is the text the table was built from.
+    pub fn distinct_words<'a, 't: 'a>(&'a self, text: &'t str) -> impl Iterator<Item = (&'t str, u32)> + 'a {
+        self.distinct.iter().enumerate().map(move |(id, d)| {
+            let start = self.base + d.start as usize;
+            (&text[start..start + d.len as usize], id as u32)
+        })
     }
 
     /// The indices of the words that start in `span`.
@@ -212,15 +295,6 @@ impl WordTable {
             self.words.partition_point(|w| w.start < rel)
         };
         at(span.start)..at(span.end)
-    }
-
-    /// The id of `word`, when the table holds it.
-    pub fn id_of(&self, word: &str) -> Option<u32> {
-        if word.len() <= 15 {
-            self.short.get(&packed(word.as_bytes(), 0, word.len())).copied()
-        } else {
-            self.long.get(word).copied()
-        }
     }
 }
 
@@ -351,10 +425,12 @@ mod tests {
             while at < text.len() {
                 let to = cut_at_or_after(&text, at + stretch);
                 let table = WordTable::build(&text, at, to);
-                for (span, id) in table.iter() {
-                    assert_eq!(table.text_of(&text, id), span.text(&text));
+                let ids: HashMap<&str, u32> = table.distinct_words(&text).collect();
+                assert_eq!(ids.len(), table.distinct());
+                for i in 0..table.len() {
+                    let (span, id) = (table.span(i), table.id(i));
+                    assert_eq!(ids[span.text(&text)], id);
                     assert_eq!(table.shape(id), shape(span.text(&text)));
-                    assert_eq!(table.id_of(span.text(&text)), Some(id));
                     got.push(span);
                 }
                 at = to;

@@ -42,11 +42,20 @@ pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut 
         // Every echo ends with a word that is the same as one of the `MAX_PHRASE` before it
         // (a phrase's last word, the word after a comma or after "and"): where none has its
         // shape, there is none, and most words stop here.
-        let before = &shapes[shapes.len().saturating_sub(MAX_PHRASE + 1)..shapes.len() - 1];
-        if !before.iter().any(|&s| s.may_be_same(shape)) {
+        // Bit `d` of `near`: the word `d` words back may be the same as this one.
+        let last = shapes.len() - 1;
+        let near = (1..=MAX_PHRASE.min(last)).fold(0u32, |near, d| {
+            near | u32::from(shapes[last - d].may_be_same(shape)) << d
+        });
+        if near == 0 {
             return;
         }
-        let found = echoed_phrase(text, recent, shapes, allow).or_else(|| joined_to_itself(text, recent, allow));
+        // A word joined to itself is the same as the word one or two back.
+        let found = echoed_phrase(text, recent, shapes, allow, near).or_else(|| {
+            (near & 0b110 != 0)
+                .then(|| joined_to_itself(text, recent, allow))
+                .flatten()
+        });
         if let Some(found) = found {
             reported_to = found.span.end;
             sink.fix(
@@ -117,10 +126,21 @@ fn is_space(gap: &str) -> bool {
 
 /// A phrase of two to six words written twice in a row with spaces only between its words:
 /// `the development of the development of`. The doubled single word is the words rule's.
-/// `shapes` are the words' [`Shape`]s, compared before the words themselves.
-fn echoed_phrase<'t>(text: &'t str, recent: &[Span], shapes: &[Shape], allow: &HashSet<String>) -> Option<Echo<'t>> {
+/// `shapes` are the words' [`Shape`]s, compared before the words themselves; bit `n` of
+/// `near` is clear when the last word cannot be the same as the word `n` before it, so that no
+/// phrase of `n` words ends there.
+fn echoed_phrase<'t>(
+    text: &'t str,
+    recent: &[Span],
+    shapes: &[Shape],
+    allow: &HashSet<String>,
+    near: u32,
+) -> Option<Echo<'t>> {
     let end = recent.len();
     for n in 2..=MAX_PHRASE.min(end / 2) {
+        if near & (1 << n) == 0 {
+            continue;
+        }
         let (first, second) = (&recent[end - 2 * n..end - n], &recent[end - n..]);
         let may_be_same = shapes[end - 2 * n..end - n]
             .iter()
@@ -285,7 +305,7 @@ mod tests {
         let w = words(text);
         let allow = ["more"].map(String::from).into();
         let shapes: Vec<Shape> = w.iter().map(|&x| Shape::of(text, x)).collect();
-        echoed_phrase(text, &w, &shapes, &allow).map(|e| e.span.text(text).to_string())
+        echoed_phrase(text, &w, &shapes, &allow, u32::MAX).map(|e| e.span.text(text).to_string())
     }
 
     fn joined(text: &str) -> Option<String> {
