@@ -81,6 +81,8 @@ super::sub_checks! {
 
 struct NameRule {
     idx: RuleIdx,
+    /// Names the rule's answers kept per thread ([`words::remembered`]).
+    asker: u64,
     /// The sub-check the rule runs; all of them when it names none.
     sub: Option<Sub>,
     dictionary: Vec<String>,
@@ -132,6 +134,7 @@ impl RomanizationCheck {
                 }
                 NameRule {
                     idx: *idx,
+                    asker: words::new_asker(),
                     sub,
                     dictionary: dictionary_paths(&d.dictionary),
                     surnames: d.surnames.iter().map(|s| s.to_ascii_lowercase()).collect(),
@@ -398,7 +401,7 @@ impl Check for RomanizationCheck {
                     if from_table(table, text, sentence)
                         && !table.starting_in(sentence).any(|i| {
                             let id = table.id(i);
-                            ask.may_name(table.span(i).text(text), id, table.shape(id))
+                            ask.may_name(table, table.span(i).text(text), id, table.shape(id))
                         })
                     {
                         continue;
@@ -433,20 +436,27 @@ impl Ask<'_, '_> {
     /// no capitalised syllable. Every finding holds a word that is one of these (the first of
     /// a gazetteer name, the pinyin or surname of a lower-case name, the run-together word,
     /// the first syllable of a split name), so a sentence with none is passed over.
-    fn may_name(&mut self, word: &str, id: u32, shape: u8) -> bool {
+    fn may_name(&mut self, table: &WordTable, word: &str, id: u32, shape: u8) -> bool {
         let rule = self.rule;
+        // Kept per thread from document to document: it depends on the word and the rule only.
+        let key = table.key(id);
         self.asked.ask(id, MAY_NAME, || {
-            gazetteer_entries_of(word, shape, rule).is_some()
-                || (shape & words::LOWER != 0
-                    && ((word.len() >= 4
-                        && !word.contains('\'')
-                        && pinyin::syllable_count(word).is_some_and(|c| c >= 2))
-                        || rule.surnames.contains(word)))
-                || (word.len() <= 6 && shape & words::CAPITALISED != 0 && pinyin::is_syllable_ignore_case(word))
-                || run_together_parts(word, &rule.surnames).is_some()
+            words::remembered(rule.asker, key, || u8::from(may_name(rule, word, shape))) != 0
         })
     }
+}
 
+/// See [`Ask::may_name`].
+fn may_name(rule: &NameRule, word: &str, shape: u8) -> bool {
+    gazetteer_entries_of(word, shape, rule).is_some()
+        || (shape & words::LOWER != 0
+            && ((word.len() >= 4 && !word.contains('\'') && pinyin::syllable_count(word).is_some_and(|c| c >= 2))
+                || rule.surnames.contains(word)))
+        || (word.len() <= 6 && shape & words::CAPITALISED != 0 && pinyin::is_syllable_ignore_case(word))
+        || run_together_parts(word, &rule.surnames).is_some()
+}
+
+impl Ask<'_, '_> {
     /// An English dictionary knows word `k`.
     fn english(&mut self, words: &Words<'_>, k: usize) -> bool {
         let (w, english) = (words.word(k), self.english);

@@ -546,6 +546,8 @@ pub struct SpellingCheck {
 
 struct SpellingRule {
     idx: RuleIdx,
+    /// Names the rule's answers kept per thread ([`super::words::remembered`]).
+    asker: u64,
     unknown_words: bool,
     dictionary: Vec<String>,
     allow: Vec<String>,
@@ -558,6 +560,7 @@ impl SpellingCheck {
             .map(|(idx, d)| (idx, d.params::<SpellingParams>()))
             .map(|(idx, d)| SpellingRule {
                 idx: *idx,
+                asker: super::words::new_asker(),
                 unknown_words: d.check == Some(Sub::UnknownWord),
                 dictionary: dictionary_paths(&d.dictionary),
                 allow: d.allow.iter().map(|w| w.to_lowercase()).collect(),
@@ -675,6 +678,10 @@ impl Check for SpellingCheck {
                 if shape & super::words::INNER_UPPER != 0 {
                     continue;
                 }
+                // Most words are reported by no rule wherever they stand: told once.
+                if seen.silent(id, table.key(id), || table.span(i).text(text), &rules) {
+                    continue;
+                }
                 let span = table.span(i);
                 if shape & super::words::FIRST_UPPER != 0
                     && !starts
@@ -722,6 +729,9 @@ impl Check for SpellingCheck {
 ///
 /// [`WordTable`]: super::words::WordTable
 struct Seen {
+    /// For each word: 0 not yet asked, [`SILENT`] when no rule reports it wherever it stands
+    /// ([`silent`]), [`LIVE`] when one may.
+    silent: Vec<u8>,
     /// The word's corrections from the typos list (`None` inside when it has none), once
     /// asked.
     fixes: Vec<Option<Option<&'static [&'static str]>>>,
@@ -736,9 +746,63 @@ const UNKNOWN: u8 = 1;
 /// A word that is never reported as unknown.
 const NOT_UNKNOWN: u8 = 2;
 
+/// A word no rule reports.
+const SILENT: u8 = 1;
+/// A word some rule may report, depending on where it stands and the rest of the document.
+const LIVE: u8 = 2;
+
+/// True when `rule` (with its dictionaries `dict`) never reports `word`, wherever it stands
+/// and whatever the rest of the document: a misspelling rule, a word the typos list does not
+/// correct; an unknown-word rule, a word of the wrong length, with corrections (the other
+/// rule's), pinyin, or known to the first dictionary (see [`Seen::may_be_unknown`]).
+fn silent(rule: &SpellingRule, dict: Option<&English>, word: &str) -> bool {
+    let fixes = (word.len() > 3)
+        .then(|| corrections(word))
+        .flatten()
+        .filter(|c| !c.is_empty());
+    if !rule.unknown_words {
+        return fixes.is_none();
+    }
+    if !UNKNOWN_WORD_LEN.contains(&word.len()) || fixes.is_some() {
+        return true;
+    }
+    let Some(dict) = dict else {
+        return true;
+    };
+    let stem = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .unwrap_or(word);
+    super::pinyin::split(stem).is_some() || dict.knows_without_loading(word) == Some(true)
+}
+
 impl Seen {
+    /// True when no rule of `rules` reports word `id` (text `word()`, [`WordTable::key`]
+    /// `key`) anywhere: asked once per document, and kept per thread across documents.
+    ///
+    /// [`WordTable::key`]: super::words::WordTable::key
+    fn silent<'t>(
+        &mut self,
+        id: u32,
+        key: Option<u128>,
+        word: impl Fn() -> &'t str,
+        rules: &[(&SpellingRule, Option<English>)],
+    ) -> bool {
+        match self.silent[id as usize] {
+            SILENT => return true,
+            LIVE => return false,
+            _ => {}
+        }
+        let quiet = rules.iter().all(|(rule, dict)| {
+            super::words::remembered(rule.asker, key, || u8::from(silent(rule, dict.as_ref(), word()))) != 0
+        });
+        self.silent[id as usize] = if quiet { SILENT } else { LIVE };
+        quiet
+    }
+
     fn new(words: usize, rules: usize) -> Seen {
         Seen {
+            silent: vec![0; words],
             fixes: vec![None; words],
             unknown: vec![0; words * rules],
             words,

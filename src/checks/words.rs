@@ -88,10 +88,11 @@ struct Occurrence {
     id: u32,
 }
 
-/// One distinct word: where it first occurs (from the table's base), its length and
-/// [`shape`].
+/// One distinct word: where it first occurs (from the table's base), its length,
+/// [`shape`], and its bytes packed into a number ([`packed`]; 0 for a word over 15 bytes).
 #[derive(Debug, Clone, Copy)]
 struct Distinct {
+    key: u128,
     start: u32,
     len: u32,
     shape: u8,
@@ -224,13 +225,15 @@ impl WordTable {
                 }
                 let len = span.len();
                 let next = table.distinct.len() as u32;
+                let key = if len <= 15 { packed(bytes, span.start, len) } else { 0 };
                 let id = if len <= 15 {
-                    short.id_or_insert(packed(bytes, span.start, len), next)
+                    short.id_or_insert(key, next)
                 } else {
                     *long.entry(span.text(text)).or_insert(next)
                 };
                 if id == next {
                     table.distinct.push(Distinct {
+                        key,
                         start: rel(span.start),
                         len: len as u32,
                         shape: shape(span.text(text)),
@@ -280,6 +283,13 @@ impl WordTable {
         self.distinct[id as usize].shape
     }
 
+    /// The bytes of the word with id `id` packed into a number, which names the word in any
+    /// document (see [`remembered`]); `None` for a word over 15 bytes.
+    #[inline]
+    pub fn key(&self, id: u32) -> Option<u128> {
+        Some(self.distinct[id as usize].key).filter(|&k| k != 0)
+    }
+
     /// The distinct words with their ids; `text` is the text the table was built from.
     pub fn distinct_words<'a, 't: 'a>(&'a self, text: &'t str) -> impl Iterator<Item = (&'t str, u32)> + 'a {
         self.distinct.iter().enumerate().map(move |(id, d)| {
@@ -296,6 +306,40 @@ impl WordTable {
         };
         at(span.start)..at(span.end)
     }
+}
+
+/// A number naming an asker of [`remembered`] for the life of the process: a rule, say.
+pub fn new_asker() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// How many answers a thread keeps in [`remembered`] before starting afresh.
+const REMEMBERED: usize = 1 << 20;
+
+/// The answer `asker` ([`new_asker`]) had for the word of key `key` ([`WordTable::key`]) in an
+/// earlier document read on this thread, or `answer()`, kept for the next: for what depends
+/// only on the word and the asker (is it pinyin, is it in a rule's list), so that it is worked
+/// out once per thread, not once per document. A word with no key is answered afresh.
+pub fn remembered(asker: u64, key: Option<u128>, answer: impl FnOnce() -> u8) -> u8 {
+    thread_local! {
+        static KEPT: std::cell::RefCell<FastMap<(u64, u128), u8>> = std::cell::RefCell::new(FastMap::default());
+    }
+    let Some(key) = key else {
+        return answer();
+    };
+    if let Some(v) = KEPT.with_borrow(|kept| kept.get(&(asker, key)).copied()) {
+        return v;
+    }
+    // Worked out with the map free: the answer may ask other words.
+    let v = answer();
+    KEPT.with_borrow_mut(|kept| {
+        if kept.len() >= REMEMBERED {
+            kept.clear();
+        }
+        kept.insert((asker, key), v);
+    });
+    v
 }
 
 /// The first place at or after `at` where a stretch of `text` may be cut: the end, or an
