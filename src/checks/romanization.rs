@@ -389,6 +389,7 @@ impl Check for RomanizationCheck {
                 let end = table.stretch().end;
                 let mut ask = Ask {
                     rule,
+                    table,
                     english: &english,
                     asked: &mut asked,
                 };
@@ -401,7 +402,7 @@ impl Check for RomanizationCheck {
                     if from_table(table, text, sentence)
                         && !table.starting_in(sentence).any(|i| {
                             let id = table.id(i);
-                            ask.may_name(table, table.span(i).text(text), id, table.shape(id))
+                            ask.may_name(table.span(i).text(text), id, table.shape(id))
                         })
                     {
                         continue;
@@ -425,6 +426,8 @@ impl Check for RomanizationCheck {
 /// A rule with its dictionary, and what was asked of the words so far.
 struct Ask<'a, 'r> {
     rule: &'r NameRule,
+    /// The table the ids are of.
+    table: &'a WordTable,
     english: &'a dyn Fn(&str) -> bool,
     asked: &'a mut Asked,
 }
@@ -436,12 +439,23 @@ impl Ask<'_, '_> {
     /// no capitalised syllable. Every finding holds a word that is one of these (the first of
     /// a gazetteer name, the pinyin or surname of a lower-case name, the run-together word,
     /// the first syllable of a split name), so a sentence with none is passed over.
-    fn may_name(&mut self, table: &WordTable, word: &str, id: u32, shape: u8) -> bool {
+    fn may_name(&mut self, word: &str, id: u32, shape: u8) -> bool {
         let rule = self.rule;
-        // Kept per thread from document to document: it depends on the word and the rule only.
-        let key = table.key(id);
-        self.asked.ask(id, MAY_NAME, || {
-            words::remembered(rule.asker, key, || u8::from(may_name(rule, word, shape))) != 0
+        self.kept(id, MAY_NAME, || may_name(rule, word, shape))
+    }
+
+    /// [`Asked::ask`] for a question whose answer depends on the word and the rule only: kept
+    /// per thread from document to document too ([`words::remembered`]).
+    fn kept(&mut self, id: u32, question: u32, answer: impl FnOnce() -> bool) -> bool {
+        let key = if (id as usize) < self.table.distinct() {
+            self.table.key(id)
+        } else {
+            None
+        };
+        // The rule's asker with the question's bit number: each question has its own answers.
+        let asker = self.rule.asker | u64::from(question.trailing_zeros());
+        self.asked.ask(id, question, || {
+            words::remembered(asker, key, || u8::from(answer())) != 0
         })
     }
 }
@@ -468,7 +482,7 @@ impl Ask<'_, '_> {
     /// costs less to tell).
     fn name_like(&mut self, words: &Words<'_>, k: usize) -> bool {
         let w = words.word(k);
-        self.asked.ask(words.ids[k], PINYIN_NAME, || {
+        self.kept(words.ids[k], PINYIN_NAME, || {
             w.len() >= 4 && !w.contains('\'') && pinyin::syllable_count(w).is_some_and(|c| c >= 2)
         }) && !self.english(words, k)
     }
@@ -476,7 +490,7 @@ impl Ask<'_, '_> {
     /// Word `k` splits into pinyin syllables.
     fn pinyin(&mut self, words: &Words<'_>, k: usize) -> bool {
         let w = words.word(k);
-        self.asked.ask(words.ids[k], PINYIN, || pinyin::split(w).is_some())
+        self.kept(words.ids[k], PINYIN, || pinyin::split(w).is_some())
     }
 
     /// Word `k` is one of the rule's surnames as written.
@@ -522,10 +536,7 @@ fn gazetteer_entries_of<'r>(w: &str, shape: u8, rule: &'r NameRule) -> Option<&'
 /// The gazetteer entry written at word `i`, as (words matched, entry).
 fn gazetteer_at<'r>(words: &Words<'_>, ask: &mut Ask<'_, 'r>, i: usize) -> Option<(usize, &'r [String])> {
     let rule = ask.rule;
-    if !ask
-        .asked
-        .ask(words.ids[i], GAZETTEER, || gazetteer_entries(words, rule, i).is_some())
-    {
+    if !ask.kept(words.ids[i], GAZETTEER, || gazetteer_entries(words, rule, i).is_some()) {
         return None;
     }
     let entries = gazetteer_entries(words, rule, i)?;
@@ -668,7 +679,7 @@ fn run_together(words: &Words<'_>, ask: &mut Ask<'_, '_>, standalone: &dyn Fn(&s
         let w = words.word(k);
         // The tests on the word alone, once per word.
         let english = ask.english;
-        let candidate = ask.asked.ask(words.ids[k], RUN_TOGETHER, || {
+        let candidate = ask.kept(words.ids[k], RUN_TOGETHER, || {
             run_together_parts(w, &rule.surnames).is_some()
                 && !(rule.single_names.contains(&w.to_ascii_lowercase())
                     || english(w)
@@ -715,9 +726,7 @@ fn split_names(words: &Words<'_>, ask: &mut Ask<'_, '_>, syllable: &mut Vec<bool
         let w = words.word(k);
         w.len() <= 6
             && words.is_capitalised(k)
-            && ask
-                .asked
-                .ask(words.ids[k], SYLLABLE, || pinyin::is_syllable_ignore_case(w))
+            && ask.kept(words.ids[k], SYLLABLE, || pinyin::is_syllable_ignore_case(w))
     }));
     let mut i = 0;
     while i < n {

@@ -308,10 +308,12 @@ impl WordTable {
     }
 }
 
-/// A number naming an asker of [`remembered`] for the life of the process: a rule, say.
+/// A number naming an asker of [`remembered`] for the life of the process: a rule, say. It
+/// is a multiple of 64, so that an asker with several questions names each by adding its
+/// number (below 64).
 pub fn new_asker() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(64);
+    NEXT.fetch_add(64, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// How many answers a thread keeps in [`remembered`] before starting afresh.
