@@ -707,10 +707,11 @@ impl Check for SpellingCheck {
                     match (fixes, dict) {
                         // The dictionaries are asked among the other tests there.
                         (None, Some(dict)) => {
-                            if seen.may_be_unknown(r, id, word, dict) && span.end != end_of_text {
-                                if unknown_word(span, word, dict, &mut counts, rule.idx, sink) == Verdict::Known {
-                                    seen.known(r, id);
-                                }
+                            let candidate = seen.may_be_unknown(r, id, word, dict) && span.end != end_of_text;
+                            if candidate
+                                && unknown_word(span, word, dict, &mut counts, rule.idx, sink) == Verdict::Known
+                            {
+                                seen.known(r, id);
                             }
                         }
                         (Some(fixes), dict) if !dict.as_ref().is_some_and(|d| d.knows(word)) => {
