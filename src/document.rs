@@ -54,6 +54,9 @@ pub struct Document {
     /// URLs, placeholders, code identifiers and the like (see [`crate::protect`]), found on
     /// first use.
     protected: OnceLock<Vec<Span>>,
+    /// The words as the word-level checks read them, with an id for each distinct word
+    /// (see [`crate::checks::words`]), read on first use.
+    word_table: OnceLock<crate::checks::words::WordTable>,
 }
 
 impl Document {
@@ -88,6 +91,7 @@ impl Document {
             sentences: OnceLock::new(),
             lines: OnceLock::new(),
             protected: OnceLock::new(),
+            word_table: OnceLock::new(),
         }
     }
 
@@ -467,6 +471,12 @@ impl Document {
             InputFormat::Tsv if replacement.contains(['\t', '\n', '\r']) => return None,
             _ => Cow::Borrowed(replacement),
         })
+    }
+
+    /// The table of the document's words (see [`crate::checks::words`]), read on first use.
+    pub(crate) fn word_table(&self) -> &crate::checks::words::WordTable {
+        self.word_table
+            .get_or_init(|| crate::checks::words::WordTable::build(&self.text, 0, self.text.len()))
     }
 
     /// The span of the sentence holding `offset`, if any.

@@ -28,6 +28,7 @@ mod spelling;
 mod term;
 mod typography;
 mod unicode;
+pub(crate) mod words;
 // Source-aware kinds: they compare each target of a bilingual file with its source.
 mod length_ratio;
 mod numbers;

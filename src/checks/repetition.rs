@@ -254,7 +254,13 @@ mod phrases;
 /// Calls `f` with each word of `text` in order: runs of letters, digits, apostrophes (' and ’)
 /// and hyphens. ASCII text is cut 64 bytes at a time with bit masks.
 fn for_each_word(text: &str, mut f: impl FnMut(Span)) {
+    for_each_word_ascii(text, |word, _| f(word));
+}
+
+/// [`for_each_word`], with whether the word is all ASCII (known from the scan, not read again).
+fn for_each_word_ascii(text: &str, mut f: impl FnMut(Span, bool)) {
     let mut word_start: Option<usize> = None;
+    let mut word_ascii = true;
     for (at, piece) in blocks::pieces(text) {
         match piece {
             blocks::Piece::Ascii(block) => {
@@ -269,8 +275,9 @@ fn for_each_word(text: &str, mut f: impl FnMut(Span)) {
                     edges &= edges - 1;
                     if starts >> j & 1 != 0 {
                         word_start = Some(at + j);
+                        word_ascii = true;
                     } else if let Some(s) = word_start.take() {
-                        f(Span::new(s, at + j));
+                        f(Span::new(s, at + j), word_ascii);
                     }
                 }
             }
@@ -282,16 +289,20 @@ fn for_each_word(text: &str, mut f: impl FnMut(Span)) {
                         c.is_alphanumeric() || c == '’'
                     };
                     if in_word {
-                        word_start.get_or_insert(at + i);
+                        if word_start.is_none() {
+                            word_start = Some(at + i);
+                            word_ascii = true;
+                        }
+                        word_ascii &= c.is_ascii();
                     } else if let Some(s) = word_start.take() {
-                        f(Span::new(s, at + i));
+                        f(Span::new(s, at + i), word_ascii);
                     }
                 }
             }
         }
     }
     if let Some(s) = word_start {
-        f(Span::new(s, text.len()));
+        f(Span::new(s, text.len()), word_ascii);
     }
 }
 
@@ -326,7 +337,10 @@ mod tests {
                 }
             }
             let mut got = Vec::new();
-            for_each_word(&text, |w| got.push(w));
+            for_each_word_ascii(&text, |w, ascii| {
+                assert_eq!(ascii, w.text(&text).is_ascii());
+                got.push(w);
+            });
             assert_eq!(got, want);
         }
     }

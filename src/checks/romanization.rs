@@ -7,6 +7,7 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>
 type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 use super::spelling::{dictionary_paths, English};
+use super::words::{self, WordTable};
 use super::{capitalize, pinyin, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -87,6 +88,8 @@ super::sub_checks! {
 
 struct NameRule {
     idx: RuleIdx,
+    /// Names the rule's answers kept per thread ([`words::remembered`]).
+    asker: u64,
     /// The sub-check the rule runs; all of them when it names none.
     sub: Option<Sub>,
     dictionary: Vec<String>,
@@ -138,6 +141,7 @@ impl RomanizationCheck {
                 }
                 NameRule {
                     idx: *idx,
+                    asker: words::new_asker(),
                     sub,
                     dictionary: dictionary_paths(&d.dictionary),
                     surnames: d.surnames.iter().map(|s| s.to_ascii_lowercase()).collect(),
@@ -218,40 +222,18 @@ fn is_surname(surnames: &HashSet<String>, word: &str) -> bool {
     std::str::from_utf8(lower).is_ok_and(|l| surnames.contains(l))
 }
 
-/// The words of a document with what lies between them.
+/// The words of a sentence with what lies between them, each with the id of its text in
+/// the document's [`WordTable`].
 struct Words<'t> {
     text: &'t str,
     spans: Vec<Span>,
     /// The text of each span, cut once.
     texts: Vec<&'t str>,
-    /// The case of each word, from one look at its letters: [`LOWER`], [`CAPITALISED`] and
-    /// [`NOT_ASCII`] bits.
+    /// The id of each word: its id in the table, or one past the table's for a word read
+    /// apart that the table does not hold (see [`Words::read`]).
+    ids: Vec<u32>,
+    /// The case of each word, from one look at its letters ([`words::shape`]).
     shapes: Vec<u8>,
-}
-
-/// A word with no capital letter.
-const LOWER: u8 = 1;
-/// A word with one capital letter, its first.
-const CAPITALISED: u8 = 2;
-/// A word with a byte that is not ASCII (a curly apostrophe).
-const NOT_ASCII: u8 = 4;
-
-/// The [`LOWER`], [`CAPITALISED`] and [`NOT_ASCII`] bits of `word`.
-fn shape(word: &str) -> u8 {
-    let b = word.as_bytes();
-    let capitals = b.iter().filter(|c| c.is_ascii_uppercase()).count();
-    let first_capital = b.first().is_some_and(u8::is_ascii_uppercase);
-    let mut shape = 0;
-    if capitals == 0 {
-        shape |= LOWER;
-    }
-    if capitals == 1 && first_capital {
-        shape |= CAPITALISED;
-    }
-    if !word.is_ascii() {
-        shape |= NOT_ASCII;
-    }
-    shape
 }
 
 impl<'t> Words<'t> {
@@ -261,12 +243,12 @@ impl<'t> Words<'t> {
 
     /// [`is_lower`] of word `i`.
     fn is_lower(&self, i: usize) -> bool {
-        self.shapes[i] & LOWER != 0
+        self.shapes[i] & words::LOWER != 0
     }
 
     /// [`is_capitalised`] of word `i`.
     fn is_capitalised(&self, i: usize) -> bool {
-        self.shapes[i] & CAPITALISED != 0
+        self.shapes[i] & words::CAPITALISED != 0
     }
 
     /// True when word `i` is followed by word `i + 1` with one space between.
@@ -276,19 +258,91 @@ impl<'t> Words<'t> {
             && self.text.as_bytes()[self.spans[i].end] == b' '
     }
 
-    /// Takes the words of `sentence` (a span of the text) in place of those before.
-    fn read(&mut self, sentence: Span) {
+    /// Takes the words of `sentence` (a span of the text) in place of those before: the
+    /// table's when the sentence reads the same alone as in the whole text (most do), else
+    /// the sentence's own, with the table's ids where it holds the word and new ids (kept in
+    /// `apart`) where it does not.
+    fn read(&mut self, sentence: Span, table: &WordTable, apart: &mut Apart<'t>) {
         let text = self.text;
         self.spans.clear();
         self.texts.clear();
+        self.ids.clear();
         self.shapes.clear();
+        if from_table(table, text, sentence) {
+            for i in table.starting_in(sentence) {
+                let (span, id) = (table.span(i), table.id(i));
+                self.spans.push(span);
+                self.texts.push(span.text(text));
+                self.ids.push(id);
+                self.shapes.push(table.shape(id));
+            }
+            return;
+        }
         for s in super::spelling::words(sentence.text(text)) {
             let span = Span::new(s.start + sentence.start, s.end + sentence.start);
             let word = span.text(text);
+            if apart.is_empty() {
+                apart.extend(table.distinct_words(text));
+            }
+            let next = apart.len() as u32;
+            let id = *apart.entry(word).or_insert(next);
             self.spans.push(span);
             self.texts.push(word);
-            self.shapes.push(shape(word));
+            self.ids.push(id);
+            self.shapes.push(words::shape(word));
         }
+    }
+}
+
+/// True when the words of `sentence` are the table's (see [`Words::read`]).
+fn from_table(table: &WordTable, text: &str, sentence: Span) -> bool {
+    let stretch = table.stretch();
+    stretch.start <= sentence.start && sentence.end <= stretch.end && words::reads_alone_as_in_whole(text, sentence)
+}
+
+/// The ids of the words of sentences read apart: the table's, and new ones for the words it
+/// does not hold. Filled when first needed.
+type Apart<'t> = HashMap<&'t str, u32>;
+
+/// What is asked of words, kept by their ids: the answer to each question (a bit of `ANSWER`
+/// below) and whether it was asked (the same bit shifted by 16).
+struct Asked(Vec<u32>);
+
+/// The word has two pinyin syllables or more, four letters or more and no apostrophe.
+const PINYIN_NAME: u32 = 1;
+/// An English dictionary knows the word.
+const ENGLISH: u32 = 2;
+/// The word splits into pinyin syllables.
+const PINYIN: u32 = 4;
+/// The word is one of the rule's surnames, as written.
+const SURNAME: u32 = 8;
+/// The word, lower-cased, is one of the rule's generic words.
+const GENERIC: u32 = 16;
+/// The word is one capitalised pinyin syllable.
+const SYLLABLE: u32 = 32;
+/// The word, as the gazetteer reads it, is the first word of some of its names.
+const GAZETTEER: u32 = 64;
+/// The word is a surname and a given name run together, not a name of the gazetteer nor an
+/// English word ([`run_together`]'s tests on the word alone).
+const RUN_TOGETHER: u32 = 128;
+/// The word may be part of a finding: see [`Ask::may_name`].
+const MAY_NAME: u32 = 256;
+
+impl Asked {
+    /// The answer to `question` about word `id`, from `answer()` the first time it is asked.
+    #[inline]
+    fn ask(&mut self, id: u32, question: u32, answer: impl FnOnce() -> bool) -> bool {
+        let id = id as usize;
+        if id >= self.0.len() {
+            self.0.resize(id + 1, 0);
+        }
+        let kept = self.0[id];
+        if kept & (question << 16) != 0 {
+            return kept & question != 0;
+        }
+        let yes = answer();
+        self.0[id] |= question << 16 | if yes { question } else { 0 };
+        yes
     }
 }
 
@@ -323,38 +377,157 @@ impl Check for RomanizationCheck {
                     })
                     .contains(surname)
             };
-            // A name never runs across sentences: the words of one at a time.
-            let mut words = Words {
-                text,
-                spans: Vec::new(),
-                texts: Vec::new(),
-                shapes: Vec::new(),
-            };
-            let mut syllable = Vec::new();
-            for &sentence in doc.sentences() {
-                words.read(sentence);
-                if runs(Sub::Lowercase) {
-                    lowercase_names(doc, language, &words, rule, dict.is_some(), &english, sink);
+            // A name never runs across sentences: the words of one at a time, read from the
+            // tables of the document's words, with what is asked of each distinct word kept.
+            let sentences = doc.sentences();
+            let mut next_sentence = 0;
+            words::for_each_table(doc, |table| {
+                let mut asked = Asked(vec![0; table.distinct()]);
+                let mut apart = Apart::default();
+                let mut words = Words {
+                    text,
+                    spans: Vec::new(),
+                    texts: Vec::new(),
+                    ids: Vec::new(),
+                    shapes: Vec::new(),
+                };
+                let mut syllable = Vec::new();
+                // The sentences that start in the table's stretch.
+                let end = table.stretch().end;
+                let mut ask = Ask {
+                    rule,
+                    table,
+                    english: &english,
+                    asked: &mut asked,
+                };
+                while let Some(&sentence) = sentences
+                    .get(next_sentence)
+                    .filter(|s| s.start < end || end == text.len())
+                {
+                    next_sentence += 1;
+                    // Most sentences have no word that could be part of a name: passed over.
+                    if from_table(table, text, sentence)
+                        && !table.starting_in(sentence).any(|i| {
+                            let id = table.id(i);
+                            ask.may_name(table.span(i).text(text), id, table.shape(id))
+                        })
+                    {
+                        continue;
+                    }
+                    words.read(sentence, table, &mut apart);
+                    if runs(Sub::Lowercase) {
+                        lowercase_names(doc, language, &words, &mut ask, dict.is_some(), sink);
+                    }
+                    if runs(Sub::RunTogether) && dict.is_some() {
+                        run_together(&words, &mut ask, &standalone, sink);
+                    }
+                    if runs(Sub::Split) {
+                        split_names(&words, &mut ask, &mut syllable, sink);
+                    }
                 }
-                if runs(Sub::RunTogether) && dict.is_some() {
-                    run_together(&words, rule, &standalone, &english, sink);
-                }
-                if runs(Sub::Split) {
-                    split_names(&words, rule, &mut syllable, sink);
-                }
-            }
+            });
         }
     }
 }
 
-/// The gazetteer entry written at word `i`, as (words matched, entry).
-fn gazetteer_at<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<(usize, &'r [String])> {
-    let w = words.word(i);
-    // Words are ASCII but for a curly apostrophe: `is_ascii` rules it out cheaply.
-    let entries = if words.shapes[i] & NOT_ASCII != 0 && w.contains('’') {
+/// A rule with its dictionary, and what was asked of the words so far.
+struct Ask<'a, 'r> {
+    rule: &'r NameRule,
+    /// The table the ids are of.
+    table: &'a WordTable,
+    english: &'a dyn Fn(&str) -> bool,
+    asked: &'a mut Asked,
+}
+
+impl Ask<'_, '_> {
+    /// False when `word` (id `id`, [`words::shape`] `shape`) is certainly in no finding of
+    /// any sub-check: it starts no gazetteer name, is no lower-case pinyin of two syllables or
+    /// more nor a lower-case surname, no capitalised surname and given name run together, and
+    /// no capitalised syllable. Every finding holds a word that is one of these (the first of
+    /// a gazetteer name, the pinyin or surname of a lower-case name, the run-together word,
+    /// the first syllable of a split name), so a sentence with none is passed over.
+    fn may_name(&mut self, word: &str, id: u32, shape: u8) -> bool {
+        let rule = self.rule;
+        self.kept(id, MAY_NAME, || may_name(rule, word, shape))
+    }
+
+    /// [`Asked::ask`] for a question whose answer depends on the word and the rule only: kept
+    /// per thread from document to document too ([`words::remembered`]).
+    fn kept(&mut self, id: u32, question: u32, answer: impl FnOnce() -> bool) -> bool {
+        let key = if (id as usize) < self.table.distinct() {
+            self.table.key(id)
+        } else {
+            None
+        };
+        // The rule's asker with the question's bit number: each question has its own answers.
+        let asker = self.rule.asker | u64::from(question.trailing_zeros());
+        self.asked.ask(id, question, || {
+            words::remembered(asker, key, || u8::from(answer())) != 0
+        })
+    }
+}
+
+/// See [`Ask::may_name`].
+fn may_name(rule: &NameRule, word: &str, shape: u8) -> bool {
+    gazetteer_entries_of(word, shape, rule).is_some()
+        || (shape & words::LOWER != 0
+            && ((word.len() >= 4 && !word.contains('\'') && pinyin::syllable_count(word).is_some_and(|c| c >= 2))
+                || rule.surnames.contains(word)))
+        || (word.len() <= 6 && shape & words::CAPITALISED != 0 && pinyin::is_syllable_ignore_case(word))
+        || run_together_parts(word, &rule.surnames).is_some()
+}
+
+impl Ask<'_, '_> {
+    /// An English dictionary knows word `k`.
+    fn english(&mut self, words: &Words<'_>, k: usize) -> bool {
+        let (w, english) = (words.word(k), self.english);
+        self.asked.ask(words.ids[k], ENGLISH, || english(w))
+    }
+
+    /// Word `k` is lower-case pinyin of a name, as far as the word alone tells: two syllables
+    /// or more, and no English word (the dictionary last: most words are no pinyin, which
+    /// costs less to tell).
+    fn name_like(&mut self, words: &Words<'_>, k: usize) -> bool {
+        let w = words.word(k);
+        self.kept(words.ids[k], PINYIN_NAME, || {
+            w.len() >= 4 && !w.contains('\'') && pinyin::syllable_count(w).is_some_and(|c| c >= 2)
+        }) && !self.english(words, k)
+    }
+
+    /// Word `k` splits into pinyin syllables.
+    fn pinyin(&mut self, words: &Words<'_>, k: usize) -> bool {
+        let w = words.word(k);
+        self.kept(words.ids[k], PINYIN, || pinyin::split(w).is_some())
+    }
+
+    /// Word `k` is one of the rule's surnames as written.
+    fn surname(&mut self, words: &Words<'_>, k: usize) -> bool {
+        let (w, rule) = (words.word(k), self.rule);
+        self.asked.ask(words.ids[k], SURNAME, || rule.surnames.contains(w))
+    }
+
+    /// Word `k`, lower-cased, is one of the rule's generic words.
+    fn generic(&mut self, words: &Words<'_>, k: usize) -> bool {
+        let (w, rule) = (words.word(k), self.rule);
+        self.asked.ask(words.ids[k], GENERIC, || {
+            rule.generics.contains(&w.to_ascii_lowercase())
+        })
+    }
+}
+
+/// The gazetteer entries whose first word is word `i` (as the gazetteer reads it: lower case,
+/// straight apostrophes).
+fn gazetteer_entries<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<&'r Vec<Vec<String>>> {
+    gazetteer_entries_of(words.word(i), words.shapes[i], rule)
+}
+
+/// The gazetteer entries whose first word is `w` ([`words::shape`] `shape`).
+fn gazetteer_entries_of<'r>(w: &str, shape: u8, rule: &'r NameRule) -> Option<&'r Vec<Vec<String>>> {
+    // Words are ASCII but for a curly apostrophe: the shape rules it out cheaply.
+    if shape & words::CURLY != 0 && w.contains('’') {
         rule.names.get(&w.replace('’', "'").to_ascii_lowercase())
     } else if !rule.first_words.may_hold(w) {
-        return None;
+        None
     } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
         // Lower-cased on the stack: most capitalised words are no name of the gazetteer.
         let mut buf = [0u8; 48];
@@ -364,7 +537,16 @@ fn gazetteer_at<'r>(words: &Words<'_>, rule: &'r NameRule, i: usize) -> Option<(
         rule.names.get(std::str::from_utf8(lower).ok()?)
     } else {
         rule.names.get(w)
-    }?;
+    }
+}
+
+/// The gazetteer entry written at word `i`, as (words matched, entry).
+fn gazetteer_at<'r>(words: &Words<'_>, ask: &mut Ask<'_, 'r>, i: usize) -> Option<(usize, &'r [String])> {
+    let rule = ask.rule;
+    if !ask.kept(words.ids[i], GAZETTEER, || gazetteer_entries(words, rule, i).is_some()) {
+        return None;
+    }
+    let entries = gazetteer_entries(words, rule, i)?;
     entries.iter().find_map(|e| {
         let fits = (1..e.len())
             .all(|k| words.joined(i + k - 1) && words.word(i + k).replace('’', "'").eq_ignore_ascii_case(&e[k]));
@@ -376,22 +558,22 @@ fn lowercase_names(
     doc: &Document,
     language: &LanguageData,
     words: &Words<'_>,
-    rule: &NameRule,
+    ask: &mut Ask<'_, '_>,
     have_dict: bool,
-    english: &dyn Fn(&str) -> bool,
     sink: &mut Sink<'_>,
 ) {
+    let rule = ask.rule;
     let n = words.spans.len();
     let mut i = 0;
     while i < n {
         // A gazetteer name with a major word in lower case.
-        if let Some((len, entry)) = gazetteer_at(words, rule, i) {
+        if let Some((len, entry)) = gazetteer_at(words, ask, i) {
             let found: Vec<&str> = (i..i + len).map(|k| words.word(k)).collect();
             let lowered = found
                 .iter()
                 .zip(entry)
                 .any(|(f, e)| !language.is_minor(&e.to_ascii_lowercase()) && is_lower(f) && !is_lower(e));
-            let single_english = len == 1 && english(found[0]);
+            let single_english = len == 1 && ask.english(words, i);
             // A one-word name is told from an English word only with a dictionary.
             if lowered && (len > 1 || have_dict) && !single_english {
                 let span = Span::new(words.spans[i].start, words.spans[i + len - 1].end);
@@ -415,30 +597,25 @@ fn lowercase_names(
             continue;
         }
         let w = words.word(i);
-        // The dictionary last: most words are no pinyin, which costs less to tell.
-        let name_like = |w: &str| {
-            w.len() >= 4 && !w.contains('\'') && pinyin::syllable_count(w).is_some_and(|c| c >= 2) && !english(w)
-        };
         // A lower-case name of two or more syllables, with a lower-case surname before it and
         // a lower-case generic word ("county") after it.
         // After a capitalised pinyin word it is a title in sentence case, as library
         // catalogues romanise them ("Zhanji hutao tie"): left alone.
-        let after_pinyin = || {
-            i > 0 && words.joined(i - 1) && {
-                let prev = words.word(i - 1);
-                is_capitalised(prev) && pinyin::split(prev).is_some()
-            }
+        let after_pinyin = |ask: &mut Ask<'_, '_>| {
+            i > 0 && words.joined(i - 1) && words.is_capitalised(i - 1) && ask.pinyin(words, i - 1)
         };
-        if words.is_lower(i) && name_like(w) && !after_pinyin() {
+        if words.is_lower(i) && ask.name_like(words, i) && !after_pinyin(ask) {
             let mut first = i;
-            if i > 0 && words.joined(i - 1) {
-                let prev = words.word(i - 1);
-                if is_lower(prev) && rule.surnames.contains(prev) && !english(prev) {
-                    first = i - 1;
-                }
+            if i > 0
+                && words.joined(i - 1)
+                && words.is_lower(i - 1)
+                && ask.surname(words, i - 1)
+                && !ask.english(words, i - 1)
+            {
+                first = i - 1;
             }
             let mut last = i;
-            if words.joined(i) && rule.generics.contains(words.word(i + 1)) && is_lower(words.word(i + 1)) {
+            if words.joined(i) && words.is_lower(i + 1) && ask.generic(words, i + 1) {
                 last = i + 1;
             }
             let span = Span::new(words.spans[first].start, words.spans[last].end);
@@ -458,9 +635,9 @@ fn lowercase_names(
         if words.is_lower(i)
             && words.joined(i)
             && words.is_capitalised(i + 1)
-            && rule.surnames.contains(w)
-            && !english(w)
-            && name_like(words.word(i + 1))
+            && ask.surname(words, i)
+            && !ask.english(words, i)
+            && ask.name_like(words, i + 1)
             && !doc.starts_sentence(words.spans[i].start)
         {
             let span = words.spans[i];
@@ -503,23 +680,26 @@ fn run_together_parts(word: &str, surnames: &HashSet<String>) -> Option<(String,
     Some((capitalize(&surname), capitalize(&given), camel))
 }
 
-fn run_together(
-    words: &Words<'_>,
-    rule: &NameRule,
-    standalone: &dyn Fn(&str) -> bool,
-    english: &dyn Fn(&str) -> bool,
-    sink: &mut Sink<'_>,
-) {
+fn run_together(words: &Words<'_>, ask: &mut Ask<'_, '_>, standalone: &dyn Fn(&str) -> bool, sink: &mut Sink<'_>) {
+    let rule = ask.rule;
     for (k, &span) in words.spans.iter().enumerate() {
         let w = words.word(k);
+        // The tests on the word alone, once per word.
+        let english = ask.english;
+        let candidate = ask.kept(words.ids[k], RUN_TOGETHER, || {
+            run_together_parts(w, &rule.surnames).is_some()
+                && !(rule.single_names.contains(&w.to_ascii_lowercase())
+                    || english(w)
+                    || english(&w.to_ascii_lowercase()))
+        });
+        if !candidate {
+            continue;
+        }
         let Some((surname, given, camel)) = run_together_parts(w, &rule.surnames) else {
             continue;
         };
-        if rule.single_names.contains(&w.to_ascii_lowercase()) || english(w) || english(&w.to_ascii_lowercase()) {
-            continue;
-        }
         // "Zhangjiajie County", "Shijiazhuang City": a place.
-        if words.joined(k) && rule.generics.contains(&words.word(k + 1).to_ascii_lowercase()) {
+        if words.joined(k) && ask.generic(words, k + 1) {
             continue;
         }
         if !camel && !standalone(surname.as_str()) {
@@ -538,7 +718,8 @@ fn run_together(
 /// A single-word place name of the gazetteer written as separate syllables ("Zheng Zhou"),
 /// and capitalised single syllables before a generic word ("Bo Gu village"). `syllable` is a
 /// buffer kept from sentence to sentence.
-fn split_names(words: &Words<'_>, rule: &NameRule, syllable: &mut Vec<bool>, sink: &mut Sink<'_>) {
+fn split_names(words: &Words<'_>, ask: &mut Ask<'_, '_>, syllable: &mut Vec<bool>, sink: &mut Sink<'_>) {
+    let rule = ask.rule;
     let text = words.text;
     let n = words.spans.len();
     // The name written whole somewhere in the document.
@@ -550,7 +731,9 @@ fn split_names(words: &Words<'_>, rule: &NameRule, syllable: &mut Vec<bool>, sin
     syllable.clear();
     syllable.extend((0..n).map(|k| {
         let w = words.word(k);
-        w.len() <= 6 && words.is_capitalised(k) && pinyin::is_syllable_ignore_case(w)
+        w.len() <= 6
+            && words.is_capitalised(k)
+            && ask.kept(words.ids[k], SYLLABLE, || pinyin::is_syllable_ignore_case(w))
     }));
     let mut i = 0;
     while i < n {

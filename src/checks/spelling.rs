@@ -453,9 +453,15 @@ fn is_letter(b: u8) -> bool {
 /// Read byte by byte with a table of classes; a character beside a word is decoded only when
 /// it is not ASCII.
 pub(super) fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
+    words_from(text, 0)
+}
+
+/// [`words`] of `text` from byte `from` on, read with the text before it: the words of the
+/// whole scan when no word crosses `from` (see [`super::words::cut_at_or_after`]).
+pub(super) fn words_from(text: &str, from: usize) -> impl Iterator<Item = Span> + '_ {
     let b = text.as_bytes();
     let n = b.len();
-    let mut i = 0;
+    let mut i = from;
     // The character before byte `at` (there is one), or from byte `at`, is alphanumeric or,
     // with `code`, one of the code characters.
     let before = move |at: usize, code: bool| match b[at - 1] {
@@ -478,18 +484,15 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
         }
         _ => text[at..].chars().next().is_some_and(char::is_alphanumeric),
     };
+    let mut letters = Letters::new(b, from);
     std::iter::from_fn(move || loop {
-        while i < n && !is_letter(b[i]) {
-            i += 1;
-        }
+        i = letters.next_letter(i);
         if i >= n {
             return None;
         }
         let start = i;
         loop {
-            while i < n && is_letter(b[i]) {
-                i += 1;
-            }
+            i = letters.run_end(i);
             if b.get(i) == Some(&b'\'') && b.get(i + 1).is_some_and(|&c| is_letter(c)) {
                 i += 2;
             } else if b[i..].starts_with("’".as_bytes()) && b.get(i + 3).is_some_and(|&c| is_letter(c)) {
@@ -511,15 +514,80 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
     })
 }
 
-/// True for words the checks leave alone whatever the dictionary says: acronyms and mixed
-/// case (`PBFT`, `iPhone`, `appToken`), and capitalised words mid-sentence (names).
-pub(super) fn looks_like_name_or_code(doc: &Document, span: Span, word: &str) -> bool {
-    let mut chars = word.chars();
-    let first_upper = chars.next().is_some_and(|c| c.is_ascii_uppercase());
-    if chars.any(|c| c.is_ascii_uppercase()) {
-        return true;
+/// The ASCII letters of a text, 64 bytes at a time as the bits of a number, for [`words`] to
+/// find where letters start and stop without a test and a branch at every byte.
+struct Letters<'b> {
+    bytes: &'b [u8],
+    /// Where the window starts: bit `j` of `bits` is set when byte `base + j` is a letter
+    /// (bytes past the end are none).
+    base: usize,
+    bits: u64,
+}
+
+impl<'b> Letters<'b> {
+    fn new(bytes: &'b [u8], at: usize) -> Self {
+        Letters {
+            bytes,
+            base: at,
+            bits: Self::window(bytes, at),
+        }
     }
-    first_upper && !doc.starts_sentence(span.start)
+
+    /// The letter bits of the 64 bytes from `at`.
+    #[inline(always)]
+    fn window(bytes: &[u8], at: usize) -> u64 {
+        let letter = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
+        match bytes.get(at..at + 64).and_then(|s| <&[u8; 64]>::try_from(s).ok()) {
+            Some(block) => crate::segment::blocks::mask(block, letter),
+            None => {
+                let mut block = [0u8; 64];
+                let rest = &bytes[at.min(bytes.len())..];
+                block[..rest.len()].copy_from_slice(rest);
+                crate::segment::blocks::mask(&block, letter)
+            }
+        }
+    }
+
+    /// The bits from byte `i` on (`i` moved into the window first), as many as the window
+    /// still holds: `(bits, how many)`.
+    #[inline(always)]
+    fn from(&mut self, i: usize) -> (u64, usize) {
+        if i.wrapping_sub(self.base) >= 64 {
+            self.base = i;
+            self.bits = Self::window(self.bytes, i);
+        }
+        let k = i - self.base;
+        (self.bits >> k, 64 - k)
+    }
+
+    /// The first letter at or after byte `i`, or the end of the text.
+    #[inline]
+    fn next_letter(&mut self, mut i: usize) -> usize {
+        let n = self.bytes.len();
+        while i < n {
+            let (bits, held) = self.from(i);
+            if bits != 0 {
+                return i + bits.trailing_zeros() as usize;
+            }
+            i += held;
+        }
+        n
+    }
+
+    /// The first byte at or after byte `i` that is no letter, or the end of the text.
+    #[inline]
+    fn run_end(&mut self, mut i: usize) -> usize {
+        let n = self.bytes.len();
+        while i < n {
+            let (bits, held) = self.from(i);
+            let others = !bits & (u64::MAX >> (64 - held));
+            if others != 0 {
+                return (i + others.trailing_zeros() as usize).min(n);
+            }
+            i += held;
+        }
+        n
+    }
 }
 
 /// All `spelling` rules: each rule's sub-check, dictionaries and allowed words.
@@ -529,6 +597,8 @@ pub struct SpellingCheck {
 
 struct SpellingRule {
     idx: RuleIdx,
+    /// Names the rule's answers kept per thread ([`super::words::remembered`]).
+    asker: u64,
     unknown_words: bool,
     dictionary: Vec<String>,
     allow: Vec<String>,
@@ -541,6 +611,7 @@ impl SpellingCheck {
             .map(|(idx, d)| (idx, d.params::<SpellingParams>()))
             .map(|(idx, d)| SpellingRule {
                 idx: *idx,
+                asker: super::words::new_asker(),
                 unknown_words: d.check == Some(Sub::UnknownWord),
                 dictionary: dictionary_paths(&d.dictionary),
                 allow: d.allow.iter().map(|w| w.to_lowercase()).collect(),
@@ -644,42 +715,183 @@ impl Check for SpellingCheck {
             return;
         }
         let mut counts = Counts::new(text);
-        // One pass over the words for all rules.
-        for span in words(text) {
-            let word = span.text(text);
-            if looks_like_name_or_code(doc, span, word) {
-                continue;
-            }
-            // Looked up once, by the first rule that needs it.
-            let mut fixes: Option<Option<&'static [&'static str]>> = None;
-            for (rule, dict) in &rules {
-                // The cheap tests first: the dictionary is asked only about words that would
-                // be reported if it did not know them.
-                if rule.unknown_words && !UNKNOWN_WORD_LEN.contains(&word.len()) {
+        // The sentences are read only when a capitalised word needs them.
+        let mut starts: Option<super::words::SentenceStarts<'_>> = None;
+        let end_of_text = text.trim_end().len();
+        // One pass over the words for all rules, with what is asked of a word kept by its id.
+        super::words::for_each_table(doc, |table| {
+            let mut seen = Seen::new(table.distinct(), rules.len());
+            for i in 0..table.len() {
+                let id = table.id(i);
+                let shape = table.shape(id);
+                // Words left alone whatever the dictionary says: acronyms and mixed case
+                // (`PBFT`, `iPhone`, `appToken`), and capitalised words mid-sentence (names).
+                if shape & super::words::INNER_UPPER != 0 {
                     continue;
                 }
-                let fixes = *fixes.get_or_insert_with(|| {
-                    (word.len() > 3)
-                        .then(|| corrections(word))
-                        .flatten()
-                        .filter(|c| !c.is_empty())
-                });
-                if (!rule.unknown_words && fixes.is_none()) || (rule.unknown_words && fixes.is_some()) {
+                // Most words are reported by no rule wherever they stand: told once.
+                if seen.silent(id, table.key(id), || table.span(i).text(text), &rules) {
                     continue;
                 }
-                if !rule.allow.is_empty() && rule.allow.contains(&word.to_lowercase()) {
+                let span = table.span(i);
+                if shape & super::words::FIRST_UPPER != 0
+                    && !starts
+                        .get_or_insert_with(|| super::words::SentenceStarts::new(doc))
+                        .starts_sentence(span.start)
+                {
                     continue;
                 }
-                match (fixes, dict) {
-                    // The dictionaries are asked among the other tests there.
-                    (None, Some(dict)) => unknown_word(doc, span, word, dict, &mut counts, rule.idx, sink),
-                    (Some(fixes), dict) if !dict.as_ref().is_some_and(|d| d.knows(word)) => {
-                        misspelling(span, word, fixes, rule.idx, sink);
+                let word = span.text(text);
+                for (r, (rule, dict)) in rules.iter().enumerate() {
+                    // The cheap tests first: the dictionary is asked only about words that would
+                    // be reported if it did not know them.
+                    if rule.unknown_words && !UNKNOWN_WORD_LEN.contains(&word.len()) {
+                        continue;
                     }
-                    _ => {}
+                    let fixes = seen.fixes(id, word);
+                    if (!rule.unknown_words && fixes.is_none()) || (rule.unknown_words && fixes.is_some()) {
+                        continue;
+                    }
+                    if !rule.allow.is_empty() && rule.allow.contains(&word.to_lowercase()) {
+                        continue;
+                    }
+                    match (fixes, dict) {
+                        // The dictionaries are asked among the other tests there.
+                        (None, Some(dict)) => {
+                            let candidate = seen.may_be_unknown(r, id, word, dict) && span.end != end_of_text;
+                            if candidate
+                                && unknown_word(span, word, dict, &mut counts, rule.idx, sink) == Verdict::Known
+                            {
+                                seen.known(r, id);
+                            }
+                        }
+                        (Some(fixes), dict) if !dict.as_ref().is_some_and(|d| d.knows(word)) => {
+                            misspelling(span, word, fixes, rule.idx, sink);
+                        }
+                        _ => {}
+                    }
                 }
             }
+        });
+    }
+}
+
+/// What [`SpellingCheck::check`] found out about each distinct word of a [`WordTable`]
+/// (indexed by its id), so that it asks once per word, not once per occurrence.
+///
+/// [`WordTable`]: super::words::WordTable
+struct Seen {
+    /// For each word: 0 not yet asked, [`SILENT`] when no rule reports it wherever it stands
+    /// ([`silent`]), [`LIVE`] when one may.
+    silent: Vec<u8>,
+    /// The word's corrections from the typos list (`None` inside when it has none), once
+    /// asked.
+    fixes: Vec<Option<Option<&'static [&'static str]>>>,
+    /// For each rule and word (`rule * words + id`): 0 not yet asked, [`UNKNOWN`] when it may
+    /// be an unknown word, [`NOT_UNKNOWN`] when it is not.
+    unknown: Vec<u8>,
+    words: usize,
+}
+
+/// A word the tests on its own text let through to `unknown-word`'s tests on the document.
+const UNKNOWN: u8 = 1;
+/// A word that is never reported as unknown.
+const NOT_UNKNOWN: u8 = 2;
+
+/// A word no rule reports.
+const SILENT: u8 = 1;
+/// A word some rule may report, depending on where it stands and the rest of the document.
+const LIVE: u8 = 2;
+
+/// True when `rule` (with its dictionaries `dict`) never reports `word`, wherever it stands
+/// and whatever the rest of the document: a misspelling rule, a word the typos list does not
+/// correct; an unknown-word rule, a word of the wrong length, with corrections (the other
+/// rule's), pinyin, or known to the first dictionary (see [`Seen::may_be_unknown`]).
+fn silent(rule: &SpellingRule, dict: Option<&English>, word: &str) -> bool {
+    let fixes = (word.len() > 3)
+        .then(|| corrections(word))
+        .flatten()
+        .filter(|c| !c.is_empty());
+    if !rule.unknown_words {
+        return fixes.is_none();
+    }
+    if !UNKNOWN_WORD_LEN.contains(&word.len()) || fixes.is_some() {
+        return true;
+    }
+    let Some(dict) = dict else {
+        return true;
+    };
+    let stem = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .unwrap_or(word);
+    super::pinyin::split(stem).is_some() || dict.knows_without_loading(word) == Some(true)
+}
+
+impl Seen {
+    /// True when no rule of `rules` reports word `id` (text `word()`, [`WordTable::key`]
+    /// `key`) anywhere: asked once per document, and kept per thread across documents.
+    ///
+    /// [`WordTable::key`]: super::words::WordTable::key
+    fn silent<'t>(
+        &mut self,
+        id: u32,
+        key: Option<u128>,
+        word: impl Fn() -> &'t str,
+        rules: &[(&SpellingRule, Option<English>)],
+    ) -> bool {
+        match self.silent[id as usize] {
+            SILENT => return true,
+            LIVE => return false,
+            _ => {}
         }
+        let quiet = rules.iter().all(|(rule, dict)| {
+            super::words::remembered(rule.asker, key, || u8::from(silent(rule, dict.as_ref(), word()))) != 0
+        });
+        self.silent[id as usize] = if quiet { SILENT } else { LIVE };
+        quiet
+    }
+
+    fn new(words: usize, rules: usize) -> Seen {
+        Seen {
+            silent: vec![0; words],
+            fixes: vec![None; words],
+            unknown: vec![0; words * rules],
+            words,
+        }
+    }
+
+    /// The non-empty corrections of `word` (id `id`) when it has more than three letters.
+    fn fixes(&mut self, id: u32, word: &str) -> Option<&'static [&'static str]> {
+        *self.fixes[id as usize].get_or_insert_with(|| {
+            (word.len() > 3)
+                .then(|| corrections(word))
+                .flatten()
+                .filter(|c| !c.is_empty())
+        })
+    }
+
+    /// False when rule `rule` never reports `word` (id `id`) as unknown, by the tests of
+    /// [`unknown_word`] that read only the word: its length, whether it is pinyin, and what
+    /// the dictionaries loaded so far say.
+    fn may_be_unknown(&mut self, rule: usize, id: u32, word: &str, dict: &English) -> bool {
+        let at = rule * self.words + id as usize;
+        if self.unknown[at] == 0 {
+            let stem = word
+                .strip_suffix("'s")
+                .or_else(|| word.strip_suffix("’s"))
+                .unwrap_or(word);
+            let never = !UNKNOWN_WORD_LEN.contains(&word.len())
+                || super::pinyin::split(stem).is_some()
+                || dict.knows_without_loading(word) == Some(true);
+            self.unknown[at] = if never { NOT_UNKNOWN } else { UNKNOWN };
+        }
+        self.unknown[at] == UNKNOWN
+    }
+
+    /// Rule `rule`'s dictionaries know word `id`, or it is used more than once.
+    fn known(&mut self, rule: usize, id: u32) {
+        self.unknown[rule * self.words + id as usize] = NOT_UNKNOWN;
     }
 }
 
@@ -768,40 +980,40 @@ const UNKNOWN_WORD_LEN: std::ops::RangeInclusive<usize> = 6..=MAX_SUGGESTED_WORD
 /// (a term of the subject recurs), six letters or more, not cut off by the end of the text,
 /// not a romanised Chinese name, and one edit away from one to three dictionary words.
 ///
-/// The cheap tests first, then the first dictionary, how often the word is used, and only
-/// then the later dictionaries (loaded when first needed: most runs never need them).
+/// The tests that read only the word are [`Seen::may_be_unknown`]'s, and the end of the text
+/// is the caller's; here how often the word is used, then the later dictionaries (loaded when
+/// first needed: most runs never need them), then the near words.
 fn unknown_word(
-    doc: &Document,
     span: Span,
     word: &str,
     dict: &English,
     counts: &mut Counts<'_>,
     rule: RuleIdx,
     sink: &mut Sink<'_>,
-) {
-    let stem = word
-        .strip_suffix("'s")
-        .or_else(|| word.strip_suffix("’s"))
-        .unwrap_or(word);
-    if !UNKNOWN_WORD_LEN.contains(&word.len())
-        || span.end == doc.text.trim_end().len()
-        || super::pinyin::split(stem).is_some()
-        || dict.knows_without_loading(word) == Some(true)
-        || counts.used_more_than_once(word)
-        || dict.knows(word)
-    {
-        return;
+) -> Verdict {
+    if counts.used_more_than_once(word) || dict.knows(word) {
+        return Verdict::Known;
     }
     // A word with many neighbours is too short or too common a shape to tell what was meant.
     let near = dict.near(word);
     if near.is_empty() || near.len() > 3 {
-        return;
+        return Verdict::Once;
     }
     let list = near.join("\", \"");
     let args = [("suggestions", list.as_str())];
     let edits = vec![Edit::replace(span, near[0].clone())];
     let fix = (near.len() == 1).then_some((edits, Applicability::Unsafe));
     sink.push(rule, span, &args, fix, Vec::new());
+    Verdict::Once
+}
+
+/// What [`unknown_word`] found of a word.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// A dictionary knows it, or the document uses it more than once: never reported.
+    Known,
+    /// Used once and unknown: reported if it has near words.
+    Once,
 }
 
 #[cfg(test)]

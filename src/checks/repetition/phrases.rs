@@ -7,7 +7,9 @@
 
 use std::collections::HashSet;
 
+#[cfg(test)]
 use super::for_each_word;
+use super::for_each_word_ascii;
 use crate::checks::{RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -26,27 +28,46 @@ pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut 
     let mut shapes: Vec<Shape> = Vec::with_capacity(4 * WINDOW);
     // Where the last finding ended: echoes overlapping it are the same echo.
     let mut reported_to = 0;
-    for_each_word(text, |word| {
+    for_each_word_ascii(text, |word, ascii| {
         if recent.len() == 4 * WINDOW {
             recent.drain(..3 * WINDOW);
             shapes.drain(..3 * WINDOW);
         }
         recent.push(word);
-        let shape = Shape::of(text, word);
+        let shape = Shape::of_known(text, word, ascii);
         shapes.push(shape);
         if word.start < reported_to {
             return;
         }
-        let from = recent.len().saturating_sub(WINDOW);
-        let (recent, shapes) = (&recent[from..], &shapes[from..]);
         // Every echo ends with a word that is the same as one of the `MAX_PHRASE` before it
         // (a phrase's last word, the word after a comma or after "and"): where none has its
         // shape, there is none, and most words stop here.
-        let before = &shapes[shapes.len().saturating_sub(MAX_PHRASE + 1)..shapes.len() - 1];
-        if !before.iter().any(|&s| s.may_be_same(shape)) {
+        // Bit `d` of `near`: the word `d` words back may be the same as this one.
+        let last = shapes.len() - 1;
+        let near = match shapes.get(last.wrapping_sub(MAX_PHRASE)..last) {
+            // The usual case, unrolled over a slice of known length.
+            Some(before) if shape != Shape::ANY => {
+                let before: &[Shape; MAX_PHRASE] = before.try_into().unwrap_or(&[Shape::ANY; MAX_PHRASE]);
+                (0..MAX_PHRASE).fold(0u32, |near, j| {
+                    let s = before[MAX_PHRASE - 1 - j];
+                    near | u32::from(s == shape || s == Shape::ANY) << (j + 1)
+                })
+            }
+            _ => (1..=MAX_PHRASE.min(last)).fold(0u32, |near, d| {
+                near | u32::from(shapes[last - d].may_be_same(shape)) << d
+            }),
+        };
+        if near == 0 {
             return;
         }
-        let found = echoed_phrase(text, recent, shapes, allow).or_else(|| joined_to_itself(text, recent, allow));
+        let from = recent.len().saturating_sub(WINDOW);
+        let (recent, shapes) = (&recent[from..], &shapes[from..]);
+        // A word joined to itself is the same as the word one or two back.
+        let found = echoed_phrase(text, recent, shapes, allow, near).or_else(|| {
+            (near & 0b110 != 0)
+                .then(|| joined_to_itself(text, recent, allow))
+                .flatten()
+        });
         if let Some(found) = found {
             reported_to = found.span.end;
             sink.fix(
@@ -79,10 +100,17 @@ impl Shape {
     /// The shape of a word that is not ASCII.
     const ANY: Shape = Shape(u32::MAX);
 
+    #[cfg(test)]
     fn of(text: &str, word: Span) -> Shape {
+        Self::of_known(text, word, word.text(text).is_ascii())
+    }
+
+    /// [`Shape::of`] a word known to be all ASCII or not (`ascii`).
+    #[inline]
+    fn of_known(text: &str, word: Span, ascii: bool) -> Shape {
         let bytes = &text.as_bytes()[word.start..word.end];
         match (bytes.first(), bytes.last()) {
-            (Some(&first), Some(&last)) if bytes.is_ascii() && bytes.len() < 1 << 16 => Shape(
+            (Some(&first), Some(&last)) if ascii && bytes.len() < 1 << 16 => Shape(
                 (bytes.len() as u32) << 16
                     | u32::from(first.to_ascii_lowercase()) << 8
                     | u32::from(last.to_ascii_lowercase()),
@@ -117,10 +145,21 @@ fn is_space(gap: &str) -> bool {
 
 /// A phrase of two to six words written twice in a row with spaces only between its words:
 /// `the development of the development of`. The doubled single word is the words rule's.
-/// `shapes` are the words' [`Shape`]s, compared before the words themselves.
-fn echoed_phrase<'t>(text: &'t str, recent: &[Span], shapes: &[Shape], allow: &HashSet<String>) -> Option<Echo<'t>> {
+/// `shapes` are the words' [`Shape`]s, compared before the words themselves; bit `n` of
+/// `near` is clear when the last word cannot be the same as the word `n` before it, so that no
+/// phrase of `n` words ends there.
+fn echoed_phrase<'t>(
+    text: &'t str,
+    recent: &[Span],
+    shapes: &[Shape],
+    allow: &HashSet<String>,
+    near: u32,
+) -> Option<Echo<'t>> {
     let end = recent.len();
     for n in 2..=MAX_PHRASE.min(end / 2) {
+        if near & (1 << n) == 0 {
+            continue;
+        }
         let (first, second) = (&recent[end - 2 * n..end - n], &recent[end - n..]);
         let may_be_same = shapes[end - 2 * n..end - n]
             .iter()
@@ -285,7 +324,7 @@ mod tests {
         let w = words(text);
         let allow = ["more"].map(String::from).into();
         let shapes: Vec<Shape> = w.iter().map(|&x| Shape::of(text, x)).collect();
-        echoed_phrase(text, &w, &shapes, &allow).map(|e| e.span.text(text).to_string())
+        echoed_phrase(text, &w, &shapes, &allow, u32::MAX).map(|e| e.span.text(text).to_string())
     }
 
     fn joined(text: &str) -> Option<String> {
