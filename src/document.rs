@@ -55,8 +55,8 @@ pub struct Document {
     /// first use.
     protected: OnceLock<Vec<Span>>,
     /// The words as the word-level checks read them, with an id for each distinct word
-    /// (see [`crate::checks::words`]), read on first use.
-    word_table: OnceLock<crate::checks::words::WordTable>,
+    /// (see [`crate::segment::words`]), read on first use.
+    word_table: OnceLock<crate::segment::words::WordTable>,
 }
 
 impl Document {
@@ -473,10 +473,10 @@ impl Document {
         })
     }
 
-    /// The table of the document's words (see [`crate::checks::words`]), read on first use.
-    pub(crate) fn word_table(&self) -> &crate::checks::words::WordTable {
+    /// The table of the document's words (see [`crate::segment::words`]), read on first use.
+    pub(crate) fn word_table(&self) -> &crate::segment::words::WordTable {
         self.word_table
-            .get_or_init(|| crate::checks::words::WordTable::build(&self.text, 0, self.text.len()))
+            .get_or_init(|| crate::segment::words::WordTable::build(&self.text, 0, self.text.len()))
     }
 
     /// The span of the sentence holding `offset`, if any.

@@ -278,7 +278,7 @@ impl<'t> Words<'t> {
             }
             return;
         }
-        for s in super::spelling::words(sentence.text(text)) {
+        for s in crate::segment::words::words(sentence.text(text)) {
             let span = Span::new(s.start + sentence.start, s.end + sentence.start);
             let word = span.text(text);
             if apart.is_empty() {
@@ -370,7 +370,7 @@ impl Check for RomanizationCheck {
             let standalone = |surname: &str| {
                 standalone_surnames
                     .get_or_init(|| {
-                        super::spelling::words(text)
+                        crate::segment::words::words(text)
                             .map(|s| s.text(text))
                             .filter(|w| w.len() <= 6 && is_capitalised(w) && is_surname(&rule.surnames, w))
                             .collect()

@@ -1,4 +1,4 @@
-//! The words of a document as the word-level checks read them ([`super::spelling::words`]:
+//! The words of a document as the word-level checks read them ([`crate::segment::words::words`]:
 //! ASCII letters with inner apostrophes, not glued to code or numbers), read once and kept as
 //! a compact table that `romanization` and `spelling` share (and `capitalization` could).
 //!
@@ -18,344 +18,10 @@
 //! text, for words read apart (a sentence read on its own, say); and [`SentenceStarts`] answers
 //! [`Document::starts_sentence`] for words read in order without a search.
 
-use std::collections::HashMap;
+pub use crate::segment::words::*;
 
 use crate::document::Document;
 use crate::span::Span;
-
-/// Maps with a fast hash: every word of a document is looked up once.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
-
-/// A document of up to this many bytes keeps its table.
-pub const WHOLE: usize = 4 << 20;
-/// The length a larger document is read in, in bytes, each stretch with its own table.
-pub const STRETCH: usize = 1 << 20;
-
-/// A word with no ASCII capital letter.
-pub const LOWER: u8 = 1;
-/// A word with one capital letter, its first.
-pub const CAPITALISED: u8 = 2;
-/// A word whose first letter is a capital.
-pub const FIRST_UPPER: u8 = 4;
-/// A word with a capital after its first letter (`PBFT`, `iPhone`, `ZhangHaiCong`).
-pub const INNER_UPPER: u8 = 8;
-/// A word with a curly apostrophe (its only possible byte that is not ASCII).
-pub const CURLY: u8 = 16;
-/// A word with a straight apostrophe.
-pub const APOSTROPHE: u8 = 32;
-
-/// The case and apostrophe bits of `word`: [`LOWER`], [`CAPITALISED`], [`FIRST_UPPER`],
-/// [`INNER_UPPER`], [`CURLY`], [`APOSTROPHE`].
-pub fn shape(word: &str) -> u8 {
-    let b = word.as_bytes();
-    let Some((&first, rest)) = b.split_first() else {
-        return LOWER;
-    };
-    let first_upper = first.is_ascii_uppercase();
-    // One pass over the rest, with no branch inside.
-    let (mut inner_upper, mut high, mut apostrophe) = (false, first >= 0x80, first == b'\'');
-    for &c in rest {
-        inner_upper |= c.is_ascii_uppercase();
-        high |= c >= 0x80;
-        apostrophe |= c == b'\'';
-    }
-    let mut shape = 0;
-    if !first_upper && !inner_upper {
-        shape |= LOWER;
-    }
-    if first_upper {
-        shape |= FIRST_UPPER;
-        if !inner_upper {
-            shape |= CAPITALISED;
-        }
-    }
-    if inner_upper {
-        shape |= INNER_UPPER;
-    }
-    if high {
-        shape |= CURLY;
-    }
-    if apostrophe {
-        shape |= APOSTROPHE;
-    }
-    shape
-}
-
-/// One occurrence of a word: its start (from the table's base) and its id.
-#[derive(Debug, Clone, Copy)]
-struct Occurrence {
-    start: u32,
-    id: u32,
-}
-
-/// One distinct word: where it first occurs (from the table's base), its length,
-/// [`shape`], and its bytes packed into a number ([`packed`]; 0 for a word over 15 bytes).
-#[derive(Debug, Clone, Copy)]
-struct Distinct {
-    key: u128,
-    start: u32,
-    len: u32,
-    shape: u8,
-}
-
-/// The words of a stretch of a text, in order, each with the id of its text. See the module's
-/// documentation.
-#[derive(Debug, Default)]
-pub struct WordTable {
-    /// Where the stretch starts and ends in the text: every word lies inside.
-    base: usize,
-    end: usize,
-    words: Vec<Occurrence>,
-    distinct: Vec<Distinct>,
-}
-
-/// Ids of packed words ([`packed`]) in an open-address table: a multiplication and a probe
-/// or two for each word of the document. One is kept per thread and used again for each table
-/// it builds: a slot is taken only when it has the table's generation, so nothing is cleared
-/// between tables and nothing allocated but when the table grows.
-#[derive(Default)]
-struct ShortIds {
-    /// (packed word, id, generation). The length is a power of two, at least twice the number
-    /// of words held.
-    slots: Vec<(u128, u32, u32)>,
-    held: usize,
-    generation: u32,
-}
-
-/// Slots kept for the next table at most: a thread that read a large document does not keep
-/// its table's memory.
-const KEPT_SLOTS: usize = 1 << 16;
-
-impl ShortIds {
-    /// Starts afresh, for a new table.
-    fn renew(&mut self) {
-        self.held = 0;
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 || self.slots.len() > KEPT_SLOTS {
-            self.slots = Vec::new();
-            self.generation = 1;
-        }
-    }
-
-    /// The slot to look for `key` in first.
-    #[inline]
-    fn slot(&self, key: u128) -> usize {
-        let x = (key as u64) ^ ((key >> 64) as u64).rotate_left(23);
-        let bits = self.slots.len().trailing_zeros();
-        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
-    }
-
-    /// The id of `key`, given `next` (kept) when it is new.
-    #[inline]
-    fn id_or_insert(&mut self, key: u128, next: u32) -> u32 {
-        if 2 * (self.held + 1) > self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut at = self.slot(key);
-        loop {
-            let (k, id, generation) = self.slots[at];
-            if generation != self.generation {
-                self.slots[at] = (key, next, self.generation);
-                self.held += 1;
-                return next;
-            }
-            if k == key {
-                return id;
-            }
-            at = (at + 1) & mask;
-        }
-    }
-
-    /// Twice the slots (at least 1,024), the words of this generation placed again.
-    fn grow(&mut self) {
-        let slots = (2 * self.slots.len()).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); slots]);
-        self.held = 0;
-        let generation = self.generation;
-        for (key, id, _) in old.into_iter().filter(|&(_, _, g)| g == generation) {
-            self.id_or_insert(key, id);
-        }
-    }
-}
-
-/// `len` bytes (at most 15) at `start` and the length, packed into one integer.
-#[inline]
-fn packed(bytes: &[u8], start: usize, len: usize) -> u128 {
-    let low = match bytes.get(start..start + 16) {
-        Some(sixteen) => {
-            let all = u128::from_le_bytes(sixteen.try_into().unwrap_or_default());
-            all & ((1u128 << (8 * len)) - 1)
-        }
-        None => {
-            let mut buf = [0u8; 16];
-            buf[..len].copy_from_slice(&bytes[start..start + len]);
-            u128::from_le_bytes(buf)
-        }
-    };
-    low | (len as u128) << 120
-}
-
-impl WordTable {
-    /// The table of the words of `text` that start in `from..to`, read with the whole text
-    /// around them; `from` and `to` must be cuts ([`cut_at_or_after`], or the text's ends).
-    pub fn build(text: &str, from: usize, to: usize) -> WordTable {
-        let bytes = text.as_bytes();
-        let mut table = WordTable {
-            base: from,
-            end: to,
-            ..WordTable::default()
-        };
-        // Offsets from the base fit in 32 bits: a stretch is cut short of 4 GiB.
-        let rel = |at: usize| (at - from) as u32;
-        thread_local! {
-            static SHORT: std::cell::RefCell<ShortIds> = std::cell::RefCell::new(ShortIds::default());
-        }
-        // The ids of words of up to 15 bytes, keyed by their bytes and length packed into one
-        // integer (no string to allocate or compare); longer words by their text.
-        let mut long: FastMap<&str, u32> = FastMap::default();
-        // English prose has a word every six bytes or so: room for them at once, not grown
-        // (and copied) by doubling.
-        table.words.reserve((to - from) / 6);
-        SHORT.with_borrow_mut(|short| {
-            short.renew();
-            for span in super::spelling::words_from(text, from) {
-                if span.start >= to {
-                    break;
-                }
-                let len = span.len();
-                let next = table.distinct.len() as u32;
-                let key = if len <= 15 { packed(bytes, span.start, len) } else { 0 };
-                let id = if len <= 15 {
-                    short.id_or_insert(key, next)
-                } else {
-                    *long.entry(span.text(text)).or_insert(next)
-                };
-                if id == next {
-                    table.distinct.push(Distinct {
-                        key,
-                        start: rel(span.start),
-                        len: len as u32,
-                        shape: shape(span.text(text)),
-                    });
-                }
-                table.words.push(Occurrence {
-                    start: rel(span.start),
-                    id,
-                });
-            }
-        });
-        table
-    }
-
-    /// Where the table's stretch of the text starts and ends.
-    pub fn stretch(&self) -> Span {
-        Span::new(self.base, self.end)
-    }
-
-    /// The number of words.
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    /// The number of distinct words: ids run from 0 to this.
-    pub fn distinct(&self) -> usize {
-        self.distinct.len()
-    }
-
-    /// The span of word `i`.
-    #[inline]
-    pub fn span(&self, i: usize) -> Span {
-        let w = self.words[i];
-        let start = self.base + w.start as usize;
-        Span::new(start, start + self.distinct[w.id as usize].len as usize)
-    }
-
-    /// The id of word `i`.
-    #[inline]
-    pub fn id(&self, i: usize) -> u32 {
-        self.words[i].id
-    }
-
-    /// The [`shape`] of the word with id `id`.
-    #[inline]
-    pub fn shape(&self, id: u32) -> u8 {
-        self.distinct[id as usize].shape
-    }
-
-    /// The bytes of the word with id `id` packed into a number, which names the word in any
-    /// document (see [`remembered`]); `None` for a word over 15 bytes.
-    #[inline]
-    pub fn key(&self, id: u32) -> Option<u128> {
-        Some(self.distinct[id as usize].key).filter(|&k| k != 0)
-    }
-
-    /// The distinct words with their ids; `text` is the text the table was built from.
-    pub fn distinct_words<'a, 't: 'a>(&'a self, text: &'t str) -> impl Iterator<Item = (&'t str, u32)> + 'a {
-        self.distinct.iter().enumerate().map(move |(id, d)| {
-            let start = self.base + d.start as usize;
-            (&text[start..start + d.len as usize], id as u32)
-        })
-    }
-
-    /// The indices of the words that start in `span`.
-    pub fn starting_in(&self, span: Span) -> std::ops::Range<usize> {
-        let at = |offset: usize| {
-            let rel = offset.saturating_sub(self.base).min(u32::MAX as usize) as u32;
-            self.words.partition_point(|w| w.start < rel)
-        };
-        at(span.start)..at(span.end)
-    }
-}
-
-/// A number naming an asker of [`remembered`] for the life of the process: a rule, say. It
-/// is a multiple of 64, so that an asker with several questions names each by adding its
-/// number (below 64).
-pub fn new_asker() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(64);
-    NEXT.fetch_add(64, std::sync::atomic::Ordering::Relaxed)
-}
-
-/// How many answers a thread keeps in [`remembered`] before starting afresh.
-const REMEMBERED: usize = 1 << 20;
-
-/// The answer `asker` ([`new_asker`]) had for the word of key `key` ([`WordTable::key`]) in an
-/// earlier document read on this thread, or `answer()`, kept for the next: for what depends
-/// only on the word and the asker (is it pinyin, is it in a rule's list), so that it is worked
-/// out once per thread, not once per document. A word with no key is answered afresh.
-pub fn remembered(asker: u64, key: Option<u128>, answer: impl FnOnce() -> u8) -> u8 {
-    thread_local! {
-        static KEPT: std::cell::RefCell<FastMap<(u64, u128), u8>> = std::cell::RefCell::new(FastMap::default());
-    }
-    let Some(key) = key else {
-        return answer();
-    };
-    if let Some(v) = KEPT.with_borrow(|kept| kept.get(&(asker, key)).copied()) {
-        return v;
-    }
-    // Worked out with the map free: the answer may ask other words.
-    let v = answer();
-    KEPT.with_borrow_mut(|kept| {
-        if kept.len() >= REMEMBERED {
-            kept.clear();
-        }
-        kept.insert((asker, key), v);
-    });
-    v
-}
-
-/// The first place at or after `at` where a stretch of `text` may be cut: the end, or an
-/// ASCII byte that is neither a letter nor an apostrophe. No word holds such a byte (a word
-/// is letters joined by apostrophes), so no word crosses the cut, and the scan of the words
-/// passes there between two words: a scan started there reads what the whole scan reads.
-pub fn cut_at_or_after(text: &str, at: usize) -> usize {
-    let b = text.as_bytes();
-    let mut c = at.min(b.len());
-    while c < b.len() && !(b[c].is_ascii() && !b[c].is_ascii_alphabetic() && b[c] != b'\'') {
-        c += 1;
-    }
-    c
-}
 
 /// Calls `f` with the tables of `doc`'s words in order: the document's own table when it has
 /// [`WHOLE`] bytes or fewer, else one table for each stretch of about [`STRETCH`] bytes, built
@@ -373,26 +39,6 @@ pub fn for_each_table(doc: &Document, mut f: impl FnMut(&WordTable)) {
         f(&WordTable::build(text, at, to));
         at = to;
     }
-}
-
-/// True when a sentence starting or ending beside byte `c` reads the same words alone as in
-/// the whole text: an ASCII byte that is no letter, digit, apostrophe, dot nor one of the code
-/// characters that glue a word to code (see [`super::spelling::words`]).
-pub fn is_quiet(c: u8) -> bool {
-    c.is_ascii() && !c.is_ascii_alphanumeric() && !b"'._@/\\#$%&=<>{}|~^`*+".contains(&c)
-}
-
-/// True when the words of `text[span]` read on their own are the words of the whole text
-/// that start in `span`: the bytes just inside or outside each of its ends are quiet
-/// ([`is_quiet`]), so that no word crosses an end and the tests on the characters beside a
-/// word see the same there.
-pub fn reads_alone_as_in_whole(text: &str, span: Span) -> bool {
-    let b = text.as_bytes();
-    let start_ok = span.start == 0
-        || is_quiet(b[span.start - 1])
-        || b.get(span.start).is_some_and(|&c| is_quiet(c) && span.start < span.end);
-    let end_ok = span.end == b.len() || is_quiet(b[span.end]) || (span.end > span.start && is_quiet(b[span.end - 1]));
-    start_ok && end_ok
 }
 
 /// Answers [`Document::starts_sentence`] for offsets asked in increasing order, walking the
@@ -426,6 +72,8 @@ impl<'d> SentenceStarts<'d> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     fn sample() -> String {
@@ -464,7 +112,7 @@ mod tests {
     #[test]
     fn stretches_read_the_words_of_the_whole_scan() {
         let text = sample();
-        let want: Vec<Span> = super::super::spelling::words(&text).collect();
+        let want: Vec<Span> = crate::segment::words::words(&text).collect();
         for stretch in [1, 7, 100, 5000] {
             let mut got = Vec::new();
             let mut at = 0;
@@ -499,7 +147,7 @@ mod tests {
                 if !reads_alone_as_in_whole(&text, span) {
                     continue;
                 }
-                let alone: Vec<Span> = super::super::spelling::words(span.text(&text))
+                let alone: Vec<Span> = crate::segment::words::words(span.text(&text))
                     .map(|s| Span::new(s.start + start, s.end + start))
                     .collect();
                 let whole: Vec<Span> = table.starting_in(span).map(|i| table.span(i)).collect();

@@ -4,6 +4,7 @@ use crate::span::Span;
 
 pub mod blocks;
 mod sentences;
+pub mod words;
 
 pub use sentences::{sentences, SentenceRules};
 

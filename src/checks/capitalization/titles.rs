@@ -7,10 +7,10 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
-use super::super::spelling::words;
 use super::super::{RuleIdx, Sink};
 use super::by_shape::KeyFilter;
 use crate::document::Document;
+use crate::segment::words::words;
 use crate::span::Span;
 
 /// Maps keyed by a title's first word in lower case, read for each word of some sentences: a
