@@ -53,6 +53,28 @@ pub fn mask(block: &[u8; BLOCK], class: impl Fn(u8) -> bool) -> u64 {
     })
 }
 
+/// [`mask`] of the 64 bytes of `bytes` from `at`, where fewer are left read as if padded
+/// with NUL bytes (which `class` must not take): for scans that look at every byte, ASCII or
+/// not, a block at a time.
+#[inline(always)]
+pub fn mask_from(bytes: &[u8], at: usize, class: impl Fn(u8) -> bool) -> u64 {
+    match bytes.get(at..at + BLOCK).and_then(|s| <&[u8; BLOCK]>::try_from(s).ok()) {
+        Some(block) => mask(block, class),
+        None => {
+            let mut block = [0u8; BLOCK];
+            let rest = &bytes[at.min(bytes.len())..];
+            block[..rest.len()].copy_from_slice(rest);
+            mask(&block, class)
+        }
+    }
+}
+
+/// True for an ASCII letter: one subtraction, which a block's comparisons vectorise.
+#[inline(always)]
+pub fn is_ascii_letter(c: u8) -> bool {
+    (c | 0x20).wrapping_sub(b'a') < 26
+}
+
 /// The `len` bytes (at most eight) at `start` as one little-endian number with bit 5 set in
 /// each (which lowercases ASCII letters), read with one load: how short words are keyed
 /// without a loop. `None` when fewer than eight bytes are left from `start`.

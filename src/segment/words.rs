@@ -496,16 +496,7 @@ impl<'b> Letters<'b> {
     /// The letter bits of the 64 bytes from `at`.
     #[inline(always)]
     fn window(bytes: &[u8], at: usize) -> u64 {
-        let letter = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
-        match bytes.get(at..at + 64).and_then(|s| <&[u8; 64]>::try_from(s).ok()) {
-            Some(block) => crate::segment::blocks::mask(block, letter),
-            None => {
-                let mut block = [0u8; 64];
-                let rest = &bytes[at.min(bytes.len())..];
-                block[..rest.len()].copy_from_slice(rest);
-                crate::segment::blocks::mask(&block, letter)
-            }
-        }
+        crate::segment::blocks::mask_from(bytes, at, crate::segment::blocks::is_ascii_letter)
     }
 
     /// The bits from byte `i` on (`i` moved into the window first), as many as the window

@@ -137,32 +137,10 @@ fn letter_runs_plainly(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
 }
 
 /// One bit per byte of a block of 64 bytes of `b` from `at` (fewer at the end): set for the
-/// ASCII letters. Read eight bytes at a time, each group's marks gathered into one byte.
+/// ASCII letters.
+#[inline(always)]
 fn letter_bits(b: &[u8], at: usize) -> u64 {
-    let mut bits = 0u64;
-    for g in 0..8 {
-        let from = at + g * 8;
-        if from >= b.len() {
-            break;
-        }
-        let end = (from + 8).min(b.len());
-        let x = match b[from..end].try_into() {
-            Ok(bytes) => u64::from_le_bytes(bytes),
-            Err(_) => {
-                let mut bytes = [0u8; 8];
-                bytes[..end - from].copy_from_slice(&b[from..end]);
-                u64::from_le_bytes(bytes)
-            }
-        };
-        // Per byte: the high bit set for `a`..=`z` once folded to lower case (only the low
-        // seven bits are added to, so no sum carries), and for no byte beyond ASCII.
-        let y = (x | 0x2020_2020_2020_2020) & LOW7;
-        let marks = (y + 0x1f1f_1f1f_1f1f_1f1f) & !(y + 0x0505_0505_0505_0505) & !x & HIGH;
-        // The eight high bits, gathered into the top byte by one multiplication.
-        let gathered = ((marks >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
-        bits |= gathered << (g * 8);
-    }
-    bits
+    crate::segment::blocks::mask_from(b, at, crate::segment::blocks::is_ascii_letter)
 }
 
 /// The runs of ASCII letters of `b` (each as wide as it goes), as `(start, end)`, in order:
