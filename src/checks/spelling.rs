@@ -12,6 +12,9 @@ use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::segment::words::words;
 use crate::span::Span;
 
+mod typos;
+use typos::Corrections;
+
 super::sub_checks! {
     /// The `spelling` sub-checks.
     Sub {
@@ -449,12 +452,12 @@ impl SpellingCheck {
 ///
 /// Kept per thread like the dictionary's answers: the list's own lookup folds case and hashes
 /// with SipHash, several times the cost of finding a word seen before.
-fn corrections(word: &str) -> Option<&'static [&'static str]> {
-    type Seen = WordCache<Option<&'static [&'static str]>>;
+fn corrections(word: &str) -> Option<Corrections> {
+    type Seen = WordCache<Option<Corrections>>;
     thread_local! {
         static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::new(Seen::default());
     }
-    SEEN.with_borrow_mut(|seen| seen.remembered(word, || typos_dict::WORD.find(&unicase::UniCase::new(word)).copied()))
+    SEEN.with_borrow_mut(|seen| seen.remembered(word, || typos::find(word)))
 }
 
 /// Answers about words kept per thread. A word of up to 15 bytes is keyed by its bytes and
@@ -610,7 +613,7 @@ struct Seen {
     silent: Vec<u8>,
     /// The word's corrections from the typos list (`None` inside when it has none), once
     /// asked.
-    fixes: Vec<Option<Option<&'static [&'static str]>>>,
+    fixes: Vec<Option<Option<Corrections>>>,
     /// For each rule and word (`rule * words + id`): 0 not yet asked, [`UNKNOWN`] when it may
     /// be an unknown word, [`NOT_UNKNOWN`] when it is not.
     unknown: Vec<u8>,
@@ -686,7 +689,7 @@ impl Seen {
     }
 
     /// The non-empty corrections of `word` (id `id`) when it has more than three letters.
-    fn fixes(&mut self, id: u32, word: &str) -> Option<&'static [&'static str]> {
+    fn fixes(&mut self, id: u32, word: &str) -> Option<Corrections> {
         *self.fixes[id as usize].get_or_insert_with(|| {
             (word.len() > 3)
                 .then(|| corrections(word))
@@ -770,7 +773,7 @@ impl<'t> Counts<'t> {
     }
 }
 
-fn misspelling(span: Span, word: &str, fixes: &[&str], rule: RuleIdx, sink: &mut Sink<'_>) {
+fn misspelling(span: Span, word: &str, fixes: Corrections, rule: RuleIdx, sink: &mut Sink<'_>) {
     let shaped: Vec<String> = fixes
         .iter()
         .map(|c| {
@@ -973,7 +976,10 @@ mod tests {
 
     #[test]
     fn typos_list_knows_common_misspellings() {
-        assert_eq!(corrections("Unfortunatly"), Some(&["unfortunately"][..]));
+        assert_eq!(
+            corrections("Unfortunatly").map(|c| c.iter().collect()),
+            Some(vec!["unfortunately"])
+        );
         assert!(corrections("pioneering").is_none());
     }
 }
