@@ -23,8 +23,12 @@ super::sub_checks! {
     }
 }
 
-/// How many dictionary answers a thread keeps before starting afresh (about 40 MB at most).
-const KNOWN_CACHE_WORDS: usize = 500_000;
+/// How many answers a [`WordCache`] keeps before starting afresh: as many as a hash table of
+/// 2^18 slots holds without growing (seven eighths), about 8.5 MB for words of up to 15 bytes
+/// (32-byte slots). A batch of varied text meets far more distinct words than the common ones
+/// worth keeping, and a run keeps one cache of each kind per thread: 500,000, as before, grew
+/// the table to 2^20 slots, ~34 MB a cache, so gigabytes on a many-core machine.
+const KNOWN_CACHE_WORDS: usize = (1 << 18) / 8 * 7;
 
 /// Where Debian's `hunspell-en-us` puts the dictionary; a rule's `dictionary` overrides it.
 pub const DEFAULT_DICTIONARY: &str = "/usr/share/hunspell/en_US";
