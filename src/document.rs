@@ -97,7 +97,10 @@ impl Document {
 
     /// Builds a document read as `format`: masks, prose regions and segments come from the
     /// format. `language` of `None` means the file's declared target language, else detection
-    /// (on the target text only, for bilingual files).
+    /// on the prose the format found (the target text of a bilingual file; a Markdown file's
+    /// paragraphs and headings, not its code, HTML comments or front matter: a translated
+    /// page that keeps its English original in comments is in the language of its prose), or
+    /// on the whole text when a monolingual file has no prose the format finds.
     pub fn parse(
         path: impl Into<String>,
         text: String,
@@ -115,7 +118,7 @@ impl Document {
         };
         let language = language.unwrap_or_else(|| {
             let sample: std::borrow::Cow<'_, str> = match &parsed.regions {
-                Some(regions) if format.is_bilingual() => regions
+                Some(regions) if format.is_bilingual() || !regions.is_empty() => regions
                     .iter()
                     .take(2000)
                     .map(|r| r.text(&text))

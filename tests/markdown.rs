@@ -166,3 +166,35 @@ fn cli_reads_markdown_by_extension() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("zh-en/guzhen"));
     assert!(Path::new(&md).exists());
 }
+
+/// A translated page that keeps its English original in HTML comments, as translated
+/// documentation sites do, is in the language of its prose: the comments and code blocks do
+/// not decide it. Detected as English, the French prose got English spelling findings.
+#[test]
+fn language_is_detected_from_prose_not_comments_or_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("guide.md");
+    let english = "<!--\nThis chapter explains how the build tool downloads the packages that \
+                   your project depends on and how it keeps them up to date for you.\n-->\n\n";
+    let code =
+        "```\nlet total = items.iter().map(|item| item.price).sum();\nprintln!(\"the total is {}\", total);\n```\n\n";
+    let french = "Ce chapitre explique comment l'outil télécharge les paquets dont votre projet \
+                  dépend et comment il les garde à jour.\n\n";
+    std::fs::write(&md, format!("{english}{english}{english}{code}{code}{french}")).unwrap();
+    let out = Command::cargo_bin("mtlint")
+        .unwrap()
+        .args(["check", "--format", "json"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = &report["files"][0];
+    assert_eq!(file["language"], "fr", "{report:#}");
+    let rules: Vec<&str> = file["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.iter().all(|r| !r.starts_with("en/")), "{rules:?}");
+}
