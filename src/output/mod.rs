@@ -487,7 +487,7 @@ mod tests {
 
     /// `n` findings of every shape (fix or none, labels, related findings, text to escape)
     /// in a file whose path needs escaping too.
-    fn report(n: usize) -> FileReport {
+    pub(super) fn report(n: usize) -> FileReport {
         let text = "Un \"texte\" traduit \u{2014} avec\tdes\u{200b}pièges .\nLigne 2 .\n".repeat(8);
         let rule = |id: &str, severity| {
             Arc::new(RuleMeta {
