@@ -143,10 +143,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             }
             let write = || -> std::io::Result<()> {
                 match rendered {
-                    Some(pieces) => {
+                    Some(rendered) => {
                         emitter.before_rendered(&mut out)?;
-                        for piece in pieces? {
-                            out.write_all(&piece)?;
+                        if let Some(r) = &renderer {
+                            r.write(&mut out, &report, rendered?)?;
                         }
                     }
                     None => emitter.file(&mut out, &report)?,

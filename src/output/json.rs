@@ -61,48 +61,11 @@ pub struct JsonDiagnostic<'a> {
     related: Vec<JsonRelated>,
 }
 
-/// One file in the `json` format's schema.
-#[derive(Serialize)]
-pub struct JsonFile<'a> {
-    path: &'a str,
-    language: Option<&'a str>,
-    diagnostics: JsonDiagnostics<'a>,
-    error: Option<String>,
-}
-
-/// A file's findings, each put in its JSON form only when it is written: a file with 90,000
-/// findings is not held a second time as JSON values.
-pub struct JsonDiagnostics<'a> {
-    doc: Option<&'a Document>,
-    diags: &'a [Diagnostic],
-}
-
-impl Serialize for JsonDiagnostics<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.doc {
-            Some(doc) => s.collect_seq(self.diags.iter().map(|d| diagnostic(doc, d))),
-            None => s.collect_seq(std::iter::empty::<JsonDiagnostic<'_>>()),
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct JsonSummary {
     files: usize,
     diagnostics: usize,
     fixable: usize,
-}
-
-pub fn file(r: &FileReport) -> JsonFile<'_> {
-    JsonFile {
-        path: &r.path,
-        language: r.language(),
-        diagnostics: JsonDiagnostics {
-            doc: r.document(),
-            diags: r.diagnostics(),
-        },
-        error: r.error_message(),
-    }
 }
 
 /// The findings in `doc` as the JSON schema has them.
@@ -163,18 +126,97 @@ fn diagnostic<'a>(doc: &Document, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
 /// One file's object of the `json` document, pretty-printed and indented to its place in
 /// the `files` array, without the comma before it. Files are rendered on their own like
 /// this by the worker that checked them ([`super::FileRenderer`]).
-pub fn file_block(out: &mut Vec<u8>, r: &FileReport) -> io::Result<()> {
-    out.reserve(512 + 384 * r.diagnostics().len());
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
-    let mut ser = serde_json::Serializer::with_formatter(Indented { out, line_start: true }, fmt);
-    file(r).serialize(&mut ser)?;
+///
+/// The object is written in three parts, [`block_head`], [`block_findings`] and
+/// [`block_tail`], so that a report with many findings can be written slice by slice and is
+/// never held whole; the bytes are those of serde_json's pretty printer on the whole object
+/// (the tests compare them).
+pub fn file_block(out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+    block_head(out, r)?;
+    if let Some(doc) = r.document() {
+        block_findings(out, doc, r.diagnostics(), true)?;
+    }
+    block_tail(out, r)
+}
+
+/// The start of a file's object in the `json` document, up to the `[` of its findings.
+pub fn block_head(out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+    write!(
+        out,
+        "    {{\n      \"path\": {},\n      \"language\": {},\n      \"diagnostics\": [",
+        serde_json::to_string(&r.path)?,
+        serde_json::to_string(&r.language())?
+    )
+}
+
+/// `diags`, findings in `doc`, as elements of a file's findings array in the `json`
+/// document, each with the line break (and comma, unless `first`: the array's first finding)
+/// before it.
+pub fn block_findings(out: &mut dyn Write, doc: &Document, diags: &[Diagnostic], mut first: bool) -> io::Result<()> {
+    for d in diags {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        // A finding is an element of the `files` array's element's array: four levels of
+        // two spaces deep.
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+        let mut ser = serde_json::Serializer::with_formatter(
+            Indented {
+                out: &mut *out,
+                indent: b"        ",
+                line_start: true,
+            },
+            fmt,
+        );
+        diagnostic(doc, d).serialize(&mut ser)?;
+    }
     Ok(())
 }
 
-/// Writes JSON text two levels deeper than it was laid out: every line gets four more spaces
-/// (JSON text has no raw line breaks inside strings, so every '\n' ends a line of the layout).
+/// The end of a file's object in the `json` document, after its findings.
+pub fn block_tail(out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+    if !r.diagnostics().is_empty() {
+        out.write_all(b"\n      ")?;
+    }
+    write!(
+        out,
+        "],\n      \"error\": {}\n    }}",
+        serde_json::to_string(&r.error_message())?
+    )
+}
+
+/// The start of a file's line in the `jsonl` format, up to the `[` of its findings.
+pub fn line_head(out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+    write!(
+        out,
+        "{{\"path\":{},\"language\":{},\"diagnostics\":[",
+        serde_json::to_string(&r.path)?,
+        serde_json::to_string(&r.language())?
+    )
+}
+
+/// `diags`, findings in `doc`, as elements of a file's findings array in the `jsonl` format,
+/// each after a comma unless `first` (the array's first finding).
+pub fn line_findings(out: &mut dyn Write, doc: &Document, diags: &[Diagnostic], mut first: bool) -> io::Result<()> {
+    for d in diags {
+        if !first {
+            out.write_all(b",")?;
+        }
+        first = false;
+        serde_json::to_writer(&mut *out, &diagnostic(doc, d))?;
+    }
+    Ok(())
+}
+
+/// The end of a file's line in the `jsonl` format, after its findings.
+pub fn line_tail(out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+    writeln!(out, "],\"error\":{}}}", serde_json::to_string(&r.error_message())?)
+}
+
+/// Writes JSON text deeper than it was laid out: every line gets `indent` first (JSON text
+/// has no raw line breaks inside strings, so every '\n' ends a line of the layout).
 struct Indented<'o> {
-    out: &'o mut Vec<u8>,
+    out: &'o mut dyn Write,
+    indent: &'static [u8],
     line_start: bool,
 }
 
@@ -183,17 +225,17 @@ impl Write for Indented<'_> {
         let n = buf.len();
         while !buf.is_empty() {
             if self.line_start {
-                self.out.extend_from_slice(b"    ");
+                self.out.write_all(self.indent)?;
                 self.line_start = false;
             }
             match memchr::memchr(b'\n', buf) {
                 Some(i) => {
-                    self.out.extend_from_slice(&buf[..=i]);
+                    self.out.write_all(&buf[..=i])?;
                     self.line_start = true;
                     buf = &buf[i + 1..];
                 }
                 None => {
-                    self.out.extend_from_slice(buf);
+                    self.out.write_all(buf)?;
                     buf = &[];
                 }
             }
@@ -214,9 +256,7 @@ pub struct Json {
 impl Emitter for Json {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         self.before_rendered(out)?;
-        let mut block = Vec::new();
-        file_block(&mut block, r)?;
-        out.write_all(&block)
+        file_block(out, r)
     }
 
     fn before_rendered(&mut self, out: &mut dyn Write) -> io::Result<()> {
@@ -248,8 +288,11 @@ pub struct JsonLines;
 
 impl Emitter for JsonLines {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
-        serde_json::to_writer(&mut *out, &file(r))?;
-        writeln!(out)
+        line_head(out, r)?;
+        if let Some(doc) = r.document() {
+            line_findings(out, doc, r.diagnostics(), true)?;
+        }
+        line_tail(out, r)
     }
 
     fn finish(&mut self, _out: &mut dyn Write, _s: &Summary) -> io::Result<()> {

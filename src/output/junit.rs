@@ -4,9 +4,9 @@
 //! the test case's `system-out`.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use super::{position, Emitter, FileReport, Summary};
@@ -36,133 +36,161 @@ fn plural(n: usize, one: &str) -> String {
     crate::sanitize::plural(n, one, &format!("{one}s"))
 }
 
-/// One file's outcome, kept (without its document) until the end, because the suite's counts
-/// come first in the file.
-struct Case {
-    path: String,
-    error: Option<String>,
-    failing: Vec<String>,
-    other: Vec<String>,
-}
+/// Bytes of test cases held in memory before they go to a temporary file.
+const SPOOL_IN_MEMORY: usize = 1024 * 1024;
+
+/// Bytes of a test case rendered before they are moved to the spool.
+const CHUNK: usize = 64 * 1024;
 
 /// The `junit` format: one test case a file, failed when it has findings at or above the fail level.
+///
+/// The suite's counts come first in the document, so the test cases are written as files
+/// finish to a spool (in memory while small, then a temporary file), and copied out after the
+/// counts at the end: a run's findings are never all held in memory.
 pub struct Junit {
     fail_on: Severity,
-    cases: Vec<Case>,
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    /// Writes the test cases, indented as children of `testsuites` and `testsuite` (which it
+    /// has opened, its opening discarded); its buffer is moved to `spool` as it fills.
+    cases: Writer<Vec<u8>>,
+    spool: tempfile::SpooledTempFile,
 }
 
 impl Junit {
     pub fn new(fail_on: Severity) -> Self {
+        let mut cases = Writer::new_with_indent(Vec::new(), b' ', 2);
+        // Opened only for the indentation of what follows; the bytes are dropped. Writing to
+        // a vector cannot fail.
+        let _ = cases.write_event(Event::Start(BytesStart::new("testsuites")));
+        let _ = cases.write_event(Event::Start(BytesStart::new("testsuite")));
+        cases.get_mut().clear();
         Junit {
             fail_on,
-            cases: Vec::new(),
+            tests: 0,
+            failures: 0,
+            errors: 0,
+            cases,
+            spool: tempfile::spooled_tempfile(SPOOL_IN_MEMORY),
         }
     }
+}
 
-    fn write_case(&self, w: &mut Writer<Vec<u8>>, case: &Case) -> io::Result<()> {
-        let path = xml_safe(&case.path);
-        let element = w
+/// Moves what `w` has written to `spool`.
+fn drain(w: &mut Writer<Vec<u8>>, spool: &mut impl Write) -> io::Result<()> {
+    spool.write_all(w.get_ref())?;
+    w.get_mut().clear();
+    Ok(())
+}
+
+/// Writes one line a finding of `r` that `wanted` picks, as the text of the element `w` has
+/// opened (lines joined by line breaks), moving the written bytes to `spool` as they grow.
+fn write_lines(
+    w: &mut Writer<Vec<u8>>,
+    spool: &mut impl Write,
+    r: &FileReport,
+    wanted: impl Fn(Severity) -> bool,
+) -> io::Result<()> {
+    let Some(doc) = r.document() else { return Ok(()) };
+    let mut first = true;
+    for d in r.diagnostics().iter().filter(|d| wanted(d.severity)) {
+        let (s, _) = position(doc, d);
+        let line = format!(
+            "{}{}:{}:{}: {} {}: {}",
+            if first { "" } else { "\n" },
+            r.path,
+            s.line,
+            s.column,
+            d.severity,
+            d.rule_id(),
+            xml_safe(&d.message)
+        );
+        first = false;
+        w.write_event(Event::Text(BytesText::new(&line)))?;
+        if w.get_ref().len() >= CHUNK {
+            drain(w, spool)?;
+        }
+    }
+    Ok(())
+}
+
+impl Emitter for Junit {
+    fn file(&mut self, _out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        let fail_on = self.fail_on;
+        let error = r.error_message();
+        let failing = r.diagnostics().iter().filter(|d| d.severity >= fail_on).count();
+        let other = r.diagnostics().len() - failing;
+        self.tests += 1;
+        if error.is_some() {
+            self.errors += 1;
+        } else if failing > 0 {
+            self.failures += 1;
+        }
+        let path = xml_safe(&r.path);
+        let case = self
+            .cases
             .create_element("testcase")
             .with_attribute(("name", path.as_ref()))
             .with_attribute(("classname", "mtlint"))
             .with_attribute(("file", path.as_ref()));
-        if case.error.is_none() && case.failing.is_empty() && case.other.is_empty() {
-            element.write_empty()?;
-            return Ok(());
-        }
-        w.create_element("testcase")
-            .with_attribute(("name", path.as_ref()))
-            .with_attribute(("classname", "mtlint"))
-            .with_attribute(("file", path.as_ref()))
-            .write_inner_content(|w| {
-                if let Some(err) = &case.error {
+        let spool = &mut self.spool;
+        if error.is_none() && r.diagnostics().is_empty() {
+            case.write_empty()?;
+        } else {
+            case.write_inner_content(|w| {
+                if let Some(err) = &error {
                     let err = xml_safe(err);
                     w.create_element("error")
                         .with_attribute(("message", err.as_ref()))
                         .with_attribute(("type", "unreadable"))
                         .write_text_content(BytesText::new(&err))?;
                 }
-                if !case.failing.is_empty() {
-                    let message = format!("{} at or above {}", plural(case.failing.len(), "finding"), self.fail_on);
+                if failing > 0 {
+                    let message = format!("{} at or above {}", plural(failing, "finding"), fail_on);
                     w.create_element("failure")
                         .with_attribute(("message", message.as_str()))
                         .with_attribute(("type", "mtlint"))
-                        .write_text_content(BytesText::new(&case.failing.join("\n")))?;
+                        .write_inner_content(|w| write_lines(w, spool, r, |s| s >= fail_on))?;
                 }
-                if !case.other.is_empty() {
+                if other > 0 {
                     w.create_element("system-out")
-                        .write_text_content(BytesText::new(&case.other.join("\n")))?;
+                        .write_inner_content(|w| write_lines(w, spool, r, |s| s < fail_on))?;
                 }
                 Ok(())
             })?;
-        Ok(())
-    }
-}
-
-impl Emitter for Junit {
-    fn file(&mut self, _out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
-        let mut case = Case {
-            path: r.path.clone(),
-            error: r.error_message(),
-            failing: Vec::new(),
-            other: Vec::new(),
-        };
-        if let Some(doc) = r.document() {
-            for d in r.diagnostics() {
-                let (s, _) = position(doc, d);
-                let line = format!(
-                    "{}:{}:{}: {} {}: {}",
-                    r.path,
-                    s.line,
-                    s.column,
-                    d.severity,
-                    d.rule_id(),
-                    xml_safe(&d.message)
-                );
-                if d.severity >= self.fail_on {
-                    case.failing.push(line);
-                } else {
-                    case.other.push(line);
-                }
-            }
         }
-        self.cases.push(case);
-        Ok(())
+        drain(&mut self.cases, &mut self.spool)
     }
 
     fn finish(&mut self, out: &mut dyn Write, _s: &Summary) -> io::Result<()> {
-        let tests = self.cases.len().to_string();
-        let errors = self.cases.iter().filter(|c| c.error.is_some()).count().to_string();
-        let failures = self
-            .cases
-            .iter()
-            .filter(|c| c.error.is_none() && !c.failing.is_empty())
-            .count()
-            .to_string();
+        let tests = self.tests.to_string();
+        let failures = self.failures.to_string();
+        let errors = self.errors.to_string();
         let counts = [
             ("tests", tests.as_str()),
             ("failures", failures.as_str()),
             ("errors", errors.as_str()),
         ];
-        let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-        w.create_element("testsuites")
-            .with_attribute(("name", "mtlint"))
-            .with_attributes(counts)
-            .write_inner_content(|w| {
-                w.create_element("testsuite")
-                    .with_attribute(("name", "mtlint"))
-                    .with_attributes(counts)
-                    .with_attribute(("skipped", "0"))
-                    .write_inner_content(|w| {
-                        for case in &self.cases {
-                            self.write_case(w, case)?;
-                        }
-                        Ok(())
-                    })?;
-                Ok(())
-            })?;
-        out.write_all(&w.into_inner())?;
+        let mut head = Writer::new_with_indent(Vec::new(), b' ', 2);
+        head.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        head.write_event(Event::Start(
+            BytesStart::new("testsuites")
+                .with_attributes([("name", "mtlint")])
+                .with_attributes(counts),
+        ))?;
+        head.write_event(Event::Start(
+            BytesStart::new("testsuite")
+                .with_attributes([("name", "mtlint")])
+                .with_attributes(counts)
+                .with_attributes([("skipped", "0")]),
+        ))?;
+        out.write_all(head.get_ref())?;
+        self.spool.seek(SeekFrom::Start(0))?;
+        io::copy(&mut self.spool, out)?;
+        self.cases.write_event(Event::End(BytesEnd::new("testsuite")))?;
+        self.cases.write_event(Event::End(BytesEnd::new("testsuites")))?;
+        out.write_all(self.cases.get_ref())?;
         writeln!(out)
     }
 }
@@ -170,6 +198,76 @@ impl Emitter for Junit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text of each element named `name` in `xml`, and the attributes of `testsuite`.
+    fn read(xml: &str, name: &str) -> (Vec<String>, Vec<(String, String)>) {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let (mut texts, mut suite, mut inside) = (Vec::new(), Vec::new(), false);
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Eof => break,
+                Event::Start(e) if e.name().as_ref() == b"testsuite" => {
+                    for a in e.attributes() {
+                        let a = a.unwrap();
+                        let value = a.unescape_value().unwrap().into_owned();
+                        suite.push((String::from_utf8(a.key.as_ref().to_vec()).unwrap(), value));
+                    }
+                }
+                Event::Start(e) => {
+                    inside = e.name().as_ref() == name.as_bytes();
+                    if inside {
+                        texts.push(String::new());
+                    }
+                }
+                Event::Text(t) if inside => texts.last_mut().unwrap().push_str(&t.decode().unwrap()),
+                Event::GeneralRef(r) if inside => {
+                    let named = [("quot", "\""), ("amp", "&"), ("lt", "<"), ("gt", ">"), ("apos", "'")];
+                    let r = String::from_utf8(r.to_vec()).unwrap();
+                    let c = named.iter().find(|(n, _)| *n == r).unwrap().1;
+                    texts.last_mut().unwrap().push_str(c);
+                }
+                Event::End(_) => inside = false,
+                _ => {}
+            }
+        }
+        (texts, suite)
+    }
+
+    #[test]
+    fn a_report_larger_than_the_memory_spool_is_written_whole() {
+        let big = crate::output::tests::report(30_000);
+        let failed = FileReport::failed("gone.txt", crate::error::FileError::Input("gone".into()));
+        let mut junit = Junit::new(Severity::Warning);
+        let mut out = Vec::new();
+        for r in [&failed, &big, &failed] {
+            junit.file(&mut out, r).unwrap();
+        }
+        assert!(junit.spool.is_rolled(), "the test cases went to a temporary file");
+        junit.finish(&mut out, &Summary::default()).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        let failing = big
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity >= Severity::Warning)
+            .count();
+        let (failures, suite) = read(&xml, "failure");
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].lines().count(), failing);
+        assert!(failures[0].ends_with(xml_safe(&big.diagnostics().last().unwrap().message).as_ref()));
+        let (other, _) = read(&xml, "system-out");
+        assert_eq!(other[0].lines().count(), big.diagnostics().len() - failing);
+        let counts: Vec<(&str, &str)> = suite.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            counts,
+            [
+                ("name", "mtlint"),
+                ("tests", "3"),
+                ("failures", "1"),
+                ("errors", "2"),
+                ("skipped", "0")
+            ]
+        );
+    }
 
     #[test]
     fn control_characters_are_named() {

@@ -254,6 +254,11 @@ fn emitter(format: Format, opts: &EmitOptions) -> Box<dyn Emitter> {
 /// the next: the worker that checked a file renders it, and the writing thread only copies
 /// the bytes out in input order. Formatting then runs on every core, and a report is read
 /// where it was built.
+///
+/// A large report (one large file with tens of thousands of findings) is not rendered whole:
+/// the writing thread renders it a few slices at a time, in parallel, and writes each window
+/// before rendering the next ([`FileRenderer::write`]), so its output costs the memory of a
+/// window, not of the whole report.
 #[derive(Clone)]
 pub enum FileRenderer {
     Human(human::Human),
@@ -261,6 +266,14 @@ pub enum FileRenderer {
     Json,
     Jsonl,
     Github,
+}
+
+/// A file's output as the worker that checked it left it, for [`FileRenderer::write`].
+pub enum Rendered {
+    /// The whole output, rendered.
+    Whole(Vec<u8>),
+    /// Nothing yet: a large report, rendered slice by slice as it is written.
+    Large,
 }
 
 impl FileRenderer {
@@ -281,48 +294,127 @@ impl FileRenderer {
         }
     }
 
-    /// The bytes the format's emitter writes for `report`, in pieces to be written in order.
-    /// The findings of a large report (one large file) are rendered in slices, in parallel on
-    /// the rayon pool, one piece each; they are not copied into one buffer.
-    pub fn render(&self, report: &FileReport) -> io::Result<Vec<Vec<u8>>> {
-        const SLICE: usize = 4096;
-        let large = report.diagnostics().len() >= 2 * SLICE
-            && !matches!(self, FileRenderer::Json | FileRenderer::Jsonl)
-            && rayon::current_num_threads() > 1;
-        if let (Some(doc), None, true) = (report.document(), &report.error(), large) {
-            use rayon::prelude::*;
-            let slices = report
-                .diagnostics()
-                .par_chunks(SLICE)
-                .map(|diags| {
-                    let mut out = Vec::new();
-                    self.findings(&mut out, &report.path, doc, diags).map(|()| out)
-                })
-                .collect::<io::Result<Vec<_>>>();
-            return slices;
+    /// Findings in a slice of a large report of `n` findings. The human format groups the
+    /// findings of each slice (same rule, flagged text and fix), so its slices are part of its
+    /// output: 4096 findings when the report is rendered in parallel, the whole report on one
+    /// thread, as they have always been. The other formats write the same bytes however a
+    /// report is cut, in slices small enough to hold a window of them.
+    fn slice_len(&self, n: usize, threads: usize) -> usize {
+        match self {
+            FileRenderer::Human(_) if threads == 1 => n.max(1),
+            FileRenderer::Human(_) => 4096,
+            _ => 1024,
+        }
+    }
+
+    /// Whether `report` is large: written slice by slice by the writing thread rather than
+    /// rendered whole by its worker.
+    fn is_large(&self, report: &FileReport) -> bool {
+        let n = report.diagnostics().len();
+        let threads = rayon::current_num_threads();
+        let large = match self {
+            // Rendered whole as ever below 2 slices: its groups then span the whole file.
+            FileRenderer::Human(_) => n >= 2 * 4096,
+            _ => n >= 2 * self.slice_len(n, threads),
+        };
+        large && report.document().is_some()
+    }
+
+    /// What the worker that checked `report` renders of it: all its output, unless it is
+    /// large (then [`FileRenderer::write`] renders it as it writes it).
+    pub fn render(&self, report: &FileReport) -> io::Result<Rendered> {
+        if self.is_large(report) {
+            return Ok(Rendered::Large);
         }
         let mut out = Vec::new();
         match self {
             FileRenderer::Human(h) => h.clone().file(&mut out, report)?,
             FileRenderer::Concise => concise::Concise.file(&mut out, report)?,
-            FileRenderer::Json => json::file_block(&mut out, report)?,
+            FileRenderer::Json => {
+                out.reserve(512 + 384 * report.diagnostics().len());
+                json::file_block(&mut out, report)?
+            }
             FileRenderer::Jsonl => json::JsonLines.file(&mut out, report)?,
             FileRenderer::Github => github::Github.file(&mut out, report)?,
         }
-        Ok(vec![out])
+        Ok(Rendered::Whole(out))
     }
-}
 
-impl FileRenderer {
-    /// What the format writes for `diags`, findings in `doc`, in a file's output (after any
-    /// error line). `json` and `jsonl` write each file as one object and are never written
-    /// in slices: they write nothing here.
-    fn findings(&self, out: &mut Vec<u8>, path: &str, doc: &Document, diags: &[Diagnostic]) -> io::Result<()> {
+    /// Writes the output of `report`, which [`FileRenderer::render`] made `rendered`, to
+    /// `out`. A large report is rendered here in windows of a few slices per thread, in
+    /// parallel on the rayon pool, each window written before the next is rendered: its
+    /// output is never held whole, and it is still rendered on every core.
+    pub fn write(&self, out: &mut dyn Write, report: &FileReport, rendered: Rendered) -> io::Result<()> {
+        let doc = match (rendered, report.document()) {
+            (Rendered::Whole(bytes), _) => return out.write_all(&bytes),
+            (Rendered::Large, Some(doc)) => doc,
+            // Only a checked file's report is large.
+            (Rendered::Large, None) => return Ok(()),
+        };
+        let diags = report.diagnostics();
+        let threads = rayon::current_num_threads();
+        let slice = self.slice_len(diags.len(), threads);
+        self.head(out, report)?;
+        if threads == 1 {
+            // Nothing to render alongside: straight into the output.
+            for (i, diags) in diags.chunks(slice).enumerate() {
+                self.findings(out, &report.path, doc, diags, i == 0)?;
+            }
+        } else {
+            use rayon::prelude::*;
+            const SLICES_PER_THREAD: usize = 2;
+            for (w, window) in diags.chunks(slice * SLICES_PER_THREAD * threads).enumerate() {
+                let pieces = window
+                    .par_chunks(slice)
+                    .enumerate()
+                    .map(|(i, diags)| {
+                        let mut piece = Vec::new();
+                        self.findings(&mut piece, &report.path, doc, diags, w == 0 && i == 0)
+                            .map(|()| piece)
+                    })
+                    .collect::<io::Result<Vec<_>>>()?;
+                for piece in pieces {
+                    out.write_all(&piece)?;
+                }
+            }
+        }
+        self.tail(out, report)
+    }
+
+    /// What the format writes before a large report's findings (which has no error line).
+    fn head(&self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        match self {
+            FileRenderer::Json => json::block_head(out, report),
+            FileRenderer::Jsonl => json::line_head(out, report),
+            FileRenderer::Human(_) | FileRenderer::Concise | FileRenderer::Github => Ok(()),
+        }
+    }
+
+    /// What the format writes for `diags`, findings in `doc` (read from `path`), a slice of a
+    /// file's findings; `first` when the slice is the file's first.
+    fn findings(
+        &self,
+        out: &mut dyn Write,
+        path: &str,
+        doc: &Document,
+        diags: &[Diagnostic],
+        first: bool,
+    ) -> io::Result<()> {
         match self {
             FileRenderer::Human(h) => h.findings(out, path, doc, diags),
             FileRenderer::Concise => concise::findings(out, path, doc, diags),
             FileRenderer::Github => github::findings(out, path, doc, diags),
-            FileRenderer::Json | FileRenderer::Jsonl => Ok(()),
+            FileRenderer::Json => json::block_findings(out, doc, diags, first),
+            FileRenderer::Jsonl => json::line_findings(out, doc, diags, first),
+        }
+    }
+
+    /// What the format writes after a large report's findings.
+    fn tail(&self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        match self {
+            FileRenderer::Json => json::block_tail(out, report),
+            FileRenderer::Jsonl => json::line_tail(out, report),
+            FileRenderer::Human(_) | FileRenderer::Concise | FileRenderer::Github => Ok(()),
         }
     }
 }
@@ -358,4 +450,130 @@ pub fn position(doc: &Document, d: &Diagnostic) -> (crate::span::LineCol, crate:
         idx.line_col(&doc.text, d.span.start),
         idx.line_col(&doc.text, d.span.end),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde::Serialize;
+
+    use super::json::{diagnostics, JsonDiagnostic};
+    use super::*;
+    use crate::diagnostic::{Edit, Fix, Label, Related, RuleMeta};
+    use crate::span::Span;
+
+    /// A file's object as serde_json lays it out whole: what the `json` format has always
+    /// written, and what writing it in parts must match byte for byte.
+    #[derive(Serialize)]
+    struct WholeFile<'a> {
+        path: &'a str,
+        language: Option<&'a str>,
+        diagnostics: Vec<JsonDiagnostic<'a>>,
+        error: Option<String>,
+    }
+
+    fn whole(r: &FileReport) -> WholeFile<'_> {
+        WholeFile {
+            path: &r.path,
+            language: r.language(),
+            diagnostics: r
+                .document()
+                .map(|d| diagnostics(d, r.diagnostics()))
+                .unwrap_or_default(),
+            error: r.error_message(),
+        }
+    }
+
+    /// `n` findings of every shape (fix or none, labels, related findings, text to escape)
+    /// in a file whose path needs escaping too.
+    pub(super) fn report(n: usize) -> FileReport {
+        let text = "Un \"texte\" traduit \u{2014} avec\tdes\u{200b}pièges .\nLigne 2 .\n".repeat(8);
+        let rule = |id: &str, severity| {
+            Arc::new(RuleMeta {
+                id: id.into(),
+                severity,
+                category: "fluency/punctuation".into(),
+            })
+        };
+        let diagnostics = (0..n)
+            .map(|i| {
+                let at = (i * 7) % (text.len() - 4);
+                let at = (at..)
+                    .find(|&a| text.is_char_boundary(a) && text.is_char_boundary(a + 1))
+                    .unwrap();
+                Diagnostic {
+                    rule: rule("fr/espace", Severity::Warning),
+                    severity: [Severity::Info, Severity::Warning, Severity::Error][i % 3],
+                    message: format!("finding {i}: \"quoted\" \\ \u{1} ünïcode"),
+                    span: Span::new(at, at + 1),
+                    labels: (0..i % 3)
+                        .map(|j| Label {
+                            span: Span::new(j, j + 1),
+                            message: format!("label {j}"),
+                        })
+                        .collect(),
+                    fix: (i % 2 == 0).then(|| Fix::new(Applicability::Safe, vec![Edit::delete(Span::new(at, at + 1))])),
+                    related: match i % 5 {
+                        0 => vec![Related {
+                            rule: rule("fr/autre", Severity::Info),
+                            message: "la même".into(),
+                        }]
+                        .into(),
+                        _ => Default::default(),
+                    },
+                }
+            })
+            .collect();
+        FileReport::checked(
+            "dir/\"odd\" name.txt",
+            Document::new("x.txt", text, Some("fr")),
+            diagnostics,
+        )
+    }
+
+    fn written(format: Format, r: &FileReport) -> (bool, String) {
+        let opts = EmitOptions {
+            human: Default::default(),
+            rules: Default::default(),
+            fail_on: Severity::Error,
+        };
+        let renderer = FileRenderer::new(format, &opts).unwrap();
+        let rendered = renderer.render(r).unwrap();
+        let large = matches!(rendered, Rendered::Large);
+        let mut out = Vec::new();
+        renderer.write(&mut out, r, rendered).unwrap();
+        (large, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn a_file_written_in_parts_is_serde_jsons_whole_object() {
+        let failed = FileReport::failed("gone.txt", crate::error::FileError::Input("no such \"file\"".into()));
+        for (r, large) in [
+            (report(0), false),
+            (report(5), false),
+            (report(5000), true),
+            (failed, false),
+        ] {
+            let pretty = serde_json::to_string_pretty(&whole(&r)).unwrap();
+            let expected: Vec<String> = pretty.lines().map(|l| format!("    {l}")).collect();
+            assert_eq!(written(Format::Json, &r), (large, expected.join("\n")));
+            let line = serde_json::to_string(&whole(&r)).unwrap() + "\n";
+            assert_eq!(written(Format::Jsonl, &r), (large, line));
+        }
+    }
+
+    #[test]
+    fn a_large_report_written_in_slices_is_the_whole_report() {
+        let r = report(5000);
+        let mut concise = Vec::new();
+        concise::Concise.file(&mut concise, &r).unwrap();
+        assert_eq!(
+            written(Format::Concise, &r),
+            (true, String::from_utf8(concise).unwrap())
+        );
+        let mut github = Vec::new();
+        github::Github.file(&mut github, &r).unwrap();
+        assert_eq!(written(Format::Github, &r), (true, String::from_utf8(github).unwrap()));
+    }
 }
