@@ -622,6 +622,24 @@ mod tests {
         out
     }
 
+    /// A headline scraped twice is a paragraph repeated after an empty line, where a large
+    /// document may be cut: its rule reads the whole document.
+    #[test]
+    fn a_headline_repeated_across_a_cut_is_found_in_parts() {
+        let engine = Engine::new(crate::config::builtin_rules().unwrap(), &[]).unwrap();
+        let mut text = String::new();
+        for k in 0..600 {
+            let line = format!("The lighting fair of the town opens in week {k} of the year");
+            text.push_str(&format!("{line}\n\n{line}\n\n"));
+        }
+        let doc = Document::new("a.txt", text, Some("en"));
+        assert!(doc.cut_points(8 * 1024).len() > 4);
+        let one_pass = engine.check_in_parts(&doc, usize::MAX, None);
+        let repeated = one_pass.iter().filter(|d| d.rule_id() == "en/repeated-phrase").count();
+        assert_eq!(repeated, 600);
+        assert_eq!(one_pass, engine.check_in_parts(&doc, 8 * 1024, None));
+    }
+
     #[test]
     fn a_document_checked_in_parts_has_the_findings_of_one_pass() {
         let engine = Engine::new(crate::config::builtin_rules().unwrap(), &[]).unwrap();

@@ -156,6 +156,12 @@ fn spaced_letters(text: &str, first: Span, second: Span) -> bool {
 }
 
 impl Check for RepetitionCheck {
+    /// The phrases sub-check finds a headline written twice in a row, across the empty line
+    /// where a large document may be cut into parts.
+    fn document_wide(&self, rule: RuleIdx) -> bool {
+        self.rules.iter().any(|r| r.idx == rule && r.phrases)
+    }
+
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         if !self.rules.iter().any(|r| sink.is_active(r.idx)) {
             return;
