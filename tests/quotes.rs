@@ -152,3 +152,24 @@ fn a_detached_curly_pair_is_rechecked_without_slicing_inside_a_quote() {
         );
     }
 }
+
+/// A page that quotes typographically in its prose, around code and markup full of straight
+/// quotes, uses one quote style: only the prose's marks are counted. A straight quote in the
+/// prose is still the odd one out.
+#[test]
+fn quote_style_is_the_prose_style_not_the_codes() {
+    let page = "# Parsing numbers\n\n\
+                <span class=\"caption\">Listing 1: reading a number</span>\n\n\
+                ```rust\nlet guess: u32 = \"42\".parse().expect(\"Not a number!\");\nlet name = \"Ferris\";\n```\n\n\
+                The value is written as `\"42\"` in the source, as the “Parsing” section and \
+                the “Numbers” appendix explain.\n";
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("page.md"), page).unwrap();
+    let out = concise(dir.path(), "page.md", &["--lang", "en"]);
+    assert!(!out.contains("mixed-quote-style"), "{out}");
+
+    let odd = page.replace("the “Numbers” appendix", "the \"Numbers\" appendix");
+    fs::write(dir.path().join("odd.md"), odd).unwrap();
+    let out = concise(dir.path(), "odd.md", &["--lang", "en"]);
+    assert_eq!(out.matches("en/mixed-quote-style").count(), 2, "{out}");
+}

@@ -859,7 +859,11 @@ fn detached_curly_re(o: char, c: char) -> Regex {
     Regex::new(&format!(r"\w({eo}) ([^{eo}{ec}\n]{{1,40}}?) ({ec})\w")).expect("escaped marks make a valid regex")
 }
 
-/// Straight and curly double quotes in one document: the minority style is flagged.
+/// Straight and curly double quotes in one document's prose: the minority style is flagged.
+/// Marks where no finding may stand (code blocks, inline code, markup such as
+/// `<span class="caption">`, URLs and other protected spans) are not the prose's style and
+/// are not counted: a Markdown page quoting typographically around straight-quoted code
+/// uses one style.
 fn mixed_styles(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let curly: Vec<char> = r
@@ -873,11 +877,13 @@ fn mixed_styles(doc: &Document, r: &QuoteRule, sink: &mut Sink<'_>) {
     }
     let mut straight = Vec::new();
     let mut typographic = Vec::new();
+    let prose = |span: Span| !doc.blocks_finding(span) && !crate::protect::blocks(doc.protected(), span);
     for (i, c) in r.marks.find_iter(text) {
-        if c == '"' {
-            straight.push(Span::new(i, i + 1));
-        } else if curly.contains(&c) {
-            typographic.push(Span::new(i, i + c.len_utf8()));
+        let span = Span::new(i, i + c.len_utf8());
+        if c == '"' && prose(span) {
+            straight.push(span);
+        } else if curly.contains(&c) && prose(span) {
+            typographic.push(span);
         }
     }
     if straight.is_empty() || typographic.is_empty() {
