@@ -272,6 +272,9 @@ impl Engine {
                     .collect::<Vec<_>>()
             },
         );
+        // Reserved at once: grown by doubling, a large file's findings would leave freed
+        // copies of half their size behind.
+        diags.reserve_exact(parts.iter().map(Vec::len).sum());
         diags.extend(parts.into_iter().flatten());
         timing::time(Stage::Finish, || self.finish(doc, diags))
     }
@@ -338,7 +341,13 @@ fn same_category(a: &str, b: &str) -> bool {
 /// then the one with the better fix); the others become its `related` entries, it takes the
 /// highest severity among them, and a fix of theirs when it has none. `diags` is sorted by
 /// span, so such findings are neighbours.
-fn merge_same_defect(diags: Vec<Diagnostic>, specificity: &std::collections::HashMap<String, u8>) -> Vec<Diagnostic> {
+///
+/// Done in place: a large file's findings are not copied into a second vector (tens of
+/// megabytes at the peak of the run).
+fn merge_same_defect(
+    mut diags: Vec<Diagnostic>,
+    specificity: &std::collections::HashMap<String, u8>,
+) -> Vec<Diagnostic> {
     let rank = |d: &Diagnostic| {
         (
             specificity.get(d.rule_id()).copied().unwrap_or(0),
@@ -346,36 +355,41 @@ fn merge_same_defect(diags: Vec<Diagnostic>, specificity: &std::collections::Has
             d.fix.as_ref().map(|f| f.applicability),
         )
     };
-    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
-    // Index in `out` where the findings of the current span begin.
+    // `diags[..kept]` are the findings kept so far, `diags[kept..next]` those merged into
+    // them (emptied), `diags[next..]` those not yet read.
+    let mut kept = 0;
+    // Index where the kept findings of the current span begin.
     let mut span_start = 0;
-    for d in diags {
-        if out.last().is_none_or(|last| last.span != d.span) {
-            span_start = out.len();
+    for next in 0..diags.len() {
+        if kept == 0 || diags[kept - 1].span != diags[next].span {
+            span_start = kept;
         }
-        let twin = out[span_start..]
+        let d = &diags[next];
+        let twin = diags[span_start..kept]
             .iter()
             .position(|o| o.rule_id() != d.rule_id() && same_category(o.category(), d.category()));
         let Some(i) = twin.map(|i| span_start + i) else {
-            out.push(d);
+            diags.swap(kept, next);
+            kept += 1;
             continue;
         };
-        let mut other = d;
-        if rank(&other) > rank(&out[i]) {
-            std::mem::swap(&mut other, &mut out[i]);
+        let (done, rest) = diags.split_at_mut(next);
+        let (keep, other) = (&mut done[i], &mut rest[0]);
+        if rank(other) > rank(keep) {
+            std::mem::swap(other, keep);
         }
-        let keep = &mut out[i];
         keep.severity = keep.severity.max(other.severity);
         if keep.fix.is_none() {
-            keep.fix = other.fix;
+            keep.fix = other.fix.take();
         }
         keep.related.push(crate::diagnostic::Related {
-            rule: other.rule,
-            message: other.message,
+            rule: other.rule.clone(),
+            message: std::mem::take(&mut other.message),
         });
-        keep.related.append(other.related);
+        keep.related.append(std::mem::take(&mut other.related));
     }
-    out
+    diags.truncate(kept);
+    diags
 }
 
 /// Sorts findings by position, then rule id. The sort is stable and merges sorted runs in
