@@ -728,3 +728,31 @@ fn timing_env_prints_where_the_time_went_and_keeps_stdout_unchanged() {
         .unwrap();
     assert!(off.stderr.is_empty());
 }
+
+/// The human format groups the findings of a file (same rule, text and fix: one entry with
+/// how many more and where). A large file's report is written in slices on every core; the
+/// groups are still the whole file's, so the output does not depend on the thread count.
+#[test]
+fn a_large_human_report_is_the_same_on_any_number_of_threads() {
+    let dir = TempDir::new().unwrap();
+    let mut text = String::new();
+    for k in 0..9000 {
+        let word = ["the", "a", "of"][k % 3];
+        text.push_str(&format!("Line {k} says that {word} {word} fair opens in spring.\n\n"));
+    }
+    fs::write(dir.path().join("big.txt"), text).unwrap();
+    let human = |threads: &str| {
+        let out = cargo_bin_cmd!("mtlint")
+            .current_dir(dir.path())
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["check", "big.txt", "--color", "never", "--lang", "en"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = human("1");
+    // Three groups of 3,000 doubled words each, not one entry per slice.
+    assert_eq!(one.matches("× the same finding").count(), 3, "{one}");
+    assert_eq!(one, human("2"));
+    assert_eq!(one, human("3"));
+}

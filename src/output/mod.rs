@@ -294,30 +294,15 @@ impl FileRenderer {
         }
     }
 
-    /// Findings in a slice of a large report of `n` findings. The human format groups the
-    /// findings of each slice (same rule, flagged text and fix), so its slices are part of its
-    /// output: 4096 findings when the report is rendered in parallel, the whole report on one
-    /// thread, as they have always been. The other formats write the same bytes however a
-    /// report is cut, in slices small enough to hold a window of them.
-    fn slice_len(&self, n: usize, threads: usize) -> usize {
-        match self {
-            FileRenderer::Human(_) if threads == 1 => n.max(1),
-            FileRenderer::Human(_) => 4096,
-            _ => 1024,
-        }
-    }
+    /// Findings in a slice of a large report: small enough to hold a window of them. Every
+    /// format writes the same bytes however a report is cut (the human format groups the
+    /// whole file's findings before it cuts, see [`human::Human::write_large`]).
+    const SLICE: usize = 1024;
 
     /// Whether `report` is large: written slice by slice by the writing thread rather than
     /// rendered whole by its worker.
     fn is_large(&self, report: &FileReport) -> bool {
-        let n = report.diagnostics().len();
-        let threads = rayon::current_num_threads();
-        let large = match self {
-            // Rendered whole as ever below 2 slices: its groups then span the whole file.
-            FileRenderer::Human(_) => n >= 2 * 4096,
-            _ => n >= 2 * self.slice_len(n, threads),
-        };
-        large && report.document().is_some()
+        report.diagnostics().len() >= 2 * Self::SLICE && report.document().is_some()
     }
 
     /// What the worker that checked `report` renders of it: all its output, unless it is
@@ -352,8 +337,11 @@ impl FileRenderer {
             (Rendered::Large, None) => return Ok(()),
         };
         let diags = report.diagnostics();
+        if let FileRenderer::Human(h) = self {
+            return h.write_large(out, &report.path, doc, diags);
+        }
         let threads = rayon::current_num_threads();
-        let slice = self.slice_len(diags.len(), threads);
+        let slice = Self::SLICE;
         self.head(out, report)?;
         if threads == 1 {
             // Nothing to render alongside: straight into the output.
