@@ -55,7 +55,66 @@ pub struct Junit {
     /// Writes the test cases, indented as children of `testsuites` and `testsuite` (which it
     /// has opened, its opening discarded); its buffer is moved to `spool` as it fills.
     cases: Writer<Vec<u8>>,
-    spool: tempfile::SpooledTempFile,
+    spool: Spool,
+}
+
+/// Where the test cases wait for the counts: in memory while small, then a temporary file.
+/// When no temporary file can be made (a read-only system, a missing `TMPDIR`), they stay in
+/// memory, whole, as they did before they were spooled: the report is still written.
+enum Spool {
+    Spooled(tempfile::SpooledTempFile),
+    Memory(Vec<u8>),
+}
+
+impl Spool {
+    /// Writes everything spooled to `out`.
+    fn copy_to(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Spool::Memory(bytes) => out.write_all(bytes),
+            Spool::Spooled(file) => {
+                file.seek(SeekFrom::Start(0)).map_err(spool_error)?;
+                io::copy(file, out).map(|_| ())
+            }
+        }
+    }
+}
+
+/// An error of the temporary file, said as one.
+fn spool_error(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("the junit report's temporary file: {e}"))
+}
+
+impl Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let failed = match self {
+            Spool::Memory(bytes) => {
+                bytes.extend_from_slice(buf);
+                return Ok(buf.len());
+            }
+            Spool::Spooled(file) => match file.write(buf) {
+                // Moving to a temporary file failed; what was written is still in memory.
+                Err(e) if !file.is_rolled() => e,
+                r => return r.map_err(spool_error),
+            },
+        };
+        let Spool::Spooled(file) = std::mem::replace(self, Spool::Memory(Vec::new())) else {
+            return Err(failed);
+        };
+        let tempfile::SpooledData::InMemory(cursor) = file.into_inner() else {
+            return Err(failed);
+        };
+        let mut bytes = cursor.into_inner();
+        bytes.extend_from_slice(buf);
+        *self = Spool::Memory(bytes);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Spool::Spooled(file) => file.flush(),
+            Spool::Memory(_) => Ok(()),
+        }
+    }
 }
 
 impl Junit {
@@ -72,7 +131,7 @@ impl Junit {
             failures: 0,
             errors: 0,
             cases,
-            spool: tempfile::spooled_tempfile(SPOOL_IN_MEMORY),
+            spool: Spool::Spooled(tempfile::spooled_tempfile(SPOOL_IN_MEMORY)),
         }
     }
 }
@@ -186,8 +245,7 @@ impl Emitter for Junit {
                 .with_attributes([("skipped", "0")]),
         ))?;
         out.write_all(head.get_ref())?;
-        self.spool.seek(SeekFrom::Start(0))?;
-        io::copy(&mut self.spool, out)?;
+        self.spool.copy_to(out)?;
         self.cases.write_event(Event::End(BytesEnd::new("testsuite")))?;
         self.cases.write_event(Event::End(BytesEnd::new("testsuites")))?;
         out.write_all(self.cases.get_ref())?;
@@ -234,6 +292,21 @@ mod tests {
     }
 
     #[test]
+    fn without_a_temporary_file_the_spool_keeps_everything_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("not-there");
+        let mut spool = Spool::Spooled(tempfile::spooled_tempfile_in(16, &missing));
+        let written: Vec<u8> = (0..100u8).collect();
+        for chunk in written.chunks(7) {
+            spool.write_all(chunk).unwrap();
+        }
+        assert!(matches!(spool, Spool::Memory(_)));
+        let mut out = Vec::new();
+        spool.copy_to(&mut out).unwrap();
+        assert_eq!(out, written);
+    }
+
+    #[test]
     fn a_report_larger_than_the_memory_spool_is_written_whole() {
         let big = crate::output::tests::report(30_000);
         let failed = FileReport::failed("gone.txt", crate::error::FileError::Input("gone".into()));
@@ -242,7 +315,10 @@ mod tests {
         for r in [&failed, &big, &failed] {
             junit.file(&mut out, r).unwrap();
         }
-        assert!(junit.spool.is_rolled(), "the test cases went to a temporary file");
+        assert!(
+            matches!(&junit.spool, Spool::Spooled(file) if file.is_rolled()),
+            "the test cases went to a temporary file"
+        );
         junit.finish(&mut out, &Summary::default()).unwrap();
         let xml = String::from_utf8(out).unwrap();
         let failing = big
