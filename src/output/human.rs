@@ -584,35 +584,9 @@ impl Human {
         self.write_groups(out, path, doc, &groups(doc, diags))
     }
 
-    /// [`Human::findings`] for a large report: grouped over the whole file as a small one
-    /// is, then written in windows of slices of groups, each slice rendered on its own core
-    /// and each window written before the next is rendered. The output is the same on any
-    /// number of threads (it once grouped each slice of 4,096 findings apart when rendered in
-    /// parallel, and the whole file on one thread).
-    pub fn write_large(&self, out: &mut dyn Write, path: &str, doc: &Document, diags: &[Diagnostic]) -> io::Result<()> {
-        use rayon::prelude::*;
-        const SLICE: usize = 1024;
-        const SLICES_PER_THREAD: usize = 2;
-        let groups = groups(doc, diags);
-        let threads = rayon::current_num_threads();
-        for window in groups.chunks(SLICE * SLICES_PER_THREAD * threads) {
-            let pieces = window
-                .par_chunks(SLICE)
-                .map(|groups| {
-                    let mut piece = Vec::new();
-                    self.write_groups(&mut piece, path, doc, groups).map(|()| piece)
-                })
-                .collect::<io::Result<Vec<_>>>()?;
-            for piece in pieces {
-                out.write_all(&piece)?;
-            }
-        }
-        Ok(())
-    }
-
     /// Each group of findings in `doc` with its snippet: the first shown in full, with how
     /// many more there are and on which lines.
-    fn write_groups(
+    pub(super) fn write_groups(
         &self,
         out: &mut dyn Write,
         path: &str,

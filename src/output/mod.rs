@@ -296,7 +296,7 @@ impl FileRenderer {
 
     /// Findings in a slice of a large report: small enough to hold a window of them. Every
     /// format writes the same bytes however a report is cut (the human format groups the
-    /// whole file's findings before it cuts, see [`human::Human::write_large`]).
+    /// whole file's findings before it cuts them).
     const SLICE: usize = 1024;
 
     /// Whether `report` is large: written slice by slice by the writing thread rather than
@@ -337,35 +337,16 @@ impl FileRenderer {
             (Rendered::Large, None) => return Ok(()),
         };
         let diags = report.diagnostics();
+        let path = &report.path;
         if let FileRenderer::Human(h) = self {
-            return h.write_large(out, &report.path, doc, diags);
+            // Grouped over the whole file first, as a small report is, whatever the threads.
+            let groups = human::groups(doc, diags);
+            return write_in_slices(out, &groups, |out, groups, _| h.write_groups(out, path, doc, groups));
         }
-        let threads = rayon::current_num_threads();
-        let slice = Self::SLICE;
         self.head(out, report)?;
-        if threads == 1 {
-            // Nothing to render alongside: straight into the output.
-            for (i, diags) in diags.chunks(slice).enumerate() {
-                self.findings(out, &report.path, doc, diags, i == 0)?;
-            }
-        } else {
-            use rayon::prelude::*;
-            const SLICES_PER_THREAD: usize = 2;
-            for (w, window) in diags.chunks(slice * SLICES_PER_THREAD * threads).enumerate() {
-                let pieces = window
-                    .par_chunks(slice)
-                    .enumerate()
-                    .map(|(i, diags)| {
-                        let mut piece = Vec::new();
-                        self.findings(&mut piece, &report.path, doc, diags, w == 0 && i == 0)
-                            .map(|()| piece)
-                    })
-                    .collect::<io::Result<Vec<_>>>()?;
-                for piece in pieces {
-                    out.write_all(&piece)?;
-                }
-            }
-        }
+        write_in_slices(out, diags, |out, diags, first| {
+            self.findings(out, path, doc, diags, first)
+        })?;
         self.tail(out, report)
     }
 
@@ -405,6 +386,41 @@ impl FileRenderer {
             FileRenderer::Human(_) | FileRenderer::Concise | FileRenderer::Github => Ok(()),
         }
     }
+}
+
+/// Writes `items` to `out` in slices of [`FileRenderer::SLICE`], each rendered by
+/// `render(out, slice, first)` (`first`: the slice is the first). On one thread straight into
+/// `out`; on more, a window of a few slices per thread is rendered in parallel on the rayon
+/// pool and written before the next is rendered, so the output is never held whole.
+fn write_in_slices<T: Sync>(
+    out: &mut dyn Write,
+    items: &[T],
+    render: impl Fn(&mut dyn Write, &[T], bool) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    const SLICES_PER_THREAD: usize = 2;
+    let slice = FileRenderer::SLICE;
+    let threads = rayon::current_num_threads();
+    if threads == 1 {
+        for (i, items) in items.chunks(slice).enumerate() {
+            render(out, items, i == 0)?;
+        }
+        return Ok(());
+    }
+    for (w, window) in items.chunks(slice * SLICES_PER_THREAD * threads).enumerate() {
+        let pieces = window
+            .par_chunks(slice)
+            .enumerate()
+            .map(|(i, items)| {
+                let mut piece = Vec::new();
+                render(&mut piece, items, w == 0 && i == 0).map(|()| piece)
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        for piece in pieces {
+            out.write_all(&piece)?;
+        }
+    }
+    Ok(())
 }
 
 /// Standard output for a run, buffered. Only the human format is styled, and only when
