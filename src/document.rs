@@ -225,7 +225,7 @@ impl Document {
     }
 
     /// True when the text is hard-wrapped (see [`segment::is_hard_wrapped`]).
-    fn is_wrapped(&self) -> bool {
+    pub(crate) fn is_wrapped(&self) -> bool {
         *self
             .wrapped
             .get_or_init(|| segment::is_hard_wrapped(&self.text, self.body))
@@ -242,10 +242,6 @@ impl Document {
         if !self.segments.is_empty() || text.len() / 2 < size {
             return Vec::new();
         }
-        let inside = |spans: &[Span], at: usize| {
-            let i = spans.partition_point(|s| s.end <= at);
-            spans.get(i).is_some_and(|s| s.start < at)
-        };
         let regions = self.regions.as_deref().unwrap_or(&[]);
         let mut cuts = Vec::new();
         let mut from = self.body + size;
@@ -281,19 +277,69 @@ impl Document {
         cuts
     }
 
+    /// Every place [`Document::cut_points`] could cut the document, in order: right after one
+    /// or more empty lines, before a line with something on it, outside masked text, markup and
+    /// prose regions. Empty for a bilingual document.
+    pub fn paragraph_cuts(&self) -> Vec<usize> {
+        let text = self.text.as_bytes();
+        if !self.segments.is_empty() {
+            return Vec::new();
+        }
+        let regions = self.regions.as_deref().unwrap_or(&[]);
+        let mut cuts = Vec::new();
+        let mut search = self.body;
+        while let Some(nl) = memchr::memchr(b'\n', &text[search..]) {
+            let mut at = search + nl + 1;
+            if next_line_if_empty(text, at).is_none() {
+                search = at;
+                continue;
+            }
+            while let Some(next) = next_line_if_empty(text, at) {
+                at = next;
+            }
+            if at >= text.len() {
+                break;
+            }
+            search = at;
+            if !inside(&self.masked, at) && !inside(&self.inline_masked, at) && !inside(regions, at) {
+                cuts.push(at);
+            }
+        }
+        cuts
+    }
+
+    /// What [`Document::part`] gives the part in `range` of the parsed structure (masked
+    /// text, markup, CDATA, prose regions, suppressions), in the part's offsets: two stretches
+    /// of text with equal structure are checked alike.
+    pub fn structure_within(&self, range: std::ops::Range<usize>) -> PartStructure {
+        let (start, end) = (range.start, range.end);
+        let within = |spans: &[Span]| within(spans, start, end, self.text.len());
+        PartStructure {
+            masked: within(&self.masked),
+            inline_masked: within(&self.inline_masked),
+            cdata: within(&self.cdata),
+            regions: self.regions.as_deref().map(within),
+            suppressions: self.suppressions_within(start, end),
+        }
+    }
+
+    /// The suppressions over `start..end`, cut to it, in its offsets.
+    fn suppressions_within(&self, start: usize, end: usize) -> Vec<Suppression> {
+        self.suppressions
+            .iter()
+            .filter(|s| s.span.start < end && s.span.end > start)
+            .map(|s| Suppression {
+                span: Span::new(s.span.start.max(start) - start, s.span.end.min(end) - start),
+                rules: s.rules.clone(),
+            })
+            .collect()
+    }
+
     /// The text in `range` (between two cut points, or the ends) as a document of its own,
     /// with this document's format, language and paragraph rule; spans in it start at 0.
     pub fn part(&self, range: std::ops::Range<usize>) -> Document {
         let (start, end) = (range.start, range.end);
-        let within = |spans: &[Span]| -> Vec<Span> {
-            let first = spans.partition_point(|s| s.end < start);
-            spans[first..]
-                .iter()
-                .take_while(|s| s.start < end || (s.is_empty() && s.start == end && end == self.text.len()))
-                .filter(|s| s.start >= start && s.end <= end)
-                .map(|s| Span::new(s.start - start, s.end - start))
-                .collect()
-        };
+        let within = |spans: &[Span]| within(spans, start, end, self.text.len());
         let mut part = Document::new(
             self.path.clone(),
             self.text[start..end].to_string(),
@@ -307,15 +353,7 @@ impl Document {
         part.cdata = within(&self.cdata);
         part.regions = self.regions.as_deref().map(within);
         part.source_language = self.source_language.clone();
-        part.suppressions = self
-            .suppressions
-            .iter()
-            .filter(|s| s.span.start < end && s.span.end > start)
-            .map(|s| Suppression {
-                span: Span::new(s.span.start.max(start) - start, s.span.end.min(end) - start),
-                rules: s.rules.clone(),
-            })
-            .collect();
+        part.suppressions = self.suppressions_within(start, end);
         let _ = part.wrapped.set(self.is_wrapped());
         if let Some(paragraphs) = self.paragraphs.get() {
             let _ = part.paragraphs.set(within(paragraphs));
@@ -533,6 +571,34 @@ fn cdata_escape<'r>(text: &str, content: Span, edit: Span, replacement: &'r str)
 }
 
 /// The offset after the line starting at `at` if that line is empty (`\n` or `\r\n`).
+/// True when `at` lies strictly inside one of `spans` (sorted, non-overlapping).
+fn inside(spans: &[Span], at: usize) -> bool {
+    let i = spans.partition_point(|s| s.end <= at);
+    spans.get(i).is_some_and(|s| s.start < at)
+}
+
+/// The spans of `spans` (sorted) that lie in `start..end`, in its offsets; an empty span at the
+/// very end of a text of `len` bytes belongs to the last part.
+fn within(spans: &[Span], start: usize, end: usize, len: usize) -> Vec<Span> {
+    let first = spans.partition_point(|s| s.end < start);
+    spans[first..]
+        .iter()
+        .take_while(|s| s.start < end || (s.is_empty() && s.start == end && end == len))
+        .filter(|s| s.start >= start && s.end <= end)
+        .map(|s| Span::new(s.start - start, s.end - start))
+        .collect()
+}
+
+/// The parsed structure of one stretch of a document ([`Document::structure_within`]).
+#[derive(Debug, PartialEq, Eq)]
+pub struct PartStructure {
+    masked: Vec<Span>,
+    inline_masked: Vec<Span>,
+    cdata: Vec<Span>,
+    regions: Option<Vec<Span>>,
+    suppressions: Vec<Suppression>,
+}
+
 fn next_line_if_empty(text: &[u8], at: usize) -> Option<usize> {
     match text.get(at..)? {
         [b'\n', ..] => Some(at + 1),

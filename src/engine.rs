@@ -14,6 +14,9 @@ use crate::timing::{self, Stage};
 
 pub use crate::model::Rule;
 
+mod recheck;
+pub use recheck::Reuse;
+
 /// Why the rules of a run could not be compiled (a rule file that loaded but whose rules do
 /// not compile together, or a bad `accept` list).
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +101,8 @@ pub struct Engine {
     mentions: Mentions,
     /// Per rule id: how specific the rule is, for [`merge_same_defect`].
     specificity: std::collections::HashMap<String, u8>,
+    /// Each rule's index by the address of its metadata, which its findings share.
+    rule_at: HashMap<usize, RuleIdx>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -162,6 +167,12 @@ impl Engine {
         let mentions = Mentions::new(&rules);
         let specificity = rules.iter().map(|r| (r.id().to_string(), r.specificity())).collect();
         let rules = RuleTable::new(rules);
+        let rule_at = rules
+            .rules()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (Arc::as_ptr(&r.meta) as usize, i))
+            .collect();
         Ok(Engine {
             rules,
             checks,
@@ -169,6 +180,7 @@ impl Engine {
             accept,
             mentions,
             specificity,
+            rule_at,
         })
     }
 
@@ -207,13 +219,7 @@ impl Engine {
 
     /// [`Engine::check_split`] with only the rules `mask` leaves on (all when `None`).
     pub fn check_masked(&self, doc: &Document, min_part: usize, mask: Option<&[bool]>) -> Vec<Diagnostic> {
-        let threads = rayon::current_num_threads();
-        let part_size = if threads > 1 {
-            min_part.max(doc.text.len() / (threads * PARTS_PER_THREAD))
-        } else {
-            usize::MAX
-        };
-        self.check_in_parts(doc, part_size, mask)
+        self.check_in_parts(doc, self.part_size(doc, min_part), mask)
     }
 
     /// [`Engine::check`] for a caller that checks one document at a time and wants it back
@@ -225,25 +231,13 @@ impl Engine {
 
     /// [`Engine::check`], with parts of about `part_size` bytes.
     fn check_in_parts(&self, doc: &Document, part_size: usize, mask: Option<&[bool]>) -> Vec<Diagnostic> {
-        let mut active = timing::time(Stage::Conditions, || self.mentions.active(&doc.text));
-        if let Some(mask) = mask {
-            for (a, &on) in active.iter_mut().zip(mask) {
-                *a &= on;
-            }
-        }
+        let active = self.active(doc, mask);
         let cuts = doc.cut_points(part_size);
         if cuts.is_empty() {
             let diags = self.run(doc, &active);
             return timing::time(Stage::Finish, || self.finish(doc, diags));
         }
-        let mask = |wide: bool| -> Vec<bool> {
-            active
-                .iter()
-                .zip(&self.document_wide)
-                .map(|(&a, &w)| a && w == wide)
-                .collect()
-        };
-        let (local, whole) = (mask(false), mask(true));
+        let (local, whole) = (self.of_reach(&active, false), self.of_reach(&active, true));
         let bounds: Vec<usize> = std::iter::once(0)
             .chain(cuts)
             .chain(std::iter::once(doc.text.len()))
@@ -524,7 +518,7 @@ impl Mentions {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::config::rulefile::parse_rule_file;
     use crate::formats::InputFormat;
@@ -584,7 +578,7 @@ mod tests {
     }
 
     /// The sample articles, one after another, twelve times (about 180 KB).
-    fn articles() -> String {
+    pub(crate) fn articles() -> String {
         let mut paths: Vec<_> = ["en", "de", "fr", "zh", "clean"]
             .iter()
             .flat_map(|d| std::fs::read_dir(format!("{}/samples/{d}", env!("CARGO_MANIFEST_DIR"))).unwrap())
@@ -597,7 +591,7 @@ mod tests {
     }
 
     /// Lines broken at `width` characters, at spaces.
-    fn wrapped(text: &str, width: usize) -> String {
+    pub(crate) fn wrapped(text: &str, width: usize) -> String {
         let mut out = String::new();
         for line in text.lines() {
             let mut len = 0;
@@ -619,7 +613,7 @@ mod tests {
 
     /// Markdown around the articles: code blocks and lists with empty lines inside, an
     /// inline-code span, and suppression comments whose range crosses many paragraphs.
-    fn markdown(text: &str) -> String {
+    pub(crate) fn markdown(text: &str) -> String {
         let mut out = String::new();
         for (i, para) in text.split("\n\n").enumerate() {
             match i % 7 {

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::document::{Document, LineEnding};
-use crate::engine::Engine;
+use crate::engine::{Engine, Reuse};
 use crate::span::Span;
 
 /// Passes of lint → fix before a rule is reported as not converging.
@@ -273,7 +273,7 @@ pub fn fix_document_keeping(
     mask: Option<&[bool]>,
     kept: BTreeSet<(String, Span)>,
 ) -> FixOutcome {
-    match fix_loop(engine, doc, min, mask, kept, None) {
+    match fix_loop(engine, doc, min, mask, kept, None, false) {
         Ok(outcome) => outcome,
         Err(e) => unreachable!("only a reviewer fails, and there is none: {e}"),
     }
@@ -289,11 +289,12 @@ pub fn review_document(
     kept: BTreeSet<(String, Span)>,
     review: &mut dyn Review,
 ) -> std::io::Result<FixOutcome> {
-    fix_loop(engine, doc, min, mask, kept, Some(review))
+    fix_loop(engine, doc, min, mask, kept, Some(review), false)
 }
 
 /// The one fix loop: passes until nothing more applies, restarted without the fixes that
-/// keep changing the text.
+/// keep changing the text. After a pass, the text is checked again only where the pass
+/// changed it, unless `whole`.
 fn fix_loop(
     engine: &Engine,
     doc: Document,
@@ -301,6 +302,7 @@ fn fix_loop(
     mask: Option<&[bool]>,
     kept: BTreeSet<(String, Span)>,
     mut review: Option<&mut dyn Review>,
+    whole: bool,
 ) -> std::io::Result<FixOutcome> {
     let mut excluded = Excluded {
         places: kept.clone(),
@@ -311,9 +313,14 @@ fn fix_loop(
     loop {
         let again = doc.with_text(doc.text.clone());
         let keep = |d: &Diagnostic| !excluded.rules.contains(d.rule_id());
-        let check = |doc: &Document| engine.check_masked(doc, crate::engine::PART_SIZE, mask);
+        let mut checker = Checker {
+            engine,
+            mask,
+            reuse: None,
+            whole,
+        };
         let reviewer = review.as_mut().map(|r| &mut **r as &mut dyn Review);
-        match run_passes(&check, doc, min, &keep, &excluded.places, reviewer)? {
+        match run_passes(&mut checker, doc, min, &keep, &excluded.places, reviewer)? {
             Run::Converged(mut outcome) => {
                 let mut left_out: Vec<LeftOut> = excluded
                     .places
@@ -365,6 +372,40 @@ fn fix_loop(
                 }
                 doc = again;
             }
+        }
+    }
+}
+
+/// Checks the document of a run of passes: in full at first, then after each pass again
+/// only where the pass changed it ([`Engine::recheck`]).
+struct Checker<'a> {
+    engine: &'a Engine,
+    mask: Option<&'a [bool]>,
+    reuse: Option<Reuse>,
+    /// Check the whole document after every pass (tests compare the two ways).
+    whole: bool,
+}
+
+impl Checker<'_> {
+    fn check(&mut self, doc: &Document) -> Vec<Diagnostic> {
+        if self.whole {
+            return self.engine.check_masked(doc, crate::engine::PART_SIZE, self.mask);
+        }
+        let (diags, reuse) = self.engine.check_keeping(doc, self.mask);
+        self.reuse = reuse;
+        diags
+    }
+
+    /// The findings of `doc`, which is `old` after `edits` (spans of `old`, sorted, with the
+    /// length of what replaced each).
+    fn recheck(&mut self, old: &Document, doc: &Document, edits: &[(Span, usize)]) -> Vec<Diagnostic> {
+        match self.reuse.take() {
+            Some(reuse) => {
+                let (diags, reuse) = self.engine.recheck(reuse, old, doc, edits, self.mask);
+                self.reuse = reuse;
+                diags
+            }
+            None => self.check(doc),
         }
     }
 }
@@ -483,7 +524,7 @@ fn touches(a: Span, b: Span) -> bool {
 /// fixes at fault. With one, each pass applies the first fix the reviewer accepts; a fix that
 /// would bring back a text already seen is refused and its rule left out.
 fn run_passes(
-    check: &dyn Fn(&Document) -> Vec<Diagnostic>,
+    checker: &mut Checker<'_>,
     doc: Document,
     min: Applicability,
     filter: &dyn Fn(&Diagnostic) -> bool,
@@ -498,7 +539,7 @@ fn run_passes(
     // over), and the fixes (rule, place in the original) that led from each to the next.
     let mut seen: Vec<u64> = vec![hash(&doc.text)];
     let mut steps: Vec<BTreeSet<(String, Span)>> = Vec::new();
-    let mut diags = check(&doc);
+    let mut diags = checker.check(&doc);
     // Fixes that change nothing, by rule and place in the original: a fix that can never
     // remove its finding, left out and reported like a cycle of one.
     let mut no_ops: BTreeSet<(String, Span)> = BTreeSet::new();
@@ -585,13 +626,16 @@ fn run_passes(
         }
         if let Some((rule, text)) = rewritten {
             // The reviewer's own edit, as the one change between the common start and end.
-            if let Some((span, replacement)) = smallest_edit(&doc.text, &text) {
-                origins.apply(&[(span, replacement.len())]);
-            }
+            let edits: Vec<(Span, usize)> = smallest_edit(&doc.text, &text)
+                .map(|(span, replacement)| (span, replacement.len()))
+                .into_iter()
+                .collect();
+            origins.apply(&edits);
             *applied.entry(rule).or_default() += 1;
             seen.push(hash(&text));
-            doc = doc.with_text(text);
-            diags = check(&doc);
+            let new = doc.with_text(text);
+            let old = std::mem::replace(&mut doc, new);
+            diags = checker.recheck(&old, &doc, &edits);
             continue;
         }
         if chosen.is_empty() {
@@ -649,8 +693,9 @@ fn run_passes(
         // The final-newline rule of `apply_to` may add or drop a line break at the very end;
         // that is outside every edit and leaves the origins of the changes as they are.
         origins.apply(&edits);
-        doc = doc.with_text(text);
-        diags = check(&doc);
+        let new = doc.with_text(text);
+        let old = std::mem::replace(&mut doc, new);
+        diags = checker.recheck(&old, &doc, &edits);
     }
     unreachable!("the pass loop returns by its last iteration")
 }
@@ -843,5 +888,61 @@ mod tests {
         let doc = Document::new("t", "one\ntwo\n".to_string(), Some("en"));
         let cut = diag("x/cut", Applicability::Safe, vec![Edit::delete(Span::new(3, 8))]);
         assert_eq!(apply_to(&doc, &[(&cut, cut.fix.as_ref().unwrap())]), "one\n");
+    }
+}
+
+#[cfg(test)]
+mod recheck_tests {
+    use super::*;
+
+    /// Fixing checks the text again only where a pass changed it; the outcome is that of
+    /// checking the whole text after every pass, on every sample and on each language's
+    /// samples as one text.
+    #[test]
+    fn fixing_with_partial_rechecks_ends_where_whole_rechecks_do() {
+        let profile = crate::config::Profile::load(None, &Default::default()).unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        for dir in ["en", "de", "fr", "zh", "clean"] {
+            let mut paths: Vec<_> = std::fs::read_dir(format!("{}/samples/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .collect();
+            paths.sort();
+            let one: Vec<String> = paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+            // And all of a language's samples as one text: most of it is left as it was.
+            texts.push(one.join("\n\n"));
+            texts.extend(one);
+        }
+        // A fix that shortens the first paragraph, and a finding with no fix after it.
+        texts.push("Our R & D team met the buyers.\n\nThe fair opened.\n\nThe 展会 ended.\n".to_string());
+        let mut changed = 0;
+        for text in texts {
+            let doc = Document::new("a.txt", text.clone(), None);
+            let engine = Engine::for_document(&profile, &doc).unwrap();
+            let fix = |whole: bool, min: Applicability| {
+                fix_loop(
+                    &engine,
+                    doc.with_text(text.clone()),
+                    min,
+                    None,
+                    BTreeSet::new(),
+                    None,
+                    whole,
+                )
+                .unwrap()
+            };
+            for min in [Applicability::Safe, Applicability::Unsafe] {
+                let (part, whole) = (fix(false, min), fix(true, min));
+                assert_eq!(part.document.text, whole.document.text);
+                assert_eq!(part.applied, whole.applied);
+                assert_eq!(part.remaining, whole.remaining);
+                assert_eq!(part.left_out, whole.left_out);
+                assert_eq!(part.not_converged, whole.not_converged);
+                assert_eq!(part.unsound, whole.unsound);
+                changed += usize::from(part.document.text != text);
+            }
+        }
+        assert!(changed > 10, "{changed} fixed texts");
     }
 }

@@ -123,6 +123,20 @@ pub(super) fn check_regex(pattern: &str, case_insensitive: bool) -> Result<NFA, 
 
 /// All `pattern` rules compiled: one prefilter over the text, then each rule's regex where it may match.
 pub struct PatternCheck {
+    /// The prefilter of all the rules.
+    all: Prefilter,
+    /// The prefilter of the document-wide rules alone, when some rules are and some are not:
+    /// a large document's document-wide rules, and a fixed document's, are checked apart
+    /// from the others, and scanning the text for all the rules' starts then costs as much as
+    /// checking all of them.
+    wide_only: Option<Prefilter>,
+    rules: Vec<PatternRule>,
+    /// The rules whose matches can cross a line, sorted.
+    document_wide: Vec<RuleIdx>,
+}
+
+/// Where some rules may match, found in one scan of the text for each of its two parts.
+struct Prefilter {
     /// Where the rules with start literals can match: one scan for all of them.
     starts: Option<Starts>,
     /// The other rules' patterns without word-boundary assertions, in one automaton, with the
@@ -131,9 +145,6 @@ pub struct PatternCheck {
     /// gives up at the first non-ASCII byte and the search falls back to the PikeVM, for the
     /// whole rest of the document.
     set: Option<(meta::Regex, Vec<usize>)>,
-    rules: Vec<PatternRule>,
-    /// The rules whose matches can cross a line, sorted.
-    document_wide: Vec<RuleIdx>,
 }
 
 struct PatternRule {
@@ -293,9 +304,8 @@ fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, RegexError> {
 
 impl PatternCheck {
     pub fn new(rules: &[(RuleIdx, &RuleDef)]) -> Result<Self, CompileError> {
-        let mut stripped = Vec::new();
-        let mut set_rules = Vec::new();
-        let mut literals = Vec::new();
+        let (mut stripped, mut set_rules, mut literals) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut wide_stripped, mut wide_set_rules, mut wide_literals) = (Vec::new(), Vec::new(), Vec::new());
         let mut compiled = Vec::new();
         for &(rule, def) in rules {
             let id = &def.id;
@@ -315,17 +325,28 @@ impl PatternCheck {
                 starts::start_literals(&hir)
             };
             let gated = starts.is_some();
+            let wide = crosses_lines(&hir);
             match starts {
-                Some(lits) => literals.push((compiled.len(), lits)),
+                Some(lits) => {
+                    if wide {
+                        wide_literals.push((compiled.len(), lits.clone()));
+                    }
+                    literals.push((compiled.len(), lits));
+                }
                 None => {
-                    stripped.push(without_word_boundaries(hir.clone()));
+                    let hir = without_word_boundaries(hir.clone());
+                    if wide {
+                        wide_stripped.push(hir.clone());
+                        wide_set_rules.push(compiled.len());
+                    }
+                    stripped.push(hir);
                     set_rules.push(compiled.len());
                 }
             }
             compiled.push(PatternRule {
                 rule,
                 may_be_empty,
-                document_wide: crosses_lines(&hir),
+                document_wide: wide,
                 plain: gated.then(|| PlainText::of(&hir)).flatten(),
                 required: gated.then(|| required_literal(&hir)).flatten(),
                 hir,
@@ -334,6 +355,30 @@ impl PatternCheck {
                 replace: def.replace.clone(),
             });
         }
+        let mut document_wide: Vec<RuleIdx> = compiled.iter().filter(|r| r.document_wide).map(|r| r.rule).collect();
+        document_wide.sort_unstable();
+        let wide_only = if document_wide.is_empty() || document_wide.len() == compiled.len() {
+            None
+        } else {
+            Some(Prefilter::new(&wide_literals, wide_stripped, wide_set_rules)?)
+        };
+        Ok(PatternCheck {
+            all: Prefilter::new(&literals, stripped, set_rules)?,
+            wide_only,
+            rules: compiled,
+            document_wide,
+        })
+    }
+}
+
+impl Prefilter {
+    /// Over the start literals of the gated rules and the patterns of the others (without
+    /// their word boundaries), each with its index in the check's rules.
+    fn new(
+        literals: &[(usize, Vec<Vec<u8>>)],
+        stripped: Vec<Hir>,
+        set_rules: Vec<usize>,
+    ) -> Result<Self, CompileError> {
         let set = if stripped.is_empty() {
             None
         } else {
@@ -347,13 +392,9 @@ impl PatternCheck {
                 .map_err(|e| CompileError::PatternSet(Box::new(e)))?;
             Some((set, set_rules))
         };
-        let mut document_wide: Vec<RuleIdx> = compiled.iter().filter(|r| r.document_wide).map(|r| r.rule).collect();
-        document_wide.sort_unstable();
-        Ok(PatternCheck {
-            starts: Starts::new(&literals),
+        Ok(Prefilter {
+            starts: Starts::new(literals),
             set,
-            rules: compiled,
-            document_wide,
         })
     }
 }
@@ -518,11 +559,23 @@ impl Check for PatternCheck {
         // Each selected rule with the places its matches may start (gated rules), or none
         // (the others: they search the whole text).
         let mut selected: Vec<(usize, Vec<usize>)> = Vec::new();
-        if let Some(starts) = &self.starts {
+        // Each scan only when a rule it serves is on (a large document's parts and its
+        // document-wide rules are checked apart, each with some of the rules).
+        let local_on = self.rules.iter().any(|r| !r.document_wide && sink.is_active(r.rule));
+        let pre = match &self.wide_only {
+            Some(wide) if !local_on => wide,
+            _ => &self.all,
+        };
+        let any_gated = self.rules.iter().any(|r| r.gated && sink.is_active(r.rule));
+        if let (Some(starts), true) = (&pre.starts, any_gated) {
             let at = starts.find(text, self.rules.len());
             selected.extend(at.into_iter().enumerate().filter(|(_, a)| !a.is_empty()));
         }
-        if let Some((set, set_rules)) = &self.set {
+        let set = pre
+            .set
+            .as_ref()
+            .filter(|(_, set_rules)| set_rules.iter().any(|&i| sink.is_active(self.rules[i].rule)));
+        if let Some((set, set_rules)) = set {
             let mut hits = PatternSet::new(set_rules.len());
             set.which_overlapping_matches(&Input::new(text), &mut hits);
             selected.extend(hits.iter().map(|h| (set_rules[h.as_usize()], Vec::new())));
