@@ -60,6 +60,9 @@ static PROTECTED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?-u:\b)[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*\.[a-z_$][A-Za-z0-9_$]*\(\)",
         r"(?-u:\b)[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*\.[A-Za-z][a-z0-9]+[A-Z][A-Za-z0-9_$]*",
         r"(?-u:\b)[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*\.[A-Za-z_$][A-Za-z0-9_$]*",
+        // Paths of Rust, C++ and PHP (`io::stdout`, `std::fs::File`, `Vec::new()`): a part
+        // after the first `::` in lower case, so that `Meeting::Foreign` stays prose.
+        r"(?-u:\b)[A-Za-z_][A-Za-z0-9_]*::[a-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*(?:\(\))?",
         // Emoticons, standing alone between spaces or at the ends of a line.
         // The character after one is checked in `protected_spans` (no look-ahead here).
         r"(?:^|[\s(])(?:[:;=8][-o^']?[)(\]\[DPpO/\\|3*]|\^_*\^|[-T>]_[-T<]|<3)",
@@ -302,6 +305,7 @@ mod tests {
             "version v1.2.3, e.g.",
             "Intl.NumberFormat and",
             "console.log() and",
+            "io::stdout and std::fs::File",
             "myVar.field",
             "{{ name }}",
             "{% if %}",
@@ -399,6 +403,11 @@ mod tests {
     fn code_identifiers_and_emoticons() {
         assert_eq!(found("use Intl.NumberFormat here"), ["Intl.NumberFormat"]);
         assert_eq!(found("call console.log() first"), ["console.log()"]);
+        assert_eq!(found("printed to (io::stdout)."), ["io::stdout"]);
+        assert_eq!(
+            found("use std::fs::File and Vec::new() here"),
+            ["std::fs::File", "Vec::new()"]
+        );
         assert_eq!(found("Nice :-) and ;) ok"), [":-)", ";)"]);
     }
 
@@ -407,6 +416,7 @@ mod tests {
         for prose in [
             "He arrived at 50% of the time.",
             "Meeting:Foreign guests arrived.",
+            "Meeting::Foreign guests arrived.",
             "abroad.Just like him, she left.",
             "The ratio is 3.5 to 1.",
             "It costs 5 yuan/kg and/or more.",
