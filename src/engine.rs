@@ -87,6 +87,16 @@ fn source_of<'a>(profile: &'a Profile, doc: &'a Document) -> Option<&'a str> {
 /// Documents at least twice this size are checked in parts, in parallel; parts are larger in
 /// larger documents, so each thread gets about [`PARTS_PER_THREAD`] of them.
 pub const PART_SIZE: usize = 1 << 20;
+
+/// What to do, once, when the first document of [`PART_SIZE`] bytes or more is checked.
+static ON_LARGE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+static LARGE_SEEN: std::sync::Once = std::sync::Once::new();
+
+/// Sets what to do, once, when the first document of [`PART_SIZE`] bytes or more is checked
+/// (the binary tells its allocator to return freed memory at once). The first call wins.
+pub fn on_large_document(hook: fn()) {
+    let _ = ON_LARGE.set(hook);
+}
 const PARTS_PER_THREAD: usize = 4;
 
 /// Rules compiled once and shared by every thread.

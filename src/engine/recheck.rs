@@ -105,8 +105,14 @@ impl Engine {
         self.finish_keeping(doc, wide, local, active)
     }
 
-    /// The rules on for `doc`: their conditions hold and `mask` leaves them on.
+    /// The rules on for `doc`: their conditions hold and `mask` leaves them on. (Every check
+    /// of a document starts here: a large one calls [`super::on_large_document`]'s hook.)
     pub(super) fn active(&self, doc: &Document, mask: Option<&[bool]>) -> Vec<bool> {
+        if doc.text.len() >= PART_SIZE {
+            if let Some(hook) = super::ON_LARGE.get() {
+                super::LARGE_SEEN.call_once(hook);
+            }
+        }
         let mut active = timing::time(Stage::Conditions, || self.mentions.active(&doc.text));
         if let Some(mask) = mask {
             for (a, &on) in active.iter_mut().zip(mask) {
