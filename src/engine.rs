@@ -247,14 +247,25 @@ impl Engine {
             let diags = self.run(doc, &active);
             return timing::time(Stage::Finish, || self.finish(doc, diags));
         }
-        let (local, whole) = (self.of_reach(&active, false), self.of_reach(&active, true));
+        let (mut diags, parts) = self.check_cut(doc, cuts, &active);
+        // Reserved at once: grown by doubling, a large file's findings would leave freed
+        // copies of half their size behind.
+        diags.reserve_exact(parts.iter().map(Vec::len).sum());
+        diags.extend(parts.into_iter().flatten());
+        timing::time(Stage::Finish, || self.finish(doc, diags))
+    }
+
+    /// The findings of `doc` cut at `cuts`, as found: the document-wide rules' over the whole
+    /// text, and each part's of the other rules (in the whole text's offsets), each sorted.
+    fn check_cut(&self, doc: &Document, cuts: Vec<usize>, active: &[bool]) -> (Vec<Diagnostic>, Vec<Vec<Diagnostic>>) {
+        let (local, whole) = (self.of_reach(active, false), self.of_reach(active, true));
         let bounds: Vec<usize> = std::iter::once(0)
             .chain(cuts)
             .chain(std::iter::once(doc.text.len()))
             .collect();
         // Once, in parallel, for the document-wide rules and the parts alike.
         timing::time(Stage::Segment, || doc.segment_in_parts(&bounds));
-        let (mut diags, parts) = rayon::join(
+        rayon::join(
             || {
                 let mut diags = self.run_each_check_apart(doc, &whole);
                 sort(&mut diags);
@@ -273,14 +284,45 @@ impl Engine {
                         }
                         diags
                     })
-                    .collect::<Vec<_>>()
+                    .collect()
             },
-        );
-        // Reserved at once: grown by doubling, a large file's findings would leave freed
-        // copies of half their size behind.
-        diags.reserve_exact(parts.iter().map(Vec::len).sum());
-        diags.extend(parts.into_iter().flatten());
-        timing::time(Stage::Finish, || self.finish(doc, diags))
+        )
+    }
+
+    /// The rules on for `doc`: their conditions hold and `mask` leaves them on. (Every check
+    /// of a document starts here: a large one calls [`on_large_document`]'s hook.)
+    fn active(&self, doc: &Document, mask: Option<&[bool]>) -> Vec<bool> {
+        if doc.text.len() >= PART_SIZE {
+            if let Some(hook) = ON_LARGE.get() {
+                LARGE_SEEN.call_once(hook);
+            }
+        }
+        let mut active = timing::time(Stage::Conditions, || self.mentions.active(&doc.text));
+        if let Some(mask) = mask {
+            for (a, &on) in active.iter_mut().zip(mask) {
+                *a &= on;
+            }
+        }
+        active
+    }
+
+    /// Of the rules `active` marks, the document-wide ones (`wide`) or the others.
+    fn of_reach(&self, active: &[bool], wide: bool) -> Vec<bool> {
+        active
+            .iter()
+            .zip(&self.document_wide)
+            .map(|(&a, &w)| a && w == wide)
+            .collect()
+    }
+
+    /// The size of the parts [`Engine::check_masked`] cuts `doc` into.
+    fn part_size(&self, doc: &Document, min_part: usize) -> usize {
+        let threads = rayon::current_num_threads();
+        if threads > 1 {
+            min_part.max(doc.text.len() / (threads * PARTS_PER_THREAD))
+        } else {
+            usize::MAX
+        }
     }
 
     /// The findings of the rules `active` marks, unsorted; checks with none of them are

@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use super::{timing, Engine, Stage, PARTS_PER_THREAD, PART_SIZE};
+use super::{timing, Engine, Stage, PART_SIZE};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::span::Span;
@@ -105,32 +105,6 @@ impl Engine {
         self.finish_keeping(doc, wide, local, active)
     }
 
-    /// The rules on for `doc`: their conditions hold and `mask` leaves them on. (Every check
-    /// of a document starts here: a large one calls [`super::on_large_document`]'s hook.)
-    pub(super) fn active(&self, doc: &Document, mask: Option<&[bool]>) -> Vec<bool> {
-        if doc.text.len() >= PART_SIZE {
-            if let Some(hook) = super::ON_LARGE.get() {
-                super::LARGE_SEEN.call_once(hook);
-            }
-        }
-        let mut active = timing::time(Stage::Conditions, || self.mentions.active(&doc.text));
-        if let Some(mask) = mask {
-            for (a, &on) in active.iter_mut().zip(mask) {
-                *a &= on;
-            }
-        }
-        active
-    }
-
-    /// Of the rules `active` marks, the document-wide ones (`wide`) or the others.
-    pub(super) fn of_reach(&self, active: &[bool], wide: bool) -> Vec<bool> {
-        active
-            .iter()
-            .zip(&self.document_wide)
-            .map(|(&a, &w)| a && w == wide)
-            .collect()
-    }
-
     /// The findings of `doc` as found, document-wide rules' and the others' apart.
     fn wide_and_local(&self, doc: &Document, active: &[bool]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
         let part_size = self.part_size(doc, PART_SIZE);
@@ -138,39 +112,8 @@ impl Engine {
         if cuts.is_empty() {
             return self.run(doc, active).into_iter().partition(|d| self.is_wide(d));
         }
-        let bounds: Vec<usize> = std::iter::once(0)
-            .chain(cuts)
-            .chain(std::iter::once(doc.text.len()))
-            .collect();
-        timing::time(Stage::Segment, || doc.segment_in_parts(&bounds));
-        let (whole, local_rules) = (self.of_reach(active, true), self.of_reach(active, false));
-        use rayon::prelude::*;
-        rayon::join(
-            || self.run_each_check_apart(doc, &whole),
-            || {
-                bounds
-                    .par_windows(2)
-                    .flat_map_iter(|w| {
-                        let part = doc.part(w[0]..w[1]);
-                        let mut diags = self.run(&part, &local_rules);
-                        for d in &mut diags {
-                            d.shift(w[0]);
-                        }
-                        diags
-                    })
-                    .collect::<Vec<_>>()
-            },
-        )
-    }
-
-    /// The size of the parts [`Engine::check_masked`] cuts `doc` into.
-    pub(super) fn part_size(&self, doc: &Document, min_part: usize) -> usize {
-        let threads = rayon::current_num_threads();
-        if threads > 1 {
-            min_part.max(doc.text.len() / (threads * PARTS_PER_THREAD))
-        } else {
-            usize::MAX
-        }
+        let (wide, parts) = self.check_cut(doc, cuts, active);
+        (wide, parts.into_iter().flatten().collect())
     }
 
     /// The index of the rule of finding `d`.
@@ -266,9 +209,6 @@ impl Plan {
         let mut e = 0;
         for w in pairs.windows(2) {
             let ((o1, n1), (o2, n2)) = (w[0], w[1]);
-            if o2 < o1 || n2 < n1 {
-                return None;
-            }
             while edits.get(e).is_some_and(|(span, _)| span.end < o1) {
                 e += 1;
             }
