@@ -1,7 +1,7 @@
 //! Why a kind's rules did not compile: the typed errors of each kind's `compile`. Their
 //! messages are in a rule writer's terms; the library's own error is kept as the source.
 
-use regex_automata::{meta, nfa::thompson};
+use regex_automata::nfa::thompson;
 
 /// Why the rules of one kind could not be compiled together.
 #[derive(Debug, thiserror::Error)]
@@ -15,7 +15,7 @@ pub enum CompileError {
     },
     /// The `pattern` rules' regexes, compiled together into one set, did not build.
     #[error("pattern rules, compiled together: {}", pattern_set(.0))]
-    PatternSet(#[source] Box<meta::BuildError>),
+    PatternSet(#[source] Box<thompson::BuildError>),
     /// The `boilerplate` rules' line patterns, compiled together into one set, did not build.
     #[error("boilerplate rules, compiled together: {0}")]
     BoilerplateSet(#[source] RegexError),
@@ -81,7 +81,7 @@ fn indented(e: &impl std::fmt::Display) -> String {
 }
 
 /// What went wrong building the `pattern` rules' set.
-fn pattern_set(e: &meta::BuildError) -> String {
+fn pattern_set(e: &thompson::BuildError) -> String {
     match e.size_limit() {
         Some(limit) => format!(
             "regex too large: they would exceed the limit of {} MiB; \

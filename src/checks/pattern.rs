@@ -3,10 +3,12 @@
 
 use std::sync::OnceLock;
 
+use regex_automata::hybrid;
 use regex_automata::meta;
 use regex_automata::nfa::thompson::pikevm::PikeVM;
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::captures::Captures;
+use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 use regex_syntax::hir::{Hir, HirKind, Look};
 
@@ -128,11 +130,30 @@ pub struct PatternCheck {
     /// The prefilter of the document-wide rules alone, when some rules are and some are not:
     /// a large document's document-wide rules, and a fixed document's, are checked apart
     /// from the others, and scanning the text for all the rules' starts then costs as much as
-    /// checking all of them.
-    wide_only: Option<Prefilter>,
+    /// checking all of them. Built on first use: most runs check no large document.
+    wide_only: Option<WideOnly>,
     rules: Vec<PatternRule>,
     /// The rules whose matches can cross a line, sorted.
     document_wide: Vec<RuleIdx>,
+}
+
+/// The prefilter of the document-wide rules, built when first needed.
+struct WideOnly {
+    /// What [`Prefilter::new`] takes.
+    literals: Vec<(usize, Vec<Vec<u8>>)>,
+    stripped: Vec<Hir>,
+    set_rules: Vec<usize>,
+    /// `None` if it cannot be built, which cannot happen when the prefilter of all the rules
+    /// could: then that one serves.
+    built: OnceLock<Option<Prefilter>>,
+}
+
+impl WideOnly {
+    fn get(&self) -> Option<&Prefilter> {
+        self.built
+            .get_or_init(|| Prefilter::new(&self.literals, self.stripped.clone(), self.set_rules.clone()).ok())
+            .as_ref()
+    }
 }
 
 /// Where some rules may match, found in one scan of the text for each of its two parts.
@@ -144,7 +165,58 @@ struct Prefilter {
     /// (and maybe elsewhere), and the lazy DFA can scan it in one pass: with a Unicode `\b` it
     /// gives up at the first non-ASCII byte and the search falls back to the PikeVM, for the
     /// whole rest of the document.
-    set: Option<(meta::Regex, Vec<usize>)>,
+    set: Option<RuleSet>,
+}
+
+/// Which of some patterns match somewhere in a text: a lazy DFA over all of them, nothing
+/// else. (A `meta::Regex` of the same patterns also compiles them in reverse and for three
+/// other engines, none of which an overlapping search uses: that was half the cost of
+/// compiling the shipped packs' patterns.)
+struct RuleSet {
+    /// `None` in the one case where the lazy DFA does not build (its cache could not hold a
+    /// few states of a huge set): then every rule of the set runs its own regex.
+    dfa: Option<(hybrid::dfa::DFA, Pool<hybrid::dfa::Cache, CacheFn>)>,
+    /// The rule (index into `PatternCheck::rules`) of each pattern.
+    rules: Vec<usize>,
+}
+
+type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+impl RuleSet {
+    fn new(patterns: &[Hir], rules: Vec<usize>) -> Result<Self, CompileError> {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(REGEX_SIZE_LIMIT * 4))
+                    .which_captures(WhichCaptures::None),
+            )
+            .build_many_from_hir(patterns)
+            .map_err(|e| CompileError::PatternSet(Box::new(e)))?;
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(hybrid::dfa::Config::new().match_kind(MatchKind::All))
+            .build_from_nfa(nfa)
+            .ok()
+            .map(|dfa| {
+                let for_caches = dfa.clone();
+                let caches: Pool<_, CacheFn> = Pool::new(Box::new(move || for_caches.create_cache()));
+                (dfa, caches)
+            });
+        Ok(RuleSet { dfa, rules })
+    }
+
+    /// The rules whose patterns match somewhere in `text`, in any order.
+    fn matching(&self, text: &str) -> Vec<usize> {
+        let Some((dfa, caches)) = &self.dfa else {
+            return self.rules.clone();
+        };
+        let mut hits = PatternSet::new(self.rules.len());
+        match dfa.try_which_overlapping_matches(&mut caches.get(), &Input::new(text), &mut hits) {
+            Ok(()) => hits.iter().map(|h| self.rules[h.as_usize()]).collect(),
+            // Only a DFA configured to give up can fail, which this one is not; if it did,
+            // every rule's own regex would decide.
+            Err(_) => self.rules.clone(),
+        }
+    }
 }
 
 struct PatternRule {
@@ -360,7 +432,12 @@ impl PatternCheck {
         let wide_only = if document_wide.is_empty() || document_wide.len() == compiled.len() {
             None
         } else {
-            Some(Prefilter::new(&wide_literals, wide_stripped, wide_set_rules)?)
+            Some(WideOnly {
+                literals: wide_literals,
+                stripped: wide_stripped,
+                set_rules: wide_set_rules,
+                built: OnceLock::new(),
+            })
         };
         Ok(PatternCheck {
             all: Prefilter::new(&literals, stripped, set_rules)?,
@@ -382,15 +459,7 @@ impl Prefilter {
         let set = if stripped.is_empty() {
             None
         } else {
-            let set = builder(REGEX_SIZE_LIMIT * 4)
-                .configure(
-                    meta::Config::new()
-                        .match_kind(MatchKind::All)
-                        .which_captures(WhichCaptures::None),
-                )
-                .build_many_from_hir(&stripped)
-                .map_err(|e| CompileError::PatternSet(Box::new(e)))?;
-            Some((set, set_rules))
+            Some(RuleSet::new(&stripped, set_rules)?)
         };
         Ok(Prefilter {
             starts: Starts::new(literals),
@@ -563,7 +632,7 @@ impl Check for PatternCheck {
         // document-wide rules are checked apart, each with some of the rules).
         let local_on = self.rules.iter().any(|r| !r.document_wide && sink.is_active(r.rule));
         let pre = match &self.wide_only {
-            Some(wide) if !local_on => wide,
+            Some(wide) if !local_on => wide.get().unwrap_or(&self.all),
             _ => &self.all,
         };
         let any_gated = self.rules.iter().any(|r| r.gated && sink.is_active(r.rule));
@@ -574,11 +643,9 @@ impl Check for PatternCheck {
         let set = pre
             .set
             .as_ref()
-            .filter(|(_, set_rules)| set_rules.iter().any(|&i| sink.is_active(self.rules[i].rule)));
-        if let Some((set, set_rules)) = set {
-            let mut hits = PatternSet::new(set_rules.len());
-            set.which_overlapping_matches(&Input::new(text), &mut hits);
-            selected.extend(hits.iter().map(|h| (set_rules[h.as_usize()], Vec::new())));
+            .filter(|set| set.rules.iter().any(|&i| sink.is_active(self.rules[i].rule)));
+        if let Some(set) = set {
+            selected.extend(set.matching(text).into_iter().map(|i| (i, Vec::new())));
         }
         // Rule by rule in their order, as one pass over the rules did.
         selected.sort_by_key(|s| s.0);

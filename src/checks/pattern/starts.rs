@@ -17,14 +17,17 @@ use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassU
 /// ones (a digit, `a `) occur so often that the anchored searches cost more than a scan.
 const MIN_LITERAL_LEN: usize = 3;
 
+/// The most characters a class may have for its characters to be start literals: wide enough
+/// for `[A-Z]`; a set of hundreds of literals is no better than a scan.
+const LIMIT_CLASS: usize = 32;
+
 /// The literals every match of `hir` starts with, ASCII letters lowercased and none a prefix of
 /// another; `None` when there is no short list of them (`\w+ly`) or one is too short to be
 /// worth looking for.
 pub fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let mut seq = Extractor::new()
         .kind(ExtractKind::Prefix)
-        // Wide enough for `[A-Z]`; a set of hundreds of literals is no better than a scan.
-        .limit_class(32)
+        .limit_class(LIMIT_CLASS)
         .limit_literal_len(16)
         .limit_total(64)
         .extract(&fold_ascii_case(hir));
@@ -45,6 +48,16 @@ pub fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 fn fold_ascii_case(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Literal(lit) => Hir::literal(lit.0.to_ascii_lowercase()),
+        // Folding leaves a class without `A`–`Z` as it is, and cannot bring a class of more
+        // than `LIMIT_CLASS` + 26 characters within the extractor's limit: either way the
+        // literals are those of the class unfolded. (Building the folded `\p{Ll}`s and `\p{L}`s
+        // of the shipped packs took a fifth of compiling them.)
+        HirKind::Class(Class::Unicode(class))
+            if !class.iter().any(|r| r.start() <= 'Z' && r.end() >= 'A')
+                || class.iter().map(|r| r.len()).sum::<usize>() > LIMIT_CLASS + 26 =>
+        {
+            hir.clone()
+        }
         HirKind::Class(Class::Unicode(class)) => {
             let mut ranges = Vec::new();
             for r in class.iter() {
@@ -135,16 +148,27 @@ fn cover(lits: &[Vec<u8>]) -> Vec<(&[u8], usize)> {
     let mut uncovered: Vec<&[u8]> = lits.iter().map(Vec::as_slice).collect();
     let mut out = Vec::new();
     while !uncovered.is_empty() {
-        let mut candidates: Vec<&[u8]> = uncovered.iter().flat_map(|l| windows_of(l)).map(|(_, w)| w).collect();
+        // Each window with the number of uncovered literals that hold it, counted in one pass
+        // over their windows: comparing every window with every literal's windows cost more
+        // than compiling the rest of the shipped packs.
+        let mut holding: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+        let mut own: Vec<&[u8]> = Vec::new();
+        for lit in &uncovered {
+            own.clear();
+            own.extend(windows_of(lit).map(|(_, w)| w));
+            own.sort_unstable();
+            own.dedup();
+            for &w in &own {
+                *holding.entry(w).or_default() += 1;
+            }
+        }
+        let mut candidates: Vec<(&[u8], usize)> = holding.into_iter().collect();
         candidates.sort_unstable();
-        candidates.dedup();
-        let covers = |w: &[u8], lit: &[u8]| windows_of(lit).any(|(_, x)| x == w);
+        // Of equals, the last in byte order.
         let best = candidates
             .into_iter()
-            .max_by_key(|&w| {
-                let n = uncovered.iter().filter(|l| covers(w, l)).count();
-                (n, std::cmp::Reverse(rarity(w)))
-            })
+            .max_by_key(|&(w, n)| (n, std::cmp::Reverse(rarity(w))))
+            .map(|(w, _)| w)
             .expect("an uncovered literal has a window");
         uncovered.retain(|lit| match windows_of(lit).find(|&(_, x)| x == best) {
             Some((k, _)) => {
