@@ -473,6 +473,10 @@ struct PhraseGroup {
     searcher: aho_corasick::packed::Searcher,
     /// The group's phrases, indices into `Mentions::phrases`.
     phrases: Vec<usize>,
+    /// For each head the searcher reports, the group's phrases that may start where it
+    /// occurs: those whose head it starts with or that start with it. (Two heads found at
+    /// one place are one the other's prefix.)
+    at_head: Vec<Vec<usize>>,
 }
 
 impl Mentions {
@@ -518,14 +522,22 @@ impl Mentions {
             .chunks(size)
             .map(|chunk| {
                 let (first, last) = (chunk[0], chunk[chunk.len() - 1]);
-                let members = order
+                let members: Vec<usize> = order
                     .iter()
                     .copied()
                     .filter(|&i| (first..=last).contains(&head(i)))
                     .collect();
+                let at_head = chunk
+                    .iter()
+                    .map(|&h| {
+                        let comparable = |&i: &usize| h.starts_with(head(i)) || head(i).starts_with(h);
+                        members.iter().copied().filter(comparable).collect()
+                    })
+                    .collect();
                 Some(PhraseGroup {
                     searcher: aho_corasick::packed::Searcher::new(chunk)?,
                     phrases: members,
+                    at_head,
                 })
             })
             .collect()
@@ -540,16 +552,17 @@ impl Mentions {
                 let mut left = group.phrases.len();
                 let mut at = 0;
                 // A match at `m` may hide other phrases starting there ("Party" and "Party
-                // committee"), so every phrase of the group not yet seen is compared at each
-                // match, and the search goes on from the next byte, not from the match's end.
+                // committee"), so every phrase of the group not yet seen that can start there
+                // is compared at each match, and the search goes on from the next byte, not
+                // from the match's end.
                 while left > 0 {
                     let Some(m) = group.searcher.find_in(text, aho_corasick::Span::from(at..text.len())) else {
                         break;
                     };
                     let rest = &bytes[m.start()..];
-                    for &id in &group.phrases {
+                    for &id in &group.at_head[m.pattern().as_usize()] {
                         let phrase = self.phrases[id].as_bytes();
-                        if !seen[id] && phrase[0] == rest[0] && rest.starts_with(phrase) {
+                        if !seen[id] && rest.starts_with(phrase) {
                             seen[id] = true;
                             left -= 1;
                         }

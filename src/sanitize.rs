@@ -39,7 +39,12 @@ pub fn is_unsafe(c: char) -> bool {
 /// `s` with every character [`is_unsafe`] spelled out as `⟨U+XXXX⟩`; borrowed when nothing
 /// needed it.
 pub fn terminal(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    // Printable ASCII, tab and line feed are safe, and most text is nothing else: bytes are
+    // compared until the first other one, characters decoded only from there.
+    let ascii_safe = |b: &u8| matches!(b, b' '..=b'~' | b'\t' | b'\n');
+    let checked = s.bytes().take_while(ascii_safe).count();
+    // `checked` bytes of ASCII end on a character boundary.
+    if !s[checked..].chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);

@@ -28,6 +28,7 @@ impl Emitter for Concise {
 /// One line for each of `diags`, findings in `doc` (read from `path`).
 pub fn findings(out: &mut dyn Write, path: &str, doc: &Document, diags: &[Diagnostic]) -> io::Result<()> {
     let idx = doc.line_index();
+    let path = one_line(path);
     for d in diags {
         // Only the start is printed: the end's position is not worked out.
         let s = idx.line_col(&doc.text, d.span.start);
@@ -39,7 +40,7 @@ pub fn findings(out: &mut dyn Write, path: &str, doc: &Document, diags: &[Diagno
         writeln!(
             out,
             "{}:{}:{}: {}: {}{fix}",
-            one_line(path),
+            path,
             s.line,
             s.column,
             terminal(d.rule_id()),
