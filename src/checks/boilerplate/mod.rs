@@ -90,8 +90,10 @@ pub struct BoilerplateCheck {
     /// The others by their start literals (ASCII lowercase): they can only match a line that
     /// begins with one, and run on such lines alone. Ten thousand patterns in one set
     /// outgrow its size limit and take long to compile; most patterns start with a label.
-    starts: HashMap<Vec<u8>, Vec<usize>>,
-    longest_start: usize,
+    starts: HashMap<Vec<u8>, Vec<usize>, foldhash::fast::FixedState>,
+    /// The lengths of the start literals, ascending: a line's heads of these lengths alone
+    /// are looked up (a line used to cost one lookup per byte up to the longest).
+    start_lengths: Vec<usize>,
     /// Rules that judge lines by their shape.
     shapes: Vec<(RuleIdx, shape::Vocabulary)>,
 }
@@ -139,7 +141,7 @@ impl BoilerplateCheck {
         let mut patterns = Vec::new();
         let mut set_patterns = Vec::new();
         let mut in_set = Vec::new();
-        let mut starts: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        let mut starts: HashMap<Vec<u8>, Vec<usize>, foldhash::fast::FixedState> = HashMap::default();
         let mut shapes = Vec::new();
         for &(rule, def) in rules {
             let def: &BoilerplateParams = def.params();
@@ -172,13 +174,15 @@ impl BoilerplateCheck {
             .nest_limit(REGEX_NEST_LIMIT)
             .build()
             .map_err(|e| CompileError::BoilerplateSet(e.into()))?;
-        let longest_start = starts.keys().map(Vec::len).max().unwrap_or(0);
+        let mut start_lengths: Vec<usize> = starts.keys().map(Vec::len).collect();
+        start_lengths.sort_unstable();
+        start_lengths.dedup();
         Ok(BoilerplateCheck {
             patterns,
             set,
             in_set,
             starts,
-            longest_start,
+            start_lengths,
             shapes,
         })
     }
@@ -189,9 +193,13 @@ impl BoilerplateCheck {
         if self.starts.is_empty() {
             return in_set;
         }
-        let head = line.as_bytes()[..line.len().min(self.longest_start)].to_ascii_lowercase();
-        let mut candidates: Vec<usize> = (1..=head.len())
-            .filter_map(|n| self.starts.get(&head[..n]))
+        let longest = self.start_lengths.last().copied().unwrap_or(0);
+        let head = line.as_bytes()[..line.len().min(longest)].to_ascii_lowercase();
+        let mut candidates: Vec<usize> = self
+            .start_lengths
+            .iter()
+            .take_while(|&&n| n <= head.len())
+            .filter_map(|&n| self.starts.get(&head[..n]))
             .flatten()
             .copied()
             .filter(|&i| in_set.is_none_or(|s| i < s))
