@@ -39,12 +39,7 @@ pub fn is_unsafe(c: char) -> bool {
 /// `s` with every character [`is_unsafe`] spelled out as `⟨U+XXXX⟩`; borrowed when nothing
 /// needed it.
 pub fn terminal(s: &str) -> Cow<'_, str> {
-    // Printable ASCII, tab and line feed are safe, and most text is nothing else: bytes are
-    // compared until the first other one, characters decoded only from there.
-    let ascii_safe = |b: &u8| matches!(b, b' '..=b'~' | b'\t' | b'\n');
-    let checked = s.bytes().take_while(ascii_safe).count();
-    // `checked` bytes of ASCII end on a character boundary.
-    if !s[checked..].chars().any(is_unsafe) {
+    if is_safe(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -56,6 +51,30 @@ pub fn terminal(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// True when no character of `s` [`is_unsafe`], decided on the bytes: a C0 control but tab and
+/// line feed, or DEL, is one byte; a C1 control is `C2 80`–`C2 9F`, the Arabic letter mark
+/// `D8 9C`, and the other bidirectional controls `E2 80 8E`–`8F`, `E2 80 AA`–`AE` and
+/// `E2 81 A6`–`A9`. (Decoding every character of every message cost more than writing it.)
+fn is_safe(s: &str) -> bool {
+    let b = s.as_bytes();
+    // No early exit, so that the comparisons vectorise: most text holds no control at all.
+    let control = b.iter().fold(false, |seen, &c| {
+        seen | ((c < 0x20) & (c != b'\t') & (c != b'\n')) | (c == 0x7f)
+    });
+    if control {
+        return false;
+    }
+    !memchr::memchr3_iter(0xc2, 0xd8, 0xe2, b).any(|i| {
+        matches!(
+            (b[i], b.get(i + 1), b.get(i + 2)),
+            (0xc2, Some(0x80..=0x9f), _)
+                | (0xd8, Some(0x9c), _)
+                | (0xe2, Some(0x80), Some(0x8e | 0x8f | 0xaa..=0xae))
+                | (0xe2, Some(0x81), Some(0xa6..=0xa9))
+        )
+    })
 }
 
 /// Like [`terminal`], and line feeds too, for text that must stay on one line (a file name).
@@ -89,6 +108,26 @@ mod tests {
         {
             let shown = terminal(&format!("a{c}b")).into_owned();
             assert_eq!(shown, format!("a⟨U+{:04X}⟩b", c as u32));
+        }
+    }
+
+    #[test]
+    fn the_byte_check_finds_what_the_character_check_does() {
+        // Every character around the unsafe ones, alone and between others.
+        let around = |c: u32| (c.saturating_sub(2)..=c + 2).filter_map(char::from_u32);
+        let chars: Vec<char> = [
+            0x00, 0x09, 0x0a, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0x9f, 0xa0, 0x61c, 0x200e, 0x200f,
+        ]
+        .into_iter()
+        .chain([
+            0x2029, 0x202a, 0x202e, 0x202f, 0x2065, 0x2066, 0x2069, 0x206a, 0x201c, 0x4e2d,
+        ])
+        .flat_map(around)
+        .collect();
+        for &c in &chars {
+            for s in [format!("{c}"), format!("ab{c}“cd"), format!("“{c}")] {
+                assert_eq!(is_safe(&s), !s.chars().any(is_unsafe), "{:?}", c as u32);
+            }
         }
     }
 
