@@ -209,13 +209,65 @@ impl RuleSet {
         let Some((dfa, caches)) = &self.dfa else {
             return self.rules.clone();
         };
-        let mut hits = PatternSet::new(self.rules.len());
-        match dfa.try_which_overlapping_matches(&mut caches.get(), &Input::new(text), &mut hits) {
-            Ok(()) => hits.iter().map(|h| self.rules[h.as_usize()]).collect(),
+        match Self::walk(dfa, &mut caches.get(), text.as_bytes(), self.rules.len()) {
+            Ok(hits) => hits.iter().map(|h| self.rules[h.as_usize()]).collect(),
             // Only a DFA configured to give up can fail, which this one is not; if it did,
             // every rule's own regex would decide.
             Err(_) => self.rules.clone(),
         }
+    }
+
+    /// The patterns that match somewhere in `text`: the match states met on one walk of the
+    /// DFA through the text. (The library's overlapping search stops at every match and
+    /// keeps its place in memory between bytes; with no match in most documents, it read
+    /// a byte in six times as many instructions as this loop.) With `MatchKind::All`, the
+    /// state after each byte holds every pattern with a match ending there, so this finds
+    /// the patterns the overlapping search finds.
+    fn walk(
+        dfa: &hybrid::dfa::DFA,
+        cache: &mut hybrid::dfa::Cache,
+        text: &[u8],
+        patterns: usize,
+    ) -> Result<PatternSet, regex_automata::MatchError> {
+        let mut hits = PatternSet::new(patterns);
+        let mut sid = dfa.start_state_forward(cache, &Input::new(text))?;
+        let record = |sid: hybrid::LazyStateID, cache: &hybrid::dfa::Cache, hits: &mut PatternSet| {
+            for i in 0..dfa.match_len(cache, sid) {
+                hits.insert(dfa.match_pattern(cache, sid, i));
+            }
+        };
+        let gave_up = |at: usize| regex_automata::MatchError::gave_up(at);
+        for (at, &byte) in text.iter().enumerate() {
+            // The known transition of an ordinary state, read straight from the table;
+            // anything else (a transition not yet computed, a match state) the long way.
+            let next = if sid.is_tagged() {
+                dfa.next_state(cache, sid, byte).map_err(|_| gave_up(at))?
+            } else {
+                dfa.next_state_untagged(cache, sid, byte)
+            };
+            sid = if next.is_unknown() {
+                dfa.next_state(cache, sid, byte).map_err(|_| gave_up(at))?
+            } else {
+                next
+            };
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    record(sid, cache, &mut hits);
+                    if hits.is_full() {
+                        return Ok(hits);
+                    }
+                } else if sid.is_dead() {
+                    return Ok(hits);
+                } else if sid.is_quit() {
+                    return Err(regex_automata::MatchError::quit(byte, at));
+                }
+            }
+        }
+        sid = dfa.next_eoi_state(cache, sid).map_err(|_| gave_up(text.len()))?;
+        if sid.is_match() {
+            record(sid, cache, &mut hits);
+        }
+        Ok(hits)
     }
 }
 
