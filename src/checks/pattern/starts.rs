@@ -9,7 +9,8 @@
 //! per word instead of one per capitalisation. For a case-sensitive rule this finds more places
 //! than it can match, never fewer: the anchored regex decides.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, MatchKind};
 use regex_syntax::hir::literal::{rank, ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
@@ -126,7 +127,7 @@ const RARE_RANK: u8 = 200;
 pub struct Starts {
     /// Over the windows of all literals, none a prefix of another, matched ignoring ASCII
     /// case; an overlapping search reports every place each window occurs.
-    finder: AhoCorasick,
+    finder: aho_corasick::dfa::DFA,
     /// Window → the rules (indices the caller chose) whose matches can start so many bytes
     /// before it.
     owners: Vec<Vec<(usize, usize)>>,
@@ -212,10 +213,11 @@ impl Starts {
         }
         // The windows are lowercase (non-ASCII bytes as they are): matching them ignoring ASCII
         // case is matching them against the text with its ASCII letters lowercased.
-        let finder = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
+        let finder = aho_corasick::dfa::DFA::builder()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
+            // The scan below walks the automaton itself, without a prefilter.
+            .prefilter(false)
             .build(&windows)
             .ok()?;
         Some(Starts { finder, owners })
@@ -225,11 +227,31 @@ impl Starts {
     /// matches can start, ascending.
     pub fn find(&self, text: &str, rules: usize) -> Vec<Vec<usize>> {
         let mut starts = vec![Vec::new(); rules];
-        for m in self.finder.find_overlapping_iter(text) {
-            let found_at = m.start();
-            for &(rule, offset) in &self.owners[m.pattern().as_usize()] {
-                if let Some(start) = found_at.checked_sub(offset).filter(|&s| text.is_char_boundary(s)) {
-                    starts[rule].push(start);
+        // The automaton walked byte by byte, every window that ends at a byte read from its
+        // match state: the overlapping search reports the same windows, but keeps its place
+        // in memory between bytes and returns at each one, which cost three times as much.
+        let dfa = &self.finder;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return starts;
+        };
+        for (at, &byte) in text.as_bytes().iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, byte);
+            if !dfa.is_special(sid) {
+                continue;
+            }
+            if dfa.is_dead(sid) {
+                break;
+            }
+            if !dfa.is_match(sid) {
+                continue;
+            }
+            for i in 0..dfa.match_len(sid) {
+                let window = dfa.match_pattern(sid, i);
+                let found_at = at + 1 - dfa.pattern_len(window);
+                for &(rule, offset) in &self.owners[window.as_usize()] {
+                    if let Some(start) = found_at.checked_sub(offset).filter(|&s| text.is_char_boundary(s)) {
+                        starts[rule].push(start);
+                    }
                 }
             }
         }
