@@ -145,7 +145,8 @@ pub fn phrase_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mu
         run_at(text, start, language, &mut run_buf);
         // A capitalised word after a lower-case major word (`learning Carnival`): where a
         // spelling of a name with a lower-case word before a capitalised one may end.
-        if let (Some(t), Some((before, " "))) = (run_buf.first(), word_before(text, start)) {
+        let before_start = word_before(text, start);
+        if let (Some(t), Some((before, " "))) = (run_buf.first(), before_start) {
             if !language.is_minor(before) {
                 tails.push(t.span);
             }
@@ -193,7 +194,12 @@ pub fn phrase_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mu
                 }
             }
         }
-        let after_lower = word_before(text, run[0].span.start).is_some_and(|(_, gap)| gap == " ");
+        let before_run = if run[0].span.start == start {
+            before_start
+        } else {
+            word_before(text, run[0].span.start)
+        };
+        let after_lower = before_run.is_some_and(|(_, gap)| gap == " ");
         if !after_lower {
             continue;
         }
