@@ -42,8 +42,9 @@ pub struct LanguageData {
     /// The `[pack.sentences]` tables, in file order.
     pub sentences: Vec<SentenceDef>,
     articles: Vec<String>,
-    minor: HashSet<String>,
-    name_particles: HashSet<String>,
+    /// Looked up for many words of a document (by `capitalization`): a fast hash.
+    minor: HashSet<String, foldhash::fast::FixedState>,
+    name_particles: HashSet<String, foldhash::fast::FixedState>,
     number_words: HashMap<String, f64>,
     months: HashMap<String, f64>,
     multipliers: HashMap<String, f64>,

@@ -210,6 +210,9 @@ impl Check for CapitalizationCheck {
     }
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
+        // Read once for the sub-checks that start from capitals, when one is active.
+        let capitals = std::cell::OnceCell::new();
+        let capitals = || capitals.get_or_init(|| by_shape::Capitals::new(&doc.text));
         for (k, (rule, check, terms)) in self.by_shape.iter().enumerate() {
             if !sink.is_active(*rule) {
                 continue;
@@ -225,8 +228,8 @@ impl Check for CapitalizationCheck {
             match check.as_str() {
                 "title-before-name" => titles::title_before_name(doc, *rule, terms, sink),
                 "distinctive-case" => {
-                    by_shape::distinctive_case(doc, *rule, sink);
-                    phrases::phrase_case(doc, *rule, sink);
+                    by_shape::distinctive_case(doc, capitals(), *rule, sink);
+                    phrases::phrase_case(doc, capitals(), *rule, sink);
                 }
                 "heading-start" => by_shape::heading_start(doc, *rule, sink),
                 "paragraph-start" => by_shape::paragraph_start(doc, *rule, sink),
@@ -240,10 +243,10 @@ impl Check for CapitalizationCheck {
                 }
                 "mid-sentence-capital" => {
                     if let Some(lexicon) = lexicon() {
-                        in_sentence::mid_sentence_capital(doc, *rule, lexicon, sink);
+                        in_sentence::mid_sentence_capital(doc, capitals(), *rule, lexicon, sink);
                     }
                 }
-                "name-variants" => variants::name_variants(doc, *rule, sink),
+                "name-variants" => variants::name_variants(doc, capitals(), *rule, sink),
                 _ => {}
             }
         }

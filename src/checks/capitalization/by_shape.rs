@@ -193,69 +193,48 @@ fn run_around(b: &[u8], at: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// Every byte's low seven bits, in a group of eight bytes read as one number.
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-/// Every byte's high bit, in a group of eight bytes read as one number.
-const HIGH: u64 = 0x8080_8080_8080_8080;
+/// The offsets of a document's ASCII capitals and of the first bytes of its characters beyond
+/// ASCII, in order: where the sub-checks that start from capitals (`distinctive-case`,
+/// `mid-sentence-capital`, `name-variants`) look, found once per document for all of them,
+/// 64 bytes at a time. Capitals are few beside the other bytes.
+pub(super) struct Capitals {
+    at: Vec<usize>,
+}
 
-/// The offsets of the bytes of `b` that `group` marks, in order: `group` takes eight bytes
-/// read as one number (little-endian) and sets the high bit of each byte it marks, and nothing
-/// else. The bytes looked for are few beside the others, so a group with none is passed over
-/// at once.
-fn marked(b: &[u8], group: fn(u64) -> u64) -> impl Iterator<Item = usize> + '_ {
-    let (mut base, mut next, mut mask) = (0, 0, 0u64);
-    std::iter::from_fn(move || loop {
-        if mask != 0 {
-            let at = base + mask.trailing_zeros() as usize / 8;
-            mask &= mask - 1;
-            return Some(at);
-        }
-        if next >= b.len() {
-            return None;
-        }
-        let end = (next + 8).min(b.len());
-        let bytes: [u8; 8] = match b[next..end].try_into() {
-            Ok(bytes) => bytes,
-            // The last bytes, fewer than eight: zeros after them (no group marks a zero).
-            Err(_) => {
-                let mut bytes = [0u8; 8];
-                bytes[..end - next].copy_from_slice(&b[next..end]);
-                bytes
+impl Capitals {
+    pub(super) fn new(text: &str) -> Self {
+        let b = text.as_bytes();
+        let mut at = Vec::new();
+        // A byte from 0xC0 starts a character beyond ASCII (the bytes 0x80..0xC0 continue one).
+        let class = |c: u8| c.is_ascii_uppercase() || c >= 0xC0;
+        for block in (0..b.len()).step_by(crate::segment::blocks::BLOCK) {
+            let mut bits = crate::segment::blocks::mask_from(b, block, class);
+            while bits != 0 {
+                at.push(block + bits.trailing_zeros() as usize);
+                bits &= bits - 1;
             }
-        };
-        (base, mask, next) = (next, group(u64::from_le_bytes(bytes)), end);
-    })
-}
+        }
+        Capitals { at }
+    }
 
-/// The offsets of the ASCII capitals of `b`, in order.
-pub(super) fn capitals(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    // Per byte: the high bit set when the byte is `A`..=`Z` (only the low seven bits of each
-    // byte are added to, so no sum carries into the next byte).
-    marked(b, |x| {
-        let y = x & LOW7;
-        let at_least_a = y + 0x3f3f_3f3f_3f3f_3f3f;
-        let beyond_z = y + 0x2525_2525_2525_2525;
-        at_least_a & !beyond_z & !x & HIGH
-    })
-}
+    /// The offsets of the ASCII capitals of `text` (the text these were read from), in order.
+    pub(super) fn ascii<'a>(&'a self, text: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let b = text.as_bytes();
+        self.at.iter().copied().filter(move |&i| b[i].is_ascii_uppercase())
+    }
 
-/// The offsets of the ASCII capitals and of the bytes beyond ASCII of `b`, in order.
-pub(super) fn capitals_or_beyond_ascii(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    // As in [`capitals`], and the high bit of every byte that has it.
-    marked(b, |x| {
-        let y = x & LOW7;
-        let at_least_a = y + 0x3f3f_3f3f_3f3f_3f3f;
-        let beyond_z = y + 0x2525_2525_2525_2525;
-        (at_least_a & !beyond_z & !x & HIGH) | (x & HIGH)
-    })
+    /// The offsets of the ASCII capitals and of the characters beyond ASCII, in order.
+    pub(super) fn or_beyond_ascii(&self) -> impl Iterator<Item = usize> + '_ {
+        self.at.iter().copied()
+    }
 }
 
 /// The words of `text` that hold a capital (see [`words`]), in order: a word in capitals, with
 /// an inner capital or capitalised. Only these start the forms `distinctive-case` compares.
-fn words_with_capitals(text: &str) -> impl Iterator<Item = Word> + '_ {
+fn words_with_capitals<'a>(text: &'a str, capitals: &'a Capitals) -> impl Iterator<Item = Word> + 'a {
     let b = text.as_bytes();
     let mut done = 0;
-    capitals(b).filter_map(move |at| {
+    capitals.ascii(text).filter_map(move |at| {
         if at < done {
             return None;
         }
@@ -321,23 +300,27 @@ impl KeyFilter {
 
 /// The three comparisons of `distinctive-case`, over two readings of the document: the first
 /// gathers what the document writes distinctively (acronyms in capitals, two-word names in
-/// title case, words with an inner capital: few), from the words with a capital only; the
-/// second the other forms of those only, from the words whose length and first letter one of
-/// them has.
-pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+/// title case, words with an inner capital: few), and the two-word names with their second
+/// word in lower case, from the words with a capital only; the second the other forms of the
+/// acronyms and words with an inner capital only, from the words whose length and first
+/// letter one of them has.
+pub fn distinctive_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let mut acronyms = Acronyms::default();
     let mut titles = TitlePairs::default();
     let mut forms = InnerCapitals::default();
-    for word in words_with_capitals(text) {
+    // The pairs with their second word in lower case, compared once the title-case ones are
+    // all counted.
+    let mut lower_pairs: Vec<Span> = Vec::new();
+    for word in words_with_capitals(text, capitals) {
         match word.shape {
             Shape::Upper => acronyms.count(text, word.span),
             Shape::Inner => forms.add(word.span.text(text)),
-            Shape::Capitalised => {
-                if let Some((pair, Shape::Capitalised)) = pair_after_lower(text, word) {
-                    titles.count(text, pair);
-                }
-            }
+            Shape::Capitalised => match pair_after_lower(text, word) {
+                Some((pair, Shape::Capitalised)) => titles.count(text, pair),
+                Some((pair, Shape::Lower)) => lower_pairs.push(pair),
+                _ => {}
+            },
             Shape::Lower => {}
         }
     }
@@ -364,10 +347,8 @@ pub fn distinctive_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         }
     }
     if !titles.is_empty() {
-        for word in words_with_capitals(text) {
-            if let Some((pair, Shape::Lower)) = pair_after_lower(text, word) {
-                titles.see_lower(text, pair);
-            }
+        for pair in lower_pairs {
+            titles.see_lower(text, pair);
         }
     }
     acronym_forms.report(doc, rule, sink);
@@ -752,7 +733,7 @@ pub fn after_semicolon(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
                 .iter()
                 .any(|d| d.starters.iter().any(|s| s.eq_ignore_ascii_case(lower)))
     };
-    for (at, _) in text.match_indices(';') {
+    for at in memchr::memchr_iter(b';', text.as_bytes()) {
         if ends_character_reference(&text[..at]) {
             continue;
         }
@@ -897,14 +878,16 @@ mod tests {
     fn capitals_as_read_byte_by_byte() {
         let mut texts: Vec<String> = MIXED.iter().map(|t| t.to_string()).collect();
         texts.push((0u8..=255).map(char::from).collect());
+        texts.push(format!("{}Ab{}é北", "x".repeat(62), "Z".repeat(70)));
         for text in &texts {
             let b = text.as_bytes();
+            let capitals = Capitals::new(text);
             let plain: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_uppercase()).collect();
-            assert_eq!(capitals(b).collect::<Vec<_>>(), plain, "{text}");
+            assert_eq!(capitals.ascii(text).collect::<Vec<_>>(), plain, "{text}");
             let plain: Vec<usize> = (0..b.len())
-                .filter(|&i| b[i].is_ascii_uppercase() || !b[i].is_ascii())
+                .filter(|&i| b[i].is_ascii_uppercase() || text.is_char_boundary(i) && !b[i].is_ascii())
                 .collect();
-            assert_eq!(capitals_or_beyond_ascii(b).collect::<Vec<_>>(), plain, "{text}");
+            assert_eq!(capitals.or_beyond_ascii().collect::<Vec<_>>(), plain, "{text}");
         }
     }
 
@@ -931,11 +914,14 @@ mod tests {
                 .filter(|w| w.shape != Shape::Lower)
                 .map(|w| (w.span, w.shape))
                 .collect();
-            let fast: Vec<(Span, Shape)> = words_with_capitals(text).map(|w| (w.span, w.shape)).collect();
+            let capitals = Capitals::new(text);
+            let fast: Vec<(Span, Shape)> = words_with_capitals(text, &capitals)
+                .map(|w| (w.span, w.shape))
+                .collect();
             assert_eq!(fast, all, "{text}");
             let mut pairs = Pairs::default();
             let all: Vec<(Span, Shape)> = read_words(text).filter_map(|w| pairs.next(text, w)).collect();
-            let fast: Vec<(Span, Shape)> = words_with_capitals(text)
+            let fast: Vec<(Span, Shape)> = words_with_capitals(text, &capitals)
                 .filter_map(|w| pair_after_lower(text, w))
                 .collect();
             assert_eq!(fast, all, "{text}");

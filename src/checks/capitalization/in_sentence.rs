@@ -68,6 +68,43 @@ fn is_function_word(language: &LanguageData, lower: &str) -> bool {
 /// line (fifteen words or fewer) with at least as many capitalised words of four letters or more
 /// as other such words.
 pub(super) fn in_title_line(text: &str, at: usize) -> bool {
+    let b = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+    // The line is read from its start only as far as needed: a line of prose may be long.
+    let rest = &text[start..];
+    if rest
+        .trim_start_matches(|c: char| c.is_whitespace() && c != '\n')
+        .starts_with('#')
+    {
+        return true;
+    }
+    let (mut all, mut long, mut capital) = (0, 0, 0);
+    let mut i = start;
+    while i < b.len() && b[i] != b'\n' {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let word = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        all += 1;
+        if all > 15 {
+            // A line of prose: no need to read on.
+            return false;
+        }
+        if i - word >= 4 {
+            long += 1;
+            capital += usize::from(b[word].is_ascii_uppercase());
+        }
+    }
+    capital * 2 >= long
+}
+
+/// [`in_title_line`] as first written, reading the whole line: the tests compare the two.
+#[cfg(test)]
+fn in_title_line_plainly(text: &str, at: usize) -> bool {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let line = &text[start..end];
@@ -78,7 +115,6 @@ pub(super) fn in_title_line(text: &str, at: usize) -> bool {
     for w in line.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
         all += 1;
         if all > 15 {
-            // A line of prose: no need to read on.
             return false;
         }
         if w.len() >= 4 {
@@ -128,14 +164,18 @@ fn capitalised_entries(paths: &[String]) -> Arc<Entries> {
                 let Ok(text) = std::fs::read_to_string(&dic) else {
                     continue;
                 };
-                for line in text.lines().skip(1) {
-                    // Most lines start with a lower-case letter or a digit: passed over on
-                    // their first byte. (A line starting with whitespace is trimmed first.)
-                    let first = line.as_bytes().first().copied().unwrap_or(b'a');
-                    if first.is_ascii() && !first.is_ascii_uppercase() && !first.is_ascii_whitespace() {
-                        continue;
-                    }
-                    let word = line.split('/').next().unwrap_or("").trim();
+                let b = text.as_bytes();
+                // The lines after the first (the count) that start with a capital, with
+                // whitespace (trimmed first) or beyond ASCII: found 64 bytes at a time, from
+                // the bits of the line breaks and of those bytes. Most lines start with a
+                // lower-case letter or a digit, and are never read.
+                for start in after_line_break(b, |c| {
+                    !c.is_ascii() || c.is_ascii_uppercase() || c.is_ascii_whitespace()
+                }) {
+                    // The word is the line up to its flags (after a `/`), trimmed; a `\r`
+                    // before the line break is whitespace, which `trim` takes off.
+                    let end = memchr::memchr2(b'/', b'\n', &b[start..]).map_or(b.len(), |i| start + i);
+                    let word = text[start..end].trim();
                     if word.as_bytes().first().is_some_and(u8::is_ascii_uppercase) && word.is_ascii() {
                         lower.clear();
                         lower.push_str(word);
@@ -147,6 +187,27 @@ fn capitalised_entries(paths: &[String]) -> Arc<Entries> {
             Arc::new(set)
         })
         .clone()
+}
+
+/// The offsets right after the line breaks of `b` whose byte `class` takes, in order (`class`
+/// must not take NUL, as [`crate::segment::blocks::mask_from`] says).
+fn after_line_break<'a>(b: &'a [u8], class: impl Fn(u8) -> bool + Copy + 'a) -> impl Iterator<Item = usize> + 'a {
+    use crate::segment::blocks::{mask_from, BLOCK};
+    // Whether the last byte of the block before is a line break.
+    let mut break_before = false;
+    (0..b.len()).step_by(BLOCK).flat_map(move |block| {
+        let breaks = mask_from(b, block, |c| c == b'\n');
+        let taken = mask_from(b, block, class);
+        let mut starts = ((breaks << 1) | u64::from(break_before)) & taken;
+        break_before = breaks >> 63 == 1;
+        std::iter::from_fn(move || {
+            (starts != 0).then(|| {
+                let at = block + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                at
+            })
+        })
+    })
 }
 
 /// Starts loading, in the background, the dictionaries and the capitalised words of the rules
@@ -213,6 +274,41 @@ static CONSONANT: [bool; 256] = {
     table
 };
 
+/// True for a lower-case ASCII consonant (as [`CONSONANT`] says), in arithmetic that a block's
+/// comparisons vectorise.
+#[inline(always)]
+fn is_consonant(c: u8) -> bool {
+    c.wrapping_sub(b'a') < 26 && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+}
+
+/// The offsets of the runs of three lower-case consonants or more right after a space (the
+/// first of them), in order.
+fn consonants_after_space(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    use crate::segment::blocks::{mask_from, BLOCK};
+    // Whether the last byte of the block before is a space.
+    let mut space_before = false;
+    (0..b.len()).step_by(BLOCK).flat_map(move |block| {
+        let consonants = mask_from(b, block, is_consonant);
+        let spaces = mask_from(b, block, |c| c == b' ');
+        let after_space = (spaces << 1) | u64::from(space_before);
+        space_before = spaces >> 63 == 1;
+        // The second and third consonants may lie in the next block: those starts are kept
+        // here and their bytes read below.
+        let next = |k: u32| (consonants >> k) | !(u64::MAX >> k);
+        let mut starts = after_space & consonants & next(1) & next(2);
+        std::iter::from_fn(move || {
+            while starts != 0 {
+                let start = block + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                if b[start..].get(..3).is_some_and(|w| w.iter().all(|&c| is_consonant(c))) {
+                    return Some(start);
+                }
+            }
+            None
+        })
+    })
+}
+
 /// A word in lower case with no vowel (`pbft`, `rpc`), which the dictionaries do not know,
 /// written in prose between lower-case words at least twice: an acronym machine translation
 /// lower-cased. The fix writes it in capitals and is unsafe (a command may be meant).
@@ -221,15 +317,9 @@ pub fn lower_case_acronym(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, sink
     let b = text.as_bytes();
     let mut found: HashMap<&str, Vec<Span>> = HashMap::default();
     let consonant = |c: &u8| CONSONANT[usize::from(*c)];
-    // The cheap tests first, on the bytes: three lower-case consonants after a space, found
-    // by counting the consonants in a row as the bytes are read (with no branch per byte).
-    let mut in_row = 0usize;
-    for (i, c) in b.iter().enumerate() {
-        in_row = (in_row + 1) * usize::from(consonant(c));
-        if in_row != 3 || i < 3 || b[i - 3] != b' ' {
-            continue;
-        }
-        let start = i - 2;
+    // The cheap tests first, on the bytes: three lower-case consonants after a space, found 64
+    // bytes at a time from the bits of the consonants and of the spaces, with no test per byte.
+    for start in consonants_after_space(b) {
         // A run of three to six of them, followed by a space.
         let len = b[start..].iter().take(7).take_while(|c| consonant(c)).count();
         if !(3..=6).contains(&len) || b.get(start + len) != Some(&b' ') {
@@ -318,13 +408,19 @@ const DETERMINERS: [&str; 14] = [
 /// lower-case word; it is followed by punctuation or a function word that does not start a
 /// name (`the Ministry of Education`); and its line is no heading or title, nor is it inside
 /// quotes or brackets. The fix writes it in lower case and is unsafe; a pronoun is only flagged.
-pub fn mid_sentence_capital(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, sink: &mut Sink<'_>) {
+pub fn mid_sentence_capital(
+    doc: &Document,
+    capitals: &super::by_shape::Capitals,
+    rule: RuleIdx,
+    lexicon: &Lexicon,
+    sink: &mut Sink<'_>,
+) {
     let text = &doc.text;
     let language = crate::packs::language_data(&doc.language);
     let b = text.as_bytes();
     let mut candidates: Vec<Span> = Vec::new();
     // The capitals after a space.
-    let after_space = super::by_shape::capitals(b).filter(|&i| i > 0 && b[i - 1] == b' ');
+    let after_space = capitals.ascii(text).filter(|&i| i > 0 && b[i - 1] == b' ');
     for start in after_space {
         // The cheap tests first, on the bytes: a capitalised ASCII word followed by a space or
         // punctuation, after a lower-case word.
@@ -392,6 +488,10 @@ pub fn title_line_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let language = crate::packs::language_data(&doc.language);
     for line in doc.lines() {
         let l = line.text(text);
+        // A line shorter than a title is passed over before it is trimmed.
+        if l.len() < 20 {
+            continue;
+        }
         let body = l.trim_start_matches('#').trim();
         // A title is short: a longer line is prose, and is not read.
         // The cheap tests first: a title ends on a letter, an apostrophe or `&`, and has five
@@ -543,21 +643,64 @@ mod tests {
     #[test]
     fn acronym_candidates() {
         // Three consonants after a space, as the plain reading of every space finds them.
-        let text = "a pbft rpc nth xyz sky. brr, pbftx  ccc\nddd st rrrrrrr";
-        let b = text.as_bytes();
+        let mut texts = vec![
+            "a pbft rpc nth xyz sky. brr, pbftx  ccc\nddd st rrrrrrr".to_string(),
+            (0u8..128).map(char::from).collect(),
+            "é pbft".to_string(),
+        ];
+        for k in 55..70 {
+            texts.push(format!("{} pbft nth{}xyz", "a".repeat(k), " ".repeat(k % 3)));
+        }
         let consonant = |c: &u8| CONSONANT[usize::from(*c)];
-        let plain: Vec<usize> = (1..b.len())
-            .filter(|&s| b[s - 1] == b' ' && b[s..].get(..3).is_some_and(|w| w.iter().all(consonant)))
-            .collect();
-        let mut in_row = 0usize;
-        let mut fast = Vec::new();
-        for (i, c) in b.iter().enumerate() {
-            in_row = (in_row + 1) * usize::from(consonant(c));
-            if in_row == 3 && i >= 3 && b[i - 3] == b' ' {
-                fast.push(i - 2);
+        for c in 0..=255u8 {
+            assert_eq!(is_consonant(c), consonant(&c), "{c}");
+        }
+        for text in &texts {
+            let b = text.as_bytes();
+            let plain: Vec<usize> = (1..b.len())
+                .filter(|&s| b[s - 1] == b' ' && b[s..].get(..3).is_some_and(|w| w.iter().all(consonant)))
+                .collect();
+            assert_eq!(consonants_after_space(b).collect::<Vec<_>>(), plain, "{text}");
+        }
+    }
+
+    #[test]
+    fn line_starts_as_read_line_by_line() {
+        let class = |c: u8| !c.is_ascii() || c.is_ascii_uppercase() || c.is_ascii_whitespace();
+        let mut texts = vec![
+            "3\nApple\nbanana/S\n\n Cherry\r\nÉclair\n".to_string(),
+            "\nA\nb".to_string(),
+            String::new(),
+        ];
+        for k in 60..70 {
+            texts.push(format!("{}\nAb\n{}\nCd\n\n", "x".repeat(k), "y".repeat(k % 7)));
+        }
+        for text in &texts {
+            let b = text.as_bytes();
+            let plain: Vec<usize> = (1..b.len()).filter(|&i| b[i - 1] == b'\n' && class(b[i])).collect();
+            assert_eq!(after_line_break(b, class).collect::<Vec<_>>(), plain, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn title_lines_as_read_plainly() {
+        let texts = [
+            "Three Expos Opened In The City\nthe fair showed its Charm of age.",
+            "  # x\n \n\t## Heading Here\n",
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen",
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen Sixteen",
+            "Café Über Naïve Élan\n\u{3000}#x",
+            "",
+        ];
+        for text in texts {
+            for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                assert_eq!(
+                    in_title_line(text, at),
+                    in_title_line_plainly(text, at),
+                    "{text:?} {at}"
+                );
             }
         }
-        assert_eq!(fast, plain);
     }
 
     #[test]

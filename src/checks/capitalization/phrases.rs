@@ -6,6 +6,7 @@
 //!   in lower case at least three times as often (`meteor shower`).
 
 use super::super::{RuleIdx, Sink};
+use super::by_shape::Capitals;
 use super::in_sentence::{entry_hash, in_title_line, word_before};
 use crate::document::Document;
 use crate::packs::LanguageData;
@@ -40,20 +41,6 @@ struct Token {
     case: Case,
 }
 
-fn case_of(word: &[u8]) -> Case {
-    let letters = word.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    let (head, rest) = word[..letters].split_first().unwrap_or((&b'0', &[]));
-    if !rest.iter().all(u8::is_ascii_lowercase) {
-        Case::Other
-    } else if head.is_ascii_uppercase() {
-        Case::Capital
-    } else if head.is_ascii_lowercase() {
-        Case::Lower
-    } else {
-        Case::Other
-    }
-}
-
 /// The words of `line`, in order (see [`token_at`]).
 #[cfg(test)]
 fn tokens(text: &str, line: Span, out: &mut Vec<Token>) {
@@ -75,8 +62,12 @@ fn tokens(text: &str, line: Span, out: &mut Vec<Token>) {
 /// another script or code characters is `Case::Other`.
 fn token_at(text: &str, start: usize) -> Token {
     let b = text.as_bytes();
-    let mut i = start;
+    // The word's case is read as its letters are: a capital after its first letter makes it
+    // `Case::Other`.
+    let mut i = start + 1;
+    let mut inner_capital = false;
     while i < b.len() && b[i].is_ascii_alphabetic() {
+        inner_capital |= b[i].is_ascii_uppercase();
         i += 1;
     }
     if b[i..].starts_with(b"'s") {
@@ -89,11 +80,14 @@ fn token_at(text: &str, start: usize) -> Token {
     let after = b.get(i).copied();
     // A full stop after a word ends it unless more of a name follows (`Node.js`).
     let dot_glued = after == Some(b'.') && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
-    let case = if before.is_some_and(glued) || after.is_some_and(|c| c != b'.' && glued(c)) || dot_glued {
-        Case::Other
-    } else {
-        case_of(&b[start..i])
-    };
+    let case =
+        if before.is_some_and(glued) || after.is_some_and(|c| c != b'.' && glued(c)) || dot_glued || inner_capital {
+            Case::Other
+        } else if b[start].is_ascii_uppercase() {
+            Case::Capital
+        } else {
+            Case::Lower
+        };
     Token {
         span: Span::new(start, i),
         case,
@@ -120,15 +114,18 @@ fn run_at(text: &str, start: usize, language: &LanguageData, out: &mut Vec<Token
     }
 }
 
-pub fn phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+// Not inlined into the kind's `check`, so that a profile shows each sub-check apart.
+#[inline(never)]
+pub fn phrase_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let language = crate::packs::language_data(&doc.language);
     // Names in title case of three major words or more: lower-case key → the form.
     let mut titles: HashMap<String, Span> = HashMap::default();
     // Two capitalised words after a lower-case word: lower-case key → their spans.
     let mut pairs: HashMap<String, Vec<Span>> = HashMap::default();
-    // The capitalised words seen right after a lower-case major word, by hash.
-    let mut tails: std::collections::HashSet<u64, foldhash::fast::FixedState> = Default::default();
+    // The capitalised words seen right after a lower-case major word: looked up only when
+    // there are titles to compare, which few documents have.
+    let mut tails: Vec<Span> = Vec::new();
     let mut run_buf = Vec::new();
     let mut key = String::new();
     let b = text.as_bytes();
@@ -136,7 +133,9 @@ pub fn phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     let mut title_line: Option<(usize, bool)> = None;
     // Runs start at a capital after a space or a line break (capitals are rarer than spaces,
     // so those are looked for); the bytes of a run read already are not read again.
-    let starts = super::by_shape::capitals(b).filter(|&i| i == 0 || matches!(b[i - 1], b' ' | b'\n'));
+    let starts = capitals
+        .ascii(text)
+        .filter(|&i| i == 0 || matches!(b[i - 1], b' ' | b'\n'));
     // The start of the line of the last run read, and how far the text was searched for it.
     let (mut done, mut line_start, mut searched) = (0, 0, 0);
     for start in starts {
@@ -146,10 +145,10 @@ pub fn phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         run_at(text, start, language, &mut run_buf);
         // A capitalised word after a lower-case major word (`learning Carnival`): where a
         // spelling of a name with a lower-case word before a capitalised one may end.
-        if let (Some(t), Some((before, " "))) = (run_buf.first(), word_before(text, start)) {
+        let before_start = word_before(text, start);
+        if let (Some(t), Some((before, " "))) = (run_buf.first(), before_start) {
             if !language.is_minor(before) {
-                lower_key(&mut key, t.span.text(text));
-                tails.insert(entry_hash(&key));
+                tails.push(t.span);
             }
         }
         let mut run = &run_buf[..];
@@ -195,7 +194,12 @@ pub fn phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
                 }
             }
         }
-        let after_lower = word_before(text, run[0].span.start).is_some_and(|(_, gap)| gap == " ");
+        let before_run = if run[0].span.start == start {
+            before_start
+        } else {
+            word_before(text, run[0].span.start)
+        };
+        let after_lower = before_run.is_some_and(|(_, gap)| gap == " ");
         if !after_lower {
             continue;
         }
@@ -218,11 +222,20 @@ pub fn phrase_case(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
     }
     // Only a title with a major word after its first that the text writes after a lower-case
     // major word can have been written with a lower-case word before a capitalised one.
-    titles.retain(|key, _| {
-        key.split(' ')
-            .skip(1)
-            .any(|w| !language.is_minor(w) && tails.contains(&entry_hash(w)))
-    });
+    if !titles.is_empty() {
+        let tails: std::collections::HashSet<u64, foldhash::fast::FixedState> = tails
+            .iter()
+            .map(|t| {
+                lower_key(&mut key, t.text(text));
+                entry_hash(&key)
+            })
+            .collect();
+        titles.retain(|key, _| {
+            key.split(' ')
+                .skip(1)
+                .any(|w| !language.is_minor(w) && tails.contains(&entry_hash(w)))
+        });
+    }
     compare(doc, language, &titles, &pairs, rule, sink);
 }
 

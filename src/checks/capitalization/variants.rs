@@ -9,6 +9,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::super::{RuleIdx, Sink};
+use super::by_shape::Capitals;
 use crate::document::Document;
 use crate::span::Span;
 
@@ -23,12 +24,12 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>
 /// the marks and hyphens right before it (if any) follow no letter. Words are looked for only at
 /// capitals (ASCII capitals and characters beyond ASCII), which are few: a word that starts in
 /// lower case is never read.
-fn names(text: &str) -> impl Iterator<Item = Span> + '_ {
+fn names<'a>(text: &'a str, capitals: &'a Capitals) -> impl Iterator<Item = Span> + 'a {
     let b = text.as_bytes();
     let mut i = 0;
-    // The bytes a name may start at: ASCII capitals and bytes beyond ASCII (the others are
-    // passed over eight at a time).
-    let mut candidates = super::by_shape::capitals_or_beyond_ascii(b);
+    // The bytes a name may start at: ASCII capitals and characters beyond ASCII (the others
+    // are never read).
+    let mut candidates = capitals.or_beyond_ascii();
     std::iter::from_fn(move || {
         for start in candidates.by_ref() {
             if start < i {
@@ -142,24 +143,32 @@ fn camel(form: &str) -> bool {
         .any(|w| w.chars().skip(1).any(char::is_uppercase))
 }
 
-pub fn name_variants(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
+// Not inlined into the kind's `check`, so that a profile shows each sub-check apart.
+#[inline(never)]
+pub fn name_variants(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    // Each capitalised word, and each pair of capitalised words one space apart, by key.
-    let mut forms: HashMap<String, Vec<(Span, bool)>> = HashMap::default();
+    // Each capitalised word, and each pair of capitalised words one space apart, with the
+    // number of its key (in the order met): one list for all keys, with no list per key, as
+    // most keys are met once or twice and never compared.
+    let mut keys: HashMap<String, u32> = HashMap::default();
+    let mut forms: Vec<(u32, Span, bool)> = Vec::new();
     let mut buf = String::new();
     let mut add = |form: Span, pair: bool| {
         key_into(form.text(text), &mut buf);
-        match forms.get_mut(buf.as_str()) {
-            Some(spans) => spans.push((form, pair)),
+        let key = match keys.get(buf.as_str()) {
+            Some(&key) => key,
             None => {
-                forms.insert(buf.clone(), vec![(form, pair)]);
+                let key = keys.len() as u32;
+                keys.insert(buf.clone(), key);
+                key
             }
-        }
+        };
+        forms.push((key, form, pair));
     };
     // The name before, and whether it is romanised once that was asked.
     let mut prev: Option<(Span, Option<bool>)> = None;
     let romanised = |s: Span| super::super::pinyin::split(s.text(text)).is_some();
-    for span in names(text) {
+    for span in names(text, capitals) {
         add(span, false);
         let mut this_romanised = None;
         if let Some((p, p_romanised)) = prev {
@@ -174,17 +183,22 @@ pub fn name_variants(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         }
         prev = Some((span, this_romanised));
     }
+    // Only the keys written three times or more are compared: their forms, by key, each
+    // key's in the order written.
+    let mut written = vec![0usize; keys.len()];
+    for &(key, _, _) in &forms {
+        written[key as usize] += 1;
+    }
+    forms.retain(|&(key, _, _)| written[key as usize] >= 3);
+    forms.sort_by_key(|&(key, _, _)| key);
     let mut found: Vec<(Span, String)> = Vec::new();
-    for spans in forms.values() {
-        if spans.len() < 3 {
-            continue;
-        }
+    for spans in forms.chunk_by(|a, b| a.0 == b.0) {
         // Count each written form; pairs count only when their key is also a single word's
         // (`Mei Cheng` beside `Meicheng`), so `New York` alone is never compared.
-        let has_single = spans.iter().any(|&(_, pair)| !pair);
-        let has_pair = spans.iter().any(|&(_, pair)| pair);
+        let has_single = spans.iter().any(|&(_, _, pair)| !pair);
+        let has_pair = spans.iter().any(|&(_, _, pair)| pair);
         let mut counts: Vec<(&str, usize)> = Vec::new();
-        for &(s, _) in spans {
+        for &(_, s, _) in spans {
             let w = s.text(text);
             match counts.iter_mut().find(|(f, _)| *f == w) {
                 Some((_, n)) => *n += 1,
@@ -200,7 +214,7 @@ pub fn name_variants(doc: &Document, rule: RuleIdx, sink: &mut Sink<'_>) {
         if most < 2 || counts[1].1 == most {
             continue;
         }
-        for &(s, _) in spans {
+        for &(_, s, _) in spans {
             let w = s.text(text);
             if w != right && differs_by_joins_or_accents(w, right) {
                 found.push((s, right.to_string()));
@@ -219,7 +233,7 @@ mod tests {
     use super::*;
 
     fn all(text: &str) -> Vec<&str> {
-        names(text).map(|s| s.text(text)).collect()
+        names(text, &Capitals::new(text)).map(|s| s.text(text)).collect()
     }
 
     /// The names as a reading of every character finds them (the scan [`names`] makes faster).
@@ -264,7 +278,12 @@ mod tests {
             "Ab",
         ];
         for text in texts {
-            assert_eq!(names(text).collect::<Vec<_>>(), names_one_by_one(text), "{text}");
+            let capitals = Capitals::new(text);
+            assert_eq!(
+                names(text, &capitals).collect::<Vec<_>>(),
+                names_one_by_one(text),
+                "{text}"
+            );
         }
     }
 
