@@ -569,7 +569,7 @@ fn a_regex_nested_too_deep() {
 #[test]
 fn pattern_rules_too_large_together() {
     let mut rules = PACK.to_string();
-    for i in 0..8 {
+    for i in 0..16 {
         rules.push_str(&format!(
             "[[rule]]\nid = \"p{i}\"\nkind = \"pattern\"\npattern = '\\w{{60}}x{i}'\n\n"
         ));
