@@ -325,10 +325,29 @@ const GAZETTEER: u32 = 64;
 /// The word is a surname and a given name run together, not a name of the gazetteer nor an
 /// English word ([`run_together`]'s tests on the word alone).
 const RUN_TOGETHER: u32 = 128;
-/// The word may be part of a finding: see [`Ask::may_name`].
-const MAY_NAME: u32 = 256;
+/// The sub-checks that may have a finding that starts at or needs the word: see
+/// [`Ask::finds`] (its answers kept per thread under this question's number).
+const FINDS: u32 = 512;
+
+/// A `lowercase-name` finding may start at the word.
+const FINDS_LOWERCASE: u8 = 1;
+/// The word may be a `run-together-name` finding.
+const FINDS_RUN_TOGETHER: u8 = 2;
+/// A `split-name` finding may start at the word, if the next word may too.
+const FINDS_SPLIT: u8 = 4;
+/// Every sub-check may have a finding.
+const FINDS_ALL: u8 = FINDS_LOWERCASE | FINDS_RUN_TOGETHER | FINDS_SPLIT;
+/// In [`Ask::finds`]' vector: the word was asked.
+const FINDS_ASKED: u8 = 128;
 
 impl Asked {
+    /// The answer to `question` about word `id`, if it was asked.
+    #[inline]
+    fn known(&self, id: u32, question: u32) -> Option<bool> {
+        let kept = *self.0.get(id as usize)?;
+        (kept & (question << 16) != 0).then_some(kept & question != 0)
+    }
+
     /// The answer to `question` about word `id`, from `answer()` the first time it is asked.
     #[inline]
     fn ask(&mut self, id: u32, question: u32, answer: impl FnOnce() -> bool) -> bool {
@@ -392,36 +411,40 @@ impl Check for RomanizationCheck {
                     shapes: Vec::new(),
                 };
                 let mut syllable = Vec::new();
+                let mut cursor = 0;
                 // The sentences that start in the table's stretch.
                 let end = table.stretch().end;
                 let mut ask = Ask {
                     rule,
                     table,
                     english: &english,
+                    have_dict: dict.is_some(),
                     asked: &mut asked,
+                    finds: vec![0; table.distinct()],
                 };
                 while let Some(&sentence) = sentences
                     .get(next_sentence)
                     .filter(|s| s.start < end || end == text.len())
                 {
                     next_sentence += 1;
-                    // Most sentences have no word that could be part of a name: passed over.
-                    if from_table(table, text, sentence)
-                        && !table.starting_in(sentence).any(|i| {
-                            let id = table.id(i);
-                            ask.may_name(table.span(i).text(text), id, table.shape(id))
-                        })
-                    {
+                    // Most sentences have no word that a finding needs: passed over, and the
+                    // others read by the sub-checks that may find something in them.
+                    let finds = if from_table(table, text, sentence) {
+                        sentence_finds(table, text, sentence, &mut cursor, &mut ask)
+                    } else {
+                        FINDS_ALL
+                    };
+                    if finds == 0 {
                         continue;
                     }
                     words.read(sentence, table, &mut apart);
-                    if runs(Sub::Lowercase) {
+                    if runs(Sub::Lowercase) && finds & FINDS_LOWERCASE != 0 {
                         lowercase_names(doc, language, &words, &mut ask, dict.is_some(), sink);
                     }
-                    if runs(Sub::RunTogether) && dict.is_some() {
+                    if runs(Sub::RunTogether) && dict.is_some() && finds & FINDS_RUN_TOGETHER != 0 {
                         run_together(&words, &mut ask, &standalone, sink);
                     }
-                    if runs(Sub::Split) {
+                    if runs(Sub::Split) && finds & FINDS_SPLIT != 0 {
                         split_names(&words, &mut ask, &mut syllable, sink);
                     }
                 }
@@ -436,24 +459,87 @@ struct Ask<'a, 'r> {
     /// The table the ids are of.
     table: &'a WordTable,
     english: &'a dyn Fn(&str) -> bool,
+    /// The rule has an English dictionary.
+    have_dict: bool,
     asked: &'a mut Asked,
+    /// [`Ask::finds`] of the table's words, with [`FINDS_ASKED`] once asked.
+    finds: Vec<u8>,
+}
+
+/// The sub-checks that may find something in `sentence`, whose words are the table's (see
+/// [`from_table`]): those of [`Ask::finds`] of its words, `split-name` only where two words
+/// that may start one follow each other with one space between (the shortest split name).
+///
+/// `cursor` is the index of a word of the table, moved to the first word after the sentence:
+/// the sentences are read in order, so that each word is read once, not searched for.
+fn sentence_finds(table: &WordTable, text: &str, sentence: Span, cursor: &mut usize, ask: &mut Ask<'_, '_>) -> u8 {
+    let n = table.len();
+    let mut i = *cursor;
+    while i > 0 && table.start(i - 1) >= sentence.start {
+        i -= 1;
+    }
+    while i < n && table.start(i) < sentence.start {
+        i += 1;
+    }
+    let mut finds = 0;
+    // The end of the last word when it may start a split name.
+    let mut split_before: Option<usize> = None;
+    while i < n {
+        let start = table.start(i);
+        if start >= sentence.end {
+            break;
+        }
+        let id = table.id(i);
+        let f = ask.finds(id, || (table.shape(id), table.span(i).text(text)));
+        finds |= f & !FINDS_SPLIT;
+        if f & FINDS_SPLIT != 0 {
+            if split_before.is_some_and(|end| start == end + 1 && text.as_bytes()[end] == b' ') {
+                finds |= FINDS_SPLIT;
+            }
+            split_before = Some(table.span(i).end);
+        } else {
+            split_before = None;
+        }
+        i += 1;
+    }
+    *cursor = i;
+    finds
 }
 
 impl Ask<'_, '_> {
-    /// False when `word` (id `id`, [`words::shape`] `shape`) is certainly in no finding of
-    /// any sub-check: it starts no gazetteer name, is no lower-case pinyin of two syllables or
-    /// more nor a lower-case surname, no capitalised surname and given name run together, and
-    /// no capitalised syllable. Every finding holds a word that is one of these (the first of
-    /// a gazetteer name, the pinyin or surname of a lower-case name, the run-together word,
-    /// the first syllable of a split name), so a sentence with none is passed over.
-    fn may_name(&mut self, word: &str, id: u32, shape: u8) -> bool {
-        let rule = self.rule;
-        self.kept(id, MAY_NAME, || may_name(rule, word, shape))
+    /// The sub-checks ([`FINDS_LOWERCASE`], [`FINDS_RUN_TOGETHER`], [`FINDS_SPLIT`]) that
+    /// may have a finding needing word `id` of the table, by [`may_find`]; `word()` gives its
+    /// [`words::shape`] and text the first time it is asked. A sentence of the table with no
+    /// such word has no finding of that sub-check.
+    #[inline]
+    fn finds<'t>(&mut self, id: u32, word: impl FnOnce() -> (u8, &'t str)) -> u8 {
+        let kept = self.finds[id as usize];
+        if kept & FINDS_ASKED != 0 {
+            return kept & !FINDS_ASKED;
+        }
+        let (shape, word) = word();
+        self.finds_first(id, shape, word)
+    }
+
+    /// [`Ask::finds`] of a word not asked yet in this table: kept per thread from document
+    /// to document ([`words::remembered`]).
+    #[inline(never)]
+    fn finds_first(&mut self, id: u32, shape: u8, word: &str) -> u8 {
+        let (rule, english, have_dict) = (self.rule, self.english, self.have_dict);
+        let asker = rule.asker | u64::from(FINDS.trailing_zeros());
+        let finds = words::remembered(asker, self.table.key(id), || {
+            may_find(rule, word, shape, english, have_dict)
+        });
+        self.finds[id as usize] = finds | FINDS_ASKED;
+        finds
     }
 
     /// [`Asked::ask`] for a question whose answer depends on the word and the rule only: kept
     /// per thread from document to document too ([`words::remembered`]).
     fn kept(&mut self, id: u32, question: u32, answer: impl FnOnce() -> bool) -> bool {
+        if let Some(yes) = self.asked.known(id, question) {
+            return yes;
+        }
         let key = if (id as usize) < self.table.distinct() {
             self.table.key(id)
         } else {
@@ -467,14 +553,48 @@ impl Ask<'_, '_> {
     }
 }
 
-/// See [`Ask::may_name`].
-fn may_name(rule: &NameRule, word: &str, shape: u8) -> bool {
-    gazetteer_entries_of(word, shape, rule).is_some()
-        || (shape & words::LOWER != 0
-            && ((word.len() >= 4 && !word.contains('\'') && pinyin::syllable_count(word).is_some_and(|c| c >= 2))
-                || rule.surnames.contains(word)))
-        || (word.len() <= 6 && shape & words::CAPITALISED != 0 && pinyin::is_syllable_ignore_case(word))
-        || run_together_parts(word, &rule.surnames).is_some()
+/// See [`Ask::finds`]: the sub-checks of `rule` with a finding that may need the word (of
+/// [`words::shape`] `shape`), as far as the word alone and the dictionary (`english`, when
+/// `have_dict`) tell. The sub-checks' tests on the word that every finding needs:
+/// - `lowercase-name`: the first word of a gazetteer name ([`gazetteer_at`]); with a
+///   dictionary, a lower-case pinyin name ([`Ask::name_like`]) or a lower-case surname that is
+///   no English word (before a capitalised given name);
+/// - `run-together-name`, with a dictionary: a surname and given name run together
+///   ([`run_together_candidate`]);
+/// - `split-name`: a capitalised syllable, as each word of a split name is.
+fn may_find(rule: &NameRule, word: &str, shape: u8, english: &dyn Fn(&str) -> bool, have_dict: bool) -> u8 {
+    let runs = |sub: Sub| rule.sub.is_none_or(|s| s == sub);
+    let lower = shape & words::LOWER != 0;
+    let mut finds = 0;
+    if runs(Sub::Lowercase)
+        && (gazetteer_entries_of(word, shape, rule).is_some()
+            || (have_dict && lower && (is_pinyin_name(word) || rule.surnames.contains(word)) && !english(word)))
+    {
+        finds |= FINDS_LOWERCASE;
+    }
+    if runs(Sub::RunTogether) && have_dict && run_together_candidate(rule, word, english) {
+        finds |= FINDS_RUN_TOGETHER;
+    }
+    if runs(Sub::Split) && word.len() <= 6 && shape & words::CAPITALISED != 0 && pinyin::is_syllable_ignore_case(word) {
+        finds |= FINDS_SPLIT;
+    }
+    finds
+}
+
+/// Two pinyin syllables or more, four letters or more and no apostrophe: a name, unless it is
+/// an English word.
+fn is_pinyin_name(word: &str) -> bool {
+    word.len() >= 4 && !word.contains('\'') && pinyin::syllable_count(word).is_some_and(|c| c >= 2)
+}
+
+/// A capitalised surname and given name run together ([`run_together_parts`]) that is no
+/// single-word name of the gazetteer nor an English word: [`run_together`]'s tests on the word
+/// alone.
+fn run_together_candidate(rule: &NameRule, word: &str, english: &dyn Fn(&str) -> bool) -> bool {
+    run_together_parts(word, &rule.surnames).is_some()
+        && !(rule.single_names.contains(&word.to_ascii_lowercase())
+            || english(word)
+            || english(&word.to_ascii_lowercase()))
 }
 
 impl Ask<'_, '_> {
@@ -489,9 +609,7 @@ impl Ask<'_, '_> {
     /// costs less to tell).
     fn name_like(&mut self, words: &Words<'_>, k: usize) -> bool {
         let w = words.word(k);
-        self.kept(words.ids[k], PINYIN_NAME, || {
-            w.len() >= 4 && !w.contains('\'') && pinyin::syllable_count(w).is_some_and(|c| c >= 2)
-        }) && !self.english(words, k)
+        self.kept(words.ids[k], PINYIN_NAME, || is_pinyin_name(w)) && !self.english(words, k)
     }
 
     /// Word `k` splits into pinyin syllables.
@@ -686,12 +804,7 @@ fn run_together(words: &Words<'_>, ask: &mut Ask<'_, '_>, standalone: &dyn Fn(&s
         let w = words.word(k);
         // The tests on the word alone, once per word.
         let english = ask.english;
-        let candidate = ask.kept(words.ids[k], RUN_TOGETHER, || {
-            run_together_parts(w, &rule.surnames).is_some()
-                && !(rule.single_names.contains(&w.to_ascii_lowercase())
-                    || english(w)
-                    || english(&w.to_ascii_lowercase()))
-        });
+        let candidate = ask.kept(words.ids[k], RUN_TOGETHER, || run_together_candidate(rule, w, english));
         if !candidate {
             continue;
         }

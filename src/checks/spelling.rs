@@ -424,6 +424,9 @@ enum DictionaryError {
 /// All `spelling` rules: each rule's sub-check, dictionaries and allowed words.
 pub struct SpellingCheck {
     rules: Vec<SpellingRule>,
+    /// Names, in the answers kept per thread ([`super::words::remembered`]), whether all the
+    /// rules leave a word alone, asked when every rule is active.
+    asker: u64,
 }
 
 struct SpellingRule {
@@ -448,7 +451,10 @@ impl SpellingCheck {
                 allow: d.allow.iter().map(|w| w.to_lowercase()).collect(),
             })
             .collect();
-        SpellingCheck { rules }
+        SpellingCheck {
+            rules,
+            asker: super::words::new_asker(),
+        }
     }
 }
 
@@ -545,7 +551,13 @@ impl Check for SpellingCheck {
         if rules.is_empty() {
             return;
         }
-        let mut counts = Counts::new(text);
+        // Every rule active (as it mostly is), each with what it needs: whether all leave a word
+        // alone is one answer, kept per thread, instead of one for each rule. (Which rules keep
+        // their dictionaries is the same for the whole run: a dictionary loads or not once.)
+        let all_asker = (rules.len() == self.rules.len()).then_some(self.asker);
+        // The document's own table holds all its words: it tells how often a word is used.
+        let whole = (text.len() <= super::words::WHOLE).then(|| doc.word_table());
+        let mut counts = Counts::new(text, whole);
         // The sentences are read only when a capitalised word needs them.
         let mut starts: Option<super::words::SentenceStarts<'_>> = None;
         let end_of_text = text.trim_end().len();
@@ -561,7 +573,7 @@ impl Check for SpellingCheck {
                     continue;
                 }
                 // Most words are reported by no rule wherever they stand: told once.
-                if seen.silent(id, table.key(id), || table.span(i).text(text), &rules) {
+                if seen.silent(id, || table.key(id), || table.span(i).text(text), &rules, all_asker) {
                     continue;
                 }
                 let span = table.span(i);
@@ -661,24 +673,36 @@ fn silent(rule: &SpellingRule, dict: Option<&English>, word: &str) -> bool {
 
 impl Seen {
     /// True when no rule of `rules` reports word `id` (text `word()`, [`WordTable::key`]
-    /// `key`) anywhere: asked once per document, and kept per thread across documents.
+    /// `key()`) anywhere: asked once per document, and kept per thread across documents, by
+    /// rule or, when `all_asker` is given, for all the rules at once (`rules` must then be the
+    /// same whenever it is given).
     ///
     /// [`WordTable::key`]: super::words::WordTable::key
+    #[inline]
     fn silent<'t>(
         &mut self,
         id: u32,
-        key: Option<u128>,
+        key: impl FnOnce() -> Option<u128>,
         word: impl Fn() -> &'t str,
         rules: &[(&SpellingRule, Option<English>)],
+        all_asker: Option<u64>,
     ) -> bool {
         match self.silent[id as usize] {
             SILENT => return true,
             LIVE => return false,
             _ => {}
         }
-        let quiet = rules.iter().all(|(rule, dict)| {
-            super::words::remembered(rule.asker, key, || u8::from(silent(rule, dict.as_ref(), word()))) != 0
-        });
+        let key = key();
+        let quiet = match all_asker {
+            Some(asker) => {
+                super::words::remembered(asker, key, || {
+                    u8::from(rules.iter().all(|(rule, dict)| silent(rule, dict.as_ref(), word())))
+                }) != 0
+            }
+            None => rules.iter().all(|(rule, dict)| {
+                super::words::remembered(rule.asker, key, || u8::from(silent(rule, dict.as_ref(), word()))) != 0
+            }),
+        };
         self.silent[id as usize] = if quiet { SILENT } else { LIVE };
         quiet
     }
@@ -728,11 +752,16 @@ impl Seen {
 
 /// How often words occur in a document, for telling a word used once.
 ///
-/// The first few questions are answered by reading the words again, stopping at a second
-/// use (most documents ask once or twice, if at all); after that, by counting every word
-/// once, as a document full of unknown words needs.
+/// With the table of all the document's words, by counting the uses of each distinct word
+/// once. Else the first few questions are answered by reading the words again, stopping at a
+/// second use (most documents ask once or twice, if at all); after that, by counting every
+/// word once, as a document full of unknown words needs.
 struct Counts<'t> {
     text: &'t str,
+    /// The table of all the words of `text`, when there is one.
+    table: Option<&'t super::words::WordTable>,
+    /// The uses of each distinct word of `table`, by id, once counted.
+    uses: Vec<u32>,
     /// Questions answered by reading the words.
     scans: usize,
     /// Each word as written with how often it occurs, once counted.
@@ -743,9 +772,12 @@ impl<'t> Counts<'t> {
     /// Questions answered by reading the text before the words are counted.
     const SCANS: usize = 4;
 
-    fn new(text: &'t str) -> Self {
+    /// `table`, when given, holds all the words of `text`.
+    fn new(text: &'t str, table: Option<&'t super::words::WordTable>) -> Self {
         Counts {
             text,
+            table,
+            uses: Vec::new(),
             scans: 0,
             counts: None,
         }
@@ -754,6 +786,21 @@ impl<'t> Counts<'t> {
     /// True when `word` occurs more than once in any letter case.
     fn used_more_than_once(&mut self, word: &str) -> bool {
         let text = self.text;
+        if let Some(table) = self.table {
+            if self.uses.is_empty() {
+                self.uses = vec![0; table.distinct()];
+                for i in 0..table.len() {
+                    self.uses[table.id(i) as usize] += 1;
+                }
+            }
+            let uses = &self.uses;
+            return table
+                .distinct_words(text)
+                .filter(|(w, _)| w.eq_ignore_ascii_case(word))
+                .map(|(_, id)| uses[id as usize])
+                .sum::<u32>()
+                > 1;
+        }
         if self.counts.is_none() && self.scans < Self::SCANS {
             self.scans += 1;
             return words(text)

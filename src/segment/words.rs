@@ -134,8 +134,9 @@ impl ShortIds {
         (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
     }
 
-    /// The id of `key`, given `next` (kept) when it is new.
-    #[inline]
+    /// The id of `key`, given `next` (kept) when it is new. Inlined in the loop of
+    /// [`WordTable::build`], as it runs for every word.
+    #[inline(always)]
     fn id_or_insert(&mut self, key: u128, next: u32) -> u32 {
         if 2 * (self.held + 1) > self.slots.len() {
             self.grow();
@@ -157,6 +158,8 @@ impl ShortIds {
     }
 
     /// Twice the slots (at least 1,024), the words of this generation placed again.
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
         let slots = (2 * self.slots.len()).max(1024);
         let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); slots]);
@@ -263,6 +266,12 @@ impl WordTable {
         let w = self.words[i];
         let start = self.base + w.start as usize;
         Span::new(start, start + self.distinct[w.id as usize].len as usize)
+    }
+
+    /// Where word `i` starts.
+    #[inline]
+    pub fn start(&self, i: usize) -> usize {
+        self.base + self.words[i].start as usize
     }
 
     /// The id of word `i`.
@@ -412,66 +421,112 @@ fn is_letter(b: u8) -> bool {
 ///
 /// Read byte by byte with a table of classes; a character beside a word is decoded only when
 /// it is not ASCII.
-pub fn words(text: &str) -> impl Iterator<Item = Span> + '_ {
+pub fn words(text: &str) -> WordScan<'_> {
     words_from(text, 0)
 }
 
 /// [`words`] of `text` from byte `from` on, read with the text before it: the words of the
 /// whole scan when no word crosses `from` (see [`super::words::cut_at_or_after`]).
-pub fn words_from(text: &str, from: usize) -> impl Iterator<Item = Span> + '_ {
-    let b = text.as_bytes();
-    let n = b.len();
-    let mut i = from;
-    // The character before byte `at` (there is one), or from byte `at`, is alphanumeric or,
-    // with `code`, one of the code characters.
-    let before = move |at: usize, code: bool| match b[at - 1] {
-        c if c.is_ascii() => {
-            if code {
-                CLASS[usize::from(c)] & CODE != 0
-            } else {
-                c.is_ascii_alphanumeric()
-            }
-        }
-        _ => text[..at].chars().next_back().is_some_and(char::is_alphanumeric),
-    };
-    let after = move |at: usize, code: bool| match b[at] {
-        c if c.is_ascii() => {
-            if code {
-                CLASS[usize::from(c)] & CODE != 0
-            } else {
-                c.is_ascii_alphanumeric()
-            }
-        }
-        _ => text[at..].chars().next().is_some_and(char::is_alphanumeric),
-    };
-    let mut letters = Letters::new(b, from);
-    std::iter::from_fn(move || loop {
-        i = letters.next_letter(i);
-        if i >= n {
-            return None;
-        }
-        let start = i;
+pub fn words_from(text: &str, from: usize) -> WordScan<'_> {
+    WordScan {
+        text,
+        i: from,
+        letters: Letters::new(text.as_bytes(), from),
+    }
+}
+
+/// The scan of [`words_from`]. A struct whose `next` is inlined where it is read (a closure
+/// behind `from_fn` was called once a word, its state loaded from memory at each call).
+pub struct WordScan<'t> {
+    text: &'t str,
+    /// Where the scan goes on.
+    i: usize,
+    letters: Letters<'t>,
+}
+
+impl Iterator for WordScan<'_> {
+    type Item = Span;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Span> {
+        let text = self.text;
+        let b = text.as_bytes();
+        let n = b.len();
+        let mut i = self.i;
         loop {
-            i = letters.run_end(i);
-            if b.get(i) == Some(&b'\'') && b.get(i + 1).is_some_and(|&c| is_letter(c)) {
-                i += 2;
-            } else if b[i..].starts_with("’".as_bytes()) && b.get(i + 3).is_some_and(|&c| is_letter(c)) {
-                i += 4;
-            } else {
-                break;
+            i = self.letters.next_letter(i);
+            if i >= n {
+                self.i = i;
+                return None;
             }
+            let start = i;
+            loop {
+                i = self.letters.run_end(i);
+                // An apostrophe, straight or curly (E2 80 99), between letters: read on. Byte
+                // by byte, not a call to compare slices: this runs at the end of every word.
+                match b.get(i) {
+                    Some(b'\'') if b.get(i + 1).is_some_and(|&c| is_letter(c)) => i += 2,
+                    Some(0xE2)
+                        if b.get(i + 1) == Some(&0x80)
+                            && b.get(i + 2) == Some(&0x99)
+                            && b.get(i + 3).is_some_and(|&c| is_letter(c)) =>
+                    {
+                        i += 4
+                    }
+                    _ => break,
+                }
+            }
+            let end = i;
+            // Glued to a letter of another script, a digit or code characters, or inside a
+            // dotted form (`file.txt`, `e.g`): not prose.
+            if end - start < 2 || (start > 0 && glued_before(text, start)) || (end < n && glued_after(text, end)) {
+                continue;
+            }
+            self.i = i;
+            return Some(Span::new(start, end));
         }
-        let end = i;
-        // Glued to a letter of another script, a digit or code characters, or inside a
-        // dotted form (`file.txt`, `e.g`): not prose.
-        if end - start < 2
-            || (start > 0 && (before(start, true) || (b[start - 1] == b'.' && start > 1 && before(start - 1, false))))
-            || (end < n && (after(end, true) || (b[end] == b'.' && end + 1 < n && after(end + 1, false))))
-        {
-            continue;
-        }
-        return Some(Span::new(start, end));
-    })
+    }
+}
+
+/// True when the character before byte `at` (there is one) glues a word starting there to
+/// code or a number: a letter of another script, a digit, a code character, or a dot after
+/// a letter or digit. The common case, a space or a punctuation mark, is told from one byte.
+#[inline(always)]
+fn glued_before(text: &str, at: usize) -> bool {
+    match text.as_bytes()[at - 1] {
+        b'.' => at > 1 && alphanumeric_before(text, at - 1),
+        c if c.is_ascii() => CLASS[usize::from(c)] & CODE != 0,
+        _ => alphanumeric_before(text, at),
+    }
+}
+
+/// [`glued_before`] for the character from byte `at` (there is one), which ends a word.
+#[inline(always)]
+fn glued_after(text: &str, at: usize) -> bool {
+    let b = text.as_bytes();
+    match b[at] {
+        b'.' => at + 1 < b.len() && alphanumeric_after(text, at + 1),
+        c if c.is_ascii() => CLASS[usize::from(c)] & CODE != 0,
+        _ => alphanumeric_after(text, at),
+    }
+}
+
+/// The character before byte `at` (there is one) is alphanumeric; decoded only when it is not
+/// ASCII.
+fn alphanumeric_before(text: &str, at: usize) -> bool {
+    match text.as_bytes()[at - 1] {
+        c if c.is_ascii() => c.is_ascii_alphanumeric(),
+        _ => text[..at].chars().next_back().is_some_and(char::is_alphanumeric),
+    }
+}
+
+/// The character from byte `at` (there is one) is alphanumeric; decoded only when it is not
+/// ASCII.
+fn alphanumeric_after(text: &str, at: usize) -> bool {
+    match text.as_bytes()[at] {
+        c if c.is_ascii() => c.is_ascii_alphanumeric(),
+        _ => text[at..].chars().next().is_some_and(char::is_alphanumeric),
+    }
 }
 
 /// The ASCII letters of a text, 64 bytes at a time as the bits of a number, for [`words`] to
@@ -504,15 +559,22 @@ impl<'b> Letters<'b> {
     #[inline(always)]
     fn from(&mut self, i: usize) -> (u64, usize) {
         if i.wrapping_sub(self.base) >= 64 {
-            self.base = i;
-            self.bits = Self::window(self.bytes, i);
+            self.move_to(i);
         }
         let k = i - self.base;
         (self.bits >> k, 64 - k)
     }
 
+    /// The window moved to start at byte `i`: once in some eight words of prose, so kept
+    /// out of the loops that read the window (which are inlined where words are read).
+    #[inline(never)]
+    fn move_to(&mut self, i: usize) {
+        self.base = i;
+        self.bits = Self::window(self.bytes, i);
+    }
+
     /// The first letter at or after byte `i`, or the end of the text.
-    #[inline]
+    #[inline(always)]
     fn next_letter(&mut self, mut i: usize) -> usize {
         let n = self.bytes.len();
         while i < n {
@@ -526,7 +588,7 @@ impl<'b> Letters<'b> {
     }
 
     /// The first byte at or after byte `i` that is no letter, or the end of the text.
-    #[inline]
+    #[inline(always)]
     fn run_end(&mut self, mut i: usize) -> usize {
         let n = self.bytes.len();
         while i < n {
