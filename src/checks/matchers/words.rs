@@ -222,6 +222,61 @@ struct Candidate {
     len: usize,
     /// Its last character is a word character (not CJK): the text must not go on with one.
     needs_end: bool,
+    /// Up to eight bytes after its first word, lowercased ([`Tail`]): the candidates under one
+    /// key share their first word, and most differ from the text in the bytes after it, which
+    /// one comparison of numbers tells before the bytes are compared one by one.
+    tail: Tail,
+}
+
+/// Up to eight bytes, ASCII-lowercased, as one little-endian number, with the mask of the
+/// bytes that are there.
+#[derive(Clone, Copy)]
+struct Tail {
+    bytes: u64,
+    mask: u64,
+}
+
+impl Tail {
+    fn of(bytes: &[u8]) -> Tail {
+        let mut eight = [0u8; 8];
+        let n = bytes.len().min(8);
+        eight[..n].copy_from_slice(&bytes[..n]);
+        let mask = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+        Tail {
+            bytes: lowercase(u64::from_le_bytes(eight)),
+            mask,
+        }
+    }
+
+    /// False when `text` (a [`Tail::of`] a text, with its eight bytes) cannot begin with these
+    /// bytes in any ASCII case.
+    #[inline]
+    fn may_start(self, text: u64) -> bool {
+        text & self.mask == self.bytes
+    }
+}
+
+/// The eight bytes as `u8::to_ascii_lowercase` makes each of them, at once: bit 5 is added to
+/// each byte from `A` to `Z`.
+#[inline]
+fn lowercase(x: u64) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let seven = x & !HIGH;
+    // The high bit of each byte: its low seven bits are at least `A`, more than `Z`.
+    let from_a = seven + LOW * u64::from(0x80 - b'A');
+    let past_z = seven + LOW * u64::from(0x80 - b'Z' - 1);
+    let upper = (from_a ^ past_z) & !x & HIGH;
+    x | upper >> 2
+}
+
+/// The eight bytes at `at` lowercased, as [`Tail::of`] reads them (NUL past the end).
+#[inline]
+fn tail_at(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(eight) => lowercase(u64::from_le_bytes(eight.try_into().unwrap_or_default())),
+        None => Tail::of(bytes.get(at..).unwrap_or_default()).bytes,
+    }
 }
 
 /// A multiply-and-fold hasher for `u64` keys (the std hasher costs more than the lookup).
@@ -293,6 +348,7 @@ impl WordIndex {
                 start: bytes.len(),
                 len,
                 needs_end: last,
+                tail: Tail::of(&p.as_bytes()[word_end(p, 0)..]),
             });
             bytes.extend_from_slice(p.as_bytes());
         }
@@ -327,7 +383,12 @@ impl WordIndex {
     fn match_at(&self, text: &str, start: usize, end: usize) -> Option<Match> {
         let bytes = text.as_bytes();
         let &(lo, hi) = self.groups.get(&key_at(bytes, start, end))?;
+        // A term that matches here has its first word where the text's ends (see `Tail`).
+        let tail = tail_at(bytes, end);
         self.candidates[lo..hi].iter().find_map(|c| {
+            if !c.tail.may_start(tail) {
+                return None;
+            }
             let stop = start + c.len;
             let found = bytes.get(start..stop)?;
             let whole = found.eq_ignore_ascii_case(&self.bytes[c.start..c.start + c.len])
@@ -809,6 +870,17 @@ mod tests {
         for start in (0..text.len()).filter(|&s| text.is_char_boundary(s)) {
             for end in (start + 1..=text.len()).filter(|&e| text.is_char_boundary(e)) {
                 assert_eq!(key_at(bytes, start, end), key(&bytes[start..end]), "{start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn eight_bytes_lowercase_as_each_byte_does() {
+        for b in 0..=255u8 {
+            for other in [0u8, b'A', b'z', 0x80, 0xff] {
+                let eight = [b, other, b, 0x5a, b, 0x41, other, b];
+                let want = eight.map(|c| c.to_ascii_lowercase());
+                assert_eq!(lowercase(u64::from_le_bytes(eight)), u64::from_le_bytes(want), "{b:#x}");
             }
         }
     }
