@@ -186,6 +186,17 @@ fn key_bit(key: u64) -> usize {
     (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 48) as usize
 }
 
+/// Bytes after a first word that [`WordIndex::follows`] keys.
+const FOLLOW: usize = 3;
+
+/// The bit in [`WordIndex::follows`] of a first word's key and the [`FOLLOW`] bytes of `tail`
+/// (lowercased, as [`Tail`] has them).
+#[inline]
+fn follow_bit(key: u64, tail: u64) -> usize {
+    let follow = tail & ((1 << (8 * FOLLOW)) - 1);
+    key_bit(key ^ follow.wrapping_mul(0xff51_afd7_ed55_8ccd))
+}
+
 /// Where the word (its run of non-CJK word characters) that starts at `start` ends.
 fn word_end(text: &str, start: usize) -> usize {
     let bytes = text.as_bytes();
@@ -309,6 +320,12 @@ struct WordIndex {
     /// Bit [`key_bit`] of each first word's key is set: 8 KB again, and what the two bytes let
     /// through (a third of the words for a large glossary) mostly stops here.
     keys: Box<[u64; 1024]>,
+    /// Bit [`key_bit`] of the first word's key of each term whose bytes after its first word
+    /// are fewer than [`FOLLOW`], and bit [`follow_bit`] of the key and the [`FOLLOW`] bytes
+    /// after the first word of every other: a common word that begins only long terms ("the",
+    /// "on" in a large glossary) is turned away here by the bytes after it, before the lookup.
+    alone: Box<[u64; 1024]>,
+    follows: Box<[u64; 1024]>,
     /// First word's key → range of `candidates`, longest first, then in the order added.
     groups: HashMap<u64, (usize, usize), BuildHasherDefault<KeyHasher>>,
     candidates: Vec<Candidate>,
@@ -334,8 +351,16 @@ impl WordIndex {
         }
         keyed.sort_unstable_by_key(|&(key, len, id, _)| (key, std::cmp::Reverse(len), id));
         let mut keys = Box::new([0u64; 1024]);
-        for &(key, ..) in &keyed {
+        let mut alone = Box::new([0u64; 1024]);
+        let mut follows = Box::new([0u64; 1024]);
+        for &(key, .., p) in &keyed {
             set_bit(&mut keys, key_bit(key));
+            let after = &p.as_bytes()[word_end(p, 0)..];
+            if after.len() < FOLLOW {
+                set_bit(&mut alone, key_bit(key));
+            } else {
+                set_bit(&mut follows, follow_bit(key, Tail::of(after).bytes));
+            }
         }
         let mut groups = HashMap::default();
         let mut candidates = Vec::with_capacity(keyed.len());
@@ -356,6 +381,8 @@ impl WordIndex {
         WordIndex {
             first_two,
             keys,
+            alone,
+            follows,
             groups,
             candidates,
             bytes,
@@ -378,13 +405,27 @@ impl WordIndex {
         self.keys[bit / 64] >> (bit % 64) & 1 == 1
     }
 
+    /// Whether some term whose first word has this key may go on as the text does after that
+    /// word (`tail`, its [`tail_at`]).
+    #[inline]
+    fn may_follow(&self, key: u64, tail: u64) -> bool {
+        let (a, f) = (key_bit(key), follow_bit(key, tail));
+        (self.alone[a / 64] >> (a % 64) | self.follows[f / 64] >> (f % 64)) & 1 == 1
+    }
+
     /// The longest term that matches as a whole word at `start`, a word start whose first
     /// word ends at `end`.
     fn match_at(&self, text: &str, start: usize, end: usize) -> Option<Match> {
         let bytes = text.as_bytes();
-        let &(lo, hi) = self.groups.get(&key_at(bytes, start, end))?;
+        self.match_keyed(text, start, key_at(bytes, start, end), tail_at(bytes, end))
+    }
+
+    /// [`WordIndex::match_at`], with the first word's key and the [`tail_at`] its end.
+    #[inline]
+    fn match_keyed(&self, text: &str, start: usize, key: u64, tail: u64) -> Option<Match> {
+        let bytes = text.as_bytes();
+        let &(lo, hi) = self.groups.get(&key)?;
         // A term that matches here has its first word where the text's ends (see `Tail`).
-        let tail = tail_at(bytes, end);
         self.candidates[lo..hi].iter().find_map(|c| {
             if !c.tail.may_start(tail) {
                 return None;
@@ -429,16 +470,22 @@ impl WordIndex {
                     let j = kept.trailing_zeros() as usize;
                     kept &= kept - 1;
                     let len = (!(word >> j)).trailing_zeros() as usize;
-                    let end = if j + len < BLOCK {
-                        if !self.may_key(key_at(bytes, at + j, at + j + len)) {
+                    let found = if j + len < BLOCK {
+                        let (start, end) = (at + j, at + j + len);
+                        let key = key_at(bytes, start, end);
+                        if !self.may_key(key) {
                             continue;
                         }
-                        at + j + len
+                        let tail = tail_at(bytes, end);
+                        if !self.may_follow(key, tail) {
+                            continue;
+                        }
+                        self.match_keyed(text, start, key, tail)
                     } else {
-                        word_end(text, at + BLOCK)
+                        self.match_at(text, at + j, word_end(text, at + BLOCK))
                     };
-                    if let Some(m) = self.match_at(text, at + j, end) {
-                        return Some(m);
+                    if found.is_some() {
+                        return found;
                     }
                 }
                 after_word = word >> 63 == 1;

@@ -31,7 +31,19 @@ pub(super) struct Window {
     /// Per word, bit `d`: the word `d` words back may be the same as this one.
     near: [u32; HELD],
     len: usize,
+    /// Words read.
+    count: usize,
+    /// By [`Shape::slot`], 1 + the number of the last word read with a shape there (0: none):
+    /// when it is more than `MAX_PHRASE` words back, no word of the last `MAX_PHRASE` has the
+    /// new word's shape, and the shapes need not be compared one by one.
+    seen: [usize; SLOTS],
+    /// Bit `j`: the word `j` before the last one read is not ASCII (its shape is
+    /// [`Shape::ANY`]), for `j` below `MAX_PHRASE`.
+    any: u32,
 }
+
+/// Slots of [`Window::seen`].
+const SLOTS: usize = 256;
 
 impl Window {
     pub(super) fn new() -> Self {
@@ -40,6 +52,9 @@ impl Window {
             shapes: [Shape::ANY; HELD],
             near: [0; HELD],
             len: 0,
+            count: 0,
+            seen: [0; SLOTS],
+            any: 0,
         }
     }
 
@@ -59,8 +74,14 @@ impl Window {
         let shape = Shape::of_known(text, word, ascii);
         let last = self.len;
         let shapes = &self.shapes[..last];
+        let slot = shape.slot();
         let near = match shapes.get(last.wrapping_sub(MAX_PHRASE)..) {
-            // The usual case, unrolled over a slice of known length.
+            // The usual case: no word of the last `MAX_PHRASE` has this shape, and only those
+            // that are not ASCII may be the same.
+            Some(_) if shape != Shape::ANY && self.count + 1 - self.seen[slot] > MAX_PHRASE => {
+                self.any << 1 & ((1 << (MAX_PHRASE + 1)) - 2)
+            }
+            // Unrolled over a slice of known length.
             Some(before) if shape != Shape::ANY => {
                 let before: &[Shape; MAX_PHRASE] = before.try_into().unwrap_or(&[Shape::ANY; MAX_PHRASE]);
                 (0..MAX_PHRASE).fold(0u32, |near, j| {
@@ -76,6 +97,9 @@ impl Window {
         self.shapes[last] = shape;
         self.near[last] = near;
         self.len = last + 1;
+        self.count += 1;
+        self.seen[slot] = self.count;
+        self.any = (self.any << 1 | u32::from(shape == Shape::ANY)) & ((1 << MAX_PHRASE) - 1);
         near
     }
 
@@ -202,6 +226,12 @@ impl Shape {
             ),
             _ => Shape::ANY,
         }
+    }
+
+    /// Where [`Window::seen`] keeps words of this shape: the top bits of a multiplication.
+    #[inline]
+    fn slot(self) -> usize {
+        (self.0.wrapping_mul(0x9e37_79b1) >> 24) as usize
     }
 
     /// False when the words cannot be the [`same`].
@@ -397,6 +427,7 @@ fn repeated_paragraphs(rule: RuleIdx, doc: &Document, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::for_each_word_ascii;
     use super::*;
 
     fn words(text: &str) -> Vec<Span> {
@@ -416,6 +447,30 @@ mod tests {
         let w = words(text);
         let allow = ["very", "more", "again", "over"].map(String::from).into();
         joined_to_itself(text, &w, &allow).map(|e| e.span.text(text).to_string())
+    }
+
+    #[test]
+    fn the_window_finds_the_shapes_a_comparison_of_each_finds() {
+        let words = ["the", "The", "town", "of", "Guzhen", "café", "Café", "it’s", "a", "x"];
+        let mut text = String::new();
+        let mut seed = 7u64;
+        for _ in 0..400 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            text += words[(seed >> 33) as usize % words.len()];
+            text.push(' ');
+        }
+        let mut window = Window::new();
+        let mut all: Vec<Shape> = Vec::new();
+        for_each_word_ascii(&text, |word, ascii| {
+            let near = window.push(&text, word, ascii);
+            let shape = Shape::of(&text, word);
+            let i = all.len();
+            let want =
+                (1..=MAX_PHRASE.min(i)).fold(0u32, |near, d| near | u32::from(all[i - d].may_be_same(shape)) << d);
+            assert_eq!(near, want, "word {i}");
+            all.push(shape);
+        });
+        assert_eq!(all.len(), 400);
     }
 
     #[test]
