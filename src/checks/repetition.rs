@@ -163,95 +163,118 @@ impl Check for RepetitionCheck {
     }
 
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
-        if !self.rules.iter().any(|r| sink.is_active(r.idx)) {
+        let mut echoes: Vec<phrases::Echoes> = self
+            .rules
+            .iter()
+            .filter(|r| r.phrases && sink.is_active(r.idx))
+            .map(|r| phrases::Echoes::new(r.idx, &r.allow))
+            .collect();
+        let words = self.rules.iter().any(|r| !r.phrases && sink.is_active(r.idx));
+        if echoes.is_empty() && !words {
             return;
         }
-        for rule in self.rules.iter().filter(|r| r.phrases) {
-            if sink.is_active(rule.idx) {
-                phrases::check(rule.idx, &rule.allow, doc, sink);
-            }
-        }
-        if !self.rules.iter().any(|r| !r.phrases && sink.is_active(r.idx)) {
-            return;
-        }
+        // One pass over the words for both sub-checks: a doubled word is one that may be the
+        // same as the word before it, as the phrases' window knows. Findings are reported after
+        // the pass, each sub-check's in the order its own pass would give them.
         let text = &doc.text;
-        let check_pair = |p: Span, word: Span, sink: &mut Sink<'_>| {
-            let gap = &text[p.end..word.start];
-            if gap.is_empty() || !gap.chars().all(|c| c == ' ' || c == '\t') {
+        let mut doubled = Vec::new();
+        let mut window = phrases::Window::new();
+        for_each_word_ascii(text, |word, ascii| {
+            let near = window.push(text, word, ascii);
+            if near == 0 {
                 return;
             }
-            let (a, b) = (p.text(text), word.text(text));
-            // For ASCII words the ASCII comparison is the whole answer; only others need
-            // Unicode lowercasing.
-            let same =
-                a.eq_ignore_ascii_case(b) || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase());
-            if !same {
-                return;
+            if words && near & 0b10 != 0 {
+                self.doubled_word(doc, window.before_last(), word, &mut doubled);
             }
-            if !a.chars().any(char::is_alphabetic) || a.chars().any(crate::segment::is_cjk) {
-                return;
-            }
-            // "The the" at a sentence start is a plain slip. Mid-sentence, "Team team" may be
-            // a name followed by a word and "Poverty Poverty" a title's slip: only a person
-            // can untangle them, so their fix is unsafe. Capitalised twice as one Chinese
-            // syllable ("the pianist Lang Lang") is a name.
-            let capital = |w: &str| w.starts_with(char::is_uppercase);
-            let mut doubtful = false;
-            if (a != b || capital(a)) && !doc.starts_sentence(p.start) {
-                if capital(a) && capital(b) && super::pinyin::is_syllable(&a.to_ascii_lowercase()) {
-                    return;
+            if !echoes.is_empty() {
+                let lengths = window.phrase_lengths();
+                for e in &mut echoes {
+                    e.look(text, &window, near, lengths);
                 }
-                doubtful = true;
             }
-            if spaced_letters(text, p, word) {
+        });
+        for e in echoes {
+            e.report(doc, sink);
+        }
+        for (rule, found) in doubled {
+            sink.fix(
+                rule,
+                found.span,
+                &[("word", found.phrase)],
+                vec![Edit::delete(found.delete)],
+                found.applicability,
+            );
+        }
+    }
+}
+
+impl RepetitionCheck {
+    /// The words rules' findings for `word` after `p`, when it is the same word with spaces
+    /// between.
+    fn doubled_word<'t>(&self, doc: &'t Document, p: Span, word: Span, out: &mut Vec<(RuleIdx, phrases::Echo<'t>)>) {
+        let text = &doc.text;
+        let gap = &text[p.end..word.start];
+        if gap.is_empty() || !gap.chars().all(|c| c == ' ' || c == '\t') {
+            return;
+        }
+        let (a, b) = (p.text(text), word.text(text));
+        // For ASCII words the ASCII comparison is the whole answer; only others need
+        // Unicode lowercasing.
+        let same =
+            a.eq_ignore_ascii_case(b) || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase());
+        if !same {
+            return;
+        }
+        if !a.chars().any(char::is_alphabetic) || a.chars().any(crate::segment::is_cjk) {
+            return;
+        }
+        // "The the" at a sentence start is a plain slip. Mid-sentence, "Team team" may be
+        // a name followed by a word and "Poverty Poverty" a title's slip: only a person
+        // can untangle them, so their fix is unsafe. Capitalised twice as one Chinese
+        // syllable ("the pianist Lang Lang") is a name.
+        let capital = |w: &str| w.starts_with(char::is_uppercase);
+        let mut doubtful = false;
+        if (a != b || capital(a)) && !doc.starts_sentence(p.start) {
+            if capital(a) && capital(b) && super::pinyin::is_syllable(&a.to_ascii_lowercase()) {
                 return;
             }
-            let lower = a.to_lowercase();
-            let after_comma = text[..p.start].trim_end().ends_with([',', '，']);
-            for rule in self.rules.iter().filter(|r| !r.phrases) {
-                if rule.allow.contains(&lower) || rule.doubles.contains(&lower) {
+            doubtful = true;
+        }
+        if spaced_letters(text, p, word) {
+            return;
+        }
+        let lower = a.to_lowercase();
+        let after_comma = text[..p.start].trim_end().ends_with([',', '，']);
+        for rule in self.rules.iter().filter(|r| !r.phrases) {
+            if rule.allow.contains(&lower) || rule.doubles.contains(&lower) {
+                continue;
+            }
+            let applicability = if doubtful {
+                Applicability::Unsafe
+            } else if rule.after_comma.contains(&lower) {
+                if after_comma {
                     continue;
                 }
-                let applicability = if doubtful {
-                    Applicability::Unsafe
-                } else if rule.after_comma.contains(&lower) {
-                    if after_comma {
-                        continue;
-                    }
-                    Applicability::Unsafe
-                } else {
-                    Applicability::Safe
-                };
-                let span = Span::new(p.start, word.end);
-                // Mid-sentence, a capitalised word before its lower-case double ("the village
-                // Team team") is the slip: the common word in lower case is kept.
-                let delete = if doubtful && capital(a) && !capital(b) {
-                    Span::new(p.start, word.start)
-                } else {
-                    Span::new(p.end, word.end)
-                };
-                sink.fix(
-                    rule.idx,
-                    span,
-                    &[("word", a)],
-                    vec![Edit::delete(delete)],
-                    applicability,
-                );
-            }
-        };
-        let bytes = text.as_bytes();
-        let mut prev: Option<Span> = None;
-        for_each_word(text, |word| {
-            if let Some(p) = prev {
-                // Most neighbours differ in their first or last letter; when both are ASCII that
-                // settles it, as their lowercase forms differ there too.
-                let differ = |a: u8, b: u8| a.is_ascii() && b.is_ascii() && !a.eq_ignore_ascii_case(&b);
-                if !differ(bytes[p.start], bytes[word.start]) && !differ(bytes[p.end - 1], bytes[word.end - 1]) {
-                    check_pair(p, word, sink);
-                }
-            }
-            prev = Some(word);
-        });
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            };
+            // Mid-sentence, a capitalised word before its lower-case double ("the village
+            // Team team") is the slip: the common word in lower case is kept.
+            let delete = if doubtful && capital(a) && !capital(b) {
+                Span::new(p.start, word.start)
+            } else {
+                Span::new(p.end, word.end)
+            };
+            let found = phrases::Echo {
+                span: Span::new(p.start, word.end),
+                phrase: a,
+                delete,
+                applicability,
+            };
+            out.push((rule.idx, found));
+        }
     }
 }
 
@@ -259,6 +282,7 @@ mod phrases;
 
 /// Calls `f` with each word of `text` in order: runs of letters, digits, apostrophes (' and ’)
 /// and hyphens. ASCII text is cut 64 bytes at a time with bit masks.
+#[cfg(test)]
 fn for_each_word(text: &str, mut f: impl FnMut(Span)) {
     for_each_word_ascii(text, |word, _| f(word));
 }

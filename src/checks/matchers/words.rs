@@ -186,6 +186,17 @@ fn key_bit(key: u64) -> usize {
     (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 48) as usize
 }
 
+/// Bytes after a first word that [`WordIndex::follows`] keys.
+const FOLLOW: usize = 3;
+
+/// The bit in [`WordIndex::follows`] of a first word's key and the [`FOLLOW`] bytes of `tail`
+/// (lowercased, as [`Tail`] has them).
+#[inline]
+fn follow_bit(key: u64, tail: u64) -> usize {
+    let follow = tail & ((1 << (8 * FOLLOW)) - 1);
+    key_bit(key ^ follow.wrapping_mul(0xff51_afd7_ed55_8ccd))
+}
+
 /// Where the word (its run of non-CJK word characters) that starts at `start` ends.
 fn word_end(text: &str, start: usize) -> usize {
     let bytes = text.as_bytes();
@@ -222,6 +233,61 @@ struct Candidate {
     len: usize,
     /// Its last character is a word character (not CJK): the text must not go on with one.
     needs_end: bool,
+    /// Up to eight bytes after its first word, lowercased ([`Tail`]): the candidates under one
+    /// key share their first word, and most differ from the text in the bytes after it, which
+    /// one comparison of numbers tells before the bytes are compared one by one.
+    tail: Tail,
+}
+
+/// Up to eight bytes, ASCII-lowercased, as one little-endian number, with the mask of the
+/// bytes that are there.
+#[derive(Clone, Copy)]
+struct Tail {
+    bytes: u64,
+    mask: u64,
+}
+
+impl Tail {
+    fn of(bytes: &[u8]) -> Tail {
+        let mut eight = [0u8; 8];
+        let n = bytes.len().min(8);
+        eight[..n].copy_from_slice(&bytes[..n]);
+        let mask = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+        Tail {
+            bytes: lowercase(u64::from_le_bytes(eight)),
+            mask,
+        }
+    }
+
+    /// False when `text` (a [`Tail::of`] a text, with its eight bytes) cannot begin with these
+    /// bytes in any ASCII case.
+    #[inline]
+    fn may_start(self, text: u64) -> bool {
+        text & self.mask == self.bytes
+    }
+}
+
+/// The eight bytes as `u8::to_ascii_lowercase` makes each of them, at once: bit 5 is added to
+/// each byte from `A` to `Z`.
+#[inline]
+fn lowercase(x: u64) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let seven = x & !HIGH;
+    // The high bit of each byte: its low seven bits are at least `A`, more than `Z`.
+    let from_a = seven + LOW * u64::from(0x80 - b'A');
+    let past_z = seven + LOW * u64::from(0x80 - b'Z' - 1);
+    let upper = (from_a ^ past_z) & !x & HIGH;
+    x | upper >> 2
+}
+
+/// The eight bytes at `at` lowercased, as [`Tail::of`] reads them (NUL past the end).
+#[inline]
+fn tail_at(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(eight) => lowercase(u64::from_le_bytes(eight.try_into().unwrap_or_default())),
+        None => Tail::of(bytes.get(at..).unwrap_or_default()).bytes,
+    }
 }
 
 /// A multiply-and-fold hasher for `u64` keys (the std hasher costs more than the lookup).
@@ -254,6 +320,12 @@ struct WordIndex {
     /// Bit [`key_bit`] of each first word's key is set: 8 KB again, and what the two bytes let
     /// through (a third of the words for a large glossary) mostly stops here.
     keys: Box<[u64; 1024]>,
+    /// Bit [`key_bit`] of the first word's key of each term whose bytes after its first word
+    /// are fewer than [`FOLLOW`], and bit [`follow_bit`] of the key and the [`FOLLOW`] bytes
+    /// after the first word of every other: a common word that begins only long terms ("the",
+    /// "on" in a large glossary) is turned away here by the bytes after it, before the lookup.
+    alone: Box<[u64; 1024]>,
+    follows: Box<[u64; 1024]>,
     /// First word's key → range of `candidates`, longest first, then in the order added.
     groups: HashMap<u64, (usize, usize), BuildHasherDefault<KeyHasher>>,
     candidates: Vec<Candidate>,
@@ -279,8 +351,16 @@ impl WordIndex {
         }
         keyed.sort_unstable_by_key(|&(key, len, id, _)| (key, std::cmp::Reverse(len), id));
         let mut keys = Box::new([0u64; 1024]);
-        for &(key, ..) in &keyed {
+        let mut alone = Box::new([0u64; 1024]);
+        let mut follows = Box::new([0u64; 1024]);
+        for &(key, .., p) in &keyed {
             set_bit(&mut keys, key_bit(key));
+            let after = &p.as_bytes()[word_end(p, 0)..];
+            if after.len() < FOLLOW {
+                set_bit(&mut alone, key_bit(key));
+            } else {
+                set_bit(&mut follows, follow_bit(key, Tail::of(after).bytes));
+            }
         }
         let mut groups = HashMap::default();
         let mut candidates = Vec::with_capacity(keyed.len());
@@ -293,6 +373,7 @@ impl WordIndex {
                 start: bytes.len(),
                 len,
                 needs_end: last,
+                tail: Tail::of(&p.as_bytes()[word_end(p, 0)..]),
             });
             bytes.extend_from_slice(p.as_bytes());
         }
@@ -300,6 +381,8 @@ impl WordIndex {
         WordIndex {
             first_two,
             keys,
+            alone,
+            follows,
             groups,
             candidates,
             bytes,
@@ -322,12 +405,31 @@ impl WordIndex {
         self.keys[bit / 64] >> (bit % 64) & 1 == 1
     }
 
+    /// Whether some term whose first word has this key may go on as the text does after that
+    /// word (`tail`, its [`tail_at`]).
+    #[inline]
+    fn may_follow(&self, key: u64, tail: u64) -> bool {
+        let (a, f) = (key_bit(key), follow_bit(key, tail));
+        (self.alone[a / 64] >> (a % 64) | self.follows[f / 64] >> (f % 64)) & 1 == 1
+    }
+
     /// The longest term that matches as a whole word at `start`, a word start whose first
     /// word ends at `end`.
     fn match_at(&self, text: &str, start: usize, end: usize) -> Option<Match> {
         let bytes = text.as_bytes();
-        let &(lo, hi) = self.groups.get(&key_at(bytes, start, end))?;
+        self.match_keyed(text, start, key_at(bytes, start, end), tail_at(bytes, end))
+    }
+
+    /// [`WordIndex::match_at`], with the first word's key and the [`tail_at`] its end.
+    #[inline]
+    fn match_keyed(&self, text: &str, start: usize, key: u64, tail: u64) -> Option<Match> {
+        let bytes = text.as_bytes();
+        let &(lo, hi) = self.groups.get(&key)?;
+        // A term that matches here has its first word where the text's ends (see `Tail`).
         self.candidates[lo..hi].iter().find_map(|c| {
+            if !c.tail.may_start(tail) {
+                return None;
+            }
             let stop = start + c.len;
             let found = bytes.get(start..stop)?;
             let whole = found.eq_ignore_ascii_case(&self.bytes[c.start..c.start + c.len])
@@ -368,16 +470,22 @@ impl WordIndex {
                     let j = kept.trailing_zeros() as usize;
                     kept &= kept - 1;
                     let len = (!(word >> j)).trailing_zeros() as usize;
-                    let end = if j + len < BLOCK {
-                        if !self.may_key(key_at(bytes, at + j, at + j + len)) {
+                    let found = if j + len < BLOCK {
+                        let (start, end) = (at + j, at + j + len);
+                        let key = key_at(bytes, start, end);
+                        if !self.may_key(key) {
                             continue;
                         }
-                        at + j + len
+                        let tail = tail_at(bytes, end);
+                        if !self.may_follow(key, tail) {
+                            continue;
+                        }
+                        self.match_keyed(text, start, key, tail)
                     } else {
-                        word_end(text, at + BLOCK)
+                        self.match_at(text, at + j, word_end(text, at + BLOCK))
                     };
-                    if let Some(m) = self.match_at(text, at + j, end) {
-                        return Some(m);
+                    if found.is_some() {
+                        return found;
                     }
                 }
                 after_word = word >> 63 == 1;
@@ -809,6 +917,17 @@ mod tests {
         for start in (0..text.len()).filter(|&s| text.is_char_boundary(s)) {
             for end in (start + 1..=text.len()).filter(|&e| text.is_char_boundary(e)) {
                 assert_eq!(key_at(bytes, start, end), key(&bytes[start..end]), "{start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn eight_bytes_lowercase_as_each_byte_does() {
+        for b in 0..=255u8 {
+            for other in [0u8, b'A', b'z', 0x80, 0xff] {
+                let eight = [b, other, b, 0x5a, b, 0x41, other, b];
+                let want = eight.map(|c| c.to_ascii_lowercase());
+                assert_eq!(lowercase(u64::from_le_bytes(eight)), u64::from_le_bytes(want), "{b:#x}");
             }
         }
     }

@@ -9,7 +9,6 @@ use std::collections::HashSet;
 
 #[cfg(test)]
 use super::for_each_word;
-use super::for_each_word_ascii;
 use crate::checks::{RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -20,32 +19,69 @@ const MAX_PHRASE: usize = 6;
 /// Words remembered: enough for two copies of the longest phrase.
 const WINDOW: usize = 2 * MAX_PHRASE;
 
-pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut Sink<'_>) {
-    let text = &doc.text;
-    // The recent words, and their [`Shape`]s in step: the last `WINDOW` count. Older words are
-    // dropped a batch at a time, not one at each word.
-    let mut recent: Vec<Span> = Vec::with_capacity(4 * WINDOW);
-    let mut shapes: Vec<Shape> = Vec::with_capacity(4 * WINDOW);
-    // Where the last finding ended: echoes overlapping it are the same echo.
-    let mut reported_to = 0;
-    for_each_word_ascii(text, |word, ascii| {
-        if recent.len() == 4 * WINDOW {
-            recent.drain(..3 * WINDOW);
-            shapes.drain(..3 * WINDOW);
+/// Words a [`Window`] holds before it drops the older ones, a batch at a time.
+const HELD: usize = 4 * WINDOW;
+
+/// The last words read, with their [`Shape`]s and `near` bits in step: the last `WINDOW`
+/// count. Older words are dropped a batch at a time, not one at each word, and the words are
+/// held in arrays of fixed size: a word costs three stores.
+pub(super) struct Window {
+    spans: [Span; HELD],
+    shapes: [Shape; HELD],
+    /// Per word, bit `d`: the word `d` words back may be the same as this one.
+    near: [u32; HELD],
+    len: usize,
+    /// Words read.
+    count: usize,
+    /// By [`Shape::slot`], 1 + the number of the last word read with a shape there (0: none):
+    /// when it is more than `MAX_PHRASE` words back, no word of the last `MAX_PHRASE` has the
+    /// new word's shape, and the shapes need not be compared one by one.
+    seen: [usize; SLOTS],
+    /// Bit `j`: the word `j` before the last one read is not ASCII (its shape is
+    /// [`Shape::ANY`]), for `j` below `MAX_PHRASE`.
+    any: u32,
+}
+
+/// Slots of [`Window::seen`].
+const SLOTS: usize = 256;
+
+impl Window {
+    pub(super) fn new() -> Self {
+        Window {
+            spans: [Span::new(0, 0); HELD],
+            shapes: [Shape::ANY; HELD],
+            near: [0; HELD],
+            len: 0,
+            count: 0,
+            seen: [0; SLOTS],
+            any: 0,
         }
-        recent.push(word);
+    }
+
+    /// Adds the next word (all ASCII or not: `ascii`) and returns its `near` bits: bit `d` is
+    /// set when the word `d` back (up to `MAX_PHRASE`) may be the same as this one. Every echo,
+    /// and every doubled word, ends with a word that is the same as one of the `MAX_PHRASE`
+    /// before it: where none has its shape, there is none, and most words stop here.
+    #[inline]
+    pub(super) fn push(&mut self, text: &str, word: Span, ascii: bool) -> u32 {
+        if self.len == HELD {
+            let keep = HELD - WINDOW;
+            self.spans.copy_within(keep.., 0);
+            self.shapes.copy_within(keep.., 0);
+            self.near.copy_within(keep.., 0);
+            self.len = WINDOW;
+        }
         let shape = Shape::of_known(text, word, ascii);
-        shapes.push(shape);
-        if word.start < reported_to {
-            return;
-        }
-        // Every echo ends with a word that is the same as one of the `MAX_PHRASE` before it
-        // (a phrase's last word, the word after a comma or after "and"): where none has its
-        // shape, there is none, and most words stop here.
-        // Bit `d` of `near`: the word `d` words back may be the same as this one.
-        let last = shapes.len() - 1;
-        let near = match shapes.get(last.wrapping_sub(MAX_PHRASE)..last) {
-            // The usual case, unrolled over a slice of known length.
+        let last = self.len;
+        let shapes = &self.shapes[..last];
+        let slot = shape.slot();
+        let near = match shapes.get(last.wrapping_sub(MAX_PHRASE)..) {
+            // The usual case: no word of the last `MAX_PHRASE` has this shape, and only those
+            // that are not ASCII may be the same.
+            Some(_) if shape != Shape::ANY && self.count + 1 - self.seen[slot] > MAX_PHRASE => {
+                self.any << 1 & ((1 << (MAX_PHRASE + 1)) - 2)
+            }
+            // Unrolled over a slice of known length.
             Some(before) if shape != Shape::ANY => {
                 let before: &[Shape; MAX_PHRASE] = before.try_into().unwrap_or(&[Shape::ANY; MAX_PHRASE]);
                 (0..MAX_PHRASE).fold(0u32, |near, j| {
@@ -57,36 +93,109 @@ pub fn check(rule: RuleIdx, allow: &HashSet<String>, doc: &Document, sink: &mut 
                 near | u32::from(shapes[last - d].may_be_same(shape)) << d
             }),
         };
-        if near == 0 {
+        self.spans[last] = word;
+        self.shapes[last] = shape;
+        self.near[last] = near;
+        self.len = last + 1;
+        self.count += 1;
+        self.seen[slot] = self.count;
+        self.any = (self.any << 1 | u32::from(shape == Shape::ANY)) & ((1 << MAX_PHRASE) - 1);
+        near
+    }
+
+    /// The word before the last one pushed.
+    pub(super) fn before_last(&self) -> Span {
+        self.spans[self.len - 2]
+    }
+
+    /// Bit `n` set for each length `n` of phrase that may be written twice in a row up to the
+    /// last word: each of the last `n` words may be the same as the word `n` before it. Most
+    /// words that may be the same as one a few back ("the … the") are not the end of such a
+    /// run, and stop here.
+    #[inline]
+    pub(super) fn phrase_lengths(&self) -> u32 {
+        let k = self.len;
+        let mut all = self.near[k - 1];
+        let mut lengths = 0;
+        for n in 2..=MAX_PHRASE.min(k / 2) {
+            all &= self.near[k - n];
+            if all >> n == 0 {
+                break;
+            }
+            lengths |= all & 1 << n;
+        }
+        lengths
+    }
+
+    /// The last `WINDOW` words and their shapes.
+    fn recent(&self) -> (&[Span], &[Shape]) {
+        let from = self.len.saturating_sub(WINDOW);
+        (&self.spans[from..self.len], &self.shapes[from..self.len])
+    }
+}
+
+/// One `check = "phrases"` rule's search: the echoes found, reported after the scan.
+pub(super) struct Echoes<'a, 't> {
+    rule: RuleIdx,
+    allow: &'a HashSet<String>,
+    /// Where the last echo ended: echoes overlapping it are the same echo.
+    reported_to: usize,
+    found: Vec<Echo<'t>>,
+}
+
+impl<'a, 't> Echoes<'a, 't> {
+    pub(super) fn new(rule: RuleIdx, allow: &'a HashSet<String>) -> Self {
+        Echoes {
+            rule,
+            allow,
+            reported_to: 0,
+            found: Vec::new(),
+        }
+    }
+
+    /// Looks for an echo ending with the last word of `window`, whose `near` bits are not 0,
+    /// and whose [`Window::phrase_lengths`] are `lengths`.
+    pub(super) fn look(&mut self, text: &'t str, window: &Window, near: u32, lengths: u32) {
+        let (recent, shapes) = window.recent();
+        if recent[recent.len() - 1].start < self.reported_to {
             return;
         }
-        let from = recent.len().saturating_sub(WINDOW);
-        let (recent, shapes) = (&recent[from..], &shapes[from..]);
+        let mut found = None;
+        if lengths != 0 {
+            found = echoed_phrase(text, recent, shapes, self.allow, lengths);
+        }
         // A word joined to itself is the same as the word one or two back.
-        let found = echoed_phrase(text, recent, shapes, allow, near).or_else(|| {
-            (near & 0b110 != 0)
-                .then(|| joined_to_itself(text, recent, allow))
-                .flatten()
-        });
+        if found.is_none() && near & 0b110 != 0 {
+            found = joined_to_itself(text, recent, self.allow);
+        }
         if let Some(found) = found {
-            reported_to = found.span.end;
+            self.reported_to = found.span.end;
+            self.found.push(found);
+        }
+    }
+
+    /// Reports the echoes found, then the paragraphs written twice.
+    pub(super) fn report(self, doc: &Document, sink: &mut Sink<'_>) {
+        for found in self.found {
             sink.fix(
-                rule,
+                self.rule,
                 found.span,
                 &[("word", found.phrase)],
                 vec![Edit::delete(found.delete)],
                 found.applicability,
             );
         }
-    });
-    repeated_paragraphs(rule, doc, sink);
+        repeated_paragraphs(self.rule, doc, sink);
+    }
 }
 
-struct Echo<'t> {
-    span: Span,
-    phrase: &'t str,
-    delete: Span,
-    applicability: Applicability,
+/// A repetition found: what the finding covers, the words its message quotes, and what its
+/// fix deletes.
+pub(super) struct Echo<'t> {
+    pub(super) span: Span,
+    pub(super) phrase: &'t str,
+    pub(super) delete: Span,
+    pub(super) applicability: Applicability,
 }
 
 /// What of a word [`same`] always compares, packed in a number: for an ASCII word its length
@@ -117,6 +226,12 @@ impl Shape {
             ),
             _ => Shape::ANY,
         }
+    }
+
+    /// Where [`Window::seen`] keeps words of this shape: the top bits of a multiplication.
+    #[inline]
+    fn slot(self) -> usize {
+        (self.0.wrapping_mul(0x9e37_79b1) >> 24) as usize
     }
 
     /// False when the words cannot be the [`same`].
@@ -312,6 +427,7 @@ fn repeated_paragraphs(rule: RuleIdx, doc: &Document, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::for_each_word_ascii;
     use super::*;
 
     fn words(text: &str) -> Vec<Span> {
@@ -331,6 +447,30 @@ mod tests {
         let w = words(text);
         let allow = ["very", "more", "again", "over"].map(String::from).into();
         joined_to_itself(text, &w, &allow).map(|e| e.span.text(text).to_string())
+    }
+
+    #[test]
+    fn the_window_finds_the_shapes_a_comparison_of_each_finds() {
+        let words = ["the", "The", "town", "of", "Guzhen", "café", "Café", "it’s", "a", "x"];
+        let mut text = String::new();
+        let mut seed = 7u64;
+        for _ in 0..400 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            text += words[(seed >> 33) as usize % words.len()];
+            text.push(' ');
+        }
+        let mut window = Window::new();
+        let mut all: Vec<Shape> = Vec::new();
+        for_each_word_ascii(&text, |word, ascii| {
+            let near = window.push(&text, word, ascii);
+            let shape = Shape::of(&text, word);
+            let i = all.len();
+            let want =
+                (1..=MAX_PHRASE.min(i)).fold(0u32, |near, d| near | u32::from(all[i - d].may_be_same(shape)) << d);
+            assert_eq!(near, want, "word {i}");
+            all.push(shape);
+        });
+        assert_eq!(all.len(), 400);
     }
 
     #[test]
