@@ -473,6 +473,31 @@ impl Document {
         })
     }
 
+    /// In Markdown, true when `edit` would leave more of the lines it touches bare block
+    /// syntax than there were ([`markdown::bare_block_marker`](crate::formats::markdown::bare_block_marker)):
+    /// removing the space of `181 .` leaves `181.`, an empty ordered list item.
+    pub fn edit_leaves_bare_block(&self, edit: &crate::diagnostic::Edit) -> bool {
+        if self.format != InputFormat::Markdown {
+            return false;
+        }
+        let text = self.text.as_str();
+        let (start, end) = (edit.span.start, edit.span.end);
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let after = [
+            &text[line_start..start],
+            edit.replacement.as_str(),
+            &text[end..line_end],
+        ]
+        .concat();
+        let blocks = |s: &str| {
+            s.split('\n')
+                .filter(|l| crate::formats::markdown::bare_block_marker(l))
+                .count()
+        };
+        blocks(&after) > blocks(&text[line_start..line_end])
+    }
+
     /// True when an inline suppression comment turns `rule_id` off at `span`.
     pub fn is_suppressed(&self, rule_id: &str, span: Span) -> bool {
         self.suppressions.iter().any(|s| s.covers(rule_id, span.start))

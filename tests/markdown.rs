@@ -129,6 +129,26 @@ fn fix_leaves_markup_untouched() {
     assert!(fixed.contains("- Party building in the **Guzhen**."), "{fixed}");
 }
 
+/// A fix that would make a line start block syntax is withheld: without its space, `181 .`
+/// would start an ordered list. The finding is still reported.
+#[test]
+fn no_fix_turns_a_line_into_block_syntax() {
+    let text = "Visitors this year:\n181 .\n\nThe hall seats 200 .\n".to_string();
+    let doc = load(text.clone());
+    let found = check(&doc);
+    let at = |needle: &str| text.find(needle).unwrap();
+    let spaced: Vec<_> = found
+        .iter()
+        .filter(|d| d.rule_id() == "en/space-before-punctuation")
+        .collect();
+    assert_eq!(spaced.len(), 2, "{found:?}");
+    assert!(spaced
+        .iter()
+        .any(|d| d.span.start > at("181") && d.span.start < at("The") && d.fix.is_none()));
+    let fixed = fix(doc).document.text;
+    assert_eq!(fixed, "Visitors this year:\n181 .\n\nThe hall seats 200.\n");
+}
+
 #[test]
 fn sentences_do_not_run_across_blocks() {
     // A code block between two short paragraphs is not part of any sentence.

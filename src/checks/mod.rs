@@ -474,14 +474,17 @@ impl<'a> Sink<'a> {
     }
 
     /// The fix `rule` reports: at the safety its `fix` setting allows, none when an edit
-    /// would touch masked text or markup (or protected text, for kinds that do not see it).
+    /// would touch masked text or markup (or protected text, for kinds that do not see it),
+    /// or would make Markdown block syntax of a line's start.
     fn resolve_fix(&self, rule: RuleIdx, fix: Option<(Vec<Edit>, Applicability)>) -> Option<Fix> {
         let r = &self.rules[rule];
         fix.and_then(|(edits, suggested)| {
             let applicability = r.applicability(suggested)?;
             let protected = (!r.def.kind.sees_protected).then(|| self.doc.protected());
             let blocked = |e: &Edit| {
-                self.doc.blocks_edit(e.span) || protected.is_some_and(|p| crate::protect::blocks_edit(p, e.span))
+                self.doc.blocks_edit(e.span)
+                    || self.doc.edit_leaves_bare_block(e)
+                    || protected.is_some_and(|p| crate::protect::blocks_edit(p, e.span))
             };
             if edits.is_empty() || edits.iter().any(blocked) {
                 return None;

@@ -111,6 +111,47 @@ fn is_opaque_block_end(tag: &TagEnd) -> bool {
     matches!(tag, TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_))
 }
 
+/// True when `line` is Markdown block syntax with no text of its own (CommonMark): after at
+/// most three spaces, a heading's `#`s, a block quote's `>`, a bullet or an ordered list's
+/// number with nothing after it, a code fence, a thematic break or a setext underline. A fix
+/// that leaves such a line where there was none changes the document's structure by
+/// accident (`181 .` → `181.`, an empty list item), unlike one that completes a marker
+/// before text (`###Title` → `### Title`).
+pub fn bare_block_marker(line: &str) -> bool {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return false;
+    }
+    let rest = &line[indent..];
+    if rest.starts_with("```") || rest.starts_with("~~~") {
+        return true;
+    }
+    let blank = |s: &str| s.trim_matches([' ', '\t']).is_empty();
+    let hashes = rest.len() - rest.trim_start_matches('#').len();
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = if (1..=6).contains(&hashes) {
+        hashes
+    } else if rest.starts_with(['>', '-', '+', '*']) {
+        1
+    } else if (1..=9).contains(&digits) && rest[digits..].starts_with(['.', ')']) {
+        digits + 1
+    } else {
+        0
+    };
+    if marker > 0 && blank(&rest[marker..]) {
+        return true;
+    }
+    // A thematic break (`***`, `- - -`, `___`) or a setext underline (`===`, `---`).
+    let trimmed = rest.trim_end_matches([' ', '\t']);
+    let only = |c: char, least: usize| {
+        trimmed.starts_with(c)
+            && trimmed.chars().all(|x| x == c || x == ' ' || x == '\t')
+            && trimmed.matches(c).count() >= least
+    };
+    only('-', 3) || only('*', 3) || only('_', 3) || only('=', 1)
+}
+
 pub fn parse(text: &str, body: usize) -> Parsed {
     let src = &text[body..];
     let options = Options::ENABLE_TABLES
@@ -258,6 +299,30 @@ fn suppressions(text: &str, html: &[Span]) -> Vec<Suppression> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bare_block_markers_are_seen() {
+        for line in [
+            "181.", "1)", "#", "> ", "-", "* ", "```rust", "---", "===", "   2.", "* * *", "181.\r",
+        ] {
+            assert!(super::bare_block_marker(line), "{line:?}");
+        }
+        for line in [
+            "181 .",
+            "1. a",
+            "# Title",
+            "> quote",
+            "- item",
+            "#hashtag",
+            "-5",
+            "    1.",
+            "Mr. Li",
+            "1234567890.",
+            "--- a",
+        ] {
+            assert!(!super::bare_block_marker(line), "{line:?}");
+        }
+    }
+
     use super::*;
 
     fn regions(md: &str) -> Vec<&str> {
