@@ -112,13 +112,38 @@ struct PackOnly {
     pack: PackDef,
 }
 
+/// A shipped file's `[pack]` table. Read from the text before the first `[[rule]]` when no
+/// `[pack…]` table header comes after it (root keys and the pack's own tables can only come
+/// before then): the rules are most of each file, and parsing them only to skip them was a
+/// tenth of start-up. Otherwise, or if that text does not parse (a `[[rule]]` line inside a
+/// multi-line string), from the whole text.
+fn pack_table(text: &str) -> Option<PackDef> {
+    /// A table header's name, from the line's start on (`rule]]` for `[[rule]]`).
+    fn header(line: &str) -> Option<&str> {
+        let name = line.trim_start().strip_prefix('[')?;
+        Some(name.trim_start_matches(['[', ' ', '"', '\'']))
+    }
+    let first_rule = text.match_indices('\n').map(|(i, _)| i + 1).find(|&at| {
+        header(&text[at..]).is_some_and(|h| h.starts_with("rule") && text[at..].trim_start().starts_with("[["))
+    });
+    let head = first_rule.filter(|&at| {
+        !text[at..]
+            .lines()
+            .any(|line| header(line).is_some_and(|h| h.starts_with("pack")))
+    });
+    if let Some(pack) = head.and_then(|at| toml::from_str::<PackOnly>(&text[..at]).ok()) {
+        return Some(pack.pack);
+    }
+    Some(toml::from_str::<PackOnly>(text).ok()?.pack)
+}
+
 /// Every shipped pack's `[pack]` table, by file, read once per process. A shipped file whose
 /// `[pack]` table cannot be read is left out here; loading the shipped rules reports it.
 fn shipped_packs() -> &'static [(PathBuf, PackDef)] {
     static PACKS: LazyLock<Vec<(PathBuf, PackDef)>> = LazyLock::new(|| {
         builtin_sources()
             .into_iter()
-            .filter_map(|(path, text)| Some((path, toml::from_str::<PackOnly>(text).ok()?.pack)))
+            .filter_map(|(path, text)| Some((path, pack_table(text)?)))
             .collect()
     });
     &PACKS
@@ -154,6 +179,22 @@ pub fn languages() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pack_table_read_before_the_rules_is_the_whole_files() {
+        for (path, text) in builtin_sources() {
+            let whole = toml::from_str::<PackOnly>(text).map(|p| p.pack).ok();
+            assert_eq!(pack_table(text), whole, "{}", path.display());
+        }
+        // A pack table after the rules, and a `[[rule]]` line inside a string, are read whole.
+        let later = "[pack]\nname = \"a\"\n[[rule]]\nid = \"r\"\n[pack.words]\narticles = [\"the\"]\n";
+        assert_eq!(
+            pack_table(later).unwrap().words.unwrap().articles,
+            vec!["the".to_string()]
+        );
+        let quoted = "[pack]\nname = \"a\"\ndescription = \"\"\"\n[[rule]]\n\"\"\"\n";
+        assert_eq!(pack_table(quoted).unwrap().name, "a");
+    }
 
     #[test]
     fn every_shipped_pack_table_is_read() {
