@@ -33,7 +33,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if args.show_fixes && !matches!(args.format, Format::Human | Format::Concise) {
         anyhow::bail!("--show-fixes lists the fixes as text: use it with --format human or concise");
     }
-    let mut profiles = Profiles::new(&args.shared.input_options())?;
+    // Never dropped: the process ends when the check does, and freeing every compiled rule
+    // and engine first took 8 % of the instructions of checking one small file.
+    let mut profiles = std::mem::ManuallyDrop::new(Profiles::new(&args.shared.input_options())?);
     let collected = files::collect(&args.paths, &mut profiles)?;
     files::say_skipped(&collected, &args.shared);
     let mut inputs = collected.inputs;
