@@ -198,34 +198,54 @@ fn run_around(b: &[u8], at: usize) -> (usize, usize) {
 /// `mid-sentence-capital`, `name-variants`) look, found once per document for all of them,
 /// 64 bytes at a time. Capitals are few beside the other bytes.
 pub(super) struct Capitals {
-    at: Vec<usize>,
+    /// The offsets, four bytes each, counted before they are stored so that the list takes
+    /// no more room than it needs: one line of 200 MB holds eight million capitals.
+    at: Vec<u32>,
+    /// The offsets instead, for a text of 4 GiB or more.
+    wide: Vec<usize>,
 }
 
 impl Capitals {
     pub(super) fn new(text: &str) -> Self {
+        if u32::try_from(text.len()).is_err() {
+            return Capitals {
+                at: Vec::new(),
+                wide: Self::scan(text).collect(),
+            };
+        }
+        let mut at = Vec::with_capacity(Self::scan(text).count());
+        at.extend(Self::scan(text).map(|i| i as u32));
+        Capitals { at, wide: Vec::new() }
+    }
+
+    /// The offsets, found 64 bytes at a time.
+    fn scan(text: &str) -> impl Iterator<Item = usize> + '_ {
         let b = text.as_bytes();
-        let mut at = Vec::new();
         // A byte from 0xC0 starts a character beyond ASCII (the bytes 0x80..0xC0 continue one).
         let class = |c: u8| c.is_ascii_uppercase() || c >= 0xC0;
-        for block in (0..b.len()).step_by(crate::segment::blocks::BLOCK) {
-            let mut bits = crate::segment::blocks::mask_from(b, block, class);
-            while bits != 0 {
-                at.push(block + bits.trailing_zeros() as usize);
-                bits &= bits - 1;
-            }
-        }
-        Capitals { at }
+        (0..b.len())
+            .step_by(crate::segment::blocks::BLOCK)
+            .flat_map(move |block| {
+                let mut bits = crate::segment::blocks::mask_from(b, block, class);
+                std::iter::from_fn(move || {
+                    (bits != 0).then(|| {
+                        let i = block + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        i
+                    })
+                })
+            })
     }
 
     /// The offsets of the ASCII capitals of `text` (the text these were read from), in order.
     pub(super) fn ascii<'a>(&'a self, text: &'a str) -> impl Iterator<Item = usize> + 'a {
         let b = text.as_bytes();
-        self.at.iter().copied().filter(move |&i| b[i].is_ascii_uppercase())
+        self.or_beyond_ascii().filter(move |&i| b[i].is_ascii_uppercase())
     }
 
     /// The offsets of the ASCII capitals and of the characters beyond ASCII, in order.
     pub(super) fn or_beyond_ascii(&self) -> impl Iterator<Item = usize> + '_ {
-        self.at.iter().copied()
+        self.at.iter().map(|&i| i as usize).chain(self.wide.iter().copied())
     }
 }
 
@@ -310,15 +330,20 @@ pub fn distinctive_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink
     let mut titles = TitlePairs::default();
     let mut forms = InnerCapitals::default();
     // The pairs with their second word in lower case, compared once the title-case ones are
-    // all counted.
-    let mut lower_pairs: Vec<Span> = Vec::new();
+    // all counted: kept up to `KEPT_PAIRS`, found again beyond (one line of 200 MB holds
+    // eight million of them, and kept, they took more memory than its text).
+    const KEPT_PAIRS: usize = 1 << 16;
+    let mut lower_pairs: Option<Vec<Span>> = Some(Vec::new());
     for word in words_with_capitals(text, capitals) {
         match word.shape {
             Shape::Upper => acronyms.count(text, word.span),
             Shape::Inner => forms.add(word.span.text(text)),
             Shape::Capitalised => match pair_after_lower(text, word) {
                 Some((pair, Shape::Capitalised)) => titles.count(text, pair),
-                Some((pair, Shape::Lower)) => lower_pairs.push(pair),
+                Some((pair, Shape::Lower)) => match &mut lower_pairs {
+                    Some(kept) if kept.len() < KEPT_PAIRS => kept.push(pair),
+                    _ => lower_pairs = None,
+                },
                 _ => {}
             },
             Shape::Lower => {}
@@ -347,8 +372,16 @@ pub fn distinctive_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink
         }
     }
     if !titles.is_empty() {
-        for pair in lower_pairs {
-            titles.see_lower(text, pair);
+        match lower_pairs {
+            Some(kept) => kept.into_iter().for_each(|pair| titles.see_lower(text, pair)),
+            None => {
+                for word in words_with_capitals(text, capitals) {
+                    if let (Shape::Capitalised, Some((pair, Shape::Lower))) = (word.shape, pair_after_lower(text, word))
+                    {
+                        titles.see_lower(text, pair);
+                    }
+                }
+            }
         }
     }
     acronym_forms.report(doc, rule, sink);
