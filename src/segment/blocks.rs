@@ -69,6 +69,19 @@ pub fn mask_from(bytes: &[u8], at: usize, class: impl Fn(u8) -> bool) -> u64 {
     }
 }
 
+/// The offsets of the set bits of `bits`, a block's mask, from `base` (the block's offset),
+/// in order.
+#[inline(always)]
+pub fn offsets(base: usize, mut bits: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (bits != 0).then(|| {
+            let at = base + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            at
+        })
+    })
+}
+
 /// True for an ASCII letter: one subtraction, which a block's comparisons vectorise.
 #[inline(always)]
 pub fn is_ascii_letter(c: u8) -> bool {

@@ -223,18 +223,10 @@ impl Capitals {
         let b = text.as_bytes();
         // A byte from 0xC0 starts a character beyond ASCII (the bytes 0x80..0xC0 continue one).
         let class = |c: u8| c.is_ascii_uppercase() || c >= 0xC0;
+        use crate::segment::blocks::{mask_from, offsets, BLOCK};
         (0..b.len())
-            .step_by(crate::segment::blocks::BLOCK)
-            .flat_map(move |block| {
-                let mut bits = crate::segment::blocks::mask_from(b, block, class);
-                std::iter::from_fn(move || {
-                    (bits != 0).then(|| {
-                        let i = block + bits.trailing_zeros() as usize;
-                        bits &= bits - 1;
-                        i
-                    })
-                })
-            })
+            .step_by(BLOCK)
+            .flat_map(move |block| offsets(block, mask_from(b, block, class)))
     }
 
     /// The offsets of the ASCII capitals of `text` (the text these were read from), in order.

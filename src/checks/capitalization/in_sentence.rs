@@ -198,15 +198,9 @@ fn after_line_break<'a>(b: &'a [u8], class: impl Fn(u8) -> bool + Copy + 'a) -> 
     (0..b.len()).step_by(BLOCK).flat_map(move |block| {
         let breaks = mask_from(b, block, |c| c == b'\n');
         let taken = mask_from(b, block, class);
-        let mut starts = ((breaks << 1) | u64::from(break_before)) & taken;
+        let starts = ((breaks << 1) | u64::from(break_before)) & taken;
         break_before = breaks >> 63 == 1;
-        std::iter::from_fn(move || {
-            (starts != 0).then(|| {
-                let at = block + starts.trailing_zeros() as usize;
-                starts &= starts - 1;
-                at
-            })
-        })
+        crate::segment::blocks::offsets(block, starts)
     })
 }
 
@@ -295,17 +289,9 @@ fn consonants_after_space(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
         // The second and third consonants may lie in the next block: those starts are kept
         // here and their bytes read below.
         let next = |k: u32| (consonants >> k) | !(u64::MAX >> k);
-        let mut starts = after_space & consonants & next(1) & next(2);
-        std::iter::from_fn(move || {
-            while starts != 0 {
-                let start = block + starts.trailing_zeros() as usize;
-                starts &= starts - 1;
-                if b[start..].get(..3).is_some_and(|w| w.iter().all(|&c| is_consonant(c))) {
-                    return Some(start);
-                }
-            }
-            None
-        })
+        let starts = after_space & consonants & next(1) & next(2);
+        crate::segment::blocks::offsets(block, starts)
+            .filter(move |&start| b[start..].get(..3).is_some_and(|w| w.iter().all(|&c| is_consonant(c))))
     })
 }
 
