@@ -4,7 +4,6 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::matchers::CharSet;
@@ -708,37 +707,39 @@ fn straight_detached(text: &str) -> Vec<(Span, Span, &str)> {
 /// not say which side they belong to; the document does when it quotes the same phrase
 /// properly elsewhere, so only those phrases count.
 fn straight_detached_pairs(text: &str) -> Vec<(Span, Span)> {
-    let mut candidates: Vec<(Span, Span, String)> = Vec::new();
     if memchr::memchr(b'"', text.as_bytes()).is_none() {
         return Vec::new();
     }
-    for (q1, q2, inner) in straight_detached(text) {
-        if inner.split_whitespace().count() <= 5 {
-            candidates.push((q1, q2, format!("\"{inner}\"")));
-        }
-    }
+    let candidates: Vec<(Span, Span, &str)> = straight_detached(text)
+        .into_iter()
+        .filter(|(_, _, inner)| inner.split_whitespace().count() <= 5)
+        .collect();
     if candidates.is_empty() {
         return Vec::new();
     }
-    // All phrases are looked for in one pass: one search of the whole text per phrase made
-    // large documents quadratic.
-    let mut phrases: Vec<&str> = candidates.iter().map(|c| c.2.as_str()).collect();
-    phrases.sort_unstable();
-    phrases.dedup();
-    let mut quoted_elsewhere = vec![false; phrases.len()];
-    if let Ok(ac) = AhoCorasick::new(&phrases) {
-        for m in ac.find_overlapping_iter(text) {
-            quoted_elsewhere[m.pattern().as_usize()] = true;
+    // A phrase quoted properly is `"phrase"`, and a candidate's phrase holds no quote: so it
+    // is quoted elsewhere exactly when it is the text between two quotes that follow each
+    // other. One pass over the quotes, in linear time: one search of the whole text per
+    // phrase made large documents quadratic.
+    let phrases: HashSet<&str> = candidates.iter().map(|c| c.2).collect();
+    let longest = phrases.iter().map(|p| p.len()).max().unwrap_or(0);
+    let mut quoted_elsewhere: HashSet<&str> = HashSet::new();
+    let bytes = text.as_bytes();
+    let mut quotes = memchr::memchr_iter(b'"', bytes);
+    if let Some(mut open) = quotes.next() {
+        for close in quotes {
+            // Both ends are ASCII quotes, so both are character boundaries.
+            let inner = &text[open + 1..close];
+            if inner.len() <= longest && phrases.contains(inner) {
+                quoted_elsewhere.insert(inner);
+            }
+            open = close;
         }
     }
     candidates
         .iter()
-        .filter(|(_, _, quoted)| {
-            phrases
-                .binary_search(&quoted.as_str())
-                .is_ok_and(|i| quoted_elsewhere[i])
-        })
-        .map(|(q1, q2, _)| (*q1, *q2))
+        .filter(|(_, _, inner)| quoted_elsewhere.contains(inner))
+        .map(|&(q1, q2, _)| (q1, q2))
         .collect()
 }
 
