@@ -545,12 +545,13 @@ pub fn render_message(template: &str, matched: &str, replacement: Option<&str>, 
         };
         let name = &after[..close];
         let value = match name {
-            "match" => Some(shorten(matched, 80)),
-            "replacement" => replacement.map(|r| shorten(r, 80)),
-            _ => args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()),
+            "match" => Some(matched),
+            "replacement" => replacement,
+            _ => args.iter().find(|(k, _)| *k == name).map(|&(_, v)| v),
         };
         match value {
-            Some(v) => out.push_str(&v),
+            Some(v) if matches!(name, "match" | "replacement") => push_shortened(&mut out, v, 80),
+            Some(v) => out.push_str(v),
             None => {
                 out.push('{');
                 out.push_str(name);
@@ -563,11 +564,22 @@ pub fn render_message(template: &str, matched: &str, replacement: Option<&str>, 
     out
 }
 
-/// Shortens text for a message: first and last words with an ellipsis between.
-fn shorten(s: &str, max: usize) -> String {
+/// Writes text shortened for a message to `out`: first and last words with an ellipsis
+/// between when it is over `max` characters, line breaks as spaces.
+fn push_shortened(out: &mut String, s: &str, max: usize) {
     let s = s.trim();
-    if s.chars().count() <= max {
-        return s.replace('\n', " ");
+    let push_one_line = |out: &mut String, s: &str| {
+        for (i, part) in s.split('\n').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(part);
+        }
+    };
+    // Counting stops at the first character past `max`.
+    if s.chars().nth(max).is_none() {
+        push_one_line(out, s);
+        return;
     }
     let head: String = s.chars().take(max / 2).collect();
     let tail: String = s
@@ -578,7 +590,7 @@ fn shorten(s: &str, max: usize) -> String {
         .into_iter()
         .rev()
         .collect();
-    format!("{} … {}", head.trim_end(), tail.trim_start()).replace('\n', " ")
+    push_one_line(out, &format!("{} … {}", head.trim_end(), tail.trim_start()));
 }
 
 /// True when `c` can be part of a word for whole-word matching.

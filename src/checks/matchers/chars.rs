@@ -47,9 +47,28 @@ impl CharSet {
             [a] => memchr::memchr(a, hay),
             [a, b] => memchr::memchr2(a, b, hay),
             [a, b, c] => memchr::memchr3(a, b, c, hay),
+            _ if self.leads.iter().all(|&b| !b.is_ascii()) => self.next_non_ascii_lead(hay),
             _ => hay.iter().position(|&b| self.is_lead[b as usize]),
         };
         found.map(|i| from + i)
+    }
+
+    /// The first lead byte in `hay` when every lead byte is non-ASCII: runs of ASCII, most of
+    /// a text in a Latin script, are passed over a block at a time, and only the runs of other
+    /// bytes are looked at one by one.
+    fn next_non_ascii_lead(&self, hay: &[u8]) -> Option<usize> {
+        let mut at = 0;
+        loop {
+            let run = next_non_ascii(hay, at)?;
+            match hay[run..]
+                .iter()
+                .position(|&b| b.is_ascii() || self.is_lead[b as usize])
+            {
+                Some(k) if !hay[run + k].is_ascii() => return Some(run + k),
+                Some(k) => at = run + k,
+                None => return None,
+            }
+        }
     }
 
     /// The first member at or after byte `from` (a char boundary), with its offset.
@@ -164,10 +183,23 @@ mod tests {
             "\u{a0}\u{202f}",
             "\"”’",
             "“”‘’—，\u{200b}",
+            // More than three lead bytes, none of them ASCII.
+            "\u{ad}\u{61c}\u{200b}\u{feff}é",
             "",
         ] {
             let cs = CharSet::new(set.chars());
             assert_eq!(cs.find_iter(text).collect::<Vec<_>>(), naive(set, text), "set {set:?}");
+            let long = format!(
+                "{}\u{200b}{}é古镇\u{ad}{}\u{feff}",
+                "a".repeat(130),
+                "b".repeat(64),
+                "c".repeat(70)
+            );
+            assert_eq!(
+                cs.find_iter(&long).collect::<Vec<_>>(),
+                naive(set, &long),
+                "set {set:?}"
+            );
         }
     }
 
