@@ -213,7 +213,12 @@ impl Capitals {
                 wide: Self::scan(text).collect(),
             };
         }
-        let mut at = Vec::with_capacity(Self::scan(text).count());
+        // A large text is read twice, to count the capitals first, so that the list takes no
+        // more room than it needs; a smaller one once, its list grown as it goes.
+        let mut at = Vec::new();
+        if text.len() > crate::segment::words::WHOLE {
+            at.reserve_exact(Self::scan(text).count());
+        }
         at.extend(Self::scan(text).map(|i| i as u32));
         Capitals { at, wide: Vec::new() }
     }
@@ -254,6 +259,68 @@ fn words_with_capitals<'a>(text: &'a str, capitals: &'a Capitals) -> impl Iterat
         done = end;
         word_at(text, start, end)
     })
+}
+
+/// [`words_with_capitals`] whose letters `admits` takes: the others are not read as words.
+fn words_with_capitals_if<'a>(
+    text: &'a str,
+    capitals: &'a Capitals,
+    admits: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = Word> + 'a {
+    let b = text.as_bytes();
+    let mut done = 0;
+    capitals.ascii(text).filter_map(move |at| {
+        if at < done {
+            return None;
+        }
+        let (start, end) = run_around(b, at);
+        done = end;
+        if !admits(&text[start..end]) {
+            return None;
+        }
+        word_at(text, start, end)
+    })
+}
+
+/// At most this many keys of [`Acronyms`] and [`InnerCapitals`] are looked for one by one in
+/// the text (in lower case); with more, every word of the text is read.
+const KEYS_LOOKED_FOR: usize = 16;
+
+/// The words of `text` in lower case that are forms of the acronyms or of the words with an
+/// inner capital (their keys), in order: every one of a word with an inner capital, and the
+/// first of an acronym (which says only that it has one). `None` when there are too many keys
+/// to look for each ([`KEYS_LOOKED_FOR`]).
+///
+/// A word in lower case is its key: each key is looked for as bytes, and kept where no ASCII
+/// letter is beside it (where the text's run of letters is the key) and it is a word.
+fn lower_forms(text: &str, acronyms: &Acronyms, forms: &InnerCapitals) -> Option<Vec<Word>> {
+    let keys = || {
+        acronyms
+            .upper
+            .keys()
+            .chain(forms.forms.keys().filter(|k| !acronyms.upper.contains_key(*k)))
+    };
+    if keys().count() > KEYS_LOOKED_FOR {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    for key in keys() {
+        let every = forms.forms.contains_key(key);
+        let hits = memchr::memmem::find_iter(b, key.as_bytes()).filter_map(|at| {
+            let end = at + key.len();
+            let alone =
+                (at == 0 || !b[at - 1].is_ascii_alphabetic()) && !b.get(end).is_some_and(u8::is_ascii_alphabetic);
+            alone.then(|| word_at(text, at, end)).flatten()
+        });
+        if every {
+            found.extend(hits);
+        } else {
+            found.extend(hits.take(1));
+        }
+    }
+    found.sort_unstable_by_key(|w| w.span.start);
+    Some(found)
 }
 
 /// For a capitalised word `first` after a lower-case word, one space apart, followed by a
@@ -352,14 +419,32 @@ pub fn distinctive_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink
             lengths: acronym_forms.filter.lengths | forms.filter.lengths,
             firsts: acronym_forms.filter.firsts | forms.filter.firsts,
         };
-        let b = text.as_bytes();
-        for (start, end) in letter_runs(b) {
-            if !either.admits(&text[start..end]) {
-                continue;
+        let lower = lower_forms(text, &acronyms, &forms);
+        let mut see = |word: Word| {
+            acronym_forms.see(text, word);
+            forms.see(text, word.span);
+        };
+        match lower {
+            // The words with a capital and the lower-case forms, in the order of the text.
+            Some(lower) => {
+                let mut lower = lower.into_iter().peekable();
+                for word in words_with_capitals_if(text, capitals, |w| either.admits(w)) {
+                    while let Some(l) = lower.next_if(|l| l.span.start < word.span.start) {
+                        see(l);
+                    }
+                    see(word);
+                }
+                lower.for_each(see);
             }
-            if let Some(word) = word_at(text, start, end) {
-                acronym_forms.see(text, word);
-                forms.see(text, word.span);
+            None => {
+                for (start, end) in letter_runs(text.as_bytes()) {
+                    if !either.admits(&text[start..end]) {
+                        continue;
+                    }
+                    if let Some(word) = word_at(text, start, end) {
+                        see(word);
+                    }
+                }
             }
         }
     }

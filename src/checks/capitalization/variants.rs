@@ -50,25 +50,41 @@ fn names<'a>(text: &'a str, capitals: &'a Capitals) -> impl Iterator<Item = Span
                     continue;
                 }
             }
-            // Inside a word that started before (`Wi-Fi`, `McD`)?
-            let mut prev_chars = text[..start].chars().rev();
-            let prev = prev_chars.clone().next();
-            let in_word = loop {
-                match prev_chars.next() {
-                    Some(p) if p.is_alphabetic() => break true,
-                    Some(p) if p == '-' || is_mark(p) => continue,
-                    _ => break false,
+            // Inside a word that started before (`Wi-Fi`, `McD`)? An ASCII character before,
+            // as most are, but a hyphen tells at once; the others are decoded.
+            let before = start.checked_sub(1).map(|k| b[k]);
+            let (prev, in_word) = match before {
+                None => (None, false),
+                Some(p) if p.is_ascii() && p != b'-' => (Some(char::from(p)), p.is_ascii_alphabetic()),
+                Some(_) => {
+                    let mut prev_chars = text[..start].chars().rev();
+                    let prev = prev_chars.clone().next();
+                    let in_word = loop {
+                        match prev_chars.next() {
+                            Some(p) if p.is_alphabetic() => break true,
+                            Some(p) if p == '-' || is_mark(p) => continue,
+                            _ => break false,
+                        }
+                    };
+                    (prev, in_word)
                 }
             };
             if in_word {
                 continue;
             }
-            let mut end = i;
-            for n in text[i..].chars() {
-                if n.is_alphabetic() || is_mark(n) || n == '-' {
-                    end += n.len_utf8();
-                } else {
-                    break;
+            // The word runs over letters, marks and hyphens: ASCII ones byte by byte, and
+            // from the first character beyond ASCII on, decoded.
+            let mut end = i + b[i..]
+                .iter()
+                .position(|&c| !(c.is_ascii_alphabetic() || c == b'-'))
+                .unwrap_or(b.len() - i);
+            if b.get(end).is_some_and(|c| !c.is_ascii()) {
+                for n in text[end..].chars() {
+                    if n.is_alphabetic() || is_mark(n) || n == '-' {
+                        end += n.len_utf8();
+                    } else {
+                        break;
+                    }
                 }
             }
             i = end;
@@ -86,11 +102,15 @@ fn name_at(text: &str, start: usize, end: usize, prev: Option<char>) -> Option<S
     let glued = |c: Option<char>| {
         c.is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '/' | '@' | '\\' | '$' | '#'))
     };
-    let after = text[end..].chars().next();
+    let after = match text.as_bytes().get(end) {
+        Some(&c) if c.is_ascii() => Some(char::from(c)),
+        _ => text[end..].chars().next(),
+    };
     // A full stop after a word ends a sentence unless a letter follows it.
     let dot_ends = after == Some('.') && !text[end + 1..].starts_with(char::is_alphanumeric);
     let word = text[start..end].trim_end_matches('-');
-    (word.chars().count() >= 2 && !glued(prev) && (dot_ends || !glued(after)))
+    // Two characters or more.
+    (word.chars().nth(1).is_some() && !glued(prev) && (dot_ends || !glued(after)))
         .then(|| Span::new(start, start + word.len()))
 }
 
@@ -143,33 +163,47 @@ fn camel(form: &str) -> bool {
         .any(|w| w.chars().skip(1).any(char::is_uppercase))
 }
 
+/// True when `form` holds more than ASCII letters (a hyphen, a space, a letter beyond ASCII,
+/// a mark): only then may its [`key`] differ from the form in lower case. Two forms of one
+/// key made of ASCII letters alone differ in case alone, which this check leaves alone.
+fn beyond_letters(form: &str) -> bool {
+    !form.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
 // Not inlined into the kind's `check`, so that a profile shows each sub-check apart.
 #[inline(never)]
 pub fn name_variants(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    // Each capitalised word, and each pair of capitalised words one space apart, with the
-    // number of its key (in the order met): one list for all keys, with no list per key, as
-    // most keys are met once or twice and never compared.
+    // A key is compared only when one of its forms is written with more than ASCII letters
+    // or is a pair (see [`beyond_letters`]); most documents have few such keys. The first
+    // reading finds them, with the pairs, and keeps every name; the second counts the names
+    // of those keys only, so that most names are never keyed nor hashed.
     let mut keys: HashMap<String, u32> = HashMap::default();
-    let mut forms: Vec<(u32, Span, bool)> = Vec::new();
     let mut buf = String::new();
-    let mut add = |form: Span, pair: bool| {
+    let mut key_of = |form: Span, keys: &mut HashMap<String, u32>| {
         key_into(form.text(text), &mut buf);
-        let key = match keys.get(buf.as_str()) {
+        match keys.get(buf.as_str()) {
             Some(&key) => key,
             None => {
                 let key = keys.len() as u32;
                 keys.insert(buf.clone(), key);
                 key
             }
-        };
-        forms.push((key, form, pair));
+        }
     };
+    let mut names_read: Vec<Span> = Vec::new();
+    // Each form of a compared key, with the number of its key (in the order met), and
+    // whether it is a pair: one list for all keys, with no list per key.
+    let mut forms: Vec<(u32, Span, bool)> = Vec::new();
     // The name before, and whether it is romanised once that was asked.
     let mut prev: Option<(Span, Option<bool>)> = None;
-    let romanised = |s: Span| super::super::pinyin::split(s.text(text)).is_some();
+    // Romanised when it splits into pinyin syllables.
+    let romanised = |s: Span| super::super::pinyin::syllable_count(s.text(text)).is_some();
     for span in names(text, capitals) {
-        add(span, false);
+        names_read.push(span);
+        if beyond_letters(span.text(text)) {
+            key_of(span, &mut keys);
+        }
         let mut this_romanised = None;
         if let Some((p, p_romanised)) = prev {
             // Split at a syllable: `Mei Cheng` for `Meicheng`. Two English words written apart
@@ -178,10 +212,31 @@ pub fn name_variants(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &
                 && p_romanised.unwrap_or_else(|| romanised(p))
                 && *this_romanised.insert(romanised(span))
             {
-                add(Span::new(p.start, span.end), true);
+                let pair = Span::new(p.start, span.end);
+                let key = key_of(pair, &mut keys);
+                forms.push((key, pair, true));
             }
         }
         prev = Some((span, this_romanised));
+    }
+    if keys.is_empty() {
+        return;
+    }
+    // The lengths and first letters of the keys: a name of ASCII letters is its key in lower
+    // case, so most names are turned away before they are keyed.
+    let mut filter = super::by_shape::KeyFilter::default();
+    for k in keys.keys() {
+        filter.add(k);
+    }
+    for span in names_read {
+        let form = span.text(text);
+        if !beyond_letters(form) && !filter.admits(form) {
+            continue;
+        }
+        key_into(form, &mut buf);
+        if let Some(&key) = keys.get(buf.as_str()) {
+            forms.push((key, span, false));
+        }
     }
     // Only the keys written three times or more are compared: their forms, by key. The order
     // within a key does not matter (the forms are counted, and the findings sorted), so the
