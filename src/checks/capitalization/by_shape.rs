@@ -286,14 +286,11 @@ fn words_with_capitals_if<'a>(
 /// the text (in lower case); with more, every word of the text is read.
 const KEYS_LOOKED_FOR: usize = 16;
 
-/// The words of `text` in lower case that are forms of the acronyms or of the words with an
-/// inner capital (their keys), in order: every one of a word with an inner capital, and the
-/// first of an acronym (which says only that it has one). `None` when there are too many keys
-/// to look for each ([`KEYS_LOOKED_FOR`]).
-///
-/// A word in lower case is its key: each key is looked for as bytes, and kept where no ASCII
-/// letter is beside it (where the text's run of letters is the key) and it is a word.
-fn lower_forms(text: &str, acronyms: &Acronyms, forms: &InnerCapitals) -> Option<Vec<Word>> {
+/// The keys of the acronyms and of the words with an inner capital, to look for in lower case
+/// one by one, each with whether every form of it is wanted (a word with an inner capital's)
+/// or only the first (an acronym's, which says only that it has one): `None` when there are
+/// too many ([`KEYS_LOOKED_FOR`]).
+fn looked_for(acronyms: &Acronyms, forms: &InnerCapitals) -> Option<Vec<(String, bool)>> {
     let keys = || {
         acronyms
             .upper
@@ -303,24 +300,19 @@ fn lower_forms(text: &str, acronyms: &Acronyms, forms: &InnerCapitals) -> Option
     if keys().count() > KEYS_LOOKED_FOR {
         return None;
     }
+    Some(keys().map(|k| (k.clone(), forms.forms.contains_key(k))).collect())
+}
+
+/// The words of `text` in lower case that are `key` (in lower case), in order: a word in
+/// lower case is its key, so the key is looked for as bytes, and kept where no ASCII letter
+/// is beside it (where the text's run of letters is the key) and it is a word.
+fn lower_forms<'a>(text: &'a str, key: &'a str) -> impl Iterator<Item = Word> + 'a {
     let b = text.as_bytes();
-    let mut found = Vec::new();
-    for key in keys() {
-        let every = forms.forms.contains_key(key);
-        let hits = memchr::memmem::find_iter(b, key.as_bytes()).filter_map(|at| {
-            let end = at + key.len();
-            let alone =
-                (at == 0 || !b[at - 1].is_ascii_alphabetic()) && !b.get(end).is_some_and(u8::is_ascii_alphabetic);
-            alone.then(|| word_at(text, at, end)).flatten()
-        });
-        if every {
-            found.extend(hits);
-        } else {
-            found.extend(hits.take(1));
-        }
-    }
-    found.sort_unstable_by_key(|w| w.span.start);
-    Some(found)
+    memchr::memmem::find_iter(b, key.as_bytes()).filter_map(move |at| {
+        let end = at + key.len();
+        let alone = (at == 0 || !b[at - 1].is_ascii_alphabetic()) && !b.get(end).is_some_and(u8::is_ascii_alphabetic);
+        alone.then(|| word_at(text, at, end)).flatten()
+    })
 }
 
 /// For a capitalised word `first` after a lower-case word, one space apart, followed by a
@@ -332,11 +324,12 @@ fn pair_after_lower(text: &str, first: Word) -> Option<(Span, Shape)> {
     if first.shape != Shape::Capitalised || start < 2 || b[start - 1] != b' ' || !b[start - 2].is_ascii_alphabetic() {
         return None;
     }
-    let (before_start, _) = run_around(b, start - 2);
-    if word_at(text, before_start, start - 1)?.shape != Shape::Lower {
+    // The bytes after the word first: they cost less to read than the word before.
+    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
-    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_alphabetic) {
+    let (before_start, _) = run_around(b, start - 2);
+    if word_at(text, before_start, start - 1)?.shape != Shape::Lower {
         return None;
     }
     let (_, second_end) = run_around(b, end + 1);
@@ -419,22 +412,29 @@ pub fn distinctive_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink
             lengths: acronym_forms.filter.lengths | forms.filter.lengths,
             firsts: acronym_forms.filter.firsts | forms.filter.firsts,
         };
-        let lower = lower_forms(text, &acronyms, &forms);
+        let keys = looked_for(&acronyms, &forms);
         let mut see = |word: Word| {
             acronym_forms.see(text, word);
             forms.see(text, word.span);
         };
-        match lower {
-            // The words with a capital and the lower-case forms, in the order of the text.
-            Some(lower) => {
-                let mut lower = lower.into_iter().peekable();
-                for word in words_with_capitals_if(text, capitals, |w| either.admits(w)) {
-                    while let Some(l) = lower.next_if(|l| l.span.start < word.span.start) {
-                        see(l);
+        match keys {
+            // The words with a capital, then the lower-case forms of each key.
+            Some(keys) => {
+                words_with_capitals_if(text, capitals, |w| either.admits(w)).for_each(&mut see);
+                for (key, every) in keys {
+                    let hits = lower_forms(text, &key);
+                    if every {
+                        hits.for_each(&mut see);
+                    } else {
+                        hits.take(1).for_each(&mut see);
                     }
-                    see(word);
                 }
-                lower.for_each(see);
+                // Each word's forms in the order of the text, as a reading of every word
+                // finds them.
+                forms
+                    .forms
+                    .values_mut()
+                    .for_each(|spans| spans.sort_unstable_by_key(|s| s.start));
             }
             None => {
                 for (start, end) in letter_runs(text.as_bytes()) {
@@ -1035,6 +1035,23 @@ mod tests {
                 .filter_map(|w| pair_after_lower(text, w))
                 .collect();
             assert_eq!(fast, all, "{text}");
+        }
+    }
+
+    #[test]
+    fn lower_forms_as_of_every_word() {
+        let mut texts: Vec<String> = MIXED.iter().map(|t| t.to_string()).collect();
+        texts.push("mysql mysqlx xmysql mysql. mysql.x 2mysql mysql_ café-mysql mysqlé mysql's MySQL mysql".into());
+        texts.push("pbft pbftpbft pbft pbft".into());
+        for text in &texts {
+            for key in ["mysql", "pbft", "the", "ab"] {
+                let all: Vec<Span> = read_words(text)
+                    .filter(|w| w.span.text(text) == key)
+                    .map(|w| w.span)
+                    .collect();
+                let fast: Vec<Span> = lower_forms(text, key).map(|w| w.span).collect();
+                assert_eq!(fast, all, "{text} {key}");
+            }
         }
     }
 

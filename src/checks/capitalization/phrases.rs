@@ -143,6 +143,9 @@ pub fn phrase_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mu
             continue;
         }
         run_at(text, start, language, &mut run_buf);
+        if run_buf.is_empty() {
+            continue;
+        }
         // A capitalised word after a lower-case major word (`learning Carnival`): where a
         // spelling of a name with a lower-case word before a capitalised one may end.
         let before_start = word_before(text, start);

@@ -225,7 +225,9 @@ impl Window {
         // Words after the title's word that a title starting at or before it reads: its other
         // words, and the two of a name and one more after them.
         let after = titles.longest_words + 3;
-        let mut back = 64;
+        // Bytes read before the word at first: most often the word before it is no title's
+        // word, and it is all that is needed.
+        let mut back = 24;
         loop {
             let from = if back >= rel { 0 } else { cut_at_or_after(s, rel - back) };
             back *= 2;
@@ -244,7 +246,7 @@ impl Window {
                         }
                         word = Some(spans.len());
                     }
-                } else if spans.len() > word.unwrap_or(0) + after {
+                } else if spans.len() >= word.unwrap_or(0) + after {
                     break;
                 }
                 spans.push(w);

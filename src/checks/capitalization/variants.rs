@@ -170,6 +170,42 @@ fn beyond_letters(form: &str) -> bool {
     !form.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
+/// The lengths (63: 63 bytes or more) and first letters (26: anything but an ASCII letter)
+/// of a set of keys, each length with the letters its keys start with: a key whose length and
+/// first letter no key of the set has is none of them.
+struct KeyShapes([u32; 64]);
+
+impl Default for KeyShapes {
+    fn default() -> Self {
+        KeyShapes([0; 64])
+    }
+}
+
+impl KeyShapes {
+    /// The slot and bit of a key of `len` bytes starting with `first` (in any case).
+    fn at(len: usize, first: u8) -> (usize, u32) {
+        let letter = if first.is_ascii_alphabetic() {
+            first.to_ascii_lowercase() - b'a'
+        } else {
+            26
+        };
+        (len.min(63), 1 << letter)
+    }
+
+    /// Adds the key of a name of ASCII letters (the name itself, in any case) or a key (an
+    /// empty one as starting with NUL).
+    fn add(&mut self, key: &str) {
+        let (slot, bit) = Self::at(key.len(), key.as_bytes().first().copied().unwrap_or(0));
+        self.0[slot] |= bit;
+    }
+
+    /// False when no key added has `len` bytes and starts with `first`.
+    fn may_hold(&self, len: usize, first: u8) -> bool {
+        let (slot, bit) = Self::at(len, first);
+        self.0[slot] & bit != 0
+    }
+}
+
 // Not inlined into the kind's `check`, so that a profile shows each sub-check apart.
 #[inline(never)]
 pub fn name_variants(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mut Sink<'_>) {
@@ -180,8 +216,9 @@ pub fn name_variants(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &
     // of those keys only, so that most names are never keyed nor hashed.
     let mut keys: HashMap<String, u32> = HashMap::default();
     let mut buf = String::new();
-    let mut key_of = |form: Span, keys: &mut HashMap<String, u32>| {
-        key_into(form.text(text), &mut buf);
+    // The number of the key of `form`, written into `buf`.
+    let key_of = |form: Span, keys: &mut HashMap<String, u32>, buf: &mut String| {
+        key_into(form.text(text), buf);
         match keys.get(buf.as_str()) {
             Some(&key) => key,
             None => {
@@ -195,29 +232,56 @@ pub fn name_variants(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &
     // Each form of a compared key, with the number of its key (in the order met), and
     // whether it is a pair: one list for all keys, with no list per key.
     let mut forms: Vec<(u32, Span, bool)> = Vec::new();
-    // The name before, and whether it is romanised once that was asked.
-    let mut prev: Option<(Span, Option<bool>)> = None;
-    // Romanised when it splits into pinyin syllables.
-    let romanised = |s: Span| super::super::pinyin::syllable_count(s.text(text)).is_some();
+    // Whether each name follows the one before one space apart (a byte a name), and the
+    // lengths and first letters of the single names' keys.
+    let mut joined: Vec<bool> = Vec::new();
+    let mut singles = KeyShapes::default();
     for span in names(text, capitals) {
+        let form = span.text(text);
+        if beyond_letters(form) {
+            key_of(span, &mut keys, &mut buf);
+            singles.add(&buf);
+        } else {
+            singles.add(form);
+        }
+        joined.push(
+            names_read
+                .last()
+                .is_some_and(|p: &Span| &text[p.end..span.start] == " "),
+        );
         names_read.push(span);
-        if beyond_letters(span.text(text)) {
-            key_of(span, &mut keys);
+    }
+    // A pair counts only when its key is also a single name's (`Mei Cheng` beside
+    // `Meicheng`): the others are not asked whether they are romanised.
+    let mut last: Option<(Span, bool)> = None;
+    // Romanised when it splits into pinyin syllables; the second name of a pair is often the
+    // first of the next.
+    let mut romanised = |s: Span| match last {
+        Some((l, r)) if l == s => r,
+        _ => {
+            let r = super::super::pinyin::syllable_count(s.text(text)).is_some();
+            last = Some((s, r));
+            r
         }
-        let mut this_romanised = None;
-        if let Some((p, p_romanised)) = prev {
-            // Split at a syllable: `Mei Cheng` for `Meicheng`. Two English words written apart
-            // and together (`Data Source`, `Datasource`) are a matter of style.
-            if &text[p.end..span.start] == " "
-                && p_romanised.unwrap_or_else(|| romanised(p))
-                && *this_romanised.insert(romanised(span))
-            {
-                let pair = Span::new(p.start, span.end);
-                let key = key_of(pair, &mut keys);
-                forms.push((key, pair, true));
-            }
+    };
+    let pairs = (1..names_read.len())
+        .filter(|&i| joined[i])
+        .map(|i| (names_read[i - 1], names_read[i]));
+    for (p, span) in pairs {
+        let pair = Span::new(p.start, span.end);
+        let (first, second) = (p.text(text), span.text(text));
+        let may_match = if beyond_letters(first) || beyond_letters(second) {
+            key_into(pair.text(text), &mut buf);
+            singles.may_hold(buf.len(), buf.as_bytes().first().copied().unwrap_or(0))
+        } else {
+            singles.may_hold(first.len() + second.len(), first.as_bytes()[0])
+        };
+        // Split at a syllable: `Mei Cheng` for `Meicheng`. Two English words written apart
+        // and together (`Data Source`, `Datasource`) are a matter of style.
+        if may_match && romanised(p) && romanised(span) {
+            let key = key_of(pair, &mut keys, &mut buf);
+            forms.push((key, pair, true));
         }
-        prev = Some((span, this_romanised));
     }
     if keys.is_empty() {
         return;
