@@ -230,7 +230,7 @@ struct Words<'t> {
     /// The text of each span, cut once.
     texts: Vec<&'t str>,
     /// The id of each word: its id in the table, or one past the table's for a word read
-    /// apart that the table does not hold (see [`Words::read`]).
+    /// apart (see [`Words::read`]).
     ids: Vec<u32>,
     /// The case of each word, from one look at its letters ([`words::shape`]).
     shapes: Vec<u8>,
@@ -260,8 +260,9 @@ impl<'t> Words<'t> {
 
     /// Takes the words of `sentence` (a span of the text) in place of those before: the
     /// table's when the sentence reads the same alone as in the whole text (most do), else
-    /// the sentence's own, with the table's ids where it holds the word and new ids (kept in
-    /// `apart`) where it does not.
+    /// the sentence's own, with ids past the table's (kept in `apart`): the answers kept by
+    /// id depend only on the word, so a word read apart needs no id of the table's, which
+    /// would take a lookup of every word of the table to find.
     fn read(&mut self, sentence: Span, table: &WordTable, apart: &mut Apart<'t>) {
         let text = self.text;
         self.spans.clear();
@@ -281,10 +282,7 @@ impl<'t> Words<'t> {
         for s in crate::segment::words::words(sentence.text(text)) {
             let span = Span::new(s.start + sentence.start, s.end + sentence.start);
             let word = span.text(text);
-            if apart.is_empty() {
-                apart.extend(table.distinct_words(text));
-            }
-            let next = apart.len() as u32;
+            let next = (table.distinct() + apart.len()) as u32;
             let id = *apart.entry(word).or_insert(next);
             self.spans.push(span);
             self.texts.push(word);
@@ -300,8 +298,7 @@ fn from_table(table: &WordTable, text: &str, sentence: Span) -> bool {
     stretch.start <= sentence.start && sentence.end <= stretch.end && words::reads_alone_as_in_whole(text, sentence)
 }
 
-/// The ids of the words of sentences read apart: the table's, and new ones for the words it
-/// does not hold. Filled when first needed.
+/// The ids of the words of sentences read apart, past the table's.
 type Apart<'t> = HashMap<&'t str, u32>;
 
 /// What is asked of words, kept by their ids: the answer to each question (a bit of `ANSWER`
@@ -326,7 +323,7 @@ const GAZETTEER: u32 = 64;
 /// English word ([`run_together`]'s tests on the word alone).
 const RUN_TOGETHER: u32 = 128;
 /// The sub-checks that may have a finding that starts at or needs the word: see
-/// [`Ask::finds`] (its answers kept per thread under this question's number).
+/// [`Ask::find_all`] (its answers kept per thread under this question's number).
 const FINDS: u32 = 512;
 
 /// A `lowercase-name` finding may start at the word.
@@ -337,7 +334,7 @@ const FINDS_RUN_TOGETHER: u8 = 2;
 const FINDS_SPLIT: u8 = 4;
 /// Every sub-check may have a finding.
 const FINDS_ALL: u8 = FINDS_LOWERCASE | FINDS_RUN_TOGETHER | FINDS_SPLIT;
-/// In [`Ask::finds`]' vector: the word was asked.
+/// In [`Ask::find_all`]' vector: the word was asked.
 const FINDS_ASKED: u8 = 128;
 
 impl Asked {
@@ -411,7 +408,6 @@ impl Check for RomanizationCheck {
                     shapes: Vec::new(),
                 };
                 let mut syllable = Vec::new();
-                let mut cursor = 0;
                 // The sentences that start in the table's stretch.
                 let end = table.stretch().end;
                 let mut ask = Ask {
@@ -422,6 +418,8 @@ impl Check for RomanizationCheck {
                     asked: &mut asked,
                     finds: vec![0; table.distinct()],
                 };
+                let hits = hits(table, text, &mut ask);
+                let mut next_hit = 0;
                 while let Some(&sentence) = sentences
                     .get(next_sentence)
                     .filter(|s| s.start < end || end == text.len())
@@ -430,7 +428,7 @@ impl Check for RomanizationCheck {
                     // Most sentences have no word that a finding needs: passed over, and the
                     // others read by the sub-checks that may find something in them.
                     let finds = if from_table(table, text, sentence) {
-                        sentence_finds(table, text, sentence, &mut cursor, &mut ask)
+                        sentence_finds(table, &hits, sentence, &mut next_hit)
                     } else {
                         FINDS_ALL
                     };
@@ -462,88 +460,119 @@ struct Ask<'a, 'r> {
     /// The rule has an English dictionary.
     have_dict: bool,
     asked: &'a mut Asked,
-    /// [`Ask::finds`] of the table's words, with [`FINDS_ASKED`] once asked.
+    /// [`Ask::find_all`] of the table's words, with [`FINDS_ASKED`] once asked.
     finds: Vec<u8>,
 }
 
-/// The sub-checks that may find something in `sentence`, whose words are the table's (see
-/// [`from_table`]): those of [`Ask::finds`] of its words, `split-name` only where two words
-/// that may start one follow each other with one space between (the shortest split name).
-///
-/// `cursor` is the index of a word of the table, moved to the first word after the sentence:
-/// the sentences are read in order, so that each word is read once, not searched for.
-fn sentence_finds(table: &WordTable, text: &str, sentence: Span, cursor: &mut usize, ask: &mut Ask<'_, '_>) -> u8 {
-    let n = table.len();
-    let mut i = *cursor;
-    while i > 0 && table.start(i - 1) >= sentence.start {
-        i -= 1;
+/// A word of a table that a finding may need: its index, and the sub-checks of [`Ask::find_all`]
+/// that may have one, [`FINDS_SPLIT`] only when the word before it, with one space between,
+/// may start a split name too (the shortest split name is two such words).
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    word: u32,
+    finds: u8,
+}
+
+/// The [`Hit`]s of `table`, in order: [`Ask::find_all`] worked out once per distinct word, then
+/// the words read that may be hits. Most words are no hit, and most sentences hold none: they
+/// are passed over by [`sentence_finds`] without reading their words.
+fn hits(table: &WordTable, text: &str, ask: &mut Ask<'_, '_>) -> Vec<Hit> {
+    ask.find_all(text);
+    let finds = &ask.finds;
+    let mut hits = Vec::new();
+    // The index and end of the last word that may start a split name.
+    let mut split_before: Option<(usize, usize)> = None;
+    for i in table.indices_where(|id| finds[id as usize] & !FINDS_ASKED != 0) {
+        let i = i as usize;
+        let f = finds[table.id(i) as usize] & !FINDS_ASKED;
+        let mut kept = f & !FINDS_SPLIT;
+        if f & FINDS_SPLIT != 0 {
+            let span = table.span(i);
+            let pair = split_before
+                .is_some_and(|(k, end)| k + 1 == i && span.start == end + 1 && text.as_bytes()[end] == b' ');
+            if pair {
+                kept |= FINDS_SPLIT;
+            }
+            split_before = Some((i, span.end));
+        }
+        if kept != 0 {
+            hits.push(Hit {
+                word: i as u32,
+                finds: kept,
+            });
+        }
     }
-    while i < n && table.start(i) < sentence.start {
-        i += 1;
+    hits
+}
+
+/// The sub-checks that may find something in `sentence`, whose words are the table's (see
+/// [`from_table`]): those of its [`Hit`]s, `split-name` only where both words of the pair
+/// are in the sentence.
+///
+/// `next` is an index into `hits`, moved to the first hit after the sentence: the sentences
+/// are read in order, so that each hit is read once, not searched for.
+fn sentence_finds(table: &WordTable, hits: &[Hit], sentence: Span, next: &mut usize) -> u8 {
+    let start = |h: &Hit| table.start(h.word as usize);
+    let mut p = *next;
+    while p > 0 && start(&hits[p - 1]) >= sentence.start {
+        p -= 1;
+    }
+    while p < hits.len() && start(&hits[p]) < sentence.start {
+        p += 1;
     }
     let mut finds = 0;
-    // The end of the last word when it may start a split name.
-    let mut split_before: Option<usize> = None;
-    while i < n {
-        let start = table.start(i);
-        if start >= sentence.end {
-            break;
+    while let Some(h) = hits.get(p).filter(|h| start(h) < sentence.end) {
+        let mut f = h.finds;
+        if f & FINDS_SPLIT != 0 && table.start(h.word as usize - 1) < sentence.start {
+            f &= !FINDS_SPLIT;
         }
-        let id = table.id(i);
-        let f = ask.finds(id, || (table.shape(id), table.span(i).text(text)));
-        finds |= f & !FINDS_SPLIT;
-        if f & FINDS_SPLIT != 0 {
-            if split_before.is_some_and(|end| start == end + 1 && text.as_bytes()[end] == b' ') {
-                finds |= FINDS_SPLIT;
-            }
-            split_before = Some(table.span(i).end);
-        } else {
-            split_before = None;
-        }
-        i += 1;
+        finds |= f;
+        p += 1;
     }
-    *cursor = i;
+    *next = p;
     finds
 }
 
 impl Ask<'_, '_> {
-    /// The sub-checks ([`FINDS_LOWERCASE`], [`FINDS_RUN_TOGETHER`], [`FINDS_SPLIT`]) that
-    /// may have a finding needing word `id` of the table, by [`may_find`]; `word()` gives its
-    /// [`words::shape`] and text the first time it is asked. A sentence of the table with no
-    /// such word has no finding of that sub-check.
-    #[inline]
-    fn finds<'t>(&mut self, id: u32, word: impl FnOnce() -> (u8, &'t str)) -> u8 {
-        let kept = self.finds[id as usize];
-        if kept & FINDS_ASKED != 0 {
-            return kept & !FINDS_ASKED;
-        }
-        let (shape, word) = word();
-        self.finds_first(id, shape, word)
-    }
-
-    /// [`Ask::finds`] of a word not asked yet in this table: kept per thread from document
-    /// to document ([`words::remembered`]).
-    #[inline(never)]
-    fn finds_first(&mut self, id: u32, shape: u8, word: &str) -> u8 {
-        let (rule, english, have_dict) = (self.rule, self.english, self.have_dict);
+    /// For each word of the table, the sub-checks ([`FINDS_LOWERCASE`],
+    /// [`FINDS_RUN_TOGETHER`], [`FINDS_SPLIT`]) that may have a finding needing it, by
+    /// [`may_find`], kept per thread from document to document ([`words::remembered_each`]),
+    /// with [`FINDS_ASKED`]. A sentence of the table with none of its words has no finding of
+    /// that sub-check.
+    fn find_all(&mut self, text: &str) {
+        let (rule, english, have_dict, table) = (self.rule, self.english, self.have_dict, self.table);
         let asker = rule.asker | u64::from(FINDS.trailing_zeros());
-        let finds = words::remembered(asker, self.table.key(id), || {
-            may_find(rule, word, shape, english, have_dict)
-        });
-        self.finds[id as usize] = finds | FINDS_ASKED;
-        finds
+        let finds = words::remembered_each(
+            asker,
+            table,
+            |_| true,
+            |id| may_find(rule, table.distinct_word(text, id), table.shape(id), english, have_dict),
+        );
+        for (kept, finds) in self.finds.iter_mut().zip(finds) {
+            *kept = finds.unwrap_or(0) | FINDS_ASKED;
+        }
     }
 
-    /// [`Asked::ask`] for a question whose answer depends on the word and the rule only: kept
-    /// per thread from document to document too ([`words::remembered`]).
-    fn kept(&mut self, id: u32, question: u32, answer: impl FnOnce() -> bool) -> bool {
+    /// False when word `id` (of [`Words`]) is the table's and [`Ask::find_all`] found that no
+    /// finding of sub-check `sub` (a `FINDS_` bit) needs it: the sub-checks pass over it.
+    #[inline]
+    fn may_need(&self, id: u32, sub: u8) -> bool {
+        match self.finds.get(id as usize) {
+            Some(&f) if f & FINDS_ASKED != 0 => f & sub != 0,
+            _ => true,
+        }
+    }
+
+    /// [`Asked::ask`] for a question whose answer depends on the word (`word`, of id `id`)
+    /// and the rule only: kept per thread from document to document too
+    /// ([`words::remembered`]).
+    fn kept(&mut self, id: u32, word: &str, question: u32, answer: impl FnOnce() -> bool) -> bool {
         if let Some(yes) = self.asked.known(id, question) {
             return yes;
         }
-        let key = if (id as usize) < self.table.distinct() {
-            self.table.key(id)
-        } else {
-            None
+        let key = match (id as usize).checked_sub(self.table.distinct()) {
+            None => self.table.key(id),
+            Some(_) => words::word_key(word),
         };
         // The rule's asker with the question's bit number: each question has its own answers.
         let asker = self.rule.asker | u64::from(question.trailing_zeros());
@@ -553,7 +582,7 @@ impl Ask<'_, '_> {
     }
 }
 
-/// See [`Ask::finds`]: the sub-checks of `rule` with a finding that may need the word (of
+/// See [`Ask::find_all`]: the sub-checks of `rule` with a finding that may need the word (of
 /// [`words::shape`] `shape`), as far as the word alone and the dictionary (`english`, when
 /// `have_dict`) tell. The sub-checks' tests on the word that every finding needs:
 /// - `lowercase-name`: the first word of a gazetteer name ([`gazetteer_at`]); with a
@@ -609,13 +638,13 @@ impl Ask<'_, '_> {
     /// costs less to tell).
     fn name_like(&mut self, words: &Words<'_>, k: usize) -> bool {
         let w = words.word(k);
-        self.kept(words.ids[k], PINYIN_NAME, || is_pinyin_name(w)) && !self.english(words, k)
+        self.kept(words.ids[k], w, PINYIN_NAME, || is_pinyin_name(w)) && !self.english(words, k)
     }
 
     /// Word `k` splits into pinyin syllables.
     fn pinyin(&mut self, words: &Words<'_>, k: usize) -> bool {
         let w = words.word(k);
-        self.kept(words.ids[k], PINYIN, || pinyin::split(w).is_some())
+        self.kept(words.ids[k], w, PINYIN, || pinyin::split(w).is_some())
     }
 
     /// Word `k` is one of the rule's surnames as written.
@@ -661,7 +690,9 @@ fn gazetteer_entries_of<'r>(w: &str, shape: u8, rule: &'r NameRule) -> Option<&'
 /// The gazetteer entry written at word `i`, as (words matched, entry).
 fn gazetteer_at<'r>(words: &Words<'_>, ask: &mut Ask<'_, 'r>, i: usize) -> Option<(usize, &'r [String])> {
     let rule = ask.rule;
-    if !ask.kept(words.ids[i], GAZETTEER, || gazetteer_entries(words, rule, i).is_some()) {
+    if !ask.kept(words.ids[i], words.word(i), GAZETTEER, || {
+        gazetteer_entries(words, rule, i).is_some()
+    }) {
         return None;
     }
     let entries = gazetteer_entries(words, rule, i)?;
@@ -684,6 +715,12 @@ fn lowercase_names(
     let n = words.spans.len();
     let mut i = 0;
     while i < n {
+        // Each finding below needs its first word to be a lower-case-name word of
+        // [`may_find`]; the others are passed over without a question.
+        if !ask.may_need(words.ids[i], FINDS_LOWERCASE) {
+            i += 1;
+            continue;
+        }
         // A gazetteer name with a major word in lower case.
         if let Some((len, entry)) = gazetteer_at(words, ask, i) {
             let found: Vec<&str> = (i..i + len).map(|k| words.word(k)).collect();
@@ -801,10 +838,16 @@ fn run_together_parts(word: &str, surnames: &HashSet<String>) -> Option<(String,
 fn run_together(words: &Words<'_>, ask: &mut Ask<'_, '_>, standalone: &dyn Fn(&str) -> bool, sink: &mut Sink<'_>) {
     let rule = ask.rule;
     for (k, &span) in words.spans.iter().enumerate() {
+        // The word is a run-together candidate only if [`may_find`] says it may be.
+        if !ask.may_need(words.ids[k], FINDS_RUN_TOGETHER) {
+            continue;
+        }
         let w = words.word(k);
         // The tests on the word alone, once per word.
         let english = ask.english;
-        let candidate = ask.kept(words.ids[k], RUN_TOGETHER, || run_together_candidate(rule, w, english));
+        let candidate = ask.kept(words.ids[k], w, RUN_TOGETHER, || {
+            run_together_candidate(rule, w, english)
+        });
         if !candidate {
             continue;
         }
@@ -844,9 +887,11 @@ fn split_names(words: &Words<'_>, ask: &mut Ask<'_, '_>, syllable: &mut Vec<bool
     syllable.clear();
     syllable.extend((0..n).map(|k| {
         let w = words.word(k);
-        w.len() <= 6
+        // [`may_find`]'s test for `split-name`, when it was asked.
+        ask.may_need(words.ids[k], FINDS_SPLIT)
+            && w.len() <= 6
             && words.is_capitalised(k)
-            && ask.kept(words.ids[k], SYLLABLE, || pinyin::is_syllable_ignore_case(w))
+            && ask.kept(words.ids[k], w, SYLLABLE, || pinyin::is_syllable_ignore_case(w))
     }));
     let mut i = 0;
     while i < n {

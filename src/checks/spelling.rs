@@ -52,6 +52,8 @@ pub(super) struct English {
     first: Arc<spellbook::Dictionary>,
     later: Vec<String>,
     later_loaded: std::sync::OnceLock<Vec<Arc<spellbook::Dictionary>>>,
+    /// The later dictionaries were started loading in the background ([`English::start_later`]).
+    later_started: std::sync::atomic::AtomicBool,
     needed_by: String,
     /// Names this set of dictionaries in the per-thread cache of answers.
     id: usize,
@@ -104,6 +106,7 @@ impl English {
             first,
             later,
             later_loaded: std::sync::OnceLock::new(),
+            later_started: std::sync::atomic::AtomicBool::new(false),
             needed_by: needed_by.to_string(),
             id,
         })
@@ -176,6 +179,7 @@ impl English {
                 } else if self.later.is_empty() {
                     Known::No
                 } else {
+                    self.start_later();
                     Known::NotFirst
                 }
             });
@@ -190,6 +194,25 @@ impl English {
                 Known::NotFirst => None,
             }
         })
+    }
+
+    /// Starts loading the later dictionaries in the background (see [`in_background`]), once
+    /// the first has not known a word: they may be needed soon after (a word unknown to the
+    /// first that passes the other tests of `unknown-word`), and a check that needs them then
+    /// waits only for the rest of the load, while the check goes on beside it. A text whose
+    /// words the first dictionary all knows does not load them.
+    fn start_later(&self) {
+        // Once per document here, and once per process in `in_background`.
+        if self.later_started.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let later = self.later.clone();
+        in_background(format!("later dictionaries\n{}", later.join("\n")), move || {
+            for path in &later {
+                // A dictionary that does not load is said when the check asks for it.
+                let _ = english_dictionary(path);
+            }
+        });
     }
 
     /// Dictionary words one edit (a letter added, dropped, changed, or two swapped) from `word`.
@@ -564,18 +587,42 @@ impl Check for SpellingCheck {
         // One pass over the words for all rules, with what is asked of a word kept by its id.
         super::words::for_each_table(doc, |table| {
             let mut seen = Seen::new(table.distinct(), rules.len());
-            for i in 0..table.len() {
+            // Most words are reported by no rule wherever they stand: told once per distinct
+            // word, and the words read again only where one may be reported. Words left alone
+            // whatever the dictionary says: acronyms and mixed case (`PBFT`, `iPhone`,
+            // `appToken`); capitalised words mid-sentence (names) are told below.
+            let mut any_live = false;
+            let speaks = |id: u32| table.shape(id) & super::words::INNER_UPPER == 0;
+            match all_asker {
+                // Whether all the rules leave a word alone, kept per thread: looked up for the
+                // whole table at once.
+                Some(asker) => {
+                    let quiet = super::words::remembered_each(asker, table, speaks, |id| {
+                        let word = table.distinct_word(text, id);
+                        u8::from(rules.iter().all(|(rule, dict)| silent(rule, dict.as_ref(), word)))
+                    });
+                    for (id, quiet) in quiet.into_iter().enumerate() {
+                        if let Some(quiet) = quiet {
+                            seen.silent[id] = if quiet != 0 { SILENT } else { LIVE };
+                            any_live |= quiet == 0;
+                        }
+                    }
+                }
+                None => {
+                    for (word, id) in table.distinct_words(text) {
+                        if speaks(id) && !seen.silent(id, || table.key(id), || word, &rules) {
+                            any_live = true;
+                        }
+                    }
+                }
+            }
+            if !any_live {
+                return;
+            }
+            for i in table.indices_where(|id| seen.silent[id as usize] == LIVE) {
+                let i = i as usize;
                 let id = table.id(i);
                 let shape = table.shape(id);
-                // Words left alone whatever the dictionary says: acronyms and mixed case
-                // (`PBFT`, `iPhone`, `appToken`), and capitalised words mid-sentence (names).
-                if shape & super::words::INNER_UPPER != 0 {
-                    continue;
-                }
-                // Most words are reported by no rule wherever they stand: told once.
-                if seen.silent(id, || table.key(id), || table.span(i).text(text), &rules, all_asker) {
-                    continue;
-                }
                 let span = table.span(i);
                 if shape & super::words::FIRST_UPPER != 0
                     && !starts
@@ -673,9 +720,8 @@ fn silent(rule: &SpellingRule, dict: Option<&English>, word: &str) -> bool {
 
 impl Seen {
     /// True when no rule of `rules` reports word `id` (text `word()`, [`WordTable::key`]
-    /// `key()`) anywhere: asked once per document, and kept per thread across documents, by
-    /// rule or, when `all_asker` is given, for all the rules at once (`rules` must then be the
-    /// same whenever it is given).
+    /// `key()`) anywhere: asked once per document, and kept per thread across documents by
+    /// rule. (When every rule is active, the check asks for all of them at once instead.)
     ///
     /// [`WordTable::key`]: super::words::WordTable::key
     #[inline]
@@ -685,7 +731,6 @@ impl Seen {
         key: impl FnOnce() -> Option<u128>,
         word: impl Fn() -> &'t str,
         rules: &[(&SpellingRule, Option<English>)],
-        all_asker: Option<u64>,
     ) -> bool {
         match self.silent[id as usize] {
             SILENT => return true,
@@ -693,16 +738,9 @@ impl Seen {
             _ => {}
         }
         let key = key();
-        let quiet = match all_asker {
-            Some(asker) => {
-                super::words::remembered(asker, key, || {
-                    u8::from(rules.iter().all(|(rule, dict)| silent(rule, dict.as_ref(), word())))
-                }) != 0
-            }
-            None => rules.iter().all(|(rule, dict)| {
-                super::words::remembered(rule.asker, key, || u8::from(silent(rule, dict.as_ref(), word()))) != 0
-            }),
-        };
+        let quiet = rules.iter().all(|(rule, dict)| {
+            super::words::remembered(rule.asker, key, || u8::from(silent(rule, dict.as_ref(), word()))) != 0
+        });
         self.silent[id as usize] = if quiet { SILENT } else { LIVE };
         quiet
     }

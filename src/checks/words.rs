@@ -157,6 +157,39 @@ mod tests {
     }
 
     #[test]
+    fn quiet_bytes_are_the_listed_ones() {
+        for c in 0..=255u8 {
+            let listed = c.is_ascii() && !c.is_ascii_alphanumeric() && !b"'._@/\\#$%&=<>{}|~^`*+".contains(&c);
+            assert_eq!(is_quiet(c), listed, "{c}");
+        }
+    }
+
+    #[test]
+    fn word_keys_are_the_tables() {
+        let text = sample();
+        let table = WordTable::build(&text, 0, text.len());
+        for (word, id) in table.distinct_words(&text) {
+            assert_eq!(word_key(word), table.key(id), "{word:?}");
+        }
+    }
+
+    #[test]
+    fn remembered_answers_are_kept() {
+        let (a, b) = (new_asker(), new_asker());
+        // Past the table's first size, and past the number of answers kept, when it starts
+        // afresh.
+        for k in 0..300_000u128 {
+            let want = (k % 251) as u8;
+            assert_eq!(remembered(a, Some(k), || want), want, "{k}");
+            assert_eq!(remembered(b, Some(k), || !want), !want, "{k}");
+            assert_eq!(remembered(a, Some(k), || unreachable!()), want, "{k}");
+            assert_eq!(remembered(b, Some(k), || unreachable!()), !want, "{k}");
+        }
+        assert_eq!(remembered(a, None, || 7), 7);
+        assert_eq!(remembered(a, None, || 8), 8);
+    }
+
+    #[test]
     fn shapes() {
         assert_eq!(shape("town"), LOWER);
         assert_eq!(shape("Town"), CAPITALISED | FIRST_UPPER);

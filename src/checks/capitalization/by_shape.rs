@@ -213,7 +213,12 @@ impl Capitals {
                 wide: Self::scan(text).collect(),
             };
         }
-        let mut at = Vec::with_capacity(Self::scan(text).count());
+        // A large text is read twice, to count the capitals first, so that the list takes no
+        // more room than it needs; a smaller one once, its list grown as it goes.
+        let mut at = Vec::new();
+        if text.len() > crate::segment::words::WHOLE {
+            at.reserve_exact(Self::scan(text).count());
+        }
         at.extend(Self::scan(text).map(|i| i as u32));
         Capitals { at, wide: Vec::new() }
     }
@@ -256,6 +261,60 @@ fn words_with_capitals<'a>(text: &'a str, capitals: &'a Capitals) -> impl Iterat
     })
 }
 
+/// [`words_with_capitals`] whose letters `admits` takes: the others are not read as words.
+fn words_with_capitals_if<'a>(
+    text: &'a str,
+    capitals: &'a Capitals,
+    admits: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = Word> + 'a {
+    let b = text.as_bytes();
+    let mut done = 0;
+    capitals.ascii(text).filter_map(move |at| {
+        if at < done {
+            return None;
+        }
+        let (start, end) = run_around(b, at);
+        done = end;
+        if !admits(&text[start..end]) {
+            return None;
+        }
+        word_at(text, start, end)
+    })
+}
+
+/// At most this many keys of [`Acronyms`] and [`InnerCapitals`] are looked for one by one in
+/// the text (in lower case); with more, every word of the text is read.
+const KEYS_LOOKED_FOR: usize = 16;
+
+/// The keys of the acronyms and of the words with an inner capital, to look for in lower case
+/// one by one, each with whether every form of it is wanted (a word with an inner capital's)
+/// or only the first (an acronym's, which says only that it has one): `None` when there are
+/// too many ([`KEYS_LOOKED_FOR`]).
+fn looked_for(acronyms: &Acronyms, forms: &InnerCapitals) -> Option<Vec<(String, bool)>> {
+    let keys = || {
+        acronyms
+            .upper
+            .keys()
+            .chain(forms.forms.keys().filter(|k| !acronyms.upper.contains_key(*k)))
+    };
+    if keys().count() > KEYS_LOOKED_FOR {
+        return None;
+    }
+    Some(keys().map(|k| (k.clone(), forms.forms.contains_key(k))).collect())
+}
+
+/// The words of `text` in lower case that are `key` (in lower case), in order: a word in
+/// lower case is its key, so the key is looked for as bytes, and kept where no ASCII letter
+/// is beside it (where the text's run of letters is the key) and it is a word.
+fn lower_forms<'a>(text: &'a str, key: &'a str) -> impl Iterator<Item = Word> + 'a {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, key.as_bytes()).filter_map(move |at| {
+        let end = at + key.len();
+        let alone = (at == 0 || !b[at - 1].is_ascii_alphabetic()) && !b.get(end).is_some_and(u8::is_ascii_alphabetic);
+        alone.then(|| word_at(text, at, end)).flatten()
+    })
+}
+
 /// For a capitalised word `first` after a lower-case word, one space apart, followed by a
 /// word one space apart (`through User agent`): the span of `first` and that word, and that
 /// word's shape. These are the pairs a reading of every word finds with [`Pairs`].
@@ -265,11 +324,12 @@ fn pair_after_lower(text: &str, first: Word) -> Option<(Span, Shape)> {
     if first.shape != Shape::Capitalised || start < 2 || b[start - 1] != b' ' || !b[start - 2].is_ascii_alphabetic() {
         return None;
     }
-    let (before_start, _) = run_around(b, start - 2);
-    if word_at(text, before_start, start - 1)?.shape != Shape::Lower {
+    // The bytes after the word first: they cost less to read than the word before.
+    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
-    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_alphabetic) {
+    let (before_start, _) = run_around(b, start - 2);
+    if word_at(text, before_start, start - 1)?.shape != Shape::Lower {
         return None;
     }
     let (_, second_end) = run_around(b, end + 1);
@@ -352,14 +412,39 @@ pub fn distinctive_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink
             lengths: acronym_forms.filter.lengths | forms.filter.lengths,
             firsts: acronym_forms.filter.firsts | forms.filter.firsts,
         };
-        let b = text.as_bytes();
-        for (start, end) in letter_runs(b) {
-            if !either.admits(&text[start..end]) {
-                continue;
+        let keys = looked_for(&acronyms, &forms);
+        let mut see = |word: Word| {
+            acronym_forms.see(text, word);
+            forms.see(text, word.span);
+        };
+        match keys {
+            // The words with a capital, then the lower-case forms of each key.
+            Some(keys) => {
+                words_with_capitals_if(text, capitals, |w| either.admits(w)).for_each(&mut see);
+                for (key, every) in keys {
+                    let hits = lower_forms(text, &key);
+                    if every {
+                        hits.for_each(&mut see);
+                    } else {
+                        hits.take(1).for_each(&mut see);
+                    }
+                }
+                // Each word's forms in the order of the text, as a reading of every word
+                // finds them.
+                forms
+                    .forms
+                    .values_mut()
+                    .for_each(|spans| spans.sort_unstable_by_key(|s| s.start));
             }
-            if let Some(word) = word_at(text, start, end) {
-                acronym_forms.see(text, word);
-                forms.see(text, word.span);
+            None => {
+                for (start, end) in letter_runs(text.as_bytes()) {
+                    if !either.admits(&text[start..end]) {
+                        continue;
+                    }
+                    if let Some(word) = word_at(text, start, end) {
+                        see(word);
+                    }
+                }
             }
         }
     }
@@ -950,6 +1035,23 @@ mod tests {
                 .filter_map(|w| pair_after_lower(text, w))
                 .collect();
             assert_eq!(fast, all, "{text}");
+        }
+    }
+
+    #[test]
+    fn lower_forms_as_of_every_word() {
+        let mut texts: Vec<String> = MIXED.iter().map(|t| t.to_string()).collect();
+        texts.push("mysql mysqlx xmysql mysql. mysql.x 2mysql mysql_ café-mysql mysqlé mysql's MySQL mysql".into());
+        texts.push("pbft pbftpbft pbft pbft".into());
+        for text in &texts {
+            for key in ["mysql", "pbft", "the", "ab"] {
+                let all: Vec<Span> = read_words(text)
+                    .filter(|w| w.span.text(text) == key)
+                    .map(|w| w.span)
+                    .collect();
+                let fast: Vec<Span> = lower_forms(text, key).map(|w| w.span).collect();
+                assert_eq!(fast, all, "{text} {key}");
+            }
         }
     }
 

@@ -417,6 +417,10 @@ pub fn mid_sentence_capital(
         }
         let span = Span::new(start, start + len);
         let w = span.text(text);
+        // Only a pronoun is read when shorter than three letters.
+        if len < 3 && !PRONOUNS.contains(&w) {
+            continue;
+        }
         let Some((before, gap)) = word_before(text, start) else {
             continue;
         };

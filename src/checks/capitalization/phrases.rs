@@ -143,6 +143,9 @@ pub fn phrase_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mu
             continue;
         }
         run_at(text, start, language, &mut run_buf);
+        if run_buf.is_empty() {
+            continue;
+        }
         // A capitalised word after a lower-case major word (`learning Carnival`): where a
         // spelling of a name with a lower-case word before a capitalised one may end.
         let before_start = word_before(text, start);
@@ -166,6 +169,23 @@ pub fn phrase_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mu
         if run.len() < 2 {
             continue;
         }
+        // The run, and its parts between minor words: a minor word may join two names
+        // (`Night Market on Friday`) as well as belong to one (`Chamber of Commerce`).
+        let parts = || std::iter::once(run).chain(run.split(|t| t.case != Case::Capital));
+        let majors = |part: &[Token]| part.iter().filter(|t| t.case == Case::Capital).count();
+        let before_run = if run[0].span.start == start {
+            before_start
+        } else {
+            word_before(text, run[0].span.start)
+        };
+        let after_lower = before_run.is_some_and(|(_, gap)| gap == " ");
+        let both = |w: &[Token]| w.iter().all(|t| t.case == Case::Capital && t.span.len() >= 3);
+        // Most runs hold neither a title nor a pair: their line is not read.
+        let may_title = titles.len() < MAX_PHRASES && parts().any(|part| majors(part) >= 3);
+        let may_pair = after_lower && run.windows(2).any(both);
+        if !may_title && !may_pair {
+            continue;
+        }
         if let Some(i) = memchr::memrchr(b'\n', &b[searched..start]) {
             line_start = searched + i + 1;
         }
@@ -181,12 +201,8 @@ pub fn phrase_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mu
         if is_title {
             continue;
         }
-        // The run, and its parts between minor words: a minor word may join two names
-        // (`Night Market on Friday`) as well as belong to one (`Chamber of Commerce`).
-        let parts = std::iter::once(run).chain(run.split(|t| t.case != Case::Capital));
-        for part in parts {
-            let majors = part.iter().filter(|t| t.case == Case::Capital).count();
-            if majors >= 3 && titles.len() < MAX_PHRASES {
+        for part in parts() {
+            if majors(part) >= 3 && titles.len() < MAX_PHRASES {
                 let span = Span::new(part[0].span.start, part[part.len() - 1].span.end);
                 lower_key(&mut key, span.text(text));
                 if !titles.contains_key(key.as_str()) {
@@ -194,18 +210,11 @@ pub fn phrase_case(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mu
                 }
             }
         }
-        let before_run = if run[0].span.start == start {
-            before_start
-        } else {
-            word_before(text, run[0].span.start)
-        };
-        let after_lower = before_run.is_some_and(|(_, gap)| gap == " ");
         if !after_lower {
             continue;
         }
         for w in run.windows(2) {
-            let both = w.iter().all(|t| t.case == Case::Capital && t.span.len() >= 3);
-            if !both {
+            if !both(w) {
                 continue;
             }
             let span = Span::new(w[0].span.start, w[1].span.end);
@@ -249,6 +258,10 @@ fn lower_key(key: &mut String, phrase: &str) {
 /// True when `word` is one of the language's minor words (`of`, `The`), whatever its case;
 /// minor words are short, so a longer word is not looked up.
 fn minor_word(language: &LanguageData, word: &str) -> bool {
+    if word.len() <= 8 && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        // In lower case already, as the words after a name's first mostly are.
+        return language.is_minor(word);
+    }
     let mut buf = [0u8; 8];
     let Some(lower) = buf.get_mut(..word.len()) else {
         return false;

@@ -50,25 +50,41 @@ fn names<'a>(text: &'a str, capitals: &'a Capitals) -> impl Iterator<Item = Span
                     continue;
                 }
             }
-            // Inside a word that started before (`Wi-Fi`, `McD`)?
-            let mut prev_chars = text[..start].chars().rev();
-            let prev = prev_chars.clone().next();
-            let in_word = loop {
-                match prev_chars.next() {
-                    Some(p) if p.is_alphabetic() => break true,
-                    Some(p) if p == '-' || is_mark(p) => continue,
-                    _ => break false,
+            // Inside a word that started before (`Wi-Fi`, `McD`)? An ASCII character before,
+            // as most are, but a hyphen tells at once; the others are decoded.
+            let before = start.checked_sub(1).map(|k| b[k]);
+            let (prev, in_word) = match before {
+                None => (None, false),
+                Some(p) if p.is_ascii() && p != b'-' => (Some(char::from(p)), p.is_ascii_alphabetic()),
+                Some(_) => {
+                    let mut prev_chars = text[..start].chars().rev();
+                    let prev = prev_chars.clone().next();
+                    let in_word = loop {
+                        match prev_chars.next() {
+                            Some(p) if p.is_alphabetic() => break true,
+                            Some(p) if p == '-' || is_mark(p) => continue,
+                            _ => break false,
+                        }
+                    };
+                    (prev, in_word)
                 }
             };
             if in_word {
                 continue;
             }
-            let mut end = i;
-            for n in text[i..].chars() {
-                if n.is_alphabetic() || is_mark(n) || n == '-' {
-                    end += n.len_utf8();
-                } else {
-                    break;
+            // The word runs over letters, marks and hyphens: ASCII ones byte by byte, and
+            // from the first character beyond ASCII on, decoded.
+            let mut end = i + b[i..]
+                .iter()
+                .position(|&c| !(c.is_ascii_alphabetic() || c == b'-'))
+                .unwrap_or(b.len() - i);
+            if b.get(end).is_some_and(|c| !c.is_ascii()) {
+                for n in text[end..].chars() {
+                    if n.is_alphabetic() || is_mark(n) || n == '-' {
+                        end += n.len_utf8();
+                    } else {
+                        break;
+                    }
                 }
             }
             i = end;
@@ -86,11 +102,15 @@ fn name_at(text: &str, start: usize, end: usize, prev: Option<char>) -> Option<S
     let glued = |c: Option<char>| {
         c.is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '/' | '@' | '\\' | '$' | '#'))
     };
-    let after = text[end..].chars().next();
+    let after = match text.as_bytes().get(end) {
+        Some(&c) if c.is_ascii() => Some(char::from(c)),
+        _ => text[end..].chars().next(),
+    };
     // A full stop after a word ends a sentence unless a letter follows it.
     let dot_ends = after == Some('.') && !text[end + 1..].starts_with(char::is_alphanumeric);
     let word = text[start..end].trim_end_matches('-');
-    (word.chars().count() >= 2 && !glued(prev) && (dot_ends || !glued(after)))
+    // Two characters or more.
+    (word.chars().nth(1).is_some() && !glued(prev) && (dot_ends || !glued(after)))
         .then(|| Span::new(start, start + word.len()))
 }
 
@@ -143,45 +163,144 @@ fn camel(form: &str) -> bool {
         .any(|w| w.chars().skip(1).any(char::is_uppercase))
 }
 
+/// True when `form` holds more than ASCII letters (a hyphen, a space, a letter beyond ASCII,
+/// a mark): only then may its [`key`] differ from the form in lower case. Two forms of one
+/// key made of ASCII letters alone differ in case alone, which this check leaves alone.
+fn beyond_letters(form: &str) -> bool {
+    !form.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// The lengths (63: 63 bytes or more) and first letters (26: anything but an ASCII letter)
+/// of a set of keys, each length with the letters its keys start with: a key whose length and
+/// first letter no key of the set has is none of them.
+struct KeyShapes([u32; 64]);
+
+impl Default for KeyShapes {
+    fn default() -> Self {
+        KeyShapes([0; 64])
+    }
+}
+
+impl KeyShapes {
+    /// The slot and bit of a key of `len` bytes starting with `first` (in any case).
+    fn at(len: usize, first: u8) -> (usize, u32) {
+        let letter = if first.is_ascii_alphabetic() {
+            first.to_ascii_lowercase() - b'a'
+        } else {
+            26
+        };
+        (len.min(63), 1 << letter)
+    }
+
+    /// Adds the key of a name of ASCII letters (the name itself, in any case) or a key (an
+    /// empty one as starting with NUL).
+    fn add(&mut self, key: &str) {
+        let (slot, bit) = Self::at(key.len(), key.as_bytes().first().copied().unwrap_or(0));
+        self.0[slot] |= bit;
+    }
+
+    /// False when no key added has `len` bytes and starts with `first`.
+    fn may_hold(&self, len: usize, first: u8) -> bool {
+        let (slot, bit) = Self::at(len, first);
+        self.0[slot] & bit != 0
+    }
+}
+
 // Not inlined into the kind's `check`, so that a profile shows each sub-check apart.
 #[inline(never)]
 pub fn name_variants(doc: &Document, capitals: &Capitals, rule: RuleIdx, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    // Each capitalised word, and each pair of capitalised words one space apart, with the
-    // number of its key (in the order met): one list for all keys, with no list per key, as
-    // most keys are met once or twice and never compared.
+    // A key is compared only when one of its forms is written with more than ASCII letters
+    // or is a pair (see [`beyond_letters`]); most documents have few such keys. The first
+    // reading finds them, with the pairs, and keeps every name; the second counts the names
+    // of those keys only, so that most names are never keyed nor hashed.
     let mut keys: HashMap<String, u32> = HashMap::default();
-    let mut forms: Vec<(u32, Span, bool)> = Vec::new();
     let mut buf = String::new();
-    let mut add = |form: Span, pair: bool| {
-        key_into(form.text(text), &mut buf);
-        let key = match keys.get(buf.as_str()) {
+    // The number of the key of `form`, written into `buf`.
+    let key_of = |form: Span, keys: &mut HashMap<String, u32>, buf: &mut String| {
+        key_into(form.text(text), buf);
+        match keys.get(buf.as_str()) {
             Some(&key) => key,
             None => {
                 let key = keys.len() as u32;
                 keys.insert(buf.clone(), key);
                 key
             }
-        };
-        forms.push((key, form, pair));
-    };
-    // The name before, and whether it is romanised once that was asked.
-    let mut prev: Option<(Span, Option<bool>)> = None;
-    let romanised = |s: Span| super::super::pinyin::split(s.text(text)).is_some();
-    for span in names(text, capitals) {
-        add(span, false);
-        let mut this_romanised = None;
-        if let Some((p, p_romanised)) = prev {
-            // Split at a syllable: `Mei Cheng` for `Meicheng`. Two English words written apart
-            // and together (`Data Source`, `Datasource`) are a matter of style.
-            if &text[p.end..span.start] == " "
-                && p_romanised.unwrap_or_else(|| romanised(p))
-                && *this_romanised.insert(romanised(span))
-            {
-                add(Span::new(p.start, span.end), true);
-            }
         }
-        prev = Some((span, this_romanised));
+    };
+    let mut names_read: Vec<Span> = Vec::new();
+    // Each form of a compared key, with the number of its key (in the order met), and
+    // whether it is a pair: one list for all keys, with no list per key.
+    let mut forms: Vec<(u32, Span, bool)> = Vec::new();
+    // Whether each name follows the one before one space apart (a byte a name), and the
+    // lengths and first letters of the single names' keys.
+    let mut joined: Vec<bool> = Vec::new();
+    let mut singles = KeyShapes::default();
+    for span in names(text, capitals) {
+        let form = span.text(text);
+        if beyond_letters(form) {
+            key_of(span, &mut keys, &mut buf);
+            singles.add(&buf);
+        } else {
+            singles.add(form);
+        }
+        joined.push(
+            names_read
+                .last()
+                .is_some_and(|p: &Span| &text[p.end..span.start] == " "),
+        );
+        names_read.push(span);
+    }
+    // A pair counts only when its key is also a single name's (`Mei Cheng` beside
+    // `Meicheng`): the others are not asked whether they are romanised.
+    let mut last: Option<(Span, bool)> = None;
+    // Romanised when it splits into pinyin syllables; the second name of a pair is often the
+    // first of the next.
+    let mut romanised = |s: Span| match last {
+        Some((l, r)) if l == s => r,
+        _ => {
+            let r = super::super::pinyin::syllable_count(s.text(text)).is_some();
+            last = Some((s, r));
+            r
+        }
+    };
+    let pairs = (1..names_read.len())
+        .filter(|&i| joined[i])
+        .map(|i| (names_read[i - 1], names_read[i]));
+    for (p, span) in pairs {
+        let pair = Span::new(p.start, span.end);
+        let (first, second) = (p.text(text), span.text(text));
+        let may_match = if beyond_letters(first) || beyond_letters(second) {
+            key_into(pair.text(text), &mut buf);
+            singles.may_hold(buf.len(), buf.as_bytes().first().copied().unwrap_or(0))
+        } else {
+            singles.may_hold(first.len() + second.len(), first.as_bytes()[0])
+        };
+        // Split at a syllable: `Mei Cheng` for `Meicheng`. Two English words written apart
+        // and together (`Data Source`, `Datasource`) are a matter of style.
+        if may_match && romanised(p) && romanised(span) {
+            let key = key_of(pair, &mut keys, &mut buf);
+            forms.push((key, pair, true));
+        }
+    }
+    if keys.is_empty() {
+        return;
+    }
+    // The lengths and first letters of the keys: a name of ASCII letters is its key in lower
+    // case, so most names are turned away before they are keyed.
+    let mut filter = super::by_shape::KeyFilter::default();
+    for k in keys.keys() {
+        filter.add(k);
+    }
+    for span in names_read {
+        let form = span.text(text);
+        if !beyond_letters(form) && !filter.admits(form) {
+            continue;
+        }
+        key_into(form, &mut buf);
+        if let Some(&key) = keys.get(buf.as_str()) {
+            forms.push((key, span, false));
+        }
     }
     // Only the keys written three times or more are compared: their forms, by key. The order
     // within a key does not matter (the forms are counted, and the findings sorted), so the
