@@ -141,18 +141,67 @@ struct Owner {
     /// The caller's index of the rule.
     rule: usize,
     offset: usize,
-    literals: Vec<Box<[u8]>>,
+    literals: Vec<Literal>,
 }
 
 impl Owner {
-    /// Whether one of the literals begins at `start` in `bytes`, ignoring ASCII case (the
-    /// literals are lowercase).
+    /// Whether one of the literals begins at `start` in `bytes`, ignoring ASCII case.
     fn begins_at(&self, bytes: &[u8], start: usize) -> bool {
-        self.literals.iter().any(|lit| {
-            bytes[start..]
-                .get(..lit.len())
-                .is_some_and(|b| b.eq_ignore_ascii_case(lit))
-        })
+        let rest = &bytes[start..];
+        let head = rest.first_chunk::<8>().map(|b| u64::from_le_bytes(*b));
+        self.literals.iter().any(|lit| lit.begins(rest, head))
+    }
+}
+
+/// A start literal, with its first eight bytes (or fewer) as one number so that a place is
+/// compared with them at once: most places a window finds differ from the literal there.
+struct Literal {
+    /// The literal, ASCII letters lowercased.
+    bytes: Box<[u8]>,
+    /// The first bytes, little-endian, zero past the literal's end.
+    head: u64,
+    /// 0x20 in each of those bytes that is an ASCII letter. Or-ed into the text's bytes, it
+    /// lowercases an ASCII letter, and a byte it changes into a lowercase letter was that
+    /// letter's capital: so `text | fold == head` is a comparison that ignores ASCII case.
+    fold: u64,
+    /// 0xff in each of those bytes.
+    keep: u64,
+}
+
+impl Literal {
+    fn new(lit: &[u8]) -> Literal {
+        let bytes: Box<[u8]> = lit.to_ascii_lowercase().into();
+        let (mut head, mut fold, mut keep) = (0u64, 0u64, 0u64);
+        for (i, &b) in bytes.iter().take(8).enumerate() {
+            head |= u64::from(b) << (8 * i);
+            if b.is_ascii_alphabetic() {
+                fold |= 0x20 << (8 * i);
+            }
+            keep |= 0xff << (8 * i);
+        }
+        Literal {
+            bytes,
+            head,
+            fold,
+            keep,
+        }
+    }
+
+    /// Whether `rest` begins with the literal, ignoring ASCII case; `head` is its first eight
+    /// bytes as a little-endian number, `None` if it has fewer.
+    fn begins(&self, rest: &[u8], head: Option<u64>) -> bool {
+        match head {
+            Some(h) => {
+                (h | self.fold) & self.keep == self.head
+                    && (self.bytes.len() <= 8
+                        || rest
+                            .get(8..self.bytes.len())
+                            .is_some_and(|b| b.eq_ignore_ascii_case(&self.bytes[8..])))
+            }
+            None => rest
+                .get(..self.bytes.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(&self.bytes)),
+        }
     }
 }
 
@@ -235,11 +284,11 @@ impl Starts {
                 }
             };
             match o.iter_mut().find(|o| o.rule == rule && o.offset == offset) {
-                Some(owner) => owner.literals.push(lit.into()),
+                Some(owner) => owner.literals.push(Literal::new(lit)),
                 None => o.push(Owner {
                     rule,
                     offset,
-                    literals: vec![lit.into()],
+                    literals: vec![Literal::new(lit)],
                 }),
             }
         }
@@ -363,6 +412,42 @@ mod tests {
         // Only where a literal begins: not at 6, where rule 1's window `bc` is found inside
         // `abc` but none of its literals begins.
         assert_eq!(found, vec![vec![1, 6], vec![1, 2, 7, 10, 13, 15], vec![18]]);
+    }
+
+    /// Comparing eight bytes at once is `eq_ignore_ascii_case`, also next to the bytes that
+    /// differ from a letter by 0x20 alone (`@` and a backtick, `[` and `{`) and beyond ASCII.
+    #[test]
+    fn literals_are_compared_ignoring_ascii_case() {
+        let lits: [&[u8]; 6] = [
+            b"in j",
+            b"mirror ind",
+            b"a[b@",
+            b"x`{y",
+            "\u{e9} a".as_bytes(),
+            b"in january 1",
+        ];
+        let texts: [&[u8]; 12] = [
+            b"In J",
+            b"IN Jxxxxxxxxx",
+            b"in jANUARY 1, 2020",
+            b"in january",
+            b"MIRROR INDUSTRY",
+            b"mirror Ind",
+            b"A{B`xxxxxx",
+            b"a[b@xxxxxx",
+            b"X@[Yxxxxxx",
+            b"x`{yxxxxxx",
+            "\u{c9} a xxxxxx".as_bytes(),
+            "\u{e9} A xxxxxx".as_bytes(),
+        ];
+        for lit in lits {
+            let literal = Literal::new(lit);
+            for text in texts {
+                let head = text.first_chunk::<8>().map(|b| u64::from_le_bytes(*b));
+                let expected = text.get(..lit.len()).is_some_and(|b| b.eq_ignore_ascii_case(lit));
+                assert_eq!(literal.begins(text, head), expected, "{lit:?} at {text:?}");
+            }
+        }
     }
 
     #[test]
