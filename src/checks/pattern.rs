@@ -231,43 +231,83 @@ impl RuleSet {
     ) -> Result<PatternSet, regex_automata::MatchError> {
         let mut hits = PatternSet::new(patterns);
         let mut sid = dfa.start_state_forward(cache, &Input::new(text))?;
-        let record = |sid: hybrid::LazyStateID, cache: &hybrid::dfa::Cache, hits: &mut PatternSet| {
-            for i in 0..dfa.match_len(cache, sid) {
-                hits.insert(dfa.match_pattern(cache, sid, i));
-            }
-        };
         let gave_up = |at: usize| regex_automata::MatchError::gave_up(at);
-        for (at, &byte) in text.iter().enumerate() {
-            // The known transition of an ordinary state, read straight from the table;
-            // anything else (a transition not yet computed, a match state) the long way.
-            let next = if sid.is_tagged() {
-                dfa.next_state(cache, sid, byte).map_err(|_| gave_up(at))?
+        // `at` is the offset of the next byte to read.
+        let mut at = 0;
+        loop {
+            let byte_at;
+            if sid.is_tagged() {
+                // A match state's transitions: the long way, one byte.
+                if at >= text.len() {
+                    break;
+                }
+                byte_at = at;
+                sid = dfa.next_state(cache, sid, text[at]).map_err(|_| gave_up(at))?;
             } else {
-                dfa.next_state_untagged(cache, sid, byte)
-            };
-            sid = if next.is_unknown() {
-                dfa.next_state(cache, sid, byte).map_err(|_| gave_up(at))?
-            } else {
-                next
-            };
+                let Some((i, next)) = Self::untagged_run(dfa, cache, &mut sid, text, at) else {
+                    break;
+                };
+                byte_at = i;
+                sid = if next.is_unknown() {
+                    dfa.next_state(cache, sid, text[i]).map_err(|_| gave_up(i))?
+                } else {
+                    next
+                };
+            }
+            at = byte_at + 1;
             if sid.is_tagged() {
                 if sid.is_match() {
-                    record(sid, cache, &mut hits);
+                    Self::record(dfa, cache, sid, &mut hits);
                     if hits.is_full() {
                         return Ok(hits);
                     }
                 } else if sid.is_dead() {
                     return Ok(hits);
                 } else if sid.is_quit() {
-                    return Err(regex_automata::MatchError::quit(byte, at));
+                    return Err(regex_automata::MatchError::quit(text[byte_at], byte_at));
                 }
             }
         }
         sid = dfa.next_eoi_state(cache, sid).map_err(|_| gave_up(text.len()))?;
         if sid.is_match() {
-            record(sid, cache, &mut hits);
+            Self::record(dfa, cache, sid, &mut hits);
         }
         Ok(hits)
+    }
+
+    /// Walks `dfa` from the untagged state `sid` through `text[at..]` for as long as it
+    /// meets untagged states along transitions already computed: the loop nearly every byte
+    /// takes, kept apart so that its few values stay in registers. At the first other state
+    /// (tagged, or a transition still unknown), returns the offset of the byte that led to it
+    /// and that state, with `sid` the state before the byte; `None` at the end of the text,
+    /// with `sid` the last state.
+    #[inline(never)]
+    fn untagged_run(
+        dfa: &hybrid::dfa::DFA,
+        cache: &hybrid::dfa::Cache,
+        sid: &mut hybrid::LazyStateID,
+        text: &[u8],
+        at: usize,
+    ) -> Option<(usize, hybrid::LazyStateID)> {
+        let mut current = *sid;
+        let mut bytes = text[at..].iter();
+        while let Some(&byte) = bytes.next() {
+            let next = dfa.next_state_untagged(cache, current, byte);
+            if next.is_tagged() {
+                *sid = current;
+                return Some((text.len() - bytes.len() - 1, next));
+            }
+            current = next;
+        }
+        *sid = current;
+        None
+    }
+
+    /// Adds the patterns of the match state `sid` to `hits`.
+    fn record(dfa: &hybrid::dfa::DFA, cache: &hybrid::dfa::Cache, sid: hybrid::LazyStateID, hits: &mut PatternSet) {
+        for i in 0..dfa.match_len(cache, sid) {
+            hits.insert(dfa.match_pattern(cache, sid, i));
+        }
     }
 }
 

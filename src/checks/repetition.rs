@@ -8,7 +8,7 @@ use super::{Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
 use crate::model::{parse_params, Kind, KindParams, RuleDef};
-use crate::segment::blocks;
+use crate::segment::blocks::{self, BLOCK};
 use crate::span::Span;
 
 super::sub_checks! {
@@ -169,8 +169,8 @@ impl Check for RepetitionCheck {
             .filter(|r| r.phrases && sink.is_active(r.idx))
             .map(|r| phrases::Echoes::new(r.idx, &r.allow))
             .collect();
-        let words = self.rules.iter().any(|r| !r.phrases && sink.is_active(r.idx));
-        if echoes.is_empty() && !words {
+        let words_rule = self.rules.iter().any(|r| !r.phrases && sink.is_active(r.idx));
+        if echoes.is_empty() && !words_rule {
             return;
         }
         // One pass over the words for both sub-checks: a doubled word is one that may be the
@@ -179,21 +179,24 @@ impl Check for RepetitionCheck {
         let text = &doc.text;
         let mut doubled = Vec::new();
         let mut window = phrases::Window::new();
-        for_each_word_ascii(text, |word, ascii| {
-            let near = window.push(text, word, ascii);
-            if near == 0 {
-                return;
-            }
-            if words && near & 0b10 != 0 {
-                self.doubled_word(doc, window.before_last(), word, &mut doubled);
-            }
-            if !echoes.is_empty() {
-                let lengths = window.phrase_lengths();
-                for e in &mut echoes {
-                    e.look(text, &window, near, lengths);
+        let mut words = Words::new(text);
+        while let Some((from, mut hits)) = window.read(text, &mut words) {
+            // The words that may be the same as one a few back, which every finding ends with.
+            while hits != 0 {
+                let i = from + hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                let near = window.near(i);
+                if words_rule && near & 0b10 != 0 {
+                    self.doubled_word(doc, window.span(i - 1), window.span(i), &mut doubled);
+                }
+                if !echoes.is_empty() {
+                    let lengths = window.phrase_lengths(i);
+                    for e in &mut echoes {
+                        e.look(text, &window, i, near, lengths);
+                    }
                 }
             }
-        });
+        }
         for e in echoes {
             e.report(doc, sink);
         }
@@ -280,60 +283,166 @@ impl RepetitionCheck {
 
 mod phrases;
 
-/// Calls `f` with each word of `text` in order: runs of letters, digits, apostrophes (' and ’)
-/// and hyphens. ASCII text is cut 64 bytes at a time with bit masks.
+/// Calls `f` with each word of `text` in order (see [`Words`]).
 #[cfg(test)]
 fn for_each_word(text: &str, mut f: impl FnMut(Span)) {
-    for_each_word_ascii(text, |word, _| f(word));
+    let mut words = Words::new(text);
+    let mut span = [Span::new(0, 0)];
+    while words.fill(&mut span, &mut [()], |_, _| ()) == 1 {
+        f(span[0]);
+    }
 }
 
-/// [`for_each_word`], with whether the word is all ASCII (known from the scan, not read again).
-fn for_each_word_ascii(text: &str, mut f: impl FnMut(Span, bool)) {
-    let mut word_start: Option<usize> = None;
-    let mut word_ascii = true;
-    for (at, piece) in blocks::pieces(text) {
-        match piece {
-            blocks::Piece::Ascii(block) => {
-                let word = blocks::mask(block, is_ascii_word_byte);
-                // Bit j of `before`: byte j - 1 is a word byte (for j = 0, a word is open).
-                let before = (word << 1) | u64::from(word_start.is_some());
-                let starts = word & !before;
-                let ends = !word & before;
-                let mut edges = starts | ends;
-                while edges != 0 {
-                    let j = edges.trailing_zeros() as usize;
-                    edges &= edges - 1;
-                    if starts >> j & 1 != 0 {
-                        word_start = Some(at + j);
-                        word_ascii = true;
-                    } else if let Some(s) = word_start.take() {
-                        f(Span::new(s, at + j), word_ascii);
+/// The words of a text in order, each with whether it is all ASCII: runs of letters, digits,
+/// apostrophes (' and ’) and hyphens. The text is read 64 bytes at a time as bit masks of its
+/// word bytes (and, for a block that is not all ASCII, of its bytes that are not ASCII), and
+/// the words are read a batch at a time ([`Words::fill`]): the loop over a block's words then
+/// keeps its state in registers, and costs a few instructions a word.
+struct Words<'t> {
+    text: &'t str,
+    /// Offset of the block whose words are being read.
+    at: usize,
+    /// The block's word starts and ends not read yet: they alternate, an end first when a
+    /// word goes on from the block before.
+    starts: u64,
+    ends: u64,
+    /// The block's bytes that are not ASCII.
+    high: u64,
+    /// A word started (at `word_start`) and has not ended yet.
+    in_word: bool,
+    word_start: usize,
+    /// 1 + where the last byte that is not ASCII before this block is (0: none).
+    high_before: usize,
+}
+
+impl<'t> Words<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut words = Words {
+            text,
+            at: 0,
+            starts: 0,
+            ends: 0,
+            high: 0,
+            in_word: false,
+            word_start: 0,
+            high_before: 0,
+        };
+        words.read_block(0);
+        words
+    }
+
+    /// Reads the block at `at` (past the text's end: NUL bytes, no word), after the one
+    /// before it.
+    #[inline]
+    fn read_block(&mut self, at: usize) {
+        let bytes = self.text.as_bytes();
+        if self.high != 0 {
+            self.high_before = self.at + BLOCK - self.high.leading_zeros() as usize;
+        }
+        let (word, high) = match blocks::ascii_block(bytes, at) {
+            Some(block) => (blocks::mask(block, is_ascii_word_byte), 0),
+            None => other_block(self.text, at),
+        };
+        // Bit j of `before`: byte j - 1 is a word byte (for j = 0, a word is open).
+        let before = (word << 1) | u64::from(self.in_word);
+        self.at = at;
+        self.starts = word & !before;
+        self.ends = !word & before;
+        self.high = high;
+    }
+
+    /// Reads the next words into `spans`, and `of(word, all ASCII)` of each into `facts`,
+    /// until either is full or the words end; returns how many were read.
+    #[inline]
+    fn fill<F>(&mut self, spans: &mut [Span], facts: &mut [F], of: impl Fn(Span, bool) -> F) -> usize {
+        let n = spans.len().min(facts.len());
+        let mut k = 0;
+        while k < n {
+            let (at, high, high_before) = (self.at, self.high, self.high_before);
+            let (mut starts, mut ends) = (self.starts, self.ends);
+            let (mut in_word, mut word_start) = (self.in_word, self.word_start);
+            while k < n {
+                if !in_word {
+                    if starts == 0 {
+                        break;
                     }
+                    word_start = at + starts.trailing_zeros() as usize;
+                    starts &= starts - 1;
+                    in_word = true;
                 }
-            }
-            blocks::Piece::Other(part) => {
-                for (i, c) in part.char_indices() {
-                    let in_word = if c.is_ascii() {
-                        is_ascii_word_byte(c as u8)
-                    } else {
-                        c.is_alphanumeric() || c == '’'
-                    };
-                    if in_word {
-                        if word_start.is_none() {
-                            word_start = Some(at + i);
-                            word_ascii = true;
-                        }
-                        word_ascii &= c.is_ascii();
-                    } else if let Some(s) = word_start.take() {
-                        f(Span::new(s, at + i), word_ascii);
-                    }
+                if ends == 0 {
+                    break;
                 }
+                let j = ends.trailing_zeros() as usize;
+                ends &= ends - 1;
+                in_word = false;
+                // The last byte that is not ASCII before the word's end, if any, tells
+                // whether the word is all ASCII.
+                let high_end = match high {
+                    0 => high_before,
+                    _ => match high & ((1 << j) - 1) {
+                        0 => high_before,
+                        below => at + BLOCK - below.leading_zeros() as usize,
+                    },
+                };
+                let word = Span::new(word_start, at + j);
+                spans[k] = word;
+                facts[k] = of(word, high_end <= word_start);
+                k += 1;
             }
+            (self.starts, self.ends, self.in_word, self.word_start) = (starts, ends, in_word, word_start);
+            if k == n {
+                break;
+            }
+            // A word open at the text's end ends in the NUL bytes after it: in this block, or,
+            // where the text ends with the block, in the next.
+            if at + BLOCK >= self.text.len() && !in_word {
+                break;
+            }
+            self.read_block(at + BLOCK);
+        }
+        k
+    }
+}
+
+#[cfg(test)]
+impl Iterator for Words<'_> {
+    type Item = (Span, bool);
+
+    fn next(&mut self) -> Option<(Span, bool)> {
+        let (mut span, mut ascii) = ([Span::new(0, 0)], [false]);
+        (self.fill(&mut span, &mut ascii, |_, a| a) == 1).then_some((span[0], ascii[0]))
+    }
+}
+
+/// The word mask and the mask of bytes that are not ASCII of the 64 bytes at `at`, which are
+/// not all ASCII (or not all there: past the text's end, NUL bytes). Each byte of a character
+/// takes the character's class, so a word's edges fall on character boundaries; a character
+/// that began in the block before is read again from its start.
+#[cold]
+fn other_block(text: &str, at: usize) -> (u64, u64) {
+    let end = (at + BLOCK).min(text.len());
+    let mut i = at.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    let (mut word, mut high) = (0u64, 0u64);
+    for (k, c) in text[i..].char_indices() {
+        let from = i + k;
+        if from >= end {
+            break;
+        }
+        let in_word = if c.is_ascii() {
+            is_ascii_word_byte(c as u8)
+        } else {
+            c.is_alphanumeric() || c == '’'
+        };
+        for b in from.max(at)..(from + c.len_utf8()).min(end) {
+            word |= u64::from(in_word) << (b - at);
+            high |= u64::from(!c.is_ascii()) << (b - at);
         }
     }
-    if let Some(s) = word_start {
-        f(Span::new(s, text.len()), word_ascii);
-    }
+    (word, high)
 }
 
 fn is_ascii_word_byte(b: u8) -> bool {
@@ -347,12 +456,22 @@ mod tests {
     #[test]
     fn words_are_cut_as_character_by_character() {
         let long = "the the Lang Lang well-being, don't “stop” it’s a-b -- x ".repeat(5);
-        for text in [
+        let mut texts = vec![
             long.clone(),
             format!("{long}Élan élan café"),
             "a".repeat(130),
+            "a".repeat(128),
+            "a b ".repeat(16),
             String::new(),
-        ] {
+        ];
+        // Characters that are not ASCII across the edges of the 64-byte blocks, words that
+        // end with the text, and a block of ASCII after one that is not.
+        for k in 58..70 {
+            let head = "x".repeat(k);
+            texts.push(format!("{head}é’s café-bar ü 1 «a» {}", "ab ".repeat(30)));
+            texts.push(format!("{head} 中文 x{}é", "cd-".repeat(k)));
+        }
+        for text in texts {
             let mut want = Vec::new();
             let mut start = None;
             for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
@@ -367,10 +486,10 @@ mod tests {
                 }
             }
             let mut got = Vec::new();
-            for_each_word_ascii(&text, |w, ascii| {
+            for (w, ascii) in Words::new(&text) {
                 assert_eq!(ascii, w.text(&text).is_ascii());
                 got.push(w);
-            });
+            }
             assert_eq!(got, want);
         }
     }

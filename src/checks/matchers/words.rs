@@ -470,20 +470,20 @@ impl WordIndex {
                     let j = kept.trailing_zeros() as usize;
                     kept &= kept - 1;
                     let len = (!(word >> j)).trailing_zeros() as usize;
-                    let found = if j + len < BLOCK {
-                        let (start, end) = (at + j, at + j + len);
-                        let key = key_at(bytes, start, end);
-                        if !self.may_key(key) {
-                            continue;
-                        }
-                        let tail = tail_at(bytes, end);
-                        if !self.may_follow(key, tail) {
-                            continue;
-                        }
-                        self.match_keyed(text, start, key, tail)
-                    } else {
-                        self.match_at(text, at + j, word_end(text, at + BLOCK))
+                    // A word that goes on into the next block ends where the text says.
+                    let (start, end) = match j + len < BLOCK {
+                        true => (at + j, at + j + len),
+                        false => (at + j, word_end(text, at + BLOCK)),
                     };
+                    let key = key_at(bytes, start, end);
+                    if !self.may_key(key) {
+                        continue;
+                    }
+                    let tail = tail_at(bytes, end);
+                    if !self.may_follow(key, tail) {
+                        continue;
+                    }
+                    let found = self.match_keyed(text, start, key, tail);
                     if found.is_some() {
                         return found;
                     }

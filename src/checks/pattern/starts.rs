@@ -10,6 +10,7 @@
 //! than it can match, never fewer: the anchored regex decides.
 
 use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::StateID;
 use aho_corasick::{Anchored, MatchKind};
 use regex_syntax::hir::literal::{rank, ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
@@ -128,9 +129,80 @@ pub struct Starts {
     /// Over the windows of all literals, none a prefix of another, matched ignoring ASCII
     /// case; an overlapping search reports every place each window occurs.
     finder: aho_corasick::dfa::DFA,
-    /// Window → the rules (indices the caller chose) whose matches can start so many bytes
-    /// before it.
-    owners: Vec<Vec<(usize, usize)>>,
+    /// Window → the rules whose matches can start some bytes before it.
+    owners: Vec<Vec<Owner>>,
+}
+
+/// A rule whose matches may start `offset` bytes before where a window is found: where one of
+/// `literals` (those that hold the window there) begins. A window is a few bytes of a literal
+/// (`in j` of `in january`), and most places it occurs begin none of them: comparing the
+/// literals there costs less than the anchored search of the rule's regex each place got.
+struct Owner {
+    /// The caller's index of the rule.
+    rule: usize,
+    offset: usize,
+    literals: Vec<Literal>,
+}
+
+impl Owner {
+    /// Whether one of the literals begins at `start` in `bytes`, ignoring ASCII case.
+    fn begins_at(&self, bytes: &[u8], start: usize) -> bool {
+        let rest = &bytes[start..];
+        let head = rest.first_chunk::<8>().map(|b| u64::from_le_bytes(*b));
+        self.literals.iter().any(|lit| lit.begins(rest, head))
+    }
+}
+
+/// A start literal, with its first eight bytes (or fewer) as one number so that a place is
+/// compared with them at once: most places a window finds differ from the literal there.
+struct Literal {
+    /// The literal, ASCII letters lowercased.
+    bytes: Box<[u8]>,
+    /// The first bytes, little-endian, zero past the literal's end.
+    head: u64,
+    /// 0x20 in each of those bytes that is an ASCII letter. Or-ed into the text's bytes, it
+    /// lowercases an ASCII letter, and a byte it changes into a lowercase letter was that
+    /// letter's capital: so `text | fold == head` is a comparison that ignores ASCII case.
+    fold: u64,
+    /// 0xff in each of those bytes.
+    keep: u64,
+}
+
+impl Literal {
+    fn new(lit: &[u8]) -> Literal {
+        let bytes: Box<[u8]> = lit.to_ascii_lowercase().into();
+        let (mut head, mut fold, mut keep) = (0u64, 0u64, 0u64);
+        for (i, &b) in bytes.iter().take(8).enumerate() {
+            head |= u64::from(b) << (8 * i);
+            if b.is_ascii_alphabetic() {
+                fold |= 0x20 << (8 * i);
+            }
+            keep |= 0xff << (8 * i);
+        }
+        Literal {
+            bytes,
+            head,
+            fold,
+            keep,
+        }
+    }
+
+    /// Whether `rest` begins with the literal, ignoring ASCII case; `head` is its first eight
+    /// bytes as a little-endian number, `None` if it has fewer.
+    fn begins(&self, rest: &[u8], head: Option<u64>) -> bool {
+        match head {
+            Some(h) => {
+                (h | self.fold) & self.keep == self.head
+                    && (self.bytes.len() <= 8
+                        || rest
+                            .get(8..self.bytes.len())
+                            .is_some_and(|b| b.eq_ignore_ascii_case(&self.bytes[8..])))
+            }
+            None => rest
+                .get(..self.bytes.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(&self.bytes)),
+        }
+    }
 }
 
 /// Windows that together cover `lits` (each literal contains one), each with where it sits in
@@ -138,7 +210,7 @@ pub struct Starts {
 /// among as few, the rarest. Picked greedily: the window in the most uncovered literals first.
 /// Windows are `WINDOW` bytes, or shorter with a rare byte (` & ` covers `A & ` to `Z & `; `in `
 /// would stop the search at every other line).
-fn cover(lits: &[Vec<u8>]) -> Vec<(&[u8], usize)> {
+fn cover(lits: &[Vec<u8>]) -> Vec<(&[u8], usize, &[u8])> {
     fn windows_of(lit: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
         let full = lit.len().min(WINDOW);
         (SHORT_WINDOW.min(full)..=full)
@@ -173,7 +245,7 @@ fn cover(lits: &[Vec<u8>]) -> Vec<(&[u8], usize)> {
             .expect("an uncovered literal has a window");
         uncovered.retain(|lit| match windows_of(lit).find(|&(_, x)| x == best) {
             Some((k, _)) => {
-                out.push((best, k));
+                out.push((best, k, *lit));
                 false
             }
             None => true,
@@ -185,9 +257,13 @@ fn cover(lits: &[Vec<u8>]) -> Vec<(&[u8], usize)> {
 impl Starts {
     /// `rules` pairs a caller's rule index with its start literals. `None` if there are none.
     pub fn new(rules: &[(usize, Vec<Vec<u8>>)]) -> Option<Starts> {
-        let mut all: Vec<(&[u8], (usize, usize))> = rules
+        let mut all: Vec<(&[u8], usize, usize, &[u8])> = rules
             .iter()
-            .flat_map(|(rule, lits)| cover(lits).into_iter().map(move |(w, offset)| (w, (*rule, offset))))
+            .flat_map(|(rule, lits)| {
+                cover(lits)
+                    .into_iter()
+                    .map(move |(w, offset, lit)| (w, *rule, offset, lit))
+            })
             .collect();
         if all.is_empty() {
             return None;
@@ -197,18 +273,23 @@ impl Starts {
         // Sorted, a window comes right after the shortest window it extends (if any); a longer
         // window is replaced by that one, which occurs wherever it does.
         let mut windows: Vec<&[u8]> = Vec::new();
-        let mut owners: Vec<Vec<(usize, usize)>> = Vec::new();
-        for (window, owner) in all {
-            match (windows.last(), owners.last_mut()) {
-                (Some(root), Some(o)) if window.starts_with(root) => {
-                    if !o.contains(&owner) {
-                        o.push(owner);
-                    }
-                }
+        let mut owners: Vec<Vec<Owner>> = Vec::new();
+        for (window, rule, offset, lit) in all {
+            let o = match (windows.last(), owners.last_mut()) {
+                (Some(root), Some(o)) if window.starts_with(root) => o,
                 _ => {
                     windows.push(window);
-                    owners.push(vec![owner]);
+                    owners.push(Vec::new());
+                    owners.last_mut().expect("just pushed")
                 }
+            };
+            match o.iter_mut().find(|o| o.rule == rule && o.offset == offset) {
+                Some(owner) => owner.literals.push(Literal::new(lit)),
+                None => o.push(Owner {
+                    rule,
+                    offset,
+                    literals: vec![Literal::new(lit)],
+                }),
             }
         }
         // The windows are lowercase (non-ASCII bytes as they are): matching them ignoring ASCII
@@ -234,23 +315,22 @@ impl Starts {
         let Ok(mut sid) = dfa.start_state(Anchored::No) else {
             return starts;
         };
-        for (at, &byte) in text.as_bytes().iter().enumerate() {
-            sid = dfa.next_state(Anchored::No, sid, byte);
-            if !dfa.is_special(sid) {
-                continue;
-            }
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(end) = self.to_special(&mut sid, bytes, at) {
+            at = end;
             if dfa.is_dead(sid) {
                 break;
             }
-            if !dfa.is_match(sid) {
-                continue;
-            }
             for i in 0..dfa.match_len(sid) {
                 let window = dfa.match_pattern(sid, i);
-                let found_at = at + 1 - dfa.pattern_len(window);
-                for &(rule, offset) in &self.owners[window.as_usize()] {
-                    if let Some(start) = found_at.checked_sub(offset).filter(|&s| text.is_char_boundary(s)) {
-                        starts[rule].push(start);
+                let found_at = end - dfa.pattern_len(window);
+                for owner in &self.owners[window.as_usize()] {
+                    if let Some(start) = found_at
+                        .checked_sub(owner.offset)
+                        .filter(|&s| text.is_char_boundary(s) && owner.begins_at(bytes, s))
+                    {
+                        starts[owner.rule].push(start);
                     }
                 }
             }
@@ -261,6 +341,28 @@ impl Starts {
             s.dedup();
         }
         starts
+    }
+}
+
+impl Starts {
+    /// Walks the automaton from `sid` through `bytes[at..]` to the first special state (a
+    /// match or the dead state), leaving it in `sid`, and returns the offset just past the byte
+    /// that led to it; `None` at the end of the text. Apart from the rest of the search so
+    /// that the loop nearly every byte takes keeps its few values in registers.
+    #[inline(never)]
+    fn to_special(&self, sid: &mut StateID, bytes: &[u8], at: usize) -> Option<usize> {
+        let dfa = &self.finder;
+        let mut current = *sid;
+        let mut rest = bytes[at..].iter();
+        while let Some(&byte) = rest.next() {
+            current = dfa.next_state(Anchored::No, current, byte);
+            if dfa.is_special(current) {
+                *sid = current;
+                return Some(bytes.len() - rest.len());
+            }
+        }
+        *sid = current;
+        None
     }
 }
 
@@ -307,7 +409,45 @@ mod tests {
         let starts = Starts::new(&rules).unwrap();
         let text = "xabcd abc bc xxbc the zq";
         let found = starts.find(text, 3);
-        assert_eq!(found, vec![vec![1, 6], vec![1, 2, 6, 7, 10, 13, 15], vec![18]]);
+        // Only where a literal begins: not at 6, where rule 1's window `bc` is found inside
+        // `abc` but none of its literals begins.
+        assert_eq!(found, vec![vec![1, 6], vec![1, 2, 7, 10, 13, 15], vec![18]]);
+    }
+
+    /// Comparing eight bytes at once is `eq_ignore_ascii_case`, also next to the bytes that
+    /// differ from a letter by 0x20 alone (`@` and a backtick, `[` and `{`) and beyond ASCII.
+    #[test]
+    fn literals_are_compared_ignoring_ascii_case() {
+        let lits: [&[u8]; 6] = [
+            b"in j",
+            b"mirror ind",
+            b"a[b@",
+            b"x`{y",
+            "\u{e9} a".as_bytes(),
+            b"in january 1",
+        ];
+        let texts: [&[u8]; 12] = [
+            b"In J",
+            b"IN Jxxxxxxxxx",
+            b"in jANUARY 1, 2020",
+            b"in january",
+            b"MIRROR INDUSTRY",
+            b"mirror Ind",
+            b"A{B`xxxxxx",
+            b"a[b@xxxxxx",
+            b"X@[Yxxxxxx",
+            b"x`{yxxxxxx",
+            "\u{c9} a xxxxxx".as_bytes(),
+            "\u{e9} A xxxxxx".as_bytes(),
+        ];
+        for lit in lits {
+            let literal = Literal::new(lit);
+            for text in texts {
+                let head = text.first_chunk::<8>().map(|b| u64::from_le_bytes(*b));
+                let expected = text.get(..lit.len()).is_some_and(|b| b.eq_ignore_ascii_case(lit));
+                assert_eq!(literal.begins(text, head), expected, "{lit:?} at {text:?}");
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 #[cfg(test)]
 use super::for_each_word;
+use super::Words;
 use crate::checks::{RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
 use crate::document::Document;
@@ -16,34 +17,25 @@ use crate::span::Span;
 
 /// The longest phrase looked for, in words.
 const MAX_PHRASE: usize = 6;
-/// Words remembered: enough for two copies of the longest phrase.
+/// Words remembered before a word: enough for two copies of the longest phrase.
 const WINDOW: usize = 2 * MAX_PHRASE;
 
-/// Words a [`Window`] holds before it drops the older ones, a batch at a time.
-const HELD: usize = 4 * WINDOW;
+/// Words a [`Window`] reads at a time, after the `WINDOW` it keeps from before.
+const BATCH: usize = 64;
+/// Words a [`Window`] holds.
+const HELD: usize = WINDOW + BATCH;
 
-/// The last words read, with their [`Shape`]s and `near` bits in step: the last `WINDOW`
-/// count. Older words are dropped a batch at a time, not one at each word, and the words are
-/// held in arrays of fixed size: a word costs three stores.
+/// The words of a text read a batch at a time, with their [`Shape`]s and `near` bits, and the
+/// `WINDOW` words before the batch. A word costs a few stores; the `near` bits of a batch are
+/// worked out at once, in a loop over arrays that the compiler vectorises, and only the words
+/// with some (a sixth of them in English) are looked at one by one.
 pub(super) struct Window {
     spans: [Span; HELD],
     shapes: [Shape; HELD],
     /// Per word, bit `d`: the word `d` words back may be the same as this one.
     near: [u32; HELD],
     len: usize,
-    /// Words read.
-    count: usize,
-    /// By [`Shape::slot`], 1 + the number of the last word read with a shape there (0: none):
-    /// when it is more than `MAX_PHRASE` words back, no word of the last `MAX_PHRASE` has the
-    /// new word's shape, and the shapes need not be compared one by one.
-    seen: [usize; SLOTS],
-    /// Bit `j`: the word `j` before the last one read is not ASCII (its shape is
-    /// [`Shape::ANY`]), for `j` below `MAX_PHRASE`.
-    any: u32,
 }
-
-/// Slots of [`Window::seen`].
-const SLOTS: usize = 256;
 
 impl Window {
     pub(super) fn new() -> Self {
@@ -52,69 +44,74 @@ impl Window {
             shapes: [Shape::ANY; HELD],
             near: [0; HELD],
             len: 0,
-            count: 0,
-            seen: [0; SLOTS],
-            any: 0,
         }
     }
 
-    /// Adds the next word (all ASCII or not: `ascii`) and returns its `near` bits: bit `d` is
-    /// set when the word `d` back (up to `MAX_PHRASE`) may be the same as this one. Every echo,
-    /// and every doubled word, ends with a word that is the same as one of the `MAX_PHRASE`
-    /// before it: where none has its shape, there is none, and most words stop here.
-    #[inline]
-    pub(super) fn push(&mut self, text: &str, word: Span, ascii: bool) -> u32 {
-        if self.len == HELD {
-            let keep = HELD - WINDOW;
-            self.spans.copy_within(keep.., 0);
-            self.shapes.copy_within(keep.., 0);
-            self.near.copy_within(keep.., 0);
+    /// Reads the next batch of `words`: returns where its first word is held, and bit `k` set
+    /// for its `k`-th word when that word's `near` bits are not 0; `None` when the words are
+    /// all read. The words of the batch before are dropped but the last `WINDOW`. Not inlined:
+    /// its loops keep their state in registers, as they would not in the check's.
+    #[inline(never)]
+    pub(super) fn read(&mut self, text: &str, words: &mut Words) -> Option<(usize, u64)> {
+        if self.len > WINDOW {
+            let keep = self.len - WINDOW;
+            self.spans.copy_within(keep..self.len, 0);
+            self.shapes.copy_within(keep..self.len, 0);
+            self.near.copy_within(keep..self.len, 0);
             self.len = WINDOW;
         }
-        let shape = Shape::of_known(text, word, ascii);
-        let last = self.len;
-        let shapes = &self.shapes[..last];
-        let slot = shape.slot();
-        let near = match shapes.get(last.wrapping_sub(MAX_PHRASE)..) {
-            // The usual case: no word of the last `MAX_PHRASE` has this shape, and only those
-            // that are not ASCII may be the same.
-            Some(_) if shape != Shape::ANY && self.count + 1 - self.seen[slot] > MAX_PHRASE => {
-                self.any << 1 & ((1 << (MAX_PHRASE + 1)) - 2)
-            }
-            // Unrolled over a slice of known length.
-            Some(before) if shape != Shape::ANY => {
-                let before: &[Shape; MAX_PHRASE] = before.try_into().unwrap_or(&[Shape::ANY; MAX_PHRASE]);
-                (0..MAX_PHRASE).fold(0u32, |near, j| {
-                    let s = before[MAX_PHRASE - 1 - j];
-                    near | u32::from(s == shape || s == Shape::ANY) << (j + 1)
-                })
-            }
-            _ => (1..=MAX_PHRASE.min(last)).fold(0u32, |near, d| {
-                near | u32::from(shapes[last - d].may_be_same(shape)) << d
-            }),
-        };
-        self.spans[last] = word;
-        self.shapes[last] = shape;
-        self.near[last] = near;
-        self.len = last + 1;
-        self.count += 1;
-        self.seen[slot] = self.count;
-        self.any = (self.any << 1 | u32::from(shape == Shape::ANY)) & ((1 << MAX_PHRASE) - 1);
-        near
+        let from = self.len;
+        // At most `BATCH` words, one bit each of the mask returned.
+        let to = HELD.min(from + BATCH);
+        let read = words.fill(&mut self.spans[from..to], &mut self.shapes[from..to], |word, ascii| {
+            Shape::of_known(text, word, ascii)
+        });
+        if read == 0 {
+            return None;
+        }
+        self.len += read;
+        // Bit `d` of a word's `near`: the word `d` back may be the same. Every echo, and
+        // every doubled word, ends with a word that is the same as one of the `MAX_PHRASE`
+        // before it: where none may be, there is none, and most words stop there. The first
+        // words of the text have fewer before them. The loop over the others vectorises.
+        let full = from.max(MAX_PHRASE).min(self.len);
+        for i in from..full {
+            let shape = self.shapes[i];
+            self.near[i] = (1..=i).fold(0, |near, d| {
+                near | u32::from(self.shapes[i - d].may_be_same(shape)) << d
+            });
+        }
+        let shapes = &self.shapes[..self.len];
+        for (i, near) in self.near[..self.len].iter_mut().enumerate().skip(full) {
+            let before = &shapes[i - MAX_PHRASE..i];
+            *near = (1..=MAX_PHRASE).fold(0, |near, d| {
+                near | u32::from(before[MAX_PHRASE - d].may_be_same(shapes[i])) << d
+            });
+        }
+        let hits = self.near[from..self.len]
+            .iter()
+            .enumerate()
+            .fold(0u64, |hits, (k, &near)| hits | u64::from(near != 0) << k);
+        Some((from, hits))
     }
 
-    /// The word before the last one pushed.
-    pub(super) fn before_last(&self) -> Span {
-        self.spans[self.len - 2]
+    /// The `near` bits of the word held at `i`.
+    pub(super) fn near(&self, i: usize) -> u32 {
+        self.near[i]
+    }
+
+    /// The word held at `i`.
+    pub(super) fn span(&self, i: usize) -> Span {
+        self.spans[i]
     }
 
     /// Bit `n` set for each length `n` of phrase that may be written twice in a row up to the
-    /// last word: each of the last `n` words may be the same as the word `n` before it. Most
-    /// words that may be the same as one a few back ("the … the") are not the end of such a
-    /// run, and stop here.
+    /// word held at `i`: each of the last `n` words may be the same as the word `n` before it.
+    /// Most words that may be the same as one a few back ("the … the") are not the end of such
+    /// a run, and stop here.
     #[inline]
-    pub(super) fn phrase_lengths(&self) -> u32 {
-        let k = self.len;
+    pub(super) fn phrase_lengths(&self, i: usize) -> u32 {
+        let k = i + 1;
         let mut all = self.near[k - 1];
         let mut lengths = 0;
         for n in 2..=MAX_PHRASE.min(k / 2) {
@@ -127,10 +124,10 @@ impl Window {
         lengths
     }
 
-    /// The last `WINDOW` words and their shapes.
-    fn recent(&self) -> (&[Span], &[Shape]) {
-        let from = self.len.saturating_sub(WINDOW);
-        (&self.spans[from..self.len], &self.shapes[from..self.len])
+    /// The `WINDOW` words up to the one held at `i`, and their shapes.
+    fn recent(&self, i: usize) -> (&[Span], &[Shape]) {
+        let from = (i + 1).saturating_sub(WINDOW);
+        (&self.spans[from..=i], &self.shapes[from..=i])
     }
 }
 
@@ -153,10 +150,10 @@ impl<'a, 't> Echoes<'a, 't> {
         }
     }
 
-    /// Looks for an echo ending with the last word of `window`, whose `near` bits are not 0,
-    /// and whose [`Window::phrase_lengths`] are `lengths`.
-    pub(super) fn look(&mut self, text: &'t str, window: &Window, near: u32, lengths: u32) {
-        let (recent, shapes) = window.recent();
+    /// Looks for an echo ending with the word held at `i` in `window`, whose `near` bits are
+    /// not 0, and whose [`Window::phrase_lengths`] are `lengths`.
+    pub(super) fn look(&mut self, text: &'t str, window: &Window, i: usize, near: u32, lengths: u32) {
+        let (recent, shapes) = window.recent(i);
         if recent[recent.len() - 1].start < self.reported_to {
             return;
         }
@@ -214,24 +211,17 @@ impl Shape {
         Self::of_known(text, word, word.text(text).is_ascii())
     }
 
-    /// [`Shape::of`] a word known to be all ASCII or not (`ascii`).
+    /// [`Shape::of`] a word known to be all ASCII or not (`ascii`). An ASCII word's bytes
+    /// (letters, digits, `'` and `-`) are lowercased by setting bit 5, as the others have it.
     #[inline]
     fn of_known(text: &str, word: Span, ascii: bool) -> Shape {
         let bytes = &text.as_bytes()[word.start..word.end];
         match (bytes.first(), bytes.last()) {
-            (Some(&first), Some(&last)) if ascii && bytes.len() < 1 << 16 => Shape(
-                (bytes.len() as u32) << 16
-                    | u32::from(first.to_ascii_lowercase()) << 8
-                    | u32::from(last.to_ascii_lowercase()),
-            ),
+            (Some(&first), Some(&last)) if ascii && bytes.len() < 1 << 16 => {
+                Shape((bytes.len() as u32) << 16 | u32::from(first | 0x20) << 8 | u32::from(last | 0x20))
+            }
             _ => Shape::ANY,
         }
-    }
-
-    /// Where [`Window::seen`] keeps words of this shape: the top bits of a multiplication.
-    #[inline]
-    fn slot(self) -> usize {
-        (self.0.wrapping_mul(0x9e37_79b1) >> 24) as usize
     }
 
     /// False when the words cannot be the [`same`].
@@ -427,7 +417,6 @@ fn repeated_paragraphs(rule: RuleIdx, doc: &Document, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::for_each_word_ascii;
     use super::*;
 
     fn words(text: &str) -> Vec<Span> {
@@ -461,15 +450,19 @@ mod tests {
         }
         let mut window = Window::new();
         let mut all: Vec<Shape> = Vec::new();
-        for_each_word_ascii(&text, |word, ascii| {
-            let near = window.push(&text, word, ascii);
-            let shape = Shape::of(&text, word);
-            let i = all.len();
-            let want =
-                (1..=MAX_PHRASE.min(i)).fold(0u32, |near, d| near | u32::from(all[i - d].may_be_same(shape)) << d);
-            assert_eq!(near, want, "word {i}");
-            all.push(shape);
-        });
+        let mut words = Words::new(&text);
+        while let Some((from, hits)) = window.read(&text, &mut words) {
+            for i in from..window.len {
+                let word = window.span(i);
+                let shape = Shape::of(&text, word);
+                let g = all.len();
+                let want =
+                    (1..=MAX_PHRASE.min(g)).fold(0u32, |near, d| near | u32::from(all[g - d].may_be_same(shape)) << d);
+                assert_eq!(window.near(i), want, "word {g}");
+                assert_eq!(hits >> (i - from) & 1 == 1, want != 0);
+                all.push(shape);
+            }
+        }
         assert_eq!(all.len(), 400);
     }
 
