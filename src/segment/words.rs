@@ -215,6 +215,9 @@ fn packed(bytes: &[u8], start: usize, len: usize) -> u128 {
     sixteen & KEEP[len] | (len as u128) << 120
 }
 
+/// The most distinct words [`WordTable::build`] makes room for before it has read any.
+const MAX_DISTINCT_RESERVED: usize = 4096;
+
 /// For each length up to 15, the bits of the bytes of a word that [`packed`] keeps.
 static KEEP: [u128; 16] = {
     let mut keep = [0u128; 16];
@@ -253,8 +256,10 @@ impl WordTable {
         // (and copied) by doubling.
         let mut words: Vec<Occurrence> = Vec::with_capacity((to - from) / 6);
         // A word in four is new to the table in a document of some thousand words: room for
-        // about that many, so that the vector grows (and is copied) seldom.
-        let mut distinct: Vec<Distinct> = Vec::with_capacity((to - from) / 24);
+        // about that many, so that the vector grows (and is copied) seldom. Larger texts
+        // repeat their words: room for at most 4,096 (128 KB) at first, so that a large
+        // document does not hold megabytes reserved for words it never has.
+        let mut distinct: Vec<Distinct> = Vec::with_capacity(((to - from) / 24).min(MAX_DISTINCT_RESERVED));
         // The thread's table, taken out for the loop: its fields and the vectors above are
         // then the loop's own, kept in registers rather than read through references.
         let mut short = SHORT.with_borrow_mut(std::mem::take);
