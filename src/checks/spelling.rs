@@ -52,8 +52,6 @@ pub(super) struct English {
     first: Arc<spellbook::Dictionary>,
     later: Vec<String>,
     later_loaded: std::sync::OnceLock<Vec<Arc<spellbook::Dictionary>>>,
-    /// The later dictionaries were started loading in the background ([`English::start_later`]).
-    later_started: std::sync::atomic::AtomicBool,
     needed_by: String,
     /// Names this set of dictionaries in the per-thread cache of answers.
     id: usize,
@@ -106,7 +104,6 @@ impl English {
             first,
             later,
             later_loaded: std::sync::OnceLock::new(),
-            later_started: std::sync::atomic::AtomicBool::new(false),
             needed_by: needed_by.to_string(),
             id,
         })
@@ -179,7 +176,6 @@ impl English {
                 } else if self.later.is_empty() {
                     Known::No
                 } else {
-                    self.start_later();
                     Known::NotFirst
                 }
             });
@@ -194,25 +190,6 @@ impl English {
                 Known::NotFirst => None,
             }
         })
-    }
-
-    /// Starts loading the later dictionaries in the background (see [`in_background`]), once
-    /// the first has not known a word: they may be needed soon after (a word unknown to the
-    /// first that passes the other tests of `unknown-word`), and a check that needs them then
-    /// waits only for the rest of the load, while the check goes on beside it. A text whose
-    /// words the first dictionary all knows does not load them.
-    fn start_later(&self) {
-        // Once per document here, and once per process in `in_background`.
-        if self.later_started.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            return;
-        }
-        let later = self.later.clone();
-        in_background(format!("later dictionaries\n{}", later.join("\n")), move || {
-            for path in &later {
-                // A dictionary that does not load is said when the check asks for it.
-                let _ = english_dictionary(path);
-            }
-        });
     }
 
     /// Dictionary words one edit (a letter added, dropped, changed, or two swapped) from `word`.
