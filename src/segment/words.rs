@@ -48,6 +48,13 @@ pub fn shape(word: &str) -> u8 {
         high |= c >= 0x80;
         apostrophe |= c == b'\'';
     }
+    shape_bits(first_upper, inner_upper, high, apostrophe)
+}
+
+/// The [`shape`] bits of a word from what was found of its letters: a capital first, a
+/// capital after it, a byte beyond ASCII, an apostrophe.
+#[inline]
+fn shape_bits(first_upper: bool, inner_upper: bool, high: bool, apostrophe: bool) -> u8 {
     let mut shape = 0;
     if !first_upper && !inner_upper {
         shape |= LOWER;
@@ -852,26 +859,7 @@ fn packed_shape(key: u128) -> u8 {
     // A byte of 0x27 is zero after the exclusive or; bytes past the word are 0, never 0x27.
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
     let apostrophe = zero(lo ^ (0x27 * ONES)) || zero(hi ^ (0x27 * ONES));
-    let mut shape = 0;
-    if !first_upper && !inner_upper {
-        shape |= LOWER;
-    }
-    if first_upper {
-        shape |= FIRST_UPPER;
-        if !inner_upper {
-            shape |= CAPITALISED;
-        }
-    }
-    if inner_upper {
-        shape |= INNER_UPPER;
-    }
-    if high {
-        shape |= CURLY;
-    }
-    if apostrophe {
-        shape |= APOSTROPHE;
-    }
-    shape
+    shape_bits(first_upper, inner_upper, high, apostrophe)
 }
 
 /// The ASCII letters of a text, 64 bytes at a time as the bits of a number, for [`words`] to

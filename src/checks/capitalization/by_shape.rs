@@ -249,16 +249,7 @@ impl Capitals {
 /// The words of `text` that hold a capital (see [`words`]), in order: a word in capitals, with
 /// an inner capital or capitalised. Only these start the forms `distinctive-case` compares.
 fn words_with_capitals<'a>(text: &'a str, capitals: &'a Capitals) -> impl Iterator<Item = Word> + 'a {
-    let b = text.as_bytes();
-    let mut done = 0;
-    capitals.ascii(text).filter_map(move |at| {
-        if at < done {
-            return None;
-        }
-        let (start, end) = run_around(b, at);
-        done = end;
-        word_at(text, start, end)
-    })
+    words_with_capitals_if(text, capitals, |_| true)
 }
 
 /// [`words_with_capitals`] whose letters `admits` takes: the others are not read as words.
