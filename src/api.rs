@@ -156,6 +156,20 @@ impl Linter {
         Ok(engine.check_masked(doc, self.min_part, mask.as_deref()))
     }
 
+    /// [`Linter::check_document`] for a caller that writes the findings as they come: `each`
+    /// receives them in order, in chunks that together are that list (see
+    /// [`Engine::check_each`]). The outer error says why the document cannot be checked
+    /// (nothing was passed to `each` then); the inner one is `each`'s first error.
+    pub fn check_document_each<E>(
+        &self,
+        doc: &Document,
+        path: Option<&Path>,
+        each: impl FnMut(Vec<Diagnostic>) -> Result<(), E>,
+    ) -> Result<Result<(), E>, FileError> {
+        let (engine, mask) = self.engine(doc, path)?;
+        Ok(engine.check_each(doc, self.min_part, mask.as_deref(), each))
+    }
+
     /// Fixes `doc`, read from the file at `path`, until nothing more applies: the fixes at or
     /// above `min`, except at the places `kept` holds (rule, span: findings a baseline
     /// accepts).

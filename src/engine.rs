@@ -98,6 +98,9 @@ pub fn on_large_document(hook: fn()) {
     let _ = ON_LARGE.set(hook);
 }
 const PARTS_PER_THREAD: usize = 4;
+/// Parts [`Engine::check_each`] checks ahead of the writing, per thread: enough to keep every
+/// thread busy beside the document-wide rules, few enough that their findings stay small.
+const STREAM_WINDOW_PER_THREAD: usize = 3;
 
 /// Rules compiled once and shared by every thread.
 pub struct Engine {
@@ -239,6 +242,155 @@ impl Engine {
         self.check_masked(doc, min_part, None)
     }
 
+    /// [`Engine::check_masked`] for a caller that writes the findings as they come (the
+    /// command line): `each` receives them in order, in chunks, each chunk sorted and merged as
+    /// [`Engine::check`]'s whole list would be, and the chunks one after another are that
+    /// list. A document that [`Engine::check_masked`] would cut is cut here into parts of
+    /// `min_part` bytes, checked a few at a time ahead of the writing: memory holds the
+    /// document-wide rules' findings and those of a window of parts, not all of a large
+    /// file's findings. `each` runs on the calling thread; its first error stops the check
+    /// and is returned.
+    pub fn check_each<E>(
+        &self,
+        doc: &Document,
+        min_part: usize,
+        mask: Option<&[bool]>,
+        mut each: impl FnMut(Vec<Diagnostic>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        // Cut as the whole-list check would (none on one thread, or on a pool thread, which
+        // must not block waiting for the parts), but into smaller parts.
+        let cut = self.part_size(doc, min_part) != usize::MAX && rayon::current_thread_index().is_none();
+        let part_size = if cut { min_part } else { usize::MAX };
+        let active = self.active(doc, mask);
+        let cuts = doc.cut_points(part_size);
+        if cuts.is_empty() {
+            let diags = self.run(doc, &active);
+            return each(timing::time(Stage::Finish, || self.finish(doc, diags)));
+        }
+        let window = STREAM_WINDOW_PER_THREAD * rayon::current_num_threads();
+        self.stream_cut(doc, cuts, &active, window, &mut each)
+    }
+
+    /// [`Engine::check_each`] of `doc` cut at `cuts`. The document-wide rules run first, each
+    /// kind on its own task, beside the first `window` parts; after that a part is started
+    /// each time one is handed on. A part's chunk holds the findings that start in it, of
+    /// both kinds of rules, so that the chunks in order are the sorted list (a finding at a
+    /// part's very end goes with the next part).
+    fn stream_cut<E>(
+        &self,
+        doc: &Document,
+        cuts: Vec<usize>,
+        active: &[bool],
+        window: usize,
+        each: &mut dyn FnMut(Vec<Diagnostic>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+        let (local, whole) = (self.of_reach(active, false), self.of_reach(active, true));
+        let (local, whole) = (&local, &whole);
+        let bounds: Vec<usize> = std::iter::once(0)
+            .chain(cuts)
+            .chain(std::iter::once(doc.text.len()))
+            .collect();
+        let bounds = &bounds;
+        let parts = bounds.len() - 1;
+        timing::time(Stage::Segment, || doc.segment_in_parts(bounds));
+        let accepted = self.accepted(doc);
+        // (`None` for the document-wide findings, else the part's index, and the findings;
+        // a task's panic is raised again on this thread.)
+        type Done = (Option<usize>, std::thread::Result<Vec<Diagnostic>>);
+        let (tx, rx) = std::sync::mpsc::channel::<Done>();
+        rayon::in_place_scope(|scope| {
+            let spawn_part = |i: usize| {
+                let tx = tx.clone();
+                scope.spawn(move |_| {
+                    let found = catch_unwind(AssertUnwindSafe(|| {
+                        self.check_part(doc, bounds[i]..bounds[i + 1], local)
+                    }));
+                    let _ = tx.send((Some(i), found));
+                });
+            };
+            {
+                let tx = tx.clone();
+                scope.spawn(move |_| {
+                    let found = catch_unwind(AssertUnwindSafe(|| {
+                        let mut diags = self.run_each_check_apart(doc, whole);
+                        sort(&mut diags);
+                        diags
+                    }));
+                    let _ = tx.send((None, found));
+                });
+            }
+            let mut started = 0;
+            while started < parts.min(window.max(1)) {
+                spawn_part(started);
+                started += 1;
+            }
+            let mut wide: Option<std::iter::Peekable<std::vec::IntoIter<Diagnostic>>> = None;
+            let mut done: HashMap<usize, Vec<Diagnostic>> = HashMap::new();
+            // Findings of a part that start where the next begins.
+            let mut carried: Vec<Diagnostic> = Vec::new();
+            for next in 0..parts {
+                let part = loop {
+                    if wide.is_some() {
+                        if let Some(part) = done.remove(&next) {
+                            break part;
+                        }
+                    }
+                    // Every task sends once, and this scope holds a sender: no hang.
+                    let Ok((which, found)) = rx.recv() else {
+                        unreachable!("the scope holds a sender")
+                    };
+                    let found = found.unwrap_or_else(|panic| resume_unwind(panic));
+                    match which {
+                        None => wide = Some(found.into_iter().peekable()),
+                        Some(i) => {
+                            done.insert(i, found);
+                        }
+                    }
+                };
+                if started < parts {
+                    spawn_part(started);
+                    started += 1;
+                }
+                let last = next + 1 == parts;
+                let end = bounds[next + 1];
+                let mut chunk = Vec::new();
+                if let Some(wide) = &mut wide {
+                    while let Some(d) = wide.next_if(|d| last || d.span.start < end) {
+                        chunk.push(d);
+                    }
+                }
+                // As in the whole list before its sort: the document-wide findings, then the
+                // parts' in order (the sort is stable).
+                let mut later = Vec::new();
+                for d in std::mem::take(&mut carried).into_iter().chain(part) {
+                    if last || d.span.start < end {
+                        chunk.push(d);
+                    } else {
+                        later.push(d);
+                    }
+                }
+                carried = later;
+                let chunk = timing::time(Stage::Finish, || self.finish_with(&accepted, chunk));
+                each(chunk)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The findings of the rules `local` marks in the part of `doc` in `range`, sorted, in
+    /// the whole text's offsets.
+    fn check_part(&self, doc: &Document, range: std::ops::Range<usize>, local: &[bool]) -> Vec<Diagnostic> {
+        let start = range.start;
+        let part = doc.part(range);
+        let mut diags = self.run(&part, local);
+        sort(&mut diags);
+        for d in &mut diags {
+            d.shift(start);
+        }
+        diags
+    }
+
     /// [`Engine::check`], with parts of about `part_size` bytes.
     fn check_in_parts(&self, doc: &Document, part_size: usize, mask: Option<&[bool]>) -> Vec<Diagnostic> {
         let active = self.active(doc, mask);
@@ -275,15 +427,7 @@ impl Engine {
                 use rayon::prelude::*;
                 bounds
                     .par_windows(2)
-                    .map(|w| {
-                        let part = doc.part(w[0]..w[1]);
-                        let mut diags = self.run(&part, &local);
-                        sort(&mut diags);
-                        for d in &mut diags {
-                            d.shift(w[0]);
-                        }
-                        diags
-                    })
+                    .map(|w| self.check_part(doc, w[0]..w[1], &local))
                     .collect()
             },
         )
@@ -317,6 +461,11 @@ impl Engine {
 
     /// The size of the parts [`Engine::check_masked`] cuts `doc` into.
     fn part_size(&self, doc: &Document, min_part: usize) -> usize {
+        // A document under two parts of `min_part` is never cut (see `Document::cut_points`):
+        // rayon is not asked, as that would start its pool for a run over small files.
+        if doc.text.len() / 2 < min_part.max(1) {
+            return usize::MAX;
+        }
         let threads = rayon::current_num_threads();
         if threads > 1 {
             min_part.max(doc.text.len() / (threads * PARTS_PER_THREAD))
@@ -358,17 +507,27 @@ impl Engine {
     }
 
     /// Drops the findings inside accepted phrases and sorts the rest.
-    fn finish(&self, doc: &Document, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        if let Some(accept) = &self.accept {
-            // In order and non-overlapping: only the last one starting at or before a
-            // finding can hold it.
-            let accepted: Vec<_> = accept.find_iter(&doc.text).map(|m| m.start()..m.end()).collect();
-            if !accepted.is_empty() {
-                diags.retain(|d| {
-                    let i = accepted.partition_point(|a| a.start <= d.span.start);
-                    !(i > 0 && d.span.end <= accepted[i - 1].end)
-                });
-            }
+    fn finish(&self, doc: &Document, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.finish_with(&self.accepted(doc), diags)
+    }
+
+    /// Where `doc` holds the config's accepted phrases: in order and non-overlapping.
+    fn accepted(&self, doc: &Document) -> Vec<std::ops::Range<usize>> {
+        match &self.accept {
+            Some(accept) => accept.find_iter(&doc.text).map(|m| m.start()..m.end()).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Drops the findings inside the `accepted` phrases, sorts the rest and merges the
+    /// findings of one defect.
+    fn finish_with(&self, accepted: &[std::ops::Range<usize>], mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if !accepted.is_empty() {
+            // Only the last accepted phrase starting at or before a finding can hold it.
+            diags.retain(|d| {
+                let i = accepted.partition_point(|a| a.start <= d.span.start);
+                !(i > 0 && d.span.end <= accepted[i - 1].end)
+            });
         }
         sort(&mut diags);
         merge_same_defect(diags, &self.specificity)
@@ -757,5 +916,67 @@ pub(crate) mod tests {
         }
         // Document-wide rules (consistency, capitalization, mixed quote styles) fired too.
         assert!(wide > 0);
+    }
+
+    /// The chunks [`Engine::check_each`] hands on, in order, with the number of chunks.
+    fn streamed(engine: &Engine, doc: &Document, part: usize, window: usize) -> (Vec<Diagnostic>, usize) {
+        let active = engine.active(doc, None);
+        let mut all = Vec::new();
+        let mut chunks = 0;
+        let done: Result<(), ()> = engine.stream_cut(doc, doc.cut_points(part), &active, window, &mut |chunk| {
+            chunks += 1;
+            all.extend(chunk);
+            Ok(())
+        });
+        assert!(done.is_ok());
+        (all, chunks)
+    }
+
+    #[test]
+    fn a_document_checked_as_it_is_written_has_the_findings_of_one_pass() {
+        let engine = Engine::new(crate::config::builtin_rules().unwrap(), &[]).unwrap();
+        let text = articles();
+        let documents = [
+            Document::new("a.txt", text.clone(), Some("en")),
+            Document::new("a.txt", wrapped(&text, 78), Some("en")),
+            Document::parse("a.md", markdown(&text), Some("en"), InputFormat::Markdown).unwrap(),
+        ];
+        for doc in &documents {
+            let one_pass = engine.check_in_parts(doc, usize::MAX, None);
+            for (part, window) in [(8 * 1024, 1), (8 * 1024, 3), (30 * 1024, 100)] {
+                let (in_chunks, chunks) = streamed(&engine, doc, part, window);
+                assert!(chunks > 4, "{chunks} chunks");
+                assert_eq!(one_pass.len(), in_chunks.len());
+                for (a, b) in one_pass.iter().zip(&in_chunks) {
+                    assert_eq!(a, b);
+                }
+            }
+        }
+        // Through the public call too, which cuts only with more than one thread.
+        let doc = &documents[0];
+        let mut all = Vec::new();
+        let done: Result<(), ()> = engine.check_each(doc, 8 * 1024, None, |chunk| {
+            all.extend(chunk);
+            Ok(())
+        });
+        assert!(done.is_ok());
+        assert_eq!(all, engine.check_in_parts(doc, usize::MAX, None));
+    }
+
+    #[test]
+    fn an_error_handing_on_a_chunk_stops_the_check() {
+        let engine = Engine::new(crate::config::builtin_rules().unwrap(), &[]).unwrap();
+        let doc = Document::new("a.txt", articles(), Some("en"));
+        let active = engine.active(&doc, None);
+        let mut chunks = 0;
+        let done = engine.stream_cut(&doc, doc.cut_points(8 * 1024), &active, 2, &mut |_| {
+            chunks += 1;
+            if chunks == 2 {
+                return Err("closed");
+            }
+            Ok(())
+        });
+        assert_eq!(done, Err("closed"));
+        assert_eq!(chunks, 2);
     }
 }

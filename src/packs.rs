@@ -14,6 +14,8 @@ use serde::Deserialize;
 
 use crate::model::{PackDef, SentenceDef};
 
+pub(crate) mod shipped;
+
 static RULES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// The shipped rule files: (path shown in errors, text), in path order.
@@ -141,9 +143,22 @@ fn pack_table(text: &str) -> Option<PackDef> {
 /// `[pack]` table cannot be read is left out here; loading the shipped rules reports it.
 fn shipped_packs() -> &'static [(PathBuf, PackDef)] {
     static PACKS: LazyLock<Vec<(PathBuf, PackDef)>> = LazyLock::new(|| {
-        builtin_sources()
+        let sources = builtin_sources();
+        // As `build.rs` parsed them, where it did; else read from the TOML.
+        let mut packed = shipped::packs()
+            .filter(|p| p.len() == sources.len())
+            .unwrap_or_default();
+        packed.resize_with(sources.len(), || shipped::ShippedFile { path: "", tables: None });
+        sources
             .into_iter()
-            .filter_map(|(path, text)| Some((path, pack_table(text)?)))
+            .zip(packed)
+            .filter_map(|((path, text), file)| {
+                let parsed = file
+                    .tables
+                    .filter(|_| path == Path::new("<builtin>").join(file.path))
+                    .and_then(|(pack, _)| toml::Value::Table(pack).try_into().ok());
+                Some((path, parsed.or_else(|| pack_table(text))?))
+            })
             .collect()
     });
     &PACKS
@@ -201,6 +216,10 @@ mod tests {
         let sources = builtin_sources();
         assert!(sources.len() >= 10);
         assert_eq!(shipped_packs().len(), sources.len());
+        // As from their TOML.
+        for ((path, pack), (_, text)) in shipped_packs().iter().zip(&sources) {
+            assert_eq!(Some(pack), pack_table(text).as_ref(), "{}", path.display());
+        }
     }
 
     #[test]

@@ -41,12 +41,20 @@ impl Window {
 /// writer waits for is always being worked on, and a worker stops claiming while it is more
 /// than a window ahead of the writer, which bounds memory. With one thread everything runs
 /// here, in order.
-pub fn for_each_ordered<I: Sync, T: Send>(
-    inputs: &[I],
-    work: impl Fn(&I) -> T + Sync,
-    mut each: impl FnMut(&I, T) -> std::io::Result<()>,
+pub fn for_each_ordered<'a, I: Sync, T: Send>(
+    inputs: &'a [I],
+    work: impl Fn(&'a I) -> T + Sync,
+    mut each: impl FnMut(&'a I, T) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let threads = rayon::current_num_threads().clamp(1, inputs.len().max(1));
+    // One input is checked here: asking rayon for its thread count would start its pool (a
+    // thread per core, each setting up its allocator arena and spinning a while for work),
+    // which a run over one small file does not need. A large file still gets the pool when
+    // its check asks for it.
+    let threads = if inputs.len() <= 1 {
+        1
+    } else {
+        rayon::current_num_threads().min(inputs.len())
+    };
     if threads == 1 {
         for input in inputs {
             each(input, work(input))?;

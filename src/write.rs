@@ -20,6 +20,8 @@
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 
 /// Why a fixed file was not written back. Nothing is written in any case.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,14 +49,19 @@ const HOLD_RENAME_HOOK: &str = "MTLINT_TEST_HOLD_BEFORE_RENAME";
 /// The directories in which files were replaced, each synced once (when the run's writes are
 /// done, or when this is dropped) to make the renames durable: one directory sync for a
 /// batch of files rather than one per file.
+/// Shared by the threads that write ([`Background`]).
 #[derive(Debug, Default)]
-pub struct Renames(std::collections::BTreeSet<PathBuf>);
+pub struct Renames(Mutex<std::collections::BTreeSet<PathBuf>>);
 
 impl Renames {
     /// Syncs each directory once. A failure leaves correct files (the renames happened; only
     /// their durability across a crash is in question), so it is not an error.
-    pub fn sync(&mut self) {
-        for dir in std::mem::take(&mut self.0) {
+    pub fn sync(&self) {
+        let dirs = match self.0.lock() {
+            Ok(mut dirs) => std::mem::take(&mut *dirs),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        };
+        for dir in dirs {
             if let Ok(d) = std::fs::File::open(&dir) {
                 let _ = d.sync_all();
             }
@@ -72,7 +79,7 @@ impl Drop for Renames {
 /// (the bytes that were read and fixed). A symbolic link is followed: the file it points to is
 /// rewritten and the link stays a link. The new content is synced before the rename; the
 /// directory is left to `renames` to sync.
-pub fn write_atomically(path: &Path, expected: &str, text: &str, renames: &mut Renames) -> Result<(), WriteError> {
+pub fn write_atomically(path: &Path, expected: &str, text: &str, renames: &Renames) -> Result<(), WriteError> {
     let target = resolve_link(path)?;
     let meta = std::fs::metadata(&target)
         .map_err(|e| WriteError::Io(format!("cannot read the file's permissions: {}", reason(&e))))?;
@@ -140,8 +147,117 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str, renames: &mut R
     tmp.persist(&target)
         .map_err(|e| WriteError::Io(format!("cannot replace the file: {}; not written", reason(&e.error))))?;
     // The rename is made durable with the other renames in this directory.
-    renames.0.insert(dir);
+    if let Ok(mut dirs) = renames.0.lock() {
+        dirs.insert(dir);
+    }
     Ok(())
+}
+
+/// Threads that write fixed files in place ([`hold_before_write`], then [`write_atomically`]),
+/// so that `fix` goes on checking the next files while one file's new content is synced to
+/// disk: a sync waits for the disk, often longer than checking a file takes, and many of them
+/// in flight overlap. Each file is still written and synced in full before its rename.
+pub struct Background {
+    jobs: mpsc::Sender<Job>,
+    /// Set when the run stops early: the writes not yet begun are not made.
+    stop: Arc<AtomicBool>,
+}
+
+/// One file to write.
+struct Job {
+    path: PathBuf,
+    /// The file's name as the run shows it (for the test hook).
+    shown: String,
+    expected: String,
+    text: String,
+    done: mpsc::Sender<Result<(), WriteError>>,
+}
+
+/// A write handed to [`Background`]: [`Pending::poll`] or [`Pending::wait`] tell how it went.
+pub struct Pending {
+    answer: mpsc::Receiver<Result<(), WriteError>>,
+    got: Option<Result<(), WriteError>>,
+}
+
+impl Pending {
+    /// True when the write is over (done, failed, or not made because the run stopped).
+    pub fn poll(&mut self) -> bool {
+        if self.got.is_none() {
+            match self.answer.try_recv() {
+                Ok(r) => self.got = Some(r),
+                Err(mpsc::TryRecvError::Empty) => return false,
+                Err(mpsc::TryRecvError::Disconnected) => self.got = Some(Err(not_made())),
+            }
+        }
+        true
+    }
+
+    /// How the write went, once it is over.
+    pub fn wait(self) -> Result<(), WriteError> {
+        match self.got {
+            Some(r) => r,
+            None => self.answer.recv().unwrap_or_else(|_| Err(not_made())),
+        }
+    }
+}
+
+/// A write that was never made: the run stopped before it began.
+fn not_made() -> WriteError {
+    WriteError::Io("the run stopped before the file was written; not written".into())
+}
+
+impl Background {
+    /// Starts `threads` writing threads in `scope`; the directories of the renames are left to
+    /// `renames`. The threads end when this is dropped, once the writes handed to them are over.
+    pub fn start<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        threads: usize,
+        renames: &'scope Renames,
+    ) -> Background {
+        let (jobs, rx) = mpsc::channel::<Job>();
+        let stop = Arc::new(AtomicBool::new(false));
+        let rx = Arc::new(Mutex::new(rx));
+        for _ in 0..threads.max(1) {
+            let (rx, stop) = (rx.clone(), stop.clone());
+            scope.spawn(move || loop {
+                let job = match rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok(job) = job else { return };
+                if stop.load(Ordering::SeqCst) {
+                    // Dropping the job tells its `Pending` that it was not made.
+                    continue;
+                }
+                hold_before_write(&job.shown);
+                let written = write_atomically(&job.path, &job.expected, &job.text, renames);
+                let _ = job.done.send(written);
+            });
+        }
+        Background { jobs, stop }
+    }
+
+    /// Writes `text` over the file at `path` (shown as `shown`) if it still holds `expected`,
+    /// on one of the writing threads.
+    pub fn write(&self, path: &Path, shown: &str, expected: &str, text: &str) -> Pending {
+        let (done, answer) = mpsc::channel();
+        let job = Job {
+            path: path.to_path_buf(),
+            shown: shown.to_string(),
+            expected: expected.to_string(),
+            text: text.to_string(),
+            done,
+        };
+        // A send fails only when every writing thread is gone; the dropped job then answers
+        // "not made".
+        let _ = self.jobs.send(job);
+        Pending { answer, got: None }
+    }
+
+    /// Makes none of the writes not yet begun (the run stopped early).
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
 }
 
 /// The identity of a file's state: size, modification time and inode.

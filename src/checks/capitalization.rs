@@ -129,7 +129,7 @@ pub struct CapitalizationCheck {
     /// (the titles of `title-before-name`).
     by_shape: Vec<(RuleIdx, String, titles::Titles)>,
     /// Per rule of `by_shape`: its dictionaries, and what they say once loaded (on first use).
-    lexicons: Vec<(Vec<String>, std::sync::OnceLock<Option<in_sentence::Lexicon>>)>,
+    lexicons: Vec<in_sentence::LazyLexicon>,
 }
 
 impl CapitalizationCheck {
@@ -147,12 +147,7 @@ impl CapitalizationCheck {
         let lexicons = rules
             .iter()
             .filter(|(_, d)| d.check.is_some())
-            .map(|(_, d)| {
-                (
-                    super::spelling::dictionary_paths(&d.dictionary),
-                    std::sync::OnceLock::new(),
-                )
-            })
+            .map(|(_, d)| in_sentence::LazyLexicon::new(super::spelling::dictionary_paths(&d.dictionary)))
             .collect();
         let patterns: Vec<&str> = terms.iter().map(|t| t.1.as_str()).collect();
         let automaton = WordTerms::new(&patterns).map_err(|source| CompileError::Automaton {
@@ -217,14 +212,7 @@ impl Check for CapitalizationCheck {
             if !sink.is_active(*rule) {
                 continue;
             }
-            let lexicon = || {
-                let (paths, cell) = &self.lexicons[k];
-                cell.get_or_init(|| {
-                    let needed_by = format!("rule {}", sink.rule(*rule).meta.id);
-                    in_sentence::Lexicon::load(paths, &needed_by)
-                })
-                .as_ref()
-            };
+            let lexicon = &self.lexicons[k];
             match check.as_str() {
                 "title-before-name" => titles::title_before_name(doc, *rule, terms, sink),
                 "distinctive-case" => {
@@ -236,15 +224,12 @@ impl Check for CapitalizationCheck {
                 "after-semicolon" => by_shape::after_semicolon(doc, *rule, sink),
                 "after-full-stop" => in_sentence::after_full_stop(doc, *rule, sink),
                 "title-line" => in_sentence::title_line_case(doc, *rule, sink),
-                "lower-case-acronym" => {
-                    if let Some(lexicon) = lexicon() {
-                        in_sentence::lower_case_acronym(doc, *rule, lexicon, sink);
-                    }
+                // Off when no dictionary of the rule can be opened.
+                "lower-case-acronym" if lexicon.opens(*rule, sink) => {
+                    in_sentence::lower_case_acronym(doc, *rule, lexicon, sink);
                 }
-                "mid-sentence-capital" => {
-                    if let Some(lexicon) = lexicon() {
-                        in_sentence::mid_sentence_capital(doc, capitals(), *rule, lexicon, sink);
-                    }
+                "mid-sentence-capital" if lexicon.opens(*rule, sink) => {
+                    in_sentence::mid_sentence_capital(doc, capitals(), *rule, lexicon, sink);
                 }
                 "name-variants" => variants::name_variants(doc, capitals(), *rule, sink),
                 _ => {}

@@ -498,7 +498,7 @@ impl PatternCheck {
                     literals.push((compiled.len(), lits));
                 }
                 None => {
-                    let hir = without_word_boundaries(hir.clone());
+                    let hir = coarse_classes(without_word_boundaries(hir.clone()));
                     if wide {
                         wide_stripped.push(hir.clone());
                         wide_set_rules.push(compiled.len());
@@ -557,6 +557,54 @@ impl Prefilter {
             starts: Starts::new(literals),
             set,
         })
+    }
+}
+
+/// A class is [`coarse_classes`]'s to widen when more than this many of its characters, or
+/// of its ranges, are beyond ASCII. (`[“”]`, `[，。；：、]` stay as they are.)
+const COARSE_CHARS: u32 = 1024;
+const COARSE_RANGES: usize = 4;
+
+/// `hir` with each large Unicode class (`\p{L}`, `[^“”\n]`) widened to its ASCII part and
+/// every character beyond ASCII, for the prefilter's set only: a pattern that matches more
+/// still finds every place the real one matches, and the rule's own regex decides there.
+/// Turning a large class into UTF-8 automata was most of the cost of compiling the set of the
+/// shipped packs (`\p{Ll}{3}` is three of them, `[^“”"\n]{0,80}` eighty); any character
+/// beyond ASCII is four short byte sequences.
+fn coarse_classes(hir: Hir) -> Hir {
+    use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange};
+    match hir.into_kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let wide: Vec<_> = class.iter().filter(|r| !r.end().is_ascii()).collect();
+            let chars: u32 = wide
+                .iter()
+                .map(|r| u32::from(r.end()) - u32::from(r.start().max('\u{80}')) + 1)
+                .sum();
+            if wide.len() <= COARSE_RANGES && chars <= COARSE_CHARS {
+                return Hir::class(Class::Unicode(class));
+            }
+            let mut ranges: Vec<ClassUnicodeRange> = class
+                .iter()
+                .filter(|r| r.start().is_ascii())
+                .map(|r| ClassUnicodeRange::new(r.start(), r.end().min('\x7f')))
+                .collect();
+            ranges.push(ClassUnicodeRange::new('\u{80}', char::MAX));
+            Hir::class(Class::Unicode(ClassUnicode::new(ranges)))
+        }
+        HirKind::Repetition(mut rep) => {
+            rep.sub = Box::new(coarse_classes(*rep.sub));
+            Hir::repetition(rep)
+        }
+        HirKind::Capture(mut cap) => {
+            cap.sub = Box::new(coarse_classes(*cap.sub));
+            Hir::capture(cap)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(coarse_classes).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(coarse_classes).collect()),
+        HirKind::Class(class) => Hir::class(class),
+        HirKind::Look(look) => Hir::look(look),
+        HirKind::Literal(lit) => Hir::literal(lit.0),
+        HirKind::Empty => Hir::empty(),
     }
 }
 
@@ -809,6 +857,44 @@ mod tests {
         assert_eq!(required(r"standing (?:council|board)"), None);
         assert_eq!(required(r"(?:fill|mend)(?: the short board)?"), None);
         assert_eq!(required(r"(?i)\bfill the short board\b"), None);
+    }
+
+    /// The set's patterns with their large classes widened match wherever the patterns do,
+    /// and small classes stay exact.
+    #[test]
+    fn coarse_classes_match_where_the_pattern_does() {
+        let texts = [
+            "Le café.” Said he; ( élan, ,; ü and ”Ölgemälde ist schön“ ok; abc:Über",
+            "x1st 22nd 3rd 44th; Über:the ÉTÉ, été; ## Überschrift; abc,9",
+            "aaaa “ quoted ” aaa",
+            "",
+        ];
+        let build = |h: &Hir| meta::Regex::builder().build_from_hir(h).unwrap();
+        for pattern in [
+            r#"(\p{Ll}+)\.(["”]) Said\b"#,
+            r#"(^|[\s(\[])”(\p{Lu}[^“”"\n]{0,80}?)“([\s.,;:!?)\]]|$)"#,
+            r"(\p{L}) ?(,|;)(?:,|;)+ ?(\p{L})",
+            r"\( +(\p{L})",
+            r"\b(\p{L}{3,}):(a|an|the)\b",
+            r"(?i)\bété\b",
+            r"(\p{Ll}{2},)(\d)",
+        ] {
+            let hir = parse(pattern, false).unwrap();
+            let (exact, coarse) = (build(&hir), build(&coarse_classes(hir.clone())));
+            for text in texts {
+                for m in exact.find_iter(text) {
+                    assert!(
+                        coarse.is_match(Input::new(text).range(m.start()..).anchored(Anchored::Yes)),
+                        "{pattern} at {} in {text:?}",
+                        m.start()
+                    );
+                }
+            }
+        }
+        let small = parse("[“”][，。]é", false).unwrap();
+        assert_eq!(coarse_classes(small.clone()), small);
+        let large = parse(r"\p{L}", false).unwrap();
+        assert_ne!(coarse_classes(large.clone()), large);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
-use super::spelling::{dictionary_paths, English};
+use super::spelling::{dictionary_paths, LazyEnglish};
 use super::words::{self, WordTable};
 use super::{capitalize, pinyin, Check, CompileError, RuleIdx, Sink};
 use crate::diagnostic::{Applicability, Edit};
@@ -377,8 +377,10 @@ impl Check for RomanizationCheck {
                 continue;
             }
             let needed_by = format!("rule {}", sink.rule(rule.idx).meta.id);
-            let dict = English::load(&rule.dictionary, &needed_by);
-            let english = |w: &str| dict.as_ref().is_some_and(|d| d.knows(w));
+            // Loaded when a word needs it: most documents have no word that does.
+            let dict = LazyEnglish::new(&rule.dictionary, needed_by);
+            let have_dict = || dict.as_ref().is_some_and(|d| d.get().is_some());
+            let english = |w: &str| dict.as_ref().and_then(LazyEnglish::get).is_some_and(|d| d.knows(w));
             let runs = |sub: Sub| rule.sub.is_none_or(|s| s == sub);
             // Surnames written alone, capitalised, somewhere in the document ("Mr Gong said").
             // Gathered when a run-together name first needs it: most documents have none.
@@ -414,7 +416,7 @@ impl Check for RomanizationCheck {
                     rule,
                     table,
                     english: &english,
-                    have_dict: dict.is_some(),
+                    have_dict: &have_dict,
                     asked: &mut asked,
                     finds: vec![0; table.distinct()],
                 };
@@ -437,9 +439,9 @@ impl Check for RomanizationCheck {
                     }
                     words.read(sentence, table, &mut apart);
                     if runs(Sub::Lowercase) && finds & FINDS_LOWERCASE != 0 {
-                        lowercase_names(doc, language, &words, &mut ask, dict.is_some(), sink);
+                        lowercase_names(doc, language, &words, &mut ask, &have_dict, sink);
                     }
-                    if runs(Sub::RunTogether) && dict.is_some() && finds & FINDS_RUN_TOGETHER != 0 {
+                    if runs(Sub::RunTogether) && finds & FINDS_RUN_TOGETHER != 0 && have_dict() {
                         run_together(&words, &mut ask, &standalone, sink);
                     }
                     if runs(Sub::Split) && finds & FINDS_SPLIT != 0 {
@@ -457,8 +459,8 @@ struct Ask<'a, 'r> {
     /// The table the ids are of.
     table: &'a WordTable,
     english: &'a dyn Fn(&str) -> bool,
-    /// The rule has an English dictionary.
-    have_dict: bool,
+    /// The rule has an English dictionary (which this loads, if it was not yet).
+    have_dict: &'a dyn Fn() -> bool,
     asked: &'a mut Asked,
     /// [`Ask::find_all`] of the table's words, with [`FINDS_ASKED`] once asked.
     finds: Vec<u8>,
@@ -591,17 +593,24 @@ impl Ask<'_, '_> {
 /// - `run-together-name`, with a dictionary: a surname and given name run together
 ///   ([`run_together_candidate`]);
 /// - `split-name`: a capitalised syllable, as each word of a split name is.
-fn may_find(rule: &NameRule, word: &str, shape: u8, english: &dyn Fn(&str) -> bool, have_dict: bool) -> u8 {
+fn may_find(
+    rule: &NameRule,
+    word: &str,
+    shape: u8,
+    english: &dyn Fn(&str) -> bool,
+    have_dict: &dyn Fn() -> bool,
+) -> u8 {
     let runs = |sub: Sub| rule.sub.is_none_or(|s| s == sub);
     let lower = shape & words::LOWER != 0;
     let mut finds = 0;
     if runs(Sub::Lowercase)
         && (gazetteer_entries_of(word, shape, rule).is_some()
-            || (have_dict && lower && (is_pinyin_name(word) || rule.surnames.contains(word)) && !english(word)))
+            || (lower && (is_pinyin_name(word) || rule.surnames.contains(word)) && have_dict() && !english(word)))
     {
         finds |= FINDS_LOWERCASE;
     }
-    if runs(Sub::RunTogether) && have_dict && run_together_candidate(rule, word, english) {
+    // The dictionary last, as it is loaded when first asked.
+    if runs(Sub::RunTogether) && run_together_candidate(rule, word, english) && have_dict() {
         finds |= FINDS_RUN_TOGETHER;
     }
     if runs(Sub::Split) && word.len() <= 6 && shape & words::CAPITALISED != 0 && pinyin::is_syllable_ignore_case(word) {
@@ -708,7 +717,7 @@ fn lowercase_names(
     language: &LanguageData,
     words: &Words<'_>,
     ask: &mut Ask<'_, '_>,
-    have_dict: bool,
+    have_dict: &dyn Fn() -> bool,
     sink: &mut Sink<'_>,
 ) {
     let rule = ask.rule;
@@ -730,7 +739,7 @@ fn lowercase_names(
                 .any(|(f, e)| !language.is_minor(&e.to_ascii_lowercase()) && is_lower(f) && !is_lower(e));
             let single_english = len == 1 && ask.english(words, i);
             // A one-word name is told from an English word only with a dictionary.
-            if lowered && (len > 1 || have_dict) && !single_english {
+            if lowered && (len > 1 || have_dict()) && !single_english {
                 let span = Span::new(words.spans[i].start, words.spans[i + len - 1].end);
                 let mut fixed = entry.join(" ");
                 if found[0].contains('’') {
@@ -747,7 +756,7 @@ fn lowercase_names(
             i += len;
             continue;
         }
-        if !have_dict {
+        if !have_dict() {
             i += 1;
             continue;
         }

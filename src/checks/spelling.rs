@@ -109,6 +109,34 @@ impl English {
         })
     }
 
+    /// Says at once what [`English::load`] would say of the dictionaries at `paths` that
+    /// cannot be opened (once per path and run), without loading any; false when none can be
+    /// opened, when `load` would give `None`. A dictionary that opens but does not parse is
+    /// said when it is first loaded.
+    pub(super) fn probe(paths: &[String], needed_by: &str) -> bool {
+        let mut failed = Vec::new();
+        let mut found = None;
+        for (i, path) in paths.iter().enumerate() {
+            match opens(path) {
+                Ok(()) => {
+                    found = Some(i);
+                    break;
+                }
+                Err(e) => failed.push((path, e)),
+            }
+        }
+        for (path, e) in &failed {
+            warn_missing(path, e, needed_by, found.is_none());
+        }
+        let Some(at) = found else { return false };
+        for path in &paths[at + 1..] {
+            if let Err(e) = opens(path) {
+                warn_missing(path, &e, needed_by, false);
+            }
+        }
+        true
+    }
+
     /// Every dictionary that loads, the later ones loaded now if they were not yet.
     fn all(&self) -> impl Iterator<Item = &spellbook::Dictionary> {
         let later = self.later_loaded.get_or_init(|| {
@@ -205,6 +233,34 @@ impl English {
             }
         }
         out
+    }
+}
+
+/// A rule's [`English`] dictionaries for one document, loaded when a word first needs them:
+/// a document none of whose words is asked about (a short text, most often) does not wait
+/// for the load started in the background (see [`preload`]). What [`English::load`] says of
+/// dictionaries that cannot be opened is said when this is made, as before.
+pub(super) struct LazyEnglish<'p> {
+    paths: &'p [String],
+    needed_by: String,
+    loaded: std::cell::OnceCell<Option<English>>,
+}
+
+impl<'p> LazyEnglish<'p> {
+    /// `None` when none of the dictionaries at `paths` can be opened (then none loads).
+    pub(super) fn new(paths: &'p [String], needed_by: String) -> Option<Self> {
+        English::probe(paths, &needed_by).then(|| LazyEnglish {
+            paths,
+            needed_by,
+            loaded: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// The dictionaries, loaded now if they were not yet; `None` when none loads.
+    pub(super) fn get(&self) -> Option<&English> {
+        self.loaded
+            .get_or_init(|| English::load(self.paths, &self.needed_by))
+            .as_ref()
     }
 }
 
@@ -338,13 +394,17 @@ pub(super) fn in_background(key: String, load: impl FnOnce() + Send + 'static) {
 /// is said here of a dictionary that does not load: the check says it when it asks for it.
 pub(super) fn preload_dictionary(paths: &[String]) {
     let paths = paths.to_vec();
-    in_background(format!("dictionary\n{}", paths.join("\n")), move || {
-        for path in &paths {
-            if english_dictionary(path).is_ok() {
-                break;
-            }
+    in_background(format!("dictionary\n{}", paths.join("\n")), move || load_first(&paths));
+}
+
+/// Loads the first dictionary of `paths` that loads, or waits for the load under way, as
+/// [`English::load`] will ask for them.
+pub(super) fn load_first(paths: &[String]) {
+    for path in paths {
+        if english_dictionary(path).is_ok() {
+            break;
         }
-    });
+    }
 }
 
 /// What a `spelling` rule set needs loaded, started before the engine is compiled.
@@ -383,6 +443,22 @@ fn dictionary_base(path: &str) -> PathBuf {
         Some("dic" | "aff") => p.with_extension(""),
         _ => p.to_path_buf(),
     }
+}
+
+/// [`openable`] for the pair `path` names, asked once per pair and process (a run asks
+/// for every document).
+fn opens(path: &str) -> Result<(), Arc<DictionaryError>> {
+    type Opened = Result<(), Arc<DictionaryError>>;
+    static OPENS: OnceLock<Mutex<HashMap<PathBuf, Opened>>> = OnceLock::new();
+    let base = dictionary_base(path);
+    let mut cache = OPENS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(base)
+        .or_insert_with_key(|base| openable(base).map_err(Arc::new))
+        .clone()
 }
 
 /// The error [`load`] would give when a file of the pair at `base` cannot be opened.
@@ -540,10 +616,12 @@ impl Check for SpellingCheck {
     fn check(&self, doc: &Document, sink: &mut Sink<'_>) {
         let text = doc.text.as_str();
         // The active rules with their dictionaries.
-        let mut rules: Vec<(&SpellingRule, Option<English>)> = Vec::new();
+        // (Loaded when a word needs them. A dictionary that opens and then does not parse leaves
+        // its `unknown-word` rule in the list, silent on every word, as if it were left out.)
+        let mut rules: Vec<(&SpellingRule, Option<LazyEnglish<'_>>)> = Vec::new();
         for rule in self.rules.iter().filter(|r| sink.is_active(r.idx)) {
             let needed_by = format!("rule {}", sink.rule(rule.idx).meta.id);
-            let dict = English::load(&rule.dictionary, &needed_by);
+            let dict = LazyEnglish::new(&rule.dictionary, needed_by);
             if !(rule.unknown_words && dict.is_none()) {
                 rules.push((rule, dict));
             }
@@ -622,7 +700,7 @@ impl Check for SpellingCheck {
                     if !rule.allow.is_empty() && rule.allow.contains(&word.to_lowercase()) {
                         continue;
                     }
-                    match (fixes, dict) {
+                    match (fixes, dict.as_ref().and_then(LazyEnglish::get)) {
                         // The dictionaries are asked among the other tests there.
                         (None, Some(dict)) => {
                             let candidate = seen.may_be_unknown(r, id, word, dict) && span.end != end_of_text;
@@ -632,7 +710,7 @@ impl Check for SpellingCheck {
                                 seen.known(r, id);
                             }
                         }
-                        (Some(fixes), dict) if !dict.as_ref().is_some_and(|d| d.knows(word)) => {
+                        (Some(fixes), dict) if !dict.is_some_and(|d| d.knows(word)) => {
                             misspelling(span, word, fixes, rule.idx, sink);
                         }
                         _ => {}
@@ -674,7 +752,7 @@ const LIVE: u8 = 2;
 /// and whatever the rest of the document: a misspelling rule, a word the typos list does not
 /// correct; an unknown-word rule, a word of the wrong length, with corrections (the other
 /// rule's), pinyin, or known to the first dictionary (see [`Seen::may_be_unknown`]).
-fn silent(rule: &SpellingRule, dict: Option<&English>, word: &str) -> bool {
+fn silent(rule: &SpellingRule, dict: Option<&LazyEnglish<'_>>, word: &str) -> bool {
     let fixes = (word.len() > 3)
         .then(|| corrections(word))
         .flatten()
@@ -685,14 +763,18 @@ fn silent(rule: &SpellingRule, dict: Option<&English>, word: &str) -> bool {
     if !UNKNOWN_WORD_LEN.contains(&word.len()) || fixes.is_some() {
         return true;
     }
-    let Some(dict) = dict else {
-        return true;
-    };
     let stem = word
         .strip_suffix("'s")
         .or_else(|| word.strip_suffix("’s"))
         .unwrap_or(word);
-    super::pinyin::split(stem).is_some() || dict.knows_without_loading(word) == Some(true)
+    // Pinyin before the dictionary, which may not be loaded yet.
+    if super::pinyin::split(stem).is_some() {
+        return true;
+    }
+    let Some(dict) = dict.and_then(LazyEnglish::get) else {
+        return true;
+    };
+    dict.knows_without_loading(word) == Some(true)
 }
 
 impl Seen {
@@ -707,7 +789,7 @@ impl Seen {
         id: u32,
         key: impl FnOnce() -> Option<u128>,
         word: impl Fn() -> &'t str,
-        rules: &[(&SpellingRule, Option<English>)],
+        rules: &[(&SpellingRule, Option<LazyEnglish<'_>>)],
     ) -> bool {
         match self.silent[id as usize] {
             SILENT => return true,

@@ -169,8 +169,13 @@ macro_rules! static_regex {
 }
 
 fn double_space(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
-    let re = static_regex!(r"\S( {2,})\S");
     let text = &doc.text;
+    // Every match holds two spaces in a row: a text without them (most short ones) needs
+    // no regex, compiled on first use.
+    if memchr::memmem::find(text.as_bytes(), b"  ").is_none() {
+        return;
+    }
+    let re = static_regex!(r"\S( {2,})\S");
     for caps in re.captures_iter(text) {
         let m = caps.get(1).unwrap();
         let before = &text[..m.start()];
@@ -421,7 +426,8 @@ impl Categories {
 /// `1, ` at a paragraph start: Chinese list numbering (1、 rendered as "1,").
 fn list_numbering(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
     let text = &doc.text;
-    let re = static_regex!(r#"^[ \t]*(\d{1,2}|[一二三四五六七八九十])(, ?|，|、 ?)["“'‘\p{L}]"#);
+    // Compiled on first use: most documents have no line that gets as far as the regex.
+    let re = || static_regex!(r#"^[ \t]*(\d{1,2}|[一二三四五六七八九十])(, ?|，|、 ?)["“'‘\p{L}]"#);
     for line in doc.lines() {
         let l = line.text(text);
         // The number is `\d`, Unicode digits too: only a line whose first byte after the
@@ -431,7 +437,7 @@ fn list_numbering(doc: &Document, r: &TypoRule, sink: &mut Sink<'_>) {
             None => continue,
             _ => {}
         }
-        let Some(caps) = re.captures(l) else { continue };
+        let Some(caps) = re().captures(l) else { continue };
         let num = caps.get(1).unwrap();
         let sep = caps.get(2).unwrap();
         // A Chinese numeral (一、) numbers a list only with the Chinese enumeration comma.

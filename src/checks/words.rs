@@ -134,6 +134,25 @@ mod tests {
     }
 
     #[test]
+    fn long_runs_of_letters_are_read_as_by_the_whole_scan() {
+        // Runs of letters of every length up to several blocks, at every offset in a block,
+        // some joined by apostrophes or glued to a digit: a run that crosses blocks is read
+        // by blocks past its first bytes, and the blocks it covers are skipped.
+        for lead in 0..70 {
+            for len in [1, 15, 16, 17, 40, 63, 64, 65, 100, 127, 128, 129, 191, 192, 200, 500] {
+                let run = "ab".repeat(len).split_off(len);
+                for tail in ["", " end", "'s more", "’t x", "7 x", "’"] {
+                    let text = format!("{}{run}{tail} and {run}", " ".repeat(lead));
+                    let want: Vec<Span> = crate::segment::words::words(&text).collect();
+                    let table = WordTable::build(&text, 0, text.len());
+                    let got: Vec<Span> = (0..table.len()).map(|i| table.span(i)).collect();
+                    assert_eq!(got, want, "lead {lead}, run of {len}, tail {tail:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn quiet_ends_read_alone_as_in_the_whole() {
         let text = sample();
         let table = WordTable::build(&text, 0, text.len());

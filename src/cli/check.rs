@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::files::{self, Input, Profiles};
 use super::{progress, set_color, CheckArgs};
 use crate::baseline::{self, Baseline, FileFindings};
+use crate::diagnostic::Diagnostic;
 use crate::inputs::baselines::Baselines;
 use crate::output::{self, EmitOptions, Format, HumanOptions, Summary};
 use crate::timing::{self, Stage};
@@ -92,7 +93,39 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         _ => None,
     };
     let count_rules = args.statistics || github_summary.is_some();
+    // A large file's findings are written as they are found, when nothing needs all of them
+    // at once (a baseline matches them, the fixes and statistics are listed at the end, the
+    // human format groups them): its worker only reads it, and the writing thread checks it.
+    let stream = !writing
+        && !args.statistics
+        && !args.show_fixes
+        && !count_rules
+        && baselines.is_empty()
+        && renderer
+            .as_ref()
+            .map_or(emitter.streams(), output::FileRenderer::streams);
     let check = |input: &Input| {
+        if stream {
+            match input.load() {
+                Ok(doc) if doc.text.len() >= 2 * crate::engine::PART_SIZE => {
+                    return (Checked::Later(doc), None, None);
+                }
+                Ok(doc) => {
+                    let report = input.check_loaded(doc);
+                    let rendered = renderer
+                        .as_ref()
+                        .map(|r| timing::time(Stage::Output, || r.render(&report)));
+                    return (Checked::Now(report), rendered, None);
+                }
+                Err(e) => {
+                    let report = output::FileReport::failed(input.display.clone(), e);
+                    let rendered = renderer
+                        .as_ref()
+                        .map(|r| timing::time(Stage::Output, || r.render(&report)));
+                    return (Checked::Now(report), rendered, None);
+                }
+            }
+        }
         let mut report = input.check();
         let matched = baselines.split(input, &mut report);
         let rendered = match writing || args.statistics {
@@ -101,12 +134,37 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
                 .as_ref()
                 .map(|r| timing::time(Stage::Output, || r.render(&report))),
         };
-        (report, rendered, matched)
+        (Checked::Now(report), rendered, matched)
     };
     crate::runner::for_each_ordered(
         &inputs,
         progress::counted(&bar, check),
-        |input, (report, rendered, matched)| {
+        |input, (work, rendered, matched)| {
+            let (report, rendered) = match work {
+                Checked::Now(report) => (report, rendered),
+                Checked::Later(doc) => {
+                    let mut to = Writing {
+                        emitter: &mut *emitter,
+                        renderer: renderer.as_ref(),
+                        out: &mut *out,
+                    };
+                    match write_as_found(input, doc, &mut to, &mut summary, &mut status)? {
+                        None => {
+                            if stdout_is_terminal {
+                                out.flush()?;
+                            }
+                            return Ok(());
+                        }
+                        // The document could not be checked: reported as any failed file.
+                        Some(failed) => {
+                            let rendered = renderer
+                                .as_ref()
+                                .map(|r| timing::time(Stage::Output, || r.render(&failed)));
+                            (failed, rendered)
+                        }
+                    }
+                }
+            };
             if let Some(m) = matched {
                 hidden += m.hidden;
                 checked[m.baseline].insert(m.path, m.found);
@@ -275,3 +333,94 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
 }
 
 use crate::sanitize::plural;
+
+/// What a worker hands the writing thread for a file.
+enum Checked {
+    /// The file checked (or failed).
+    Now(output::FileReport),
+    /// A large file, read but not yet checked: the writing thread checks it and writes its
+    /// findings as they come ([`write_as_found`]).
+    Later(crate::document::Document),
+}
+
+/// Where [`write_as_found`] writes: the run's emitter, the format's renderer when it has one
+/// (which then writes the findings, the emitter only what goes between files), and the
+/// output.
+struct Writing<'w> {
+    emitter: &'w mut dyn output::Emitter,
+    renderer: Option<&'w output::FileRenderer>,
+    out: &'w mut dyn Write,
+}
+
+impl Writing<'_> {
+    /// Writes what goes before the findings of `report` (and between it and the file before).
+    fn start(&mut self, report: &output::FileReport) -> std::io::Result<()> {
+        match self.renderer {
+            Some(renderer) => {
+                self.emitter.before_rendered(&mut *self.out)?;
+                renderer.write_head(&mut *self.out, report)
+            }
+            None => self.emitter.start_file(&mut *self.out, report),
+        }
+    }
+
+    /// Writes `diags`, the next findings of `report`; `first` when none was written before.
+    fn chunk(&mut self, report: &output::FileReport, diags: &[Diagnostic], first: bool) -> std::io::Result<()> {
+        match self.renderer {
+            Some(renderer) => renderer.write_chunk(&mut *self.out, report, diags, first),
+            None => self.emitter.file_findings(&mut *self.out, report, diags),
+        }
+    }
+
+    /// Writes what goes after the findings of `report` (`any_findings`: some were written).
+    fn end(&mut self, report: &output::FileReport, any_findings: bool) -> std::io::Result<()> {
+        match self.renderer {
+            Some(renderer) => renderer.write_tail(&mut *self.out, report, any_findings),
+            None => self.emitter.end_file(&mut *self.out, report),
+        }
+    }
+}
+
+/// Checks `doc`, read from `input`, writing its findings as they are found and counting them
+/// in `summary` and `status`. When the document cannot be checked (its rules do not compile),
+/// nothing is written and the failed report is returned, to be written as any other.
+fn write_as_found(
+    input: &Input,
+    doc: crate::document::Document,
+    to: &mut Writing<'_>,
+    summary: &mut Summary,
+    status: &mut files::Status,
+) -> std::io::Result<Option<output::FileReport>> {
+    let report = output::FileReport::checked(input.display.clone(), doc, Vec::new());
+    let Some(doc) = report.document() else {
+        return Ok(None);
+    };
+    let mut any = false;
+    let mut started = false;
+    let written = input.linter.check_document_each(doc, Some(&input.path), |chunk| {
+        timing::time(Stage::Output, || {
+            if !started {
+                to.start(&report)?;
+                started = true;
+            }
+            summary.add_findings(&chunk);
+            status.add_findings(input, &chunk);
+            to.chunk(&report, &chunk, !any)?;
+            any |= !chunk.is_empty();
+            Ok::<(), std::io::Error>(())
+        })
+    });
+    match written {
+        Ok(written) => {
+            written?;
+            if !started {
+                to.start(&report)?;
+            }
+            summary.add(&report);
+            status.add(input, &report);
+            timing::time(Stage::Output, || to.end(&report, any))?;
+            Ok(None)
+        }
+        Err(e) => Ok(Some(output::FileReport::failed(report.path, e))),
+    }
+}

@@ -53,6 +53,11 @@ impl Status {
         self.failing |= r.diagnostics().iter().any(|d| d.severity >= input.profile().fail_on);
     }
 
+    /// Counts findings of `input` written as they were found (its report holds none).
+    pub fn add_findings(&mut self, input: &Input, diags: &[crate::diagnostic::Diagnostic]) {
+        self.failing |= diags.iter().any(|d| d.severity >= input.profile().fail_on);
+    }
+
     pub fn code(self) -> u8 {
         if self.errors {
             super::EXIT_ERROR

@@ -3,7 +3,7 @@
 //!
 //! In-place writes go through [`crate::write`], which never leaves a file half written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
@@ -35,6 +35,9 @@ struct FileFix {
     unsound: Vec<(String, String)>,
     /// `--lossy` replaced invalid UTF-8 in it: such a file is never written back.
     lossy: bool,
+    /// The warning that `--lossy` replaced invalid UTF-8, said when the file is reported (a
+    /// worker thread does not write to standard error, which the reporting thread holds).
+    replaced: Option<String>,
 }
 
 impl FileFix {
@@ -47,6 +50,22 @@ impl FileFix {
             left_out: Vec::new(),
             unsound: Vec::new(),
             lossy: false,
+            replaced: None,
+        }
+    }
+
+    /// The original and the fixed text when the fixed text is to be written in place.
+    fn to_write(&self) -> Option<(&str, &str)> {
+        match (&self.original, &self.fixed, self.lossy) {
+            (Some(original), Some(fixed), false) => Some((original, fixed)),
+            _ => None,
+        }
+    }
+
+    /// Says on standard error that `--lossy` replaced invalid UTF-8 in the file.
+    fn say_replaced(&self) {
+        if let Some(warning) = &self.replaced {
+            eprintln!("{warning}");
         }
     }
 
@@ -55,18 +74,15 @@ impl FileFix {
     }
 }
 
-/// Reads the input to fix; true when `--lossy` replaced something in it.
-fn load(input: &Input) -> Result<(Document, bool), FileError> {
+/// Reads the input to fix, with the warning to give when `--lossy` replaced something in it.
+fn load(input: &Input) -> Result<(Document, Option<String>), FileError> {
     if input.text.is_none() && input.error.is_none() {
         // `fix` writes files back: only regular ones, and a FIFO must not block the run.
         crate::input::open_regular(&input.path).map_err(crate::input::ReadError::Io)?;
     }
     let (doc, replaced) = input.read()?;
-    let lossy = replaced.is_some();
-    if let Some(r) = replaced {
-        eprintln!("warning: {}: {r}", one_line(&input.display));
-    }
-    Ok((doc, lossy))
+    let warning = replaced.map(|r| format!("warning: {}: {r}", one_line(&input.display)));
+    Ok((doc, warning))
 }
 
 /// The places no fix may touch in `doc`: its findings that the input's baseline holds.
@@ -100,14 +116,23 @@ fn baselined_places(
     places
 }
 
+/// Fixes one input (nothing is written); the caller says [`FileFix::say_replaced`] first
+/// when it reports the file.
 fn fix_one(input: &Input, min: Applicability, baselines: &Baselines) -> FileFix {
-    let fixed = load(input).and_then(|(doc, lossy)| {
+    let (doc, replaced) = match load(input) {
+        Ok(loaded) => loaded,
+        Err(e) => return FileFix::failed(input, e),
+    };
+    let lossy = replaced.is_some();
+    let fixed = (|| {
         let original = doc.text.clone();
         let kept = kept_places(input, baselines, &doc)?;
         let outcome = input.linter.fix_document(doc, Some(&input.path), min, kept)?;
-        Ok(file_fix(input, baselines, original, outcome, lossy))
-    });
-    fixed.unwrap_or_else(|e| FileFix::failed(input, e))
+        Ok::<_, FileError>(file_fix(input, baselines, original, outcome, lossy))
+    })();
+    let mut r = fixed.unwrap_or_else(|e| FileFix::failed(input, e));
+    r.replaced = replaced;
+    r
 }
 
 /// What fixing `input` came to, its remaining findings less those its baseline holds.
@@ -125,6 +150,68 @@ fn file_fix(input: &Input, baselines: &Baselines, original: String, outcome: Fix
         left_out: outcome.left_out,
         unsound: outcome.unsound,
         lossy,
+        replaced: None,
+    }
+}
+
+/// Threads that write fixed files in place ([`crate::write::Background`]), at most: a file's
+/// sync mostly waits for the disk, so several in flight keep the checking threads busy (10 MB
+/// in 801 files on a busy disk: 4.9 s with one, 2.7 s with two, 2.2 s with four, 2.0 s with
+/// eight).
+const WRITING_THREADS: usize = 8;
+
+/// Fixed files handed to the writing threads and not yet reported, at most, and their texts'
+/// bytes (beyond either, the run waits for the first one's write): bounds the documents held
+/// in memory besides those of [`crate::runner`]'s window.
+const MAX_WAITING: (usize, usize) = (16, 16 << 20);
+
+/// Fixed files in input order, each with its write in flight (when it has one to make), not
+/// yet reported.
+type Waiting<'a> = VecDeque<(&'a Input, FileFix, Option<crate::write::Pending>)>;
+
+/// Standard output, held back while one file's report is written and passed on in one piece
+/// (through the stream's own line buffering, as before) at [`Held::release`]: one system call
+/// per file rather than one per line. Every place that writes to standard error releases it
+/// first, so the two streams interleave exactly as they did line by line.
+struct Held<W: Write> {
+    inner: W,
+    held: Vec<u8>,
+}
+
+impl<W: Write> Held<W> {
+    /// Past this many bytes held, they are passed on at once (a large file's report is not
+    /// held whole; nothing goes to standard error in the middle of one file's report).
+    const MAX_HELD: usize = 64 * 1024;
+
+    fn new(inner: W) -> Self {
+        Held {
+            inner,
+            held: Vec::new(),
+        }
+    }
+
+    /// Passes on what is held.
+    fn release(&mut self) -> std::io::Result<()> {
+        if !self.held.is_empty() {
+            self.inner.write_all(&self.held)?;
+            self.held.clear();
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Held<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.held.extend_from_slice(buf);
+        if self.held.len() >= Self::MAX_HELD {
+            self.release()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.release()?;
+        self.inner.flush()
     }
 }
 
@@ -244,9 +331,10 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
     if args.diff {
         return run_diff(&args, &inputs, min, &baselines);
     }
-    let mut out = anstream::stdout().lock();
-    let mut err = anstream::stderr().lock();
-    let color = out.current_choice() != ColorChoice::Never;
+    let mut out = Held::new(anstream::stdout().lock());
+    // Not locked for the run: the writing threads' test hook writes to it.
+    let mut err = anstream::stderr();
+    let color = out.inner.current_choice() != ColorChoice::Never;
     let human = HumanOptions {
         width: output::terminal_width(),
         ..HumanOptions::default()
@@ -266,14 +354,21 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         ..Totals::default()
     };
     let mut session = Session::default();
-    let mut renames = crate::write::Renames::default();
-    let mut each = |input: &Input, mut r: FileFix, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<()> {
+    let renames = crate::write::Renames::default();
+    // Reports one file, once its fixed text is written (`written`: how that went, when it was
+    // to be written).
+    let mut each = |input: &Input,
+                    mut r: FileFix,
+                    written: Option<Result<(), WriteError>>,
+                    out: &mut Held<_>,
+                    err: &mut dyn Write|
+     -> std::io::Result<()> {
+        r.say_replaced();
         if let (Some(_), Some(_), true) = (&r.original, &r.fixed, r.lossy) {
             // Writing the fixed text would turn the invalid bytes into U+FFFD for good.
             r.report = FileReport::failed(r.report.path.clone(), WriteError::Lossy);
-        } else if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
-            crate::write::hold_before_write(&r.report.path);
-            match crate::write::write_atomically(&input.path, original, fixed, &mut renames) {
+        } else if let Some(written) = written {
+            match written {
                 Ok(()) => {
                     totals.files_changed += 1;
                     totals.applied += r.total_applied();
@@ -292,6 +387,8 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         summary.add(&r.report);
         totals.count_left(&r.report, min);
         emitter.file(out, &r.report)?;
+        // The file's report goes out before anything more is said on standard error.
+        out.release()?;
         if let (Some(e), true) = (&r.report.error_message(), args.format != output::Format::Human) {
             writeln!(err, "error: {}: {}", one_line(&r.report.path), terminal(e))?;
         }
@@ -304,14 +401,60 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
                 break;
             }
             let r = review_file(input, min, &baselines, &mut session, &mut out, &mut stdin, color)?;
-            each(input, r, &mut out, &mut err)?;
+            let written = r.to_write().map(|(original, fixed)| {
+                crate::write::hold_before_write(&r.report.path);
+                crate::write::write_atomically(&input.path, original, fixed, &renames)
+            });
+            each(input, r, written, &mut out, &mut err)?;
         }
     } else {
-        crate::runner::for_each_ordered(
-            &inputs,
-            |i| fix_one(i, min, &baselines),
-            |input, r| each(input, r, &mut out, &mut err),
-        )?;
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            let background = crate::write::Background::start(scope, WRITING_THREADS.min(inputs.len()), &renames);
+            // Files fixed and handed to the writing threads, in input order, not yet reported.
+            let mut waiting: Waiting<'_> = VecDeque::new();
+            let mut report_done = |waiting: &mut Waiting<'_>, all: bool| -> std::io::Result<()> {
+                // The first in line is reported when its write is over; the run waits for it
+                // when everything must be reported or too many files are held.
+                while let Some((_, _, pending)) = waiting.front_mut() {
+                    let over = pending.as_mut().is_none_or(|p| p.poll());
+                    let full = || {
+                        let held: usize = waiting
+                            .iter()
+                            .map(|(_, r, _)| r.original.as_ref().map_or(0, String::len))
+                            .sum();
+                        waiting.len() > MAX_WAITING.0 || held > MAX_WAITING.1
+                    };
+                    if !(over || all || full()) {
+                        break;
+                    }
+                    let Some((input, r, pending)) = waiting.pop_front() else {
+                        break;
+                    };
+                    each(input, r, pending.map(|p| p.wait()), &mut out, &mut err)?;
+                }
+                Ok(())
+            };
+            let ran = crate::runner::for_each_ordered(
+                &inputs,
+                |i| {
+                    let r = fix_one(i, min, &baselines);
+                    let pending = r
+                        .to_write()
+                        .map(|(original, fixed)| background.write(&i.path, &r.report.path, original, fixed));
+                    (r, pending)
+                },
+                |input, (r, pending)| {
+                    waiting.push_back((input, r, pending));
+                    report_done(&mut waiting, false)
+                },
+            )
+            .and_then(|()| report_done(&mut waiting, true));
+            if ran.is_err() {
+                // The run ends here: the writes not yet begun are not made.
+                background.stop();
+            }
+            ran
+        })?;
     }
     // The renames are durable before the run reports that it is done.
     renames.sync();
@@ -323,6 +466,7 @@ pub fn run(args: FixArgs) -> anyhow::Result<u8> {
         if args.format == output::Format::Human {
             writeln!(out, "{line}")?;
         } else {
+            out.release()?;
             writeln!(err, "{line}")?;
         }
     }
@@ -469,6 +613,7 @@ fn run_stdin(args: &FixArgs, input: &Input, min: Applicability, baselines: &Base
     let mut out = anstream::stdout().lock();
     let mut err = anstream::stderr().lock();
     let r = fix_one(input, min, baselines);
+    r.say_replaced();
     if let Some(e) = &r.report.error_message() {
         writeln!(err, "error: {}: {}", one_line(&r.report.path), terminal(e))?;
         return Ok(EXIT_ERROR);
@@ -515,9 +660,10 @@ fn run_stdin(args: &FixArgs, input: &Input, min: Applicability, baselines: &Base
 }
 
 fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability, baselines: &Baselines) -> anyhow::Result<u8> {
-    let mut out = anstream::stdout().lock();
-    let mut err = anstream::stderr().lock();
-    let color = out.current_choice() != ColorChoice::Never;
+    let mut out = Held::new(anstream::stdout().lock());
+    // Not locked for the run: a worker thread may have a warning to give.
+    let mut err = anstream::stderr();
+    let color = out.inner.current_choice() != ColorChoice::Never;
     let on_terminal = std::io::stdout().is_terminal();
     let (mut files_changed, mut applied, mut left_out) = (0usize, 0usize, 0usize);
     let mut errors = false;
@@ -525,10 +671,13 @@ fn run_diff(args: &FixArgs, inputs: &[Input], min: Applicability, baselines: &Ba
         inputs,
         |i| fix_one(i, min, baselines),
         |_, r| {
+            r.say_replaced();
             if let (Some(original), Some(fixed)) = (&r.original, &r.fixed) {
                 files_changed += 1;
                 applied += r.total_applied();
                 print_diff(&mut out, &r.report.path, original, fixed, color, on_terminal)?;
+                // The diff goes out before anything more is said on standard error.
+                out.release()?;
             }
             warn_engine_trouble(&mut err, &r)?;
             left_out += r.left_out.len();
@@ -782,10 +931,15 @@ fn review_file(
     stdin: &mut dyn BufRead,
     color: bool,
 ) -> std::io::Result<FileFix> {
-    let (doc, lossy) = match load(input) {
+    let (doc, replaced) = match load(input) {
         Ok(x) => x,
         Err(e) => return Ok(FileFix::failed(input, e)),
     };
+    // Said before the questions about the file.
+    if let Some(warning) = &replaced {
+        eprintln!("{warning}");
+    }
+    let lossy = replaced.is_some();
     let original = doc.text.clone();
     let kept = match kept_places(input, baselines, &doc) {
         Ok(k) => k,

@@ -33,9 +33,22 @@ pub enum ConfigError {
 pub fn builtin_rules() -> Result<&'static [LoadedRule], ConfigError> {
     static RULES: OnceLock<Result<Vec<LoadedRule>, SourceError>> = OnceLock::new();
     let loaded = RULES.get_or_init(|| {
+        let sources = builtin_sources();
+        // As `build.rs` parsed them, when it wrote every file: no TOML to parse.
+        let mut files = crate::packs::shipped::files()
+            .filter(|f| f.len() == sources.len())
+            .map(|f| f.into_iter().map(|f| (f.path, f.tables)).collect::<Vec<_>>())
+            .unwrap_or_default();
+        files.resize_with(sources.len(), || ("", None));
         let mut all = Vec::new();
-        for (path, text) in builtin_sources() {
-            all.extend(parse_shipped_rule_file(&path, text)?);
+        for ((path, text), (packed_path, tables)) in sources.into_iter().zip(files) {
+            let packed = tables
+                .filter(|_| path == Path::new("<builtin>").join(packed_path))
+                .and_then(|(pack, rules)| rulefile::shipped_rules(&path, pack, rules));
+            match packed {
+                Some(rules) => all.extend(rules),
+                None => all.extend(parse_shipped_rule_file(&path, text)?),
+            }
         }
         Ok(all)
     });
@@ -652,7 +665,7 @@ fn apply_override(def: &RuleDef, table: &toml::Table) -> Result<RuleDef, Overrid
             return Err(OverrideError::Fixed(key));
         }
     }
-    let mut merged = def.table.clone();
+    let mut merged = (*def.table).clone();
     for (k, v) in table {
         merged.insert(k.clone(), v.clone());
     }

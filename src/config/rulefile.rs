@@ -38,7 +38,7 @@ pub fn rule_from_table(table: toml::Table, validate: bool) -> Result<RuleDef, Ru
         .clone()
         .into_iter()
         .partition(|(k, _)| COMMON_KEYS.contains(&k.as_str()));
-    let common = read_common(common)?;
+    let common = read_common(common, &table)?;
     let Some(kind) = crate::checks::kind_named(&common.kind) else {
         return Err((
             Some(Place::Value("kind".into())),
@@ -71,7 +71,7 @@ pub fn rule_from_table(table: toml::Table, validate: bool) -> Result<RuleDef, Ru
         when_document_mentions: common.when_document_mentions,
         examples: common.examples,
         params,
-        table,
+        table: std::sync::Arc::new(table),
     };
     let with_id =
         |(key, msg): (&'static str, String)| (Some(Place::Key(key.to_string())), format!("rule `{}`: {msg}", def.id));
@@ -84,16 +84,17 @@ pub fn rule_from_table(table: toml::Table, validate: bool) -> Result<RuleDef, Ru
     Ok(def)
 }
 
-/// Reads the common fields; an error names the key whose value is wrong when it can.
-fn read_common(common: toml::Table) -> Result<CommonFields, RuleError> {
+/// Reads the common fields (the entries of `table`, the whole rule, that `common` holds); an
+/// error names the key whose value is wrong when it can.
+fn read_common(common: toml::Table, table: &toml::Table) -> Result<CommonFields, RuleError> {
     let read = |t: toml::Table| -> Result<CommonFields, toml::de::Error> { toml::Value::Table(t).try_into() };
-    read(common.clone()).map_err(|e| {
+    read(common).map_err(|e| {
         // Each key alone, beside a valid id and kind: the first that fails is the culprit.
-        let key = common.keys().find(|k| {
+        let key = table.keys().filter(|k| COMMON_KEYS.contains(&k.as_str())).find(|k| {
             let mut one = toml::Table::new();
             one.insert("id".into(), "x".into());
             one.insert("kind".into(), "x".into());
-            one.insert(k.to_string(), common[k.as_str()].clone());
+            one.insert(k.to_string(), table[k.as_str()].clone());
             read(one).is_err()
         });
         (key.cloned().map(Place::Value), e.message().trim().to_string())
@@ -148,6 +149,41 @@ pub fn parse_rule_file(path: &Path, source: &str) -> Result<Vec<LoadedRule>, Sou
 /// start-up otherwise); an engine still compiles the rules it uses, and fails loudly.
 pub(crate) fn parse_shipped_rule_file(path: &Path, source: &str) -> Result<Vec<LoadedRule>, SourceError> {
     parse_rules(path, source, false)
+}
+
+/// The rules of a shipped rule file from its tables as `build.rs` parsed them
+/// (`packs::shipped`), as [`parse_shipped_rule_file`] reads them from its TOML; `None` on
+/// anything that reading would report as an error, which the caller then reads from the TOML
+/// to say where.
+pub(crate) fn shipped_rules(
+    path: &Path,
+    pack: toml::Table,
+    rules: Vec<(usize, toml::Table)>,
+) -> Option<Vec<LoadedRule>> {
+    let mut pack: PackDef = toml::Value::Table(pack).try_into().ok()?;
+    for tag in [&mut pack.target, &mut pack.source].into_iter().flatten() {
+        *tag = crate::language::primary(tag).ok()?;
+    }
+    if !is_valid_id(&pack.name) || rules.is_empty() {
+        return None;
+    }
+    let pack = std::sync::Arc::new(pack);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(rules.len());
+    for (line, table) in rules {
+        if let Some(id) = table.get("id").and_then(|v| v.as_str()) {
+            if !is_valid_id(id) || !seen.insert(id.to_string()) {
+                return None;
+            }
+        }
+        out.push(LoadedRule {
+            def: rule_from_table(table, false).ok()?,
+            pack: pack.clone(),
+            origin: path.to_path_buf(),
+            line,
+        });
+    }
+    Some(out)
 }
 
 fn parse_rules(path: &Path, source: &str, validate: bool) -> Result<Vec<LoadedRule>, SourceError> {
@@ -369,6 +405,21 @@ mod tests {
         let err = parse_rule_file(Path::new("r.toml"), inline).unwrap_err();
         assert_eq!((err.line, err.column), (3, 1), "{err}");
         assert!(err.message.contains("`[pack.words]`"), "{err}");
+    }
+
+    /// The shipped packs as `build.rs` parsed them load as from their TOML.
+    #[test]
+    fn shipped_tables_load_as_their_toml() {
+        let sources = crate::config::builtin_sources();
+        let files = crate::packs::shipped::files().expect("build.rs wrote them");
+        assert_eq!(files.len(), sources.len());
+        for (file, (path, text)) in files.into_iter().zip(sources) {
+            assert_eq!(Path::new("<builtin>").join(file.path), path);
+            let (pack, rules) = file.tables.expect("every shipped file is written parsed");
+            let packed = shipped_rules(&path, pack, rules).expect("loads");
+            let parsed = parse_shipped_rule_file(&path, text).unwrap();
+            assert_eq!(format!("{packed:?}"), format!("{parsed:?}"), "{}", path.display());
+        }
     }
 
     /// Start-up skips the kind validation of shipped packs; this holds them to it.

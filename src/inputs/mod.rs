@@ -408,11 +408,16 @@ impl Input {
 
     /// Reads and checks the input.
     pub fn check(&self) -> FileReport {
-        let checked = self
-            .load()
-            .and_then(|doc| Ok((self.linter.check_document(&doc, Some(&self.path))?, doc)));
-        match checked {
-            Ok((diagnostics, doc)) => FileReport::checked(self.display.clone(), doc, diagnostics),
+        match self.load() {
+            Ok(doc) => self.check_loaded(doc),
+            Err(e) => FileReport::failed(self.display.clone(), e),
+        }
+    }
+
+    /// Checks the input's document, read by [`Input::load`].
+    pub fn check_loaded(&self, doc: Document) -> FileReport {
+        match self.linter.check_document(&doc, Some(&self.path)) {
+            Ok(diagnostics) => FileReport::checked(self.display.clone(), doc, diagnostics),
             Err(e) => FileReport::failed(self.display.clone(), e),
         }
     }

@@ -269,8 +269,9 @@ pub struct RuleDef {
     pub examples: Vec<Example>,
     pub params: Params,
     /// The table as written (after config overrides): what `explain` shows and what an
-    /// override is merged into.
-    pub table: toml::Table,
+    /// override is merged into. Shared: a rule is copied into every engine and catalog that
+    /// holds it, and copying its table made up most of that.
+    pub table: Arc<toml::Table>,
 }
 
 impl RuleDef {

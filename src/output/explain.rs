@@ -60,7 +60,7 @@ pub fn explain(
     if let Some(doc) = &def.doc {
         writeln!(out, "\n{}", t(doc.trim()))?;
     }
-    let mut params = def.table.clone();
+    let mut params = (*def.table).clone();
     for shown in ["examples", "doc", "message", "when_document_mentions"] {
         params.remove(shown);
     }

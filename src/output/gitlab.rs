@@ -16,25 +16,37 @@ use crate::document::Document;
 /// A fingerprint hashes the path, the rule, the flagged text and how many times the same rule
 /// flagged the same text earlier in the file, so it survives edits elsewhere in the file that
 /// move lines, and two identical findings in one file still differ.
-pub struct Fingerprints<'a> {
-    path: &'a str,
-    seen: HashMap<(&'a str, &'a str), u32>,
+pub struct Fingerprints {
+    path: String,
+    /// For each flagged text, the rules that flagged it so far and how many times. (Owned: a
+    /// large file's findings are written in chunks, and its fingerprints counted across them.)
+    seen: HashMap<Box<str>, Vec<(Box<str>, u32)>>,
 }
 
-impl<'a> Fingerprints<'a> {
-    pub fn new(path: &'a str) -> Self {
+impl Fingerprints {
+    pub fn new(path: &str) -> Self {
         Fingerprints {
-            path,
+            path: path.to_string(),
             seen: HashMap::new(),
         }
     }
 
     /// The fingerprint of the next finding of the file, as 32 hex digits.
-    pub fn next(&mut self, doc: &'a Document, d: &'a Diagnostic) -> String {
+    pub fn next(&mut self, doc: &Document, d: &Diagnostic) -> String {
         let text = doc.text.get(d.span.start..d.span.end).unwrap_or("");
-        let n = self.seen.entry((d.rule_id(), text)).or_insert(0);
+        let rules = match self.seen.get_mut(text) {
+            Some(rules) => rules,
+            None => self.seen.entry(text.into()).or_default(),
+        };
+        let n = match rules.iter_mut().find(|(rule, _)| **rule == *d.rule_id()) {
+            Some((_, n)) => n,
+            None => {
+                rules.push((d.rule_id().into(), 0));
+                &mut rules.last_mut().expect("just pushed").1
+            }
+        };
         *n += 1;
-        let parts = [self.path, d.rule_id(), text, &n.to_string()];
+        let parts = [self.path.as_str(), d.rule_id(), text, &n.to_string()];
         // Two FNV-1a passes with different offsets give 128 bits: collisions within one report
         // are then out of reach, and the value is the same on every platform and Rust version.
         let a = fnv1a(0xcbf2_9ce4_8422_2325, &parts);
@@ -101,6 +113,8 @@ fn relative(path: &str) -> &str {
 #[derive(Default)]
 pub struct Gitlab {
     written: bool,
+    /// The fingerprints of the file being written.
+    prints: Option<Fingerprints>,
 }
 
 impl Gitlab {
@@ -135,15 +149,30 @@ impl Emitter for Gitlab {
                 },
             )?;
         }
-        let Some(doc) = r.document() else { return Ok(()) };
-        let mut fingerprints = Fingerprints::new(path);
-        for d in r.diagnostics() {
+        self.file_as_one_chunk(out, r)
+    }
+
+    fn streams(&self) -> bool {
+        true
+    }
+
+    fn start_file(&mut self, _out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        self.prints = Some(Fingerprints::new(relative(&r.path)));
+        Ok(())
+    }
+
+    fn file_findings(&mut self, out: &mut dyn Write, r: &FileReport, diags: &[Diagnostic]) -> io::Result<()> {
+        let (Some(doc), Some(mut prints)) = (r.document(), self.prints.take()) else {
+            return Ok(());
+        };
+        let path = relative(&r.path);
+        for d in diags {
             let (s, e) = position(doc, d);
             let issue = Issue {
                 kind: "issue",
                 description: &d.message,
                 check_name: d.rule_id(),
-                fingerprint: fingerprints.next(doc, d),
+                fingerprint: prints.next(doc, d),
                 severity: severity(d.severity),
                 categories: ["Style"],
                 location: Location {
@@ -156,6 +185,12 @@ impl Emitter for Gitlab {
             };
             self.issue(out, &issue)?;
         }
+        self.prints = Some(prints);
+        Ok(())
+    }
+
+    fn end_file(&mut self, _out: &mut dyn Write, _r: &FileReport) -> io::Result<()> {
+        self.prints = None;
         Ok(())
     }
 

@@ -136,7 +136,7 @@ pub fn file_block(out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
     if let Some(doc) = r.document() {
         block_findings(out, doc, r.diagnostics(), true)?;
     }
-    block_tail(out, r)
+    block_tail(out, r, !r.diagnostics().is_empty())
 }
 
 /// The start of a file's object in the `json` document, up to the `[` of its findings.
@@ -173,8 +173,8 @@ pub fn block_findings(out: &mut dyn Write, doc: &Document, diags: &[Diagnostic],
 }
 
 /// The end of a file's object in the `json` document, after its findings.
-pub fn block_tail(out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
-    if !r.diagnostics().is_empty() {
+pub fn block_tail(out: &mut dyn Write, r: &FileReport, any_findings: bool) -> io::Result<()> {
+    if any_findings {
         out.write_all(b"\n      ")?;
     }
     write!(

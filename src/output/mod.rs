@@ -175,7 +175,12 @@ impl Summary {
         if r.error().is_some() {
             self.files_with_errors += 1;
         }
-        for d in r.diagnostics() {
+        self.add_findings(r.diagnostics());
+    }
+
+    /// Counts findings without their file (a large file's, counted as they are written).
+    pub fn add_findings(&mut self, diags: &[Diagnostic]) {
+        for d in diags {
             self.diagnostics += 1;
             self.severities.add(d.severity);
             match d.fix.as_ref().map(|f| f.applicability) {
@@ -205,6 +210,34 @@ pub trait Emitter {
     /// [`Emitter::file`]: what the format puts between files (a JSON array's comma).
     fn before_rendered(&mut self, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
+    }
+    /// Whether the format can write a checked file's findings in chunks as they are found,
+    /// in place of [`Emitter::file`]: [`Emitter::start_file`], [`Emitter::file_findings`]
+    /// for each chunk, [`Emitter::end_file`], with the same bytes as the whole report.
+    fn streams(&self) -> bool {
+        false
+    }
+    /// Starts `report`, a checked file whose findings follow in chunks (it holds none).
+    fn start_file(&mut self, _out: &mut dyn Write, _report: &FileReport) -> io::Result<()> {
+        Ok(())
+    }
+    /// Writes `diags`, the next findings of `report` (see [`Emitter::start_file`]).
+    fn file_findings(&mut self, _out: &mut dyn Write, _report: &FileReport, _diags: &[Diagnostic]) -> io::Result<()> {
+        Ok(())
+    }
+    /// Ends `report` (see [`Emitter::start_file`]).
+    fn end_file(&mut self, _out: &mut dyn Write, _report: &FileReport) -> io::Result<()> {
+        Ok(())
+    }
+    /// Writes a checked file that holds all its findings as one chunk of the streaming calls,
+    /// for a streaming format's [`Emitter::file`]; a file that could not be read has none.
+    fn file_as_one_chunk(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        if report.document().is_none() {
+            return Ok(());
+        }
+        self.start_file(out, report)?;
+        self.file_findings(out, report, report.diagnostics())?;
+        self.end_file(out, report)
     }
 }
 
@@ -341,13 +374,50 @@ impl FileRenderer {
         if let FileRenderer::Human(h) = self {
             // Grouped over the whole file first, as a small report is, whatever the threads.
             let groups = human::groups(doc, diags);
-            return write_in_slices(out, &groups, |out, groups, _| h.write_groups(out, path, doc, groups));
+            return write_in_slices(out, &groups, true, |out, groups, _| {
+                h.write_groups(out, path, doc, groups)
+            });
         }
         self.head(out, report)?;
-        write_in_slices(out, diags, |out, diags, first| {
+        write_in_slices(out, diags, true, |out, diags, first| {
             self.findings(out, path, doc, diags, first)
         })?;
-        self.tail(out, report)
+        self.tail(out, report, !diags.is_empty())
+    }
+
+    /// Whether a file's findings can be written as they are found, chunk by chunk
+    /// ([`FileRenderer::write_head`], [`FileRenderer::write_chunk`],
+    /// [`FileRenderer::write_tail`]): every format but the human one, which groups the whole
+    /// file's findings first.
+    pub fn streams(&self) -> bool {
+        !matches!(self, FileRenderer::Human(_))
+    }
+
+    /// What the format writes before the findings of `report`, a checked file whose findings
+    /// are written as they come (it holds none itself).
+    pub fn write_head(&self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        self.head(out, report)
+    }
+
+    /// Writes `diags`, the next findings of `report` (see [`FileRenderer::write_head`]), as
+    /// the report holding all of them would have them written; `first` when none was written
+    /// before. Rendered on the calling thread: the rayon pool is busy checking the next
+    /// findings, and would make the writing wait for it.
+    pub fn write_chunk(
+        &self,
+        out: &mut dyn Write,
+        report: &FileReport,
+        diags: &[Diagnostic],
+        first: bool,
+    ) -> io::Result<()> {
+        let Some(doc) = report.document() else { return Ok(()) };
+        self.findings(out, &report.path, doc, diags, first)
+    }
+
+    /// What the format writes after the findings of `report` (see
+    /// [`FileRenderer::write_head`]); `any_findings` when some were written.
+    pub fn write_tail(&self, out: &mut dyn Write, report: &FileReport, any_findings: bool) -> io::Result<()> {
+        self.tail(out, report, any_findings)
     }
 
     /// What the format writes before a large report's findings (which has no error line).
@@ -378,10 +448,10 @@ impl FileRenderer {
         }
     }
 
-    /// What the format writes after a large report's findings.
-    fn tail(&self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+    /// What the format writes after a large report's findings (`any_findings`: some were).
+    fn tail(&self, out: &mut dyn Write, report: &FileReport, any_findings: bool) -> io::Result<()> {
         match self {
-            FileRenderer::Json => json::block_tail(out, report),
+            FileRenderer::Json => json::block_tail(out, report, any_findings),
             FileRenderer::Jsonl => json::line_tail(out, report),
             FileRenderer::Human(_) | FileRenderer::Concise | FileRenderer::Github => Ok(()),
         }
@@ -389,12 +459,14 @@ impl FileRenderer {
 }
 
 /// Writes `items` to `out` in slices of [`FileRenderer::SLICE`], each rendered by
-/// `render(out, slice, first)` (`first`: the slice is the first). On one thread straight into
-/// `out`; on more, a window of a few slices per thread is rendered in parallel on the rayon
-/// pool and written before the next is rendered, so the output is never held whole.
+/// `render(out, slice, first)` (`first`: the slice is the file's first, which needs `items`
+/// to be its first). On one thread straight into `out`; on more, a window of a few slices per
+/// thread is rendered in parallel on the rayon pool and written before the next is rendered,
+/// so the output is never held whole.
 fn write_in_slices<T: Sync>(
     out: &mut dyn Write,
     items: &[T],
+    items_first: bool,
     render: impl Fn(&mut dyn Write, &[T], bool) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     use rayon::prelude::*;
@@ -403,7 +475,7 @@ fn write_in_slices<T: Sync>(
     let threads = rayon::current_num_threads();
     if threads == 1 {
         for (i, items) in items.chunks(slice).enumerate() {
-            render(out, items, i == 0)?;
+            render(out, items, items_first && i == 0)?;
         }
         return Ok(());
     }
@@ -413,7 +485,7 @@ fn write_in_slices<T: Sync>(
             .enumerate()
             .map(|(i, items)| {
                 let mut piece = Vec::new();
-                render(&mut piece, items, w == 0 && i == 0).map(|()| piece)
+                render(&mut piece, items, items_first && w == 0 && i == 0).map(|()| piece)
             })
             .collect::<io::Result<Vec<_>>>()?;
         for piece in pieces {
@@ -564,6 +636,75 @@ mod tests {
             assert_eq!(written(Format::Json, &r), (large, expected.join("\n")));
             let line = serde_json::to_string(&whole(&r)).unwrap() + "\n";
             assert_eq!(written(Format::Jsonl, &r), (large, line));
+        }
+    }
+
+    /// A checked report's findings written in chunks of `sizes` (then the rest) through the
+    /// streaming calls of the format's renderer or emitter, as `mtlint check` writes a large
+    /// file, and through its whole-report call; each with the run's end.
+    fn chunked_and_whole(format: Format, r: &FileReport, sizes: &[usize]) -> (String, String) {
+        let opts = EmitOptions {
+            human: Default::default(),
+            rules: Default::default(),
+            fail_on: Severity::Error,
+        };
+        let summary = Summary::of(std::slice::from_ref(r));
+        let mut whole = Vec::new();
+        write(format, std::slice::from_ref(r), &mut whole, &opts).unwrap();
+        let head = FileReport::checked(
+            r.path.clone(),
+            Document::new("x.txt", r.document().unwrap().text.clone(), Some("fr")),
+            Vec::new(),
+        );
+        let Writers { mut emitter, renderer } = writers(format, &opts);
+        let mut out = Vec::new();
+        match &renderer {
+            Some(renderer) => {
+                emitter.before_rendered(&mut out).unwrap();
+                renderer.write_head(&mut out, &head).unwrap();
+            }
+            None => emitter.start_file(&mut out, &head).unwrap(),
+        }
+        let mut rest = r.diagnostics();
+        let mut first = true;
+        for &n in sizes.iter().chain(&[usize::MAX]) {
+            let (chunk, after) = rest.split_at(n.min(rest.len()));
+            match &renderer {
+                Some(renderer) => renderer.write_chunk(&mut out, &head, chunk, first).unwrap(),
+                None => emitter.file_findings(&mut out, &head, chunk).unwrap(),
+            }
+            first &= chunk.is_empty();
+            rest = after;
+        }
+        match &renderer {
+            Some(renderer) => renderer.write_tail(&mut out, &head, !first).unwrap(),
+            None => emitter.end_file(&mut out, &head).unwrap(),
+        }
+        emitter.finish(&mut out, &summary).unwrap();
+        (String::from_utf8(out).unwrap(), String::from_utf8(whole).unwrap())
+    }
+
+    #[test]
+    fn a_report_written_in_chunks_is_the_whole_report() {
+        for format in [
+            Format::Concise,
+            Format::Json,
+            Format::Jsonl,
+            Format::Github,
+            Format::Sarif,
+            Format::Gitlab,
+        ] {
+            let opts = EmitOptions {
+                human: Default::default(),
+                rules: Default::default(),
+                fail_on: Severity::Error,
+            };
+            let Writers { emitter, renderer } = writers(format, &opts);
+            assert!(renderer.map_or(emitter.streams(), |r| r.streams()), "{format:?}");
+            for (n, sizes) in [(0, &[][..]), (40, &[0, 7, 0, 20][..]), (3000, &[1500, 1][..])] {
+                let (chunked, whole) = chunked_and_whole(format, &report(n), sizes);
+                assert_eq!(chunked, whole, "{format:?}, {n} findings");
+            }
         }
     }
 

@@ -207,6 +207,8 @@ pub struct Sarif {
     notifications: Vec<Value>,
     started: bool,
     results: usize,
+    /// The fingerprints of the file being written.
+    prints: Option<Fingerprints>,
 }
 
 impl Sarif {
@@ -218,6 +220,7 @@ impl Sarif {
             notifications: Vec::new(),
             started: false,
             results: 0,
+            prints: None,
         }
     }
 
@@ -354,10 +357,26 @@ impl Emitter for Sarif {
                 "locations": [{ "physicalLocation": { "artifactLocation": location.to_value() } }],
             }));
         }
-        let Some(doc) = r.document() else { return Ok(()) };
-        let mut fingerprints = Fingerprints::new(&r.path);
-        for d in r.diagnostics() {
-            let result = self.result(&location, doc, d, fingerprints.next(doc, d));
+        self.file_as_one_chunk(out, r)
+    }
+
+    fn streams(&self) -> bool {
+        true
+    }
+
+    fn start_file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        self.start(out)?;
+        self.prints = Some(Fingerprints::new(&r.path));
+        Ok(())
+    }
+
+    fn file_findings(&mut self, out: &mut dyn Write, r: &FileReport, diags: &[Diagnostic]) -> io::Result<()> {
+        let (Some(doc), Some(mut prints)) = (r.document(), self.prints.take()) else {
+            return Ok(());
+        };
+        let location = artifact_location(&r.path);
+        for d in diags {
+            let result = self.result(&location, doc, d, prints.next(doc, d));
             out.write_all(if self.results == 0 {
                 b"\n        "
             } else {
@@ -366,6 +385,12 @@ impl Emitter for Sarif {
             self.results += 1;
             serde_json::to_writer(&mut *out, &result)?;
         }
+        self.prints = Some(prints);
+        Ok(())
+    }
+
+    fn end_file(&mut self, _out: &mut dyn Write, _r: &FileReport) -> io::Result<()> {
+        self.prints = None;
         Ok(())
     }
 

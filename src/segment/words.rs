@@ -339,6 +339,13 @@ impl WordTable {
                 words.push(Occurrence { start: rel, id });
             }
             base += 64;
+            // A word that ran a block or more past this one: the blocks it covers hold no
+            // word start to read, so the scan goes on at the block that holds its end, with
+            // the letter before that block carried in.
+            if i >= base + 64 {
+                base += (i - base) / 64 * 64;
+                carry = u64::from(is_letter(bytes[base - 1]));
+            }
         }
         SHORT.with_borrow_mut(|kept| *kept = short);
         WordTable {
@@ -832,14 +839,21 @@ fn run_end(bytes: &[u8], letters: u64, base: usize, at: usize) -> usize {
     run_end_past(bytes, at)
 }
 
-/// [`run_end`] from `at` on, byte by byte: for the runs that cross a block's end, of a few
-/// letters past it mostly (the next block's mask is worked out when the scan gets there).
+/// [`run_end`] from `at` on: for the runs that cross a block's end. Most end a few letters
+/// past it, so the first bytes are read one by one (the next block's mask is worked out when
+/// the scan gets there); a run longer than that (a long string of letters with no space, as
+/// in an encoded blob) is read a block at a time, so it does not cost a test per byte.
 #[inline(never)]
 fn run_end_past(bytes: &[u8], mut at: usize) -> usize {
-    while bytes.get(at).is_some_and(|&c| is_letter(c)) {
+    /// Bytes read one by one before the run is read by blocks.
+    const SINGLY: usize = 16;
+    for _ in 0..SINGLY {
+        if !bytes.get(at).is_some_and(|&c| is_letter(c)) {
+            return at.min(bytes.len());
+        }
         at += 1;
     }
-    at.min(bytes.len())
+    Letters::new(bytes, at).run_end(at)
 }
 
 /// [`shape`] of a word of up to 15 bytes from its key ([`packed`]), eight bytes at a time:

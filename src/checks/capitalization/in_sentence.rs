@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::super::spelling::{dictionary_paths, in_background, preload_dictionary, English};
+use super::super::spelling::{dictionary_paths, in_background, load_first, preload_dictionary, English};
 use super::super::{RuleIdx, Sink};
 use crate::document::Document;
 use crate::model::RuleDef;
@@ -205,8 +205,11 @@ fn after_line_break<'a>(b: &'a [u8], class: impl Fn(u8) -> bool + Copy + 'a) -> 
 }
 
 /// Starts loading, in the background, the dictionaries and the capitalised words of the rules
-/// that need them (`lower-case-acronym`, `mid-sentence-capital`): the two loads run side by
-/// side and beside the compiling of the other rules (see `spelling::in_background`).
+/// that need them (`lower-case-acronym`, `mid-sentence-capital`), beside the compiling of the
+/// other rules (see `spelling::in_background`). The words are read once the dictionary has
+/// loaded: on two cores, the other one compiles the engine and checks, and a document asks
+/// the dictionary (for spelling, a long word) more often than these words (for a capital
+/// mid-sentence); a small file that needs neither does not share its core with two loads.
 pub fn preload(rules: &[(RuleIdx, &RuleDef)]) {
     for (_, d) in rules {
         let d = d.params::<super::CapitalizationParams>();
@@ -219,9 +222,51 @@ pub fn preload(rules: &[(RuleIdx, &RuleDef)]) {
         let paths = dictionary_paths(&d.dictionary);
         preload_dictionary(&paths);
         in_background(format!("capitalised\n{}", paths.join("\n")), move || {
+            load_first(&paths);
             capitalised_entries(&paths);
         });
     }
+}
+
+/// A rule's [`Lexicon`], loaded when its sub-check first has a word to ask it about: a
+/// document with none does not wait for the dictionaries loading in the background
+/// ([`preload`]). What [`Lexicon::load`] says of dictionaries that cannot be opened is said on
+/// the first document, as before.
+pub struct LazyLexicon {
+    paths: Vec<String>,
+    /// Whether a dictionary can be opened, once said ([`English::probe`]).
+    opens: OnceLock<bool>,
+    loaded: OnceLock<Option<Lexicon>>,
+}
+
+impl LazyLexicon {
+    pub fn new(paths: Vec<String>) -> Self {
+        LazyLexicon {
+            paths,
+            opens: OnceLock::new(),
+            loaded: OnceLock::new(),
+        }
+    }
+
+    /// False when no dictionary of `rule` can be opened: then it never loads, and the
+    /// sub-check is off. Says which cannot be opened, once.
+    pub fn opens(&self, rule: RuleIdx, sink: &Sink<'_>) -> bool {
+        *self
+            .opens
+            .get_or_init(|| English::probe(&self.paths, &needed_by(rule, sink)))
+    }
+
+    /// The lexicon, loaded now if it was not yet; `None` when no dictionary loads.
+    fn get(&self, rule: RuleIdx, sink: &Sink<'_>) -> Option<&Lexicon> {
+        self.loaded
+            .get_or_init(|| Lexicon::load(&self.paths, &needed_by(rule, sink)))
+            .as_ref()
+    }
+}
+
+/// Who needs the dictionaries, in what is said of one that does not load.
+fn needed_by(rule: RuleIdx, sink: &Sink<'_>) -> String {
+    format!("rule {}", sink.rule(rule).meta.id)
 }
 
 /// What the dictionaries say of a word, for `mid-sentence-capital` and `lower-case-acronym`.
@@ -298,7 +343,7 @@ fn consonants_after_space(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
 /// A word in lower case with no vowel (`pbft`, `rpc`), which the dictionaries do not know,
 /// written in prose between lower-case words at least twice: an acronym machine translation
 /// lower-cased. The fix writes it in capitals and is unsafe (a command may be meant).
-pub fn lower_case_acronym(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, sink: &mut Sink<'_>) {
+pub fn lower_case_acronym(doc: &Document, rule: RuleIdx, lexicon: &LazyLexicon, sink: &mut Sink<'_>) {
     let text = &doc.text;
     let b = text.as_bytes();
     let mut found: HashMap<&str, Vec<Span>> = HashMap::default();
@@ -319,6 +364,12 @@ pub fn lower_case_acronym(doc: &Document, rule: RuleIdx, lexicon: &Lexicon, sink
         }
         found.entry(span.text(text)).or_default().push(span);
     }
+    if found.values().all(|spans| spans.len() < 2) {
+        return;
+    }
+    let Some(lexicon) = lexicon.get(rule, sink) else {
+        return;
+    };
     for (w, spans) in found {
         if spans.len() < 2 || lexicon.english.knows(w) {
             continue;
@@ -398,7 +449,7 @@ pub fn mid_sentence_capital(
     doc: &Document,
     capitals: &super::by_shape::Capitals,
     rule: RuleIdx,
-    lexicon: &Lexicon,
+    lexicon: &LazyLexicon,
     sink: &mut Sink<'_>,
 ) {
     let text = &doc.text;
@@ -426,6 +477,10 @@ pub fn mid_sentence_capital(
         };
         if PRONOUNS.contains(&w) {
             if gap == " " {
+                // The sub-check reports nothing without its dictionaries, pronouns included.
+                if lexicon.get(rule, sink).is_none() {
+                    return;
+                }
                 pronoun(text, span, rule, sink);
             }
             continue;
@@ -453,6 +508,9 @@ pub fn mid_sentence_capital(
     if candidates.is_empty() {
         return;
     }
+    let Some(lexicon) = lexicon.get(rule, sink) else {
+        return;
+    };
     candidates.retain(|&s| {
         let lower = s.text(text).to_ascii_lowercase();
         lexicon.only_common(&lower) && !in_title_line(text, s.start) && !inside_quotes(text, s.start)

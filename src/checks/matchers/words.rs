@@ -4,9 +4,9 @@
 //! All three kinds keep only whole-word matches. A term that starts with a word character
 //! (not CJK) can only be whole-word where a word starts, and then the text's first word is the
 //! term's first word: so those terms sit in a hash index keyed by their first word, and the
-//! scan looks each word start up once (a bitmap of first two bytes turns most away before
-//! any hashing). Building the index is a hash-map build, and a lookup costs the same for 10
-//! terms as for 10,000. At a word start the longest term that matches as a whole word wins.
+//! scan looks each word start up once (a bitmap probed with the first word and the bytes after
+//! it, read in one load, turns most away before the lookup). Building the index is a hash-map
+//! build, and a lookup costs the same for 10 terms as for 10,000. At a word start the longest term that matches as a whole word wins.
 //! When the terms are few (their first bytes fit one Teddy searcher, as the shipped packs'
 //! do), a Teddy scan for those bytes finds the places to look up instead.
 //!
@@ -179,22 +179,39 @@ fn key_at(bytes: &[u8], start: usize, end: usize) -> u64 {
     }
 }
 
-/// A key's bit in [`WordIndex::keys`]: the top bits of a multiplication, which depend on all
-/// of the key's.
-#[inline]
-fn key_bit(key: u64) -> usize {
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 48) as usize
-}
-
-/// Bytes after a first word that [`WordIndex::follows`] keys.
+/// Bytes after a first word that a word start's probe takes in with the word.
 const FOLLOW: usize = 3;
 
-/// The bit in [`WordIndex::follows`] of a first word's key and the [`FOLLOW`] bytes of `tail`
-/// (lowercased, as [`Tail`] has them).
+/// The eight bytes at `at`, folded with bit 5 as [`key`] folds them (padded past the end, as
+/// if with spaces: a probe never needs bytes the text does not have).
 #[inline]
-fn follow_bit(key: u64, tail: u64) -> usize {
-    let follow = tail & ((1 << (8 * FOLLOW)) - 1);
-    key_bit(key ^ follow.wrapping_mul(0xff51_afd7_ed55_8ccd))
+fn head_at(bytes: &[u8], at: usize) -> u64 {
+    let mut eight = [0u8; 8];
+    match bytes.get(at..at + 8) {
+        Some(there) => eight.copy_from_slice(there),
+        None => {
+            let rest = bytes.get(at..).unwrap_or_default();
+            eight[..rest.len()].copy_from_slice(rest);
+        }
+    }
+    u64::from_le_bytes(eight) | 0x2020_2020_2020_2020
+}
+
+/// The mask of the first `n` bytes of a number read little-endian, `n` at most eight.
+fn keep(n: usize) -> u64 {
+    match n {
+        8.. => u64::MAX,
+        _ => (1 << (8 * n)) - 1,
+    }
+}
+
+/// The bit in [`WordIndex::heads`] of a probe: the bytes of a [`head_at`] that a mask of
+/// [`WordIndex::by_len`] keeps, as the top bits of a multiplication, which depend on all of
+/// them. (The length of the first word is left out: bytes other than NUL stay other than NUL
+/// folded, so a first word shorter than the probe has its length in it.)
+#[inline]
+fn head_bit(probe: u64) -> usize {
+    (probe.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 48) as usize
 }
 
 /// Where the word (its run of non-CJK word characters) that starts at `start` ends.
@@ -317,15 +334,26 @@ struct WordIndex {
     /// one-byte term sets every second byte): 8 KB, so most word starts are turned away
     /// without touching the hash table.
     first_two: Box<[u64; 1024]>,
-    /// Bit [`key_bit`] of each first word's key is set: 8 KB again, and what the two bytes let
-    /// through (a third of the words for a large glossary) mostly stops here.
-    keys: Box<[u64; 1024]>,
-    /// Bit [`key_bit`] of the first word's key of each term whose bytes after its first word
-    /// are fewer than [`FOLLOW`], and bit [`follow_bit`] of the key and the [`FOLLOW`] bytes
-    /// after the first word of every other: a common word that begins only long terms ("the",
-    /// "on" in a large glossary) is turned away here by the bytes after it, before the lookup.
+    /// For each term, the [`head_bit`] of its first bytes that [`WordIndex::by_len`] keeps
+    /// for its first word's length: 8 KB again. A term that matches at a word start has the
+    /// text's first word as its own, so the text there has the same probe. Word starts are
+    /// turned away here by their first bytes, read in one load, most by the bytes after their
+    /// first word: a common word that begins only long terms ("the", "on" in a large
+    /// glossary) is turned away by the bytes after it.
+    heads: Box<[u64; 1024]>,
+    /// By the length of a first word (the last for eight bytes and more), the mask of the
+    /// bytes its probe takes: the word and the [`FOLLOW`] bytes after it, at most eight; or
+    /// the word alone, when some term with a first word of that length has fewer bytes after
+    /// it (such a length lets more words through: [`WordIndex::may_begin`] looks again).
+    by_len: [u64; 9],
+    /// [`WordIndex::by_len`] by the word bytes of the eight bytes at a word start, as a mask
+    /// (bit `i` for byte `i`; the first word's length is its trailing ones).
+    by_bits: Box<[u64; 256]>,
+    /// The [`head_bit`] of each term's first word and the [`FOLLOW`] bytes after it (at most
+    /// eight bytes), or of its first word alone where fewer bytes follow, in two tables: what
+    /// [`WordIndex::heads`] lets through is looked at again here before the hash lookup.
+    followed: Box<[u64; 1024]>,
     alone: Box<[u64; 1024]>,
-    follows: Box<[u64; 1024]>,
     /// First word's key → range of `candidates`, longest first, then in the order added.
     groups: HashMap<u64, (usize, usize), BuildHasherDefault<KeyHasher>>,
     candidates: Vec<Candidate>,
@@ -350,16 +378,32 @@ impl WordIndex {
             keyed.push((key(&b[..word_end(p, 0)]), p.len(), id, p));
         }
         keyed.sort_unstable_by_key(|&(key, len, id, _)| (key, std::cmp::Reverse(len), id));
-        let mut keys = Box::new([0u64; 1024]);
-        let mut alone = Box::new([0u64; 1024]);
-        let mut follows = Box::new([0u64; 1024]);
-        for &(key, .., p) in &keyed {
-            set_bit(&mut keys, key_bit(key));
-            let after = &p.as_bytes()[word_end(p, 0)..];
-            if after.len() < FOLLOW {
-                set_bit(&mut alone, key_bit(key));
-            } else {
-                set_bit(&mut follows, follow_bit(key, Tail::of(after).bytes));
+        // The first-word lengths (below eight) of terms shorter than their first word and
+        // the bytes after it that a probe would take: the text goes on as it likes after
+        // those, so their probe is the word alone, and so for every term of that length.
+        let follow = |first: usize| (first + FOLLOW).min(8);
+        let alone = keyed.iter().fold(0u16, |alone, &(.., p)| match word_end(p, 0) {
+            first if first < 8 && p.len() < follow(first) => alone | 1 << first,
+            _ => alone,
+        });
+        let probe_len = |first: usize| match alone >> first & 1 {
+            1 => first,
+            _ => follow(first),
+        };
+        let by_len: [u64; 9] = std::array::from_fn(|first| keep(probe_len(first)));
+        let by_bits = Box::new(std::array::from_fn(|m: usize| {
+            by_len[(!m).trailing_zeros().min(8) as usize]
+        }));
+        let mut heads = Box::new([0u64; 1024]);
+        let mut followed = Box::new([0u64; 1024]);
+        let mut alone_heads = Box::new([0u64; 1024]);
+        for &(.., p) in &keyed {
+            let first = word_end(p, 0);
+            let head = head_at(p.as_bytes(), 0);
+            set_bit(&mut heads, head_bit(head & by_len[first.min(8)]));
+            match p.len() < follow(first) {
+                true => set_bit(&mut alone_heads, head_bit(head & keep(first))),
+                false => set_bit(&mut followed, head_bit(head & keep(follow(first)))),
             }
         }
         let mut groups = HashMap::default();
@@ -380,9 +424,11 @@ impl WordIndex {
         let terms: Vec<&str> = patterns.iter().map(|p| p.1).collect();
         WordIndex {
             first_two,
-            keys,
-            alone,
-            follows,
+            heads,
+            by_len,
+            by_bits,
+            followed,
+            alone: alone_heads,
             groups,
             candidates,
             bytes,
@@ -398,19 +444,72 @@ impl WordIndex {
         self.first_two[bit / 64] >> (bit % 64) & 1 == 1
     }
 
-    /// Whether some term's first word may have this key.
+    /// Whether the bit of `probe` (a [`head_bit`]) is set in [`WordIndex::heads`].
     #[inline]
-    fn may_key(&self, key: u64) -> bool {
-        let bit = key_bit(key);
-        self.keys[bit / 64] >> (bit % 64) & 1 == 1
+    fn has(&self, probe: u64) -> bool {
+        has_bit(&self.heads, head_bit(probe))
     }
 
-    /// Whether some term whose first word has this key may go on as the text does after that
-    /// word (`tail`, its [`tail_at`]).
+    /// Whether some term may match at a word start whose first word is `len` bytes long,
+    /// with `head` (its [`head_at`]) there, by [`WordIndex::heads`].
     #[inline]
-    fn may_follow(&self, key: u64, tail: u64) -> bool {
-        let (a, f) = (key_bit(key), follow_bit(key, tail));
-        (self.alone[a / 64] >> (a % 64) | self.follows[f / 64] >> (f % 64)) & 1 == 1
+    fn may_begin_here(&self, head: u64, len: usize) -> bool {
+        self.has(head & self.by_len[len.min(8)])
+    }
+
+    /// Whether some term may match at a word start whose first word is `len` bytes long,
+    /// with `head` (its [`head_at`]) there, by the word and the bytes after it where the
+    /// term has them ([`WordIndex::followed`], [`WordIndex::alone`]).
+    fn may_begin(&self, head: u64, len: usize) -> bool {
+        let follow = (len + FOLLOW).min(8);
+        has_bit(&self.followed, head_bit(head & keep(follow)))
+            || len < 8 && has_bit(&self.alone, head_bit(head & keep(len)))
+    }
+
+    /// Of the word starts `starts` of an ASCII block whose word bytes are `word`, those where
+    /// some term may match ([`WordIndex::may_begin_here`]); and the start of a word that runs to
+    /// the block's end where the eight bytes after the block do not tell its length. `padded`
+    /// is the block and the eight bytes after it (NUL past the text). A text has a word start
+    /// every six bytes and few of them begin a term: each is turned away with one load and a
+    /// bit, in a loop that does nothing else.
+    #[inline(never)]
+    fn may_begin_in(&self, padded: &[u8; BLOCK + 8], word: u64, starts: u64) -> u64 {
+        // The last word starts after the last byte that is not a word byte.
+        let last = match word >> 63 {
+            1 => starts & 1 << ((BLOCK as u32 - (!word).leading_zeros()) % 64),
+            _ => 0,
+        };
+        let head = |j: usize| {
+            let eight: [u8; 8] = padded[j..j + 8].try_into().unwrap_or_default();
+            u64::from_le_bytes(eight) | 0x2020_2020_2020_2020
+        };
+        let mut rest = starts & !last;
+        let mut kept = 0;
+        while rest != 0 {
+            let j = rest.trailing_zeros() as usize & (BLOCK - 1);
+            rest &= rest - 1;
+            // The word ends in the block: its bytes' bits say how long it is.
+            let keep = self.by_bits[usize::from((word >> j) as u8)];
+            kept |= u64::from(self.has(head(j) & keep)) << j;
+        }
+        if last != 0 {
+            let j = last.trailing_zeros() as usize & (BLOCK - 1);
+            // Its length up to eight, from the bytes after the block: unknown where a byte
+            // beyond ASCII comes first (it may be a letter).
+            let mut len = BLOCK - j;
+            let known = loop {
+                match padded.get(j + len) {
+                    _ if len >= 8 => break true,
+                    Some(&b) if b >= 0x80 => break false,
+                    Some(&b) if is_word_byte(b) => len += 1,
+                    _ => break true,
+                }
+            };
+            if !known || self.may_begin_here(head(j), len) {
+                kept |= last;
+            }
+        }
+        kept
     }
 
     /// The longest term that matches as a whole word at `start`, a word start whose first
@@ -452,20 +551,18 @@ impl WordIndex {
         while at < bytes.len() {
             if let Some(block) = ascii_block(bytes, at) {
                 let word = mask(block, is_word_byte);
-                let mut starts = word & !(word << 1 | u64::from(after_word));
-                // First the word starts whose first two bytes begin some term, without a
-                // branch on each: a text has a word start every six bytes, and few of them
-                // begin a term. Then the key filter and the lookup for those.
-                let mut kept = 0;
-                let mut padded = [0u8; BLOCK + 1];
+                let starts = word & !(word << 1 | u64::from(after_word));
+                // The block and the eight bytes after it, for the probes of its word starts.
+                let mut padded = [0u8; BLOCK + 8];
                 padded[..BLOCK].copy_from_slice(block);
-                padded[BLOCK] = bytes.get(at + BLOCK).copied().unwrap_or(0);
-                while starts != 0 {
-                    let j = starts.trailing_zeros() as usize & (BLOCK - 1);
-                    starts &= starts - 1;
-                    let bit = usize::from(u16::from_le_bytes([padded[j], padded[j + 1]]) | 0x2020);
-                    kept |= (self.first_two[bit >> 6] >> (bit & 63) & 1) << j;
+                match bytes.get(at + BLOCK..at + BLOCK + 8) {
+                    Some(eight) => padded[BLOCK..].copy_from_slice(eight),
+                    None => {
+                        let rest = bytes.get(at + BLOCK..).unwrap_or_default();
+                        padded[BLOCK..BLOCK + rest.len()].copy_from_slice(rest);
+                    }
                 }
+                let mut kept = self.may_begin_in(&padded, word, starts);
                 while kept != 0 {
                     let j = kept.trailing_zeros() as usize;
                     kept &= kept - 1;
@@ -475,15 +572,10 @@ impl WordIndex {
                         true => (at + j, at + j + len),
                         false => (at + j, word_end(text, at + BLOCK)),
                     };
-                    let key = key_at(bytes, start, end);
-                    if !self.may_key(key) {
+                    if !self.may_begin(head_at(bytes, start), end - start) {
                         continue;
                     }
-                    let tail = tail_at(bytes, end);
-                    if !self.may_follow(key, tail) {
-                        continue;
-                    }
-                    let found = self.match_keyed(text, start, key, tail);
+                    let found = self.match_keyed(text, start, key_at(bytes, start, end), tail_at(bytes, end));
                     if found.is_some() {
                         return found;
                     }
@@ -529,6 +621,11 @@ impl WordIndex {
 
 fn set_bit(bits: &mut [u64; 1024], bit: usize) {
     bits[bit / 64] |= 1 << (bit % 64);
+}
+
+#[inline]
+fn has_bit(bits: &[u64; 1024], bit: usize) -> bool {
+    bits[bit / 64] & 1 << (bit % 64) != 0
 }
 
 /// The terms that may match anywhere: Aho-Corasick's own prefilters give up on ASCII case
@@ -873,6 +970,44 @@ mod tests {
         assert!(literals.words.starts.is_none());
         for round in 0..10 {
             check(&patterns, &text(&mut rng, 300, round));
+        }
+    }
+
+    #[test]
+    fn words_across_block_ends_match_the_reference() {
+        // ASCII text, so every block takes the probes, shifted so that each place of a word
+        // meets a block's end; one-word terms of every length up to nine, and longer terms.
+        let mut rng = Rng(11);
+        let mut terms: Vec<String> = [
+            "a",
+            "of",
+            "the",
+            "town",
+            "party",
+            "buyers",
+            "ledgers",
+            "building",
+            "buildings",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        for _ in 0..200 {
+            let words = 1 + rng.below(3);
+            let term: Vec<&str> = (0..words)
+                .map(|_| loop {
+                    let w = WORDS[rng.below(WORDS.len())];
+                    if w.is_ascii() {
+                        break w;
+                    }
+                })
+                .collect();
+            terms.push(term.join(" "));
+        }
+        let patterns: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let body = text(&mut rng, 60, 10);
+        for shift in 0..BLOCK {
+            check(&patterns, &format!("{}{body}", " ".repeat(shift)));
         }
     }
 

@@ -224,7 +224,9 @@ fn cover(lits: &[Vec<u8>]) -> Vec<(&[u8], usize, &[u8])> {
         // Each window with the number of uncovered literals that hold it, counted in one pass
         // over their windows: comparing every window with every literal's windows cost more
         // than compiling the rest of the shipped packs.
-        let mut holding: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+        // (A fast hash: the candidates are sorted below, so the map's order does not matter.)
+        let mut holding: std::collections::HashMap<&[u8], usize, foldhash::fast::FixedState> =
+            std::collections::HashMap::default();
         let mut own: Vec<&[u8]> = Vec::new();
         for lit in &uncovered {
             own.clear();
