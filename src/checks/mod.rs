@@ -38,6 +38,7 @@ mod source_term;
 mod untranslated;
 
 pub use error::{CompileError, RegexError};
+pub use spelling::on_disk::save as save_dictionary_answers;
 
 /// Index of a rule in the engine's rule table.
 pub type RuleIdx = usize;

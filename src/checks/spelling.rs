@@ -12,6 +12,7 @@ use crate::model::{parse_params, Kind, KindParams, RuleDef};
 use crate::segment::words::words;
 use crate::span::Span;
 
+pub mod on_disk;
 mod typos;
 use typos::Corrections;
 
@@ -49,9 +50,15 @@ pub(super) fn dictionary_paths(dictionary: &[String]) -> Vec<String> {
 /// does not know a word (most words are in every English dictionary, and a short text may
 /// never need the second: en_GB takes longer to load than the whole rest of a small run).
 pub(super) struct English {
-    first: Arc<spellbook::Dictionary>,
+    /// The first dictionary that loads (or whose answers kept on disk say it loaded).
+    first: String,
     later: Vec<String>,
-    later_loaded: std::sync::OnceLock<Vec<Arc<spellbook::Dictionary>>>,
+    /// The answers kept on disk of the first dictionary and of the later ones.
+    first_answers: Option<Arc<on_disk::Answers>>,
+    later_answers: Vec<Option<Arc<on_disk::Answers>>>,
+    /// Each dictionary (the first, then the later ones), once loaded; `None` inside when it
+    /// does not load.
+    loaded: Vec<OnceLock<Option<Arc<spellbook::Dictionary>>>>,
     needed_by: String,
     /// Names this set of dictionaries in the per-thread cache of answers.
     id: usize,
@@ -64,9 +71,15 @@ impl English {
         let mut failed = Vec::new();
         let mut found = None;
         for (i, path) in paths.iter().enumerate() {
+            // A dictionary whose answers were kept loaded then and has not changed since: it
+            // loads only when a word is not among them.
+            if on_disk::loaded_before(&dictionary_base(path)) {
+                found = Some(i);
+                break;
+            }
             match english_dictionary(path) {
-                Ok(d) => {
-                    found = Some((i, d));
+                Ok(_) => {
+                    found = Some(i);
                     break;
                 }
                 Err(e) => failed.push((path, e)),
@@ -75,7 +88,8 @@ impl English {
         for (path, e) in &failed {
             warn_missing(path, e, needed_by, found.is_none());
         }
-        let (at, first) = found?;
+        let at = found?;
+        let first = paths[at].clone();
         let later = paths[at + 1..].to_vec();
         // The later dictionaries load only when needed, which may be never: one that is not
         // there is said at once all the same (a wrong path is no secret).
@@ -95,15 +109,17 @@ impl English {
                 warn_missing(path, &e, needed_by, false);
             }
         }
-        // The dictionaries are never unloaded, so the first one's address and the paths of
-        // the others name the set.
-        let id = later.iter().fold(Arc::as_ptr(&first) as usize, |h, p| {
+        // A path names one dictionary for the whole run, so the paths name the set.
+        let id = std::iter::once(&first).chain(&later).fold(0usize, |h, p| {
             h.rotate_left(7) ^ std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), p) as usize
         });
         Some(English {
+            loaded: (0..=later.len()).map(|_| OnceLock::new()).collect(),
+            first_answers: on_disk::answers(&dictionary_base(&first)),
+            later_answers: later.iter().map(|p| on_disk::answers(&dictionary_base(p))).collect(),
             first,
             later,
-            later_loaded: std::sync::OnceLock::new(),
+
             needed_by: needed_by.to_string(),
             id,
         })
@@ -137,20 +153,43 @@ impl English {
         true
     }
 
-    /// Every dictionary that loads, the later ones loaded now if they were not yet.
+    /// Every dictionary that loads, loaded now if they were not yet.
     fn all(&self) -> impl Iterator<Item = &spellbook::Dictionary> {
-        let later = self.later_loaded.get_or_init(|| {
-            use rayon::prelude::*;
-            self.later
-                .par_iter()
-                .filter_map(|p| {
-                    english_dictionary(p)
-                        .inspect_err(|e| warn_missing(p, e, &self.needed_by, false))
-                        .ok()
-                })
-                .collect()
-        });
-        std::iter::once(&*self.first).chain(later.iter().map(|d| &**d))
+        (0..self.loaded.len()).filter_map(|i| self.dictionary(i))
+    }
+
+    /// Dictionary `i` (0 the first, then the later ones), loaded now if it was not yet;
+    /// `None` when it does not load (said once, as it goes on with the others).
+    fn dictionary(&self, i: usize) -> Option<&spellbook::Dictionary> {
+        let path = if i == 0 { &self.first } else { &self.later[i - 1] };
+        self.loaded[i]
+            .get_or_init(|| {
+                english_dictionary(path)
+                    .inspect_err(|e| warn_missing(path, e, &self.needed_by, false))
+                    .ok()
+            })
+            .as_deref()
+    }
+
+    /// What dictionary `i` says of `word`: the answer kept from an earlier run when there is
+    /// one, else the dictionary's, loaded now if it was not yet (and kept for the next runs).
+    /// A dictionary that does not load knows no word.
+    fn knows_by(&self, i: usize, word: &str) -> bool {
+        let kept = if i == 0 {
+            self.first_answers.as_deref()
+        } else {
+            self.later_answers[i - 1].as_deref()
+        };
+        if let Some(known) = kept.and_then(|a| a.get(word)) {
+            return known;
+        }
+        let known = self.dictionary(i).is_some_and(|d| d.check(word));
+        if let Some(a) = kept {
+            if self.loaded[i].get().is_some_and(Option::is_some) {
+                a.add(word, known);
+            }
+        }
+        known
     }
 
     /// True when a dictionary knows the word; a curly apostrophe is read as a straight one.
@@ -184,11 +223,14 @@ impl English {
             }
         };
         let later = |known: &mut Known| {
-            *known = if self.all().skip(1).any(|d| d.check(&plain())) {
-                Known::Yes
-            } else {
-                Known::No
-            };
+            // Every later dictionary is asked (and loaded, if its answer is not kept), as
+            // when they were loaded together.
+            let word = plain();
+            let mut any = false;
+            for i in 1..self.loaded.len() {
+                any |= self.knows_by(i, &word);
+            }
+            *known = if any { Known::Yes } else { Known::No };
         };
         KNOWN.with_borrow_mut(|sets| {
             let i = match sets.iter().position(|(s, _)| *s == set) {
@@ -199,7 +241,7 @@ impl English {
                 }
             };
             let known = sets[i].1.remembered(word, || {
-                if self.first.check(&plain()) {
+                if self.knows_by(0, &plain()) {
                     Known::Yes
                 } else if self.later.is_empty() {
                     Known::No

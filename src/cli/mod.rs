@@ -350,6 +350,8 @@ where
             crate::server::run(options).map_err(anyhow::Error::from)
         }
     };
+    // The dictionaries' answers this run asked for, for the next runs (see `on_disk`).
+    crate::checks::save_dictionary_answers();
     crate::timing::report();
     match result {
         Ok(code) => code,
