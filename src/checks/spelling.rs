@@ -153,11 +153,6 @@ impl English {
         true
     }
 
-    /// Every dictionary that loads, loaded now if they were not yet.
-    fn all(&self) -> impl Iterator<Item = &spellbook::Dictionary> {
-        (0..self.loaded.len()).filter_map(|i| self.dictionary(i))
-    }
-
     /// Dictionary `i` (0 the first, then the later ones), loaded now if it was not yet;
     /// `None` when it does not load (said once, as it goes on with the others).
     fn dictionary(&self, i: usize) -> Option<&spellbook::Dictionary> {
@@ -171,15 +166,20 @@ impl English {
             .as_deref()
     }
 
+    /// The answers of dictionary `i` kept on disk, when they are kept.
+    fn kept(&self, i: usize) -> Option<&on_disk::Answers> {
+        if i == 0 {
+            self.first_answers.as_deref()
+        } else {
+            self.later_answers[i - 1].as_deref()
+        }
+    }
+
     /// What dictionary `i` says of `word`: the answer kept from an earlier run when there is
     /// one, else the dictionary's, loaded now if it was not yet (and kept for the next runs).
     /// A dictionary that does not load knows no word.
     fn knows_by(&self, i: usize, word: &str) -> bool {
-        let kept = if i == 0 {
-            self.first_answers.as_deref()
-        } else {
-            self.later_answers[i - 1].as_deref()
-        };
+        let kept = self.kept(i);
         if let Some(known) = kept.and_then(|a| a.get(word)) {
             return known;
         }
@@ -266,10 +266,29 @@ impl English {
     fn near(&self, word: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut found = Vec::new();
-        for d in self.all() {
-            d.suggester().with_ngram_suggestions(false).suggest(word, &mut found);
-            for s in found.drain(..) {
-                if !out.contains(&s) && s.bytes().all(|b| b.is_ascii_alphabetic()) && one_edit(word, &s) {
+        for i in 0..self.loaded.len() {
+            // Each dictionary's suggestions one edit away: kept from an earlier run, or asked
+            // of it (loaded now) and kept for the next runs.
+            let kept = self.kept(i);
+            let near = match kept.and_then(|a| a.near(word)) {
+                Some(near) => near,
+                None => {
+                    let Some(d) = self.dictionary(i) else {
+                        continue;
+                    };
+                    d.suggester().with_ngram_suggestions(false).suggest(word, &mut found);
+                    let near: Vec<String> = found
+                        .drain(..)
+                        .filter(|s| s.bytes().all(|b| b.is_ascii_alphabetic()) && one_edit(word, s))
+                        .collect();
+                    if let Some(a) = kept {
+                        a.add_near(word, &near);
+                    }
+                    near
+                }
+            };
+            for s in near {
+                if !out.contains(&s) {
                     out.push(s);
                 }
             }
@@ -435,8 +454,21 @@ pub(super) fn in_background(key: String, load: impl FnOnce() + Send + 'static) {
 /// before: loading them too would cost a small file's run more time than it saves. Nothing
 /// is said here of a dictionary that does not load: the check says it when it asks for it.
 pub(super) fn preload_dictionary(paths: &[String]) {
+    // With its answers kept from earlier runs, the dictionary loads only if a word misses
+    // them: loading it anyway would take the other core from the check.
+    if answers_kept(paths) {
+        return;
+    }
     let paths = paths.to_vec();
     in_background(format!("dictionary\n{}", paths.join("\n")), move || load_first(&paths));
+}
+
+/// True when the answers of the first dictionary of `paths` are kept from earlier runs (see
+/// [`on_disk`]): a run may then not need to load it.
+pub(super) fn answers_kept(paths: &[String]) -> bool {
+    paths
+        .first()
+        .is_some_and(|p| on_disk::loaded_before(&dictionary_base(p)))
 }
 
 /// Loads the first dictionary of `paths` that loads, or waits for the load under way, as

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The first bytes of a file of answers, with the format's version.
-const MAGIC: &[u8; 12] = b"MTLINTWORDS1";
+const MAGIC: &[u8; 12] = b"MTLINTWORDS2";
 
 /// Answers kept per dictionary at most: a batch of varied text asks far more rare words than
 /// are worth reading back on every start (about 3 MB of file at this size).
@@ -33,11 +33,19 @@ pub(super) struct Answers {
     file: PathBuf,
     identity: Vec<u8>,
     stored: Stored,
-    added: Mutex<Vec<(Box<str>, bool)>>,
+    added: Mutex<Vec<Entry>>,
 }
 
-/// The entries of a file of answers, sorted by word: each a length byte, the word, and a byte
-/// saying whether the dictionary knows it.
+/// An entry added by this run: its key and value (see [`Stored`]).
+type Entry = (Box<[u8]>, Box<[u8]>);
+
+/// What an entry's key starts with when it holds a word's suggestions (one edit away, as
+/// `English::near` keeps them) rather than whether the dictionary knows the word.
+const NEAR: u8 = 1;
+
+/// The entries of a file of answers, sorted by key: each a length byte and the key (a word,
+/// or [`NEAR`] and a word), a length byte and the value (one byte, 1 when the dictionary knows
+/// the word; or the suggestions, each followed by a line break).
 #[derive(Default)]
 struct Stored {
     data: Vec<u8>,
@@ -46,22 +54,21 @@ struct Stored {
 }
 
 impl Stored {
-    /// The word and answer of the entry at `at` in `data`.
-    fn at(&self, at: u32) -> (&[u8], bool) {
+    /// The key and value of the entry at `at` in `data`.
+    fn at(&self, at: u32) -> (&[u8], &[u8]) {
         let at = at as usize;
         let len = self.data[at] as usize;
-        (&self.data[at + 1..at + 1 + len], self.data[at + 1 + len] != 0)
+        let value = at + 1 + len;
+        let value_len = self.data[value] as usize;
+        (&self.data[at + 1..value], &self.data[value + 1..value + 1 + value_len])
     }
 
-    fn entry(&self, i: usize) -> (&[u8], bool) {
+    fn entry(&self, i: usize) -> (&[u8], &[u8]) {
         self.at(self.starts[i])
     }
 
-    fn get(&self, word: &str) -> Option<bool> {
-        let i = self
-            .starts
-            .binary_search_by(|&at| self.at(at).0.cmp(word.as_bytes()))
-            .ok()?;
+    fn get(&self, key: &[u8]) -> Option<&[u8]> {
+        let i = self.starts.binary_search_by(|&at| self.at(at).0.cmp(key)).ok()?;
         Some(self.entry(i).1)
     }
 
@@ -73,32 +80,65 @@ impl Stored {
         let mut last: Option<&[u8]> = None;
         while at < data.len() {
             let len = data[at] as usize;
-            let end = at + 1 + len;
-            let word = data.get(at + 1..end)?;
-            if *data.get(end)? > 1 || std::str::from_utf8(word).is_err() || last.is_some_and(|l| l >= word) {
+            let key = data.get(at + 1..at + 1 + len)?;
+            let value_at = at + 1 + len;
+            let value_len = *data.get(value_at)? as usize;
+            let value = data.get(value_at + 1..value_at + 1 + value_len)?;
+            let word = key.strip_prefix(&[NEAR]).unwrap_or(key);
+            let valid = if key.len() == word.len() {
+                value.len() == 1 && value[0] <= 1
+            } else {
+                value.last().is_none_or(|&b| b == b'\n')
+            };
+            if !valid
+                || word.is_empty()
+                || std::str::from_utf8(value).is_err()
+                || std::str::from_utf8(word).is_err()
+                || last.is_some_and(|l| l >= key)
+            {
                 return None;
             }
-            last = Some(word);
+            last = Some(key);
             starts.push(u32::try_from(at).ok()?);
-            at = end + 1;
+            at = value_at + 1 + value_len;
         }
         (starts.len() <= MAX_WORDS).then_some(Stored { data, starts })
     }
 }
 
 impl Answers {
-    /// What the dictionary said of `word` in an earlier run or earlier in this one.
+    /// Whether the dictionary knew `word` in an earlier run.
     pub(super) fn get(&self, word: &str) -> Option<bool> {
-        self.stored.get(word)
+        self.stored.get(word.as_bytes()).map(|v| v == [1])
     }
 
     /// Keeps the dictionary's answer for `word`, to be written by [`save`].
     pub(super) fn add(&self, word: &str, known: bool) {
-        if word.len() <= MAX_WORD_LEN {
+        self.keep(word.as_bytes().into(), vec![u8::from(known)]);
+    }
+
+    /// The suggestions kept for `word` from an earlier run.
+    pub(super) fn near(&self, word: &str) -> Option<Vec<String>> {
+        let value = self.stored.get(&[&[NEAR], word.as_bytes()].concat())?;
+        let value = std::str::from_utf8(value).ok()?;
+        Some(value.lines().map(str::to_string).collect())
+    }
+
+    /// Keeps the suggestions for `word`, to be written by [`save`] (unless they are too long
+    /// to keep).
+    pub(super) fn add_near(&self, word: &str, near: &[String]) {
+        let value: String = near.iter().map(|s| format!("{s}\n")).collect();
+        if value.len() <= usize::from(u8::MAX) && near.iter().all(|s| !s.is_empty() && !s.contains('\n')) {
+            self.keep([&[NEAR], word.as_bytes()].concat(), value.into_bytes());
+        }
+    }
+
+    fn keep(&self, key: Vec<u8>, value: Vec<u8>) {
+        if !key.is_empty() && key.len() <= MAX_WORD_LEN + 1 {
             self.added
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push((word.into(), known));
+                .push((key.into(), value.into()));
         }
     }
 
@@ -110,29 +150,31 @@ impl Answers {
         }
         added.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         added.dedup_by(|a, b| a.0 == b.0);
-        added.retain(|(w, _)| self.stored.get(w).is_none());
+        added.retain(|(k, _)| self.stored.get(k).is_none());
         added.truncate(MAX_WORDS.saturating_sub(self.stored.starts.len()));
         if added.is_empty() {
             return Ok(());
         }
         // The stored entries and the added ones, merged in order.
-        let mut body =
-            Vec::with_capacity(self.stored.data.len() + added.iter().map(|(w, _)| w.len() + 2).sum::<usize>());
-        let push = |body: &mut Vec<u8>, word: &[u8], known: bool| {
-            body.push(word.len() as u8);
-            body.extend_from_slice(word);
-            body.push(u8::from(known));
+        let mut body = Vec::with_capacity(
+            self.stored.data.len() + added.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>(),
+        );
+        let push = |body: &mut Vec<u8>, key: &[u8], value: &[u8]| {
+            body.push(key.len() as u8);
+            body.extend_from_slice(key);
+            body.push(value.len() as u8);
+            body.extend_from_slice(value);
         };
         let mut new = added.iter().peekable();
         for i in 0..self.stored.starts.len() {
-            let (word, known) = self.stored.entry(i);
-            while let Some((w, k)) = new.next_if(|(w, _)| w.as_bytes() < word) {
-                push(&mut body, w.as_bytes(), *k);
+            let (key, value) = self.stored.entry(i);
+            while let Some((k, v)) = new.next_if(|(k, _)| &k[..] < key) {
+                push(&mut body, k, v);
             }
-            push(&mut body, word, known);
+            push(&mut body, key, value);
         }
-        for (w, k) in new {
-            push(&mut body, w.as_bytes(), *k);
+        for (k, v) in new {
+            push(&mut body, k, v);
         }
         let dir = self.file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
@@ -327,6 +369,18 @@ mod tests {
         ] {
             assert_eq!(c.get(w), Some(k), "{w}");
         }
+        // Suggestions, none or some, are kept beside the answers.
+        c.add_near("gardn", &["garden".to_string()]);
+        c.add_near("zzz", &[]);
+        c.add_near("teh", &["the".to_string(), "ten".to_string()]);
+        c.save().unwrap();
+        let d = answers_in(file.clone(), b"dict 1");
+        assert_eq!(d.near("gardn"), Some(vec!["garden".to_string()]));
+        assert_eq!(d.near("zzz"), Some(vec![]));
+        assert_eq!(d.near("teh"), Some(vec!["the".to_string(), "ten".to_string()]));
+        assert_eq!(d.near("apple"), None);
+        assert_eq!(d.get("zzz"), Some(false));
+        assert_eq!(d.get("gardn"), None);
         // Another dictionary's identity reads nothing from the file.
         assert_eq!(answers_in(file, b"dict 2").get("apple"), None);
     }
