@@ -207,7 +207,7 @@ fn after_line_break<'a>(b: &'a [u8], class: impl Fn(u8) -> bool + Copy + 'a) -> 
 /// Starts loading, in the background, the dictionaries and the capitalised words of the rules
 /// that need them (`lower-case-acronym`, `mid-sentence-capital`), beside the compiling of the
 /// other rules (see `spelling::in_background`). The words are read once the dictionary has
-/// loaded (unless its answers are kept from earlier runs): on two cores, the other one compiles the engine and checks, and a document asks
+/// loaded (before it when its answers are kept from earlier runs): on two cores, the other one compiles the engine and checks, and a document asks
 /// the dictionary (for spelling, a long word) more often than these words (for a capital
 /// mid-sentence); a small file that needs neither does not share its core with two loads.
 pub fn preload(rules: &[(RuleIdx, &RuleDef)]) {
@@ -222,12 +222,15 @@ pub fn preload(rules: &[(RuleIdx, &RuleDef)]) {
         let paths = dictionary_paths(&d.dictionary);
         preload_dictionary(&paths);
         in_background(format!("capitalised\n{}", paths.join("\n")), move || {
-            // With the dictionary's answers kept from earlier runs, it loads only if a word
-            // misses them (see `spelling::preload_dictionary`): the words alone.
-            if !answers_kept(&paths) {
+            // With the dictionary's answers kept from earlier runs, a check may not wait for
+            // the dictionary at all: the words first.
+            if answers_kept(&paths) {
+                capitalised_entries(&paths);
                 load_first(&paths);
+            } else {
+                load_first(&paths);
+                capitalised_entries(&paths);
             }
-            capitalised_entries(&paths);
         });
     }
 }
