@@ -573,7 +573,7 @@ const COARSE_RANGES: usize = 4;
 /// beyond ASCII is four short byte sequences.
 fn coarse_classes(hir: Hir) -> Hir {
     use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange};
-    match hir.into_kind() {
+    map_leaves(hir, &|leaf| match leaf {
         HirKind::Class(Class::Unicode(class)) => {
             let wide: Vec<_> = class.iter().filter(|r| !r.end().is_ascii()).collect();
             let chars: u32 = wide
@@ -591,20 +591,40 @@ fn coarse_classes(hir: Hir) -> Hir {
             ranges.push(ClassUnicodeRange::new('\u{80}', char::MAX));
             Hir::class(Class::Unicode(ClassUnicode::new(ranges)))
         }
+        leaf => leaf_hir(leaf),
+    })
+}
+
+/// `hir` with each leaf (a class, an assertion, a literal, the empty pattern) replaced by
+/// what `leaf` makes of it, the repetitions, captures, concatenations and alternations kept.
+fn map_leaves(hir: Hir, leaf: &impl Fn(HirKind) -> Hir) -> Hir {
+    match hir.into_kind() {
         HirKind::Repetition(mut rep) => {
-            rep.sub = Box::new(coarse_classes(*rep.sub));
+            rep.sub = Box::new(map_leaves(*rep.sub, leaf));
             Hir::repetition(rep)
         }
         HirKind::Capture(mut cap) => {
-            cap.sub = Box::new(coarse_classes(*cap.sub));
+            cap.sub = Box::new(map_leaves(*cap.sub, leaf));
             Hir::capture(cap)
         }
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(coarse_classes).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(coarse_classes).collect()),
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| map_leaves(h, leaf)).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| map_leaves(h, leaf)).collect()),
+        kind => leaf(kind),
+    }
+}
+
+/// A leaf of a pattern (see [`map_leaves`]) as it was.
+fn leaf_hir(leaf: HirKind) -> Hir {
+    match leaf {
         HirKind::Class(class) => Hir::class(class),
         HirKind::Look(look) => Hir::look(look),
         HirKind::Literal(lit) => Hir::literal(lit.0),
         HirKind::Empty => Hir::empty(),
+        // (Not leaves, which `map_leaves` never passes: rebuilt as they were.)
+        HirKind::Repetition(rep) => Hir::repetition(rep),
+        HirKind::Capture(cap) => Hir::capture(cap),
+        HirKind::Concat(subs) => Hir::concat(subs),
+        HirKind::Alternation(subs) => Hir::alternation(subs),
     }
 }
 
@@ -612,25 +632,13 @@ fn coarse_classes(hir: Hir) -> Hir {
 /// matches, so every place the real pattern matches is still found; the real pattern then
 /// decides.
 fn without_word_boundaries(hir: Hir) -> Hir {
-    match hir.into_kind() {
+    map_leaves(hir, &|leaf| match leaf {
         HirKind::Look(look) => match look {
             Look::Start | Look::End | Look::StartLF | Look::EndLF | Look::StartCRLF | Look::EndCRLF => Hir::look(look),
             _ => Hir::empty(),
         },
-        HirKind::Repetition(mut rep) => {
-            rep.sub = Box::new(without_word_boundaries(*rep.sub));
-            Hir::repetition(rep)
-        }
-        HirKind::Capture(mut cap) => {
-            cap.sub = Box::new(without_word_boundaries(*cap.sub));
-            Hir::capture(cap)
-        }
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(without_word_boundaries).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(without_word_boundaries).collect()),
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(lit) => Hir::literal(lit.0),
-        HirKind::Class(class) => Hir::class(class),
-    }
+        leaf => leaf_hir(leaf),
+    })
 }
 
 impl PatternRule {
