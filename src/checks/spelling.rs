@@ -34,6 +34,15 @@ const KNOWN_CACHE_WORDS: usize = (1 << 18) / 8 * 7;
 /// Where Debian's `hunspell-en-us` puts the dictionary; a rule's `dictionary` overrides it.
 pub const DEFAULT_DICTIONARY: &str = "/usr/share/hunspell/en_US";
 
+/// A process-wide table (of the dictionaries loaded, the warnings said, …), locked; a lock
+/// poisoned by a panic elsewhere is taken all the same, as the tables stay whole.
+pub(super) fn process_wide<T: Default>(table: &'static OnceLock<Mutex<T>>) -> std::sync::MutexGuard<'static, T> {
+    table
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
 /// The Hunspell dictionaries a rule names (Debian's en_US when it names none).
 /// The dictionaries a rule names, or the default one.
 pub(super) fn dictionary_paths(dictionary: &[String]) -> Vec<String> {
@@ -73,7 +82,7 @@ impl English {
         for (i, path) in paths.iter().enumerate() {
             // A dictionary whose answers were kept loaded then and has not changed since: it
             // loads only when a word is not among them.
-            if on_disk::loaded_before(&dictionary_base(path)) {
+            if on_disk::answers(&dictionary_base(path)).is_some_and(|a| a.loaded_before()) {
                 found = Some(i);
                 break;
             }
@@ -97,11 +106,7 @@ impl English {
         static OPENED: OnceLock<Mutex<std::collections::HashSet<PathBuf>>> = OnceLock::new();
         for path in &later {
             let base = dictionary_base(path);
-            let first_time = OPENED
-                .get_or_init(Default::default)
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(base.clone());
+            let first_time = process_wide(&OPENED).insert(base.clone());
             if !first_time {
                 continue;
             }
@@ -183,11 +188,12 @@ impl English {
         if let Some(known) = kept.and_then(|a| a.get(word)) {
             return known;
         }
-        let known = self.dictionary(i).is_some_and(|d| d.check(word));
+        let Some(d) = self.dictionary(i) else {
+            return false;
+        };
+        let known = d.check(word);
         if let Some(a) = kept {
-            if self.loaded[i].get().is_some_and(Option::is_some) {
-                a.add(word, known);
-            }
+            a.add(word, known);
         }
         known
     }
@@ -421,13 +427,7 @@ fn english_dictionary(path: &str) -> Result<Arc<spellbook::Dictionary>, Arc<Dict
     type Cell = Arc<OnceLock<Result<Arc<spellbook::Dictionary>, Arc<DictionaryError>>>>;
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Cell>>> = OnceLock::new();
     let base = dictionary_base(path);
-    let cell = CACHE
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(base.clone())
-        .or_default()
-        .clone();
+    let cell = process_wide(&CACHE).entry(base.clone()).or_default().clone();
     cell.get_or_init(|| load(&base).map(Arc::new).map_err(Arc::new)).clone()
 }
 
@@ -439,11 +439,7 @@ fn english_dictionary(path: &str) -> Result<Arc<spellbook::Dictionary>, Arc<Dict
 /// started changes nothing: the check loads on first use, as without this.
 pub(super) fn in_background(key: String, load: impl FnOnce() + Send + 'static) {
     static STARTED: OnceLock<Mutex<std::collections::HashSet<String>>> = OnceLock::new();
-    let first = STARTED
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key);
+    let first = process_wide(&STARTED).insert(key);
     if first {
         let _ = std::thread::Builder::new().name("mtlint-dictionary".into()).spawn(load);
     }
@@ -466,7 +462,8 @@ pub(super) fn preload_dictionary(paths: &[String]) {
 pub(super) fn answers_kept(paths: &[String]) -> bool {
     paths
         .first()
-        .is_some_and(|p| on_disk::loaded_before(&dictionary_base(p)))
+        .and_then(|p| on_disk::answers(&dictionary_base(p)))
+        .is_some_and(|a| a.loaded_before())
 }
 
 /// Loads the first dictionary of `paths` that loads, or waits for the load under way, as
@@ -490,11 +487,7 @@ pub fn preload(rules: &[(RuleIdx, &RuleDef)]) {
 /// means for the rule: `off` when the rule has no other dictionary that loads.
 fn warn_missing(path: &str, error: &DictionaryError, needed_by: &str, off: bool) {
     static WARNED: OnceLock<Mutex<std::collections::HashSet<PathBuf>>> = OnceLock::new();
-    let first = WARNED
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(dictionary_base(path));
+    let first = process_wide(&WARNED).insert(dictionary_base(path));
     if !first {
         return;
     }
@@ -523,10 +516,7 @@ fn opens(path: &str) -> Result<(), Arc<DictionaryError>> {
     type Opened = Result<(), Arc<DictionaryError>>;
     static OPENS: OnceLock<Mutex<HashMap<PathBuf, Opened>>> = OnceLock::new();
     let base = dictionary_base(path);
-    let mut cache = OPENS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut cache = process_wide(&OPENS);
     cache
         .entry(base)
         .or_insert_with_key(|base| openable(base).map_err(Arc::new))

@@ -9,7 +9,9 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::super::spelling::{answers_kept, dictionary_paths, in_background, load_first, preload_dictionary, English};
+use super::super::spelling::{
+    answers_kept, dictionary_paths, in_background, load_first, preload_dictionary, process_wide, English,
+};
 use super::super::{RuleIdx, Sink};
 use crate::document::Document;
 use crate::model::RuleDef;
@@ -150,10 +152,7 @@ pub(super) fn entry_hash(lower: &str) -> u64 {
 fn capitalised_entries(paths: &[String]) -> Arc<Entries> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<Entries>>>> = OnceLock::new();
     let key = paths.join("\n");
-    let mut cache = CACHE
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut cache = process_wide(&CACHE);
     cache
         .entry(key)
         .or_insert_with(|| {

@@ -107,6 +107,12 @@ impl Stored {
 }
 
 impl Answers {
+    /// True when answers were kept from an earlier run: the dictionary loaded then, and it
+    /// has not changed since.
+    pub(super) fn loaded_before(&self) -> bool {
+        !self.stored.starts.is_empty()
+    }
+
     /// Whether the dictionary knew `word` in an earlier run.
     pub(super) fn get(&self, word: &str) -> Option<bool> {
         self.stored.get(word.as_bytes()).map(|v| v == [1])
@@ -280,15 +286,15 @@ fn directory() -> Option<PathBuf> {
 }
 
 /// Every dictionary's answers opened in this run, by the dictionary's base path.
-fn opened() -> &'static Mutex<HashMap<PathBuf, Option<Arc<Answers>>>> {
+fn opened() -> std::sync::MutexGuard<'static, HashMap<PathBuf, Option<Arc<Answers>>>> {
     static OPENED: OnceLock<Mutex<HashMap<PathBuf, Option<Arc<Answers>>>>> = OnceLock::new();
-    OPENED.get_or_init(Default::default)
+    super::process_wide(&OPENED)
 }
 
 /// The answers kept for the dictionary at `base`, read once per run; `None` when answers are
 /// not kept (no directory, or the dictionary's files cannot be looked at).
 pub(super) fn answers(base: &Path) -> Option<Arc<Answers>> {
-    let mut opened = opened().lock().unwrap_or_else(|e| e.into_inner());
+    let mut opened = opened();
     opened
         .entry(base.to_path_buf())
         .or_insert_with(|| {
@@ -307,22 +313,10 @@ pub(super) fn answers(base: &Path) -> Option<Arc<Answers>> {
         .clone()
 }
 
-/// True when answers kept from an earlier run say the dictionary at `base` loads (it loaded
-/// when they were written, and it has not changed since).
-pub(super) fn loaded_before(base: &Path) -> bool {
-    answers(base).is_some_and(|a| !a.stored.starts.is_empty())
-}
-
 /// Writes the answers this run added, for each dictionary. A directory or file that cannot be
 /// written is left as it is: the next run asks the dictionary again.
 pub fn save() {
-    let all: Vec<Arc<Answers>> = opened()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .values()
-        .flatten()
-        .cloned()
-        .collect();
+    let all: Vec<Arc<Answers>> = opened().values().flatten().cloned().collect();
     for a in all {
         let _ = a.save();
     }
